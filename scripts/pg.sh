@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# A project-local PostgreSQL cluster, no Docker needed.
+#
+#   scripts/pg.sh start DIR     create (first time) and start a cluster in DIR; prints its connection string
+#   scripts/pg.sh stop DIR      stop it, keeping the data
+#   scripts/pg.sh destroy DIR   stop it and delete DIR
+#
+# Finds the server binaries under /usr/lib/postgresql (installing Debian's postgresql package when missing),
+# listens on 127.0.0.1 only, on a free port remembered in DIR/port. As root the server runs as the postgres
+# user, since postgres refuses to run as root. PG_FAST=1 turns off durability for throwaway test clusters.
+set -euo pipefail
+
+log() { echo "pg.sh: $*" >&2; }
+
+find_bin() {
+  local d
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    [ -x "$d/initdb" ] && { echo "$d"; return 0; }
+  done
+  return 1
+}
+
+ensure_bin() {
+  PG_BIN=$(find_bin) && return 0
+  log "PostgreSQL server binaries not found; installing Debian's postgresql package"
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >&2
+  PG_BIN=$(find_bin) || { log "still no initdb after installing postgresql"; exit 1; }
+}
+
+# postgres will not run as root: run the server tools as the postgres user then.
+as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+port_in_use() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local p
+  for p in $(seq "${1:-55432}" 65000); do port_in_use "$p" || { echo "$p"; return 0; }; done
+  return 1
+}
+
+running() { [ -f "$DATA/postmaster.pid" ] && as_owner "$PG_BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
+
+start() {
+  ensure_bin
+  mkdir -p "$DIR"
+  [ "$(id -u)" = 0 ] && chown postgres "$DIR"
+  if [ ! -f "$DATA/PG_VERSION" ]; then
+    log "creating a cluster in $DIR"
+    as_owner "$PG_BIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  fi
+  if ! running; then
+    local port; port=$(cat "$DIR/port" 2>/dev/null || true)
+    if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port); fi
+    echo "$port" >"$DIR/port"
+    local fast=""
+    [ "${PG_FAST:-0}" = 1 ] && fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    as_owner "$PG_BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 \
+      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 $fast" start >/dev/null \
+      || { cat "$DIR/server.log" >&2; exit 1; }
+    log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$port ($DIR)"
+  fi
+  echo "Host=127.0.0.1;Port=$(cat "$DIR/port");Username=postgres;Database=${PG_DATABASE:-caseapi}"
+}
+
+stop() {
+  PG_BIN=$(find_bin) || return 0
+  if running; then as_owner "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null && log "stopped the cluster in $DIR"; fi
+}
+
+cmd=${1:-}; DIR=${2:-}
+[ -n "$cmd" ] && [ -n "$DIR" ] || { echo "usage: $0 start|stop|destroy DIR" >&2; exit 2; }
+DIR=$(mkdir -p "$DIR" && cd "$DIR" && pwd)
+DATA="$DIR/data"
+case "$cmd" in
+  start) start ;;
+  stop) stop ;;
+  destroy) stop; rm -rf "$DIR" ;;
+  *) echo "usage: $0 start|stop|destroy DIR" >&2; exit 2 ;;
+esac

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using CaseApi.ReferenceData;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NpgsqlTypes;
+
+namespace CaseApi.Cases;
+
+internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
+{
+    /// <summary>Sources are stored as the same camelCase JSON the API speaks, so SQL (imports, exports) can read them too.</summary>
+    internal static readonly JsonSerializerOptions SourceJson = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public void Configure(EntityTypeBuilder<Case> c)
+    {
+        c.ToTable("cases");
+        c.HasKey(x => x.Id);
+        c.Property(x => x.Id).ValueGeneratedNever();
+        c.Property(x => x.Slug).HasMaxLength(120);
+        c.HasIndex(x => x.Slug).IsUnique();
+        c.Property(x => x.Title).HasMaxLength(200);
+        c.Property(x => x.Summary).HasMaxLength(4000);
+        c.Property(x => x.SponsorConfidence).HasMaxLength(16);
+        c.Property(x => x.CollectorType).HasMaxLength(40);
+        c.Property(x => x.CollectorCitizenship).HasMaxLength(2);
+        c.Property(x => x.Venue).HasMaxLength(100);
+        c.Property(x => x.Outcome).HasMaxLength(40);
+        c.Property(x => x.ActivityStartPrecision).HasConversion<string>().HasMaxLength(5);
+        c.Property(x => x.ActivityEndPrecision).HasConversion<string>().HasMaxLength(5);
+        c.Property(x => x.ChargedOnPrecision).HasConversion<string>().HasMaxLength(5);
+        c.Property(x => x.ResolvedOnPrecision).HasConversion<string>().HasMaxLength(5);
+        c.Property(x => x.Version).IsRowVersion();
+
+        c.Property(x => x.Sources).HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, SourceJson),
+            v => JsonSerializer.Deserialize<List<CaseSource>>(v, SourceJson) ?? new List<CaseSource>(),
+            new ValueComparer<List<CaseSource>>(
+                (a, b) => a!.SequenceEqual(b!),
+                v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode())),
+                v => v.ToList()));
+
+        // Deleting a sponsor that cases still name must fail (409), so no cascade.
+        c.HasOne<Sponsor>().WithMany().HasForeignKey(x => x.SponsorCode).OnDelete(DeleteBehavior.Restrict);
+
+        // Full-text search over title, summary, defendants and victims (the q filter); the generated column keeps
+        // the vector in step with every write, including bulk COPY, and the GIN index makes @@ cheap.
+        c.Property<NpgsqlTsVector>("SearchVector")
+            .HasComputedColumnSql("cases_search_vector(title, summary, defendants, victims)", stored: true);
+        c.HasIndex("SearchVector").HasMethod("gin");
+
+        // Array filters (sector=, tradecraft=, …) use the array-overlap operator &&, which GIN indexes serve.
+        foreach (var array in new[] { nameof(Case.Sectors), nameof(Case.ActivityTypes), nameof(Case.Tradecraft), nameof(Case.UsStates), nameof(Case.Tags), nameof(Case.ListedIn) })
+        {
+            c.HasIndex(array).HasMethod("gin");
+        }
+        c.HasIndex(x => x.SponsorCode);
+        c.HasIndex(x => x.CollectorType);
+        c.HasIndex(x => x.Outcome);
+
+        // Keyset paging orders by (sort key, id); these composite indexes serve each sort and its cursor predicate.
+        c.HasIndex(x => new { x.ChargedOn, x.Id });
+        c.HasIndex(x => new { x.ResolvedOn, x.Id });
+        c.HasIndex(x => new { x.ActivityStart, x.Id });
+        c.HasIndex(x => new { x.CreatedAt, x.Id });
+        c.HasIndex(x => new { x.UpdatedAt, x.Id });
+        c.HasIndex(x => new { x.Title, x.Id });
+    }
+}

@@ -1,0 +1,99 @@
+using System.Linq.Expressions;
+using System.Text.Json.Serialization;
+using CaseApi.Infrastructure.Data;
+
+namespace CaseApi.Cases;
+
+/// <summary>
+/// A case as clients write it: POST and PUT bodies, merge-patch targets and import rows all take this shape,
+/// so one validator serves them all. Everything is nullable so that a missing field is a validation error
+/// naming the field rather than a deserialisation failure.
+/// </summary>
+public sealed record CaseRequest(
+    string? Slug,
+    string? Title,
+    string? Summary,
+    IReadOnlyList<string?>? ActivityTypes,
+    IReadOnlyList<string?>? Tradecraft,
+    string? Sponsor,
+    string? SponsorConfidence,
+    string? CollectorType,
+    string? CollectorCitizenship,
+    IReadOnlyList<string?>? Defendants,
+    IReadOnlyList<string?>? Sectors,
+    IReadOnlyList<string?>? VictimTypes,
+    IReadOnlyList<string?>? Victims,
+    IReadOnlyList<string?>? UsStates,
+    string? Venue,
+    string? ActivityStart,
+    string? ActivityEnd,
+    string? ChargedOn,
+    string? ResolvedOn,
+    string? Outcome,
+    int? SentenceMonths,
+    decimal? FineUsd,
+    decimal? LossUsd,
+    IReadOnlyList<CaseSource?>? Sources,
+    IReadOnlyList<string?>? Tags,
+    IReadOnlyList<string?>? ListedIn);
+
+/// <summary>A published source for a case. A value, not an entity: it is stored inside the case row as JSON.</summary>
+public sealed record CaseSource(string? Url, string? Title = null, string? Publisher = null, string? PublishedOn = null, string? Kind = null);
+
+/// <summary>A case as the API returns it, with the derived policy alignment.</summary>
+public sealed record CaseResponse(
+    Guid Id,
+    string Slug,
+    string Title,
+    string? Summary,
+    IReadOnlyList<string> ActivityTypes,
+    IReadOnlyList<string> Tradecraft,
+    string? Sponsor,
+    string? SponsorConfidence,
+    string CollectorType,
+    string? CollectorCitizenship,
+    IReadOnlyList<string> Defendants,
+    IReadOnlyList<string> Sectors,
+    IReadOnlyList<string> VictimTypes,
+    IReadOnlyList<string> Victims,
+    IReadOnlyList<string> UsStates,
+    string? Venue,
+    string? ActivityStart,
+    string? ActivityEnd,
+    string? ChargedOn,
+    string? ResolvedOn,
+    string Outcome,
+    int? SentenceMonths,
+    decimal? FineUsd,
+    decimal? LossUsd,
+    IReadOnlyList<CaseSource> Sources,
+    IReadOnlyList<string> Tags,
+    IReadOnlyList<string> ListedIn,
+    bool PolicyAligned,
+    IReadOnlyList<string> AlignedPolicies,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The row version behind the ETag header; not part of the body.</summary>
+    [JsonIgnore]
+    public uint Version { get; init; }
+
+    /// <summary>
+    /// One SQL query: the alignment comes from the aligned_policies() database function over the current
+    /// policy-to-sector mapping, and partial dates are formatted in the final (client-side) projection step.
+    /// </summary>
+    internal static readonly Expression<Func<Case, CaseResponse>> Projection = c => new CaseResponse(
+        c.Id, c.Slug, c.Title, c.Summary, c.ActivityTypes, c.Tradecraft, c.SponsorCode, c.SponsorConfidence,
+        c.CollectorType, c.CollectorCitizenship, c.Defendants, c.Sectors, c.VictimTypes, c.Victims, c.UsStates, c.Venue,
+        PartialDate.Format(c.ActivityStart, c.ActivityStartPrecision),
+        PartialDate.Format(c.ActivityEnd, c.ActivityEndPrecision),
+        PartialDate.Format(c.ChargedOn, c.ChargedOnPrecision),
+        PartialDate.Format(c.ResolvedOn, c.ResolvedOnPrecision),
+        c.Outcome, c.SentenceMonths, c.FineUsd, c.LossUsd, c.Sources, c.Tags, c.ListedIn,
+        CaseDbContext.AlignedPolicies(c.Sectors).Length > 0,
+        CaseDbContext.AlignedPolicies(c.Sectors),
+        c.CreatedAt, c.UpdatedAt)
+    {
+        Version = c.Version,
+    };
+}

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CaseApi.Audit;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Json;
+using CaseApi.Infrastructure.Paging;
+using CaseApi.Infrastructure.Validation;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CaseApi.Cases;
+
+internal static class CaseEndpoints
+{
+    public const string MergePatchMediaType = "application/merge-patch+json";
+
+    public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var cases = app.MapGroup("/api/v1/cases").WithTags("Cases");
+
+        cases.MapGet("/", ListCases).WithName(nameof(ListCases));
+        cases.MapGet("/{idOrSlug}", GetCase).WithName(nameof(GetCase))
+            .ProducesProblem(StatusCodes.Status404NotFound).Produces(StatusCodes.Status304NotModified);
+        cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).WithValidation<CaseRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        cases.MapPut("/{id:guid}", ReplaceCase).WithName(nameof(ReplaceCase)).WithValidation<CaseRequest>()
+            .WithWriteProblems();
+        cases.MapPatch("/{id:guid}", PatchCase).WithName(nameof(PatchCase))
+            .Accepts<JsonObject>(MergePatchMediaType).ProducesValidationProblem().WithWriteProblems();
+        cases.MapDelete("/{id:guid}", DeleteCase).WithName(nameof(DeleteCase))
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        return app;
+    }
+
+    private static RouteHandlerBuilder WithWriteProblems(this RouteHandlerBuilder builder) => builder
+        .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
+    /// <summary>List cases, newest charge first.</summary>
+    private static async Task<Ok<PagedResponse<CaseResponse>>> ListCases(CaseDbContext db, CancellationToken ct, int limit = 50)
+    {
+        limit = Math.Clamp(limit, 1, 1000);
+        var items = await db.Cases.AsNoTracking()
+            .OrderByDescending(c => c.ChargedOn).ThenBy(c => c.Id)
+            .Take(limit).Select(CaseResponse.Projection).ToListAsync(ct);
+        return TypedResults.Ok(new PagedResponse<CaseResponse>(items, await db.Cases.LongCountAsync(ct), null));
+    }
+
+    /// <summary>Get one case by its id or its slug.</summary>
+    /// <remarks>Answers 304 when If-None-Match names the current ETag.</remarks>
+    private static async Task<Results<Ok<CaseResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetCase(
+        string idOrSlug, CaseDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var found = await FindAsync(db, idOrSlug, ct);
+        if (found is null) return NotFound(idOrSlug);
+
+        http.Response.Headers.ETag = ETags.For(found.Version);
+        return ETags.IsNotModified(http.Request, found.Version)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(found);
+    }
+
+    /// <summary>Create a case.</summary>
+    /// <remarks>Answers 201 with Location and ETag; a slug already in use is 409.</remarks>
+    private static async Task<Results<Created<CaseResponse>, ProblemHttpResult>> CreateCase(
+        CaseRequest request, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        if (await db.Cases.AnyAsync(c => c.Slug == request.Slug, ct)) return SlugTaken(request.Slug);
+
+        var now = time.GetUtcNow();
+        var entity = request.ToNewCase(now);
+        db.Cases.Add(entity);
+        db.AuditEvents.Add(AuditTrail.Event(http, "create", "case", entity.Id.ToString(), Snapshot(entity, json), now));
+        await db.SaveChangesAsync(ct);
+
+        var created = (await FindAsync(db, entity.Id.ToString(), ct))!;
+        http.Response.Headers.ETag = ETags.For(created.Version);
+        return TypedResults.Created($"/api/v1/cases/{created.Id}", created);
+    }
+
+    /// <summary>Replace a case (If-Match required).</summary>
+    private static Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> ReplaceCase(
+        Guid id, CaseRequest request, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
+        IValidator<CaseRequest> validator, CancellationToken ct) =>
+        UpdateAsync(id, _ => Task.FromResult<CaseRequest?>(request), db, http, time, json, validator, ct);
+
+    /// <summary>Change some fields of a case with a JSON Merge Patch (RFC 7396; If-Match required).</summary>
+    /// <remarks>Send application/merge-patch+json. A property set to null is cleared (a list becomes empty); absent properties keep their values.</remarks>
+    private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> PatchCase(
+        Guid id, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
+        IValidator<CaseRequest> validator, CancellationToken ct)
+    {
+        if (!http.Request.HasMediaType(MergePatchMediaType))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.",
+                detail: $"PATCH takes a JSON Merge Patch: send Content-Type: {MergePatchMediaType}.");
+        }
+        var patch = await JsonSerializer.DeserializeAsync<JsonObject>(http.Request.Body, json.Value.SerializerOptions, ct);
+        if (patch is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The merge patch must be a JSON object.");
+        }
+        return await UpdateAsync(id, current =>
+        {
+            var merged = MergePatch.Apply(JsonSerializer.SerializeToNode(current.ToRequest(), json.Value.SerializerOptions), patch);
+            return Task.FromResult(merged.Deserialize<CaseRequest>(json.Value.SerializerOptions));
+        }, db, http, time, json, validator, ct);
+    }
+
+    /// <summary>Delete a case (If-Match required).</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCase(
+        Guid id, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json, CancellationToken ct)
+    {
+        var entity = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (entity is null) return NotFound(id.ToString());
+        if (ETags.CheckIfMatch(http.Request, entity.Version) is { } precondition) return precondition;
+
+        db.Cases.Remove(entity);
+        db.AuditEvents.Add(AuditTrail.Event(http, "delete", "case", id.ToString(), Snapshot(entity, json), time.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// The one write path for PUT and PATCH: load, check If-Match, build the new state, validate, check the slug,
+    /// save the change and its audit row together. The loaded row version stays the concurrency token, so a writer
+    /// that loses the race between our check and our UPDATE still gets 412 (from DbUpdateConcurrencyException).
+    /// </summary>
+    private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
+        Guid id, Func<Case, Task<CaseRequest?>> newState, CaseDbContext db, HttpContext http, TimeProvider time,
+        IOptions<JsonOptions> json, IValidator<CaseRequest> validator, CancellationToken ct)
+    {
+        var entity = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (entity is null) return NotFound(id.ToString());
+        if (ETags.CheckIfMatch(http.Request, entity.Version) is { } precondition) return precondition;
+
+        var request = await newState(entity);
+        if (request is null) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body must be a case object.");
+        var validation = await validator.ValidateAsync(request, ct);
+        if (!validation.IsValid) return validation.ToProblem();
+        if (request.Slug != entity.Slug && await db.Cases.AnyAsync(c => c.Slug == request.Slug, ct)) return SlugTaken(request.Slug);
+
+        var before = Snapshot(entity, json);
+        request.ApplyTo(entity);
+        var changes = AuditTrail.Diff(before, Snapshot(entity, json));
+        if (changes.Count > 0)
+        {
+            var now = time.GetUtcNow();
+            entity.UpdatedAt = now;
+            db.AuditEvents.Add(AuditTrail.Event(http, "update", "case", id.ToString(), changes, now));
+            await db.SaveChangesAsync(ct);
+        }
+
+        var updated = (await FindAsync(db, id.ToString(), ct))!;
+        http.Response.Headers.ETag = ETags.For(updated.Version);
+        return TypedResults.Ok(updated);
+    }
+
+    private static Task<CaseResponse?> FindAsync(CaseDbContext db, string idOrSlug, CancellationToken ct)
+    {
+        var query = db.Cases.AsNoTracking();
+        query = Guid.TryParse(idOrSlug, out var id) ? query.Where(c => c.Id == id) : query.Where(c => c.Slug == idOrSlug);
+        return query.Select(CaseResponse.Projection).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>The case's writable fields as JSON: the audit record on create and delete, and the "before" and "after" of a diff.</summary>
+    private static JsonObject Snapshot(Case entity, IOptions<JsonOptions> json) =>
+        (JsonObject)JsonSerializer.SerializeToNode(entity.ToRequest(), json.Value.SerializerOptions)!;
+
+    private static ProblemHttpResult NotFound(string idOrSlug) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.", detail: $"No case has the id or slug '{idOrSlug}'.");
+
+    private static ProblemHttpResult SlugTaken(string? slug) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The slug is already in use.", detail: $"Another case has the slug '{slug}'.");
+}

@@ -1,0 +1,72 @@
+using CaseApi.Cases;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CaseApi.Infrastructure.Data;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>Apply pending migrations at start-up. On for local runs; production migrates as its own step (the migrate command).</summary>
+    public bool ApplyMigrations { get; set; } = true;
+
+    /// <summary>Load the bundled sample of public cases when the case table is empty.</summary>
+    public bool SeedSample { get; set; } = true;
+}
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddCaseStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Cases");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Cases is not set. Set ConnectionStrings__Cases, or start the API with scripts/run.sh, which starts a local PostgreSQL.");
+        }
+
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        // Pooling: a context per request without the allocation cost (hot read paths are measured against raw SQL).
+        services.AddDbContextPool<CaseDbContext>(o => o
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+        services.AddHealthChecks()
+            .AddDbContextCheck<CaseDbContext>("database", tags: ["ready"])
+            .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
+        return services;
+    }
+
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<CaseDbContext>().Database.MigrateAsync(ct);
+    }
+
+    /// <summary>Start-up work the configuration asks for: migrations, then the sample into an empty store.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.ApplyMigrations) await app.Services.MigrateDatabaseAsync(app.Lifetime.ApplicationStopping);
+        if (options.SeedSample) await SampleCases.LoadIfEmptyAsync(app.Services, app.Lifetime.ApplicationStopping);
+    }
+
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Live: the process answers. Ready: the database answers and its schema is current.
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}
+
+internal sealed class MigrationsHealthCheck(CaseDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        return pending.Count == 0
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending: run the migrate command.");
+    }
+}

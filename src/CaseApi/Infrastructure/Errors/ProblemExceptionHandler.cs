@@ -1,0 +1,76 @@
+using System.Text.Json;
+using CaseApi.Infrastructure.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CaseApi.Infrastructure.Errors;
+
+/// <summary>
+/// Turns infrastructure exceptions into precise RFC 9457 problems, so that no bad input ever reaches a 500:
+/// body-binding failures (malformed JSON, wrong types, unknown properties, oversize bodies, wrong media types),
+/// lost concurrency races and constraint violations. .NET 10 no longer logs handled exceptions, so this does.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var problem = Describe(exception);
+        if (problem is null)
+        {
+            if (http.RequestAborted.IsCancellationRequested) return true;
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
+            problem = new ProblemDetails { Status = 500, Title = "An unexpected error occurred.", Detail = "The error has been logged; quote the traceId when reporting it." };
+        }
+        else
+        {
+            logger.LogInformation("Answered {Status} to {Method} {Path}: {Reason}", problem.Status, http.Request.Method, http.Request.Path, exception.Message);
+        }
+
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails? Describe(Exception exception) => exception switch
+    {
+        BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
+        JsonException json => InvalidJson(json),
+        BadHttpRequestException { StatusCode: 413 } e => Problem(413, "The request body is too large.", e.Message),
+        BadHttpRequestException { StatusCode: 415 } e => Problem(415, "Unsupported media type.", e.Message),
+        BadHttpRequestException e => Problem(e.StatusCode, "The request could not be read.", e.Message),
+        DbUpdateConcurrencyException => Problem(412, "The resource has changed.", "Someone else changed it since you read it. GET it again and reapply your change."),
+        DbUpdateException { InnerException: PostgresException pg } => Constraint(pg),
+        PostgresException pg => Constraint(pg),
+        _ => null,
+    };
+
+    private static ValidationProblemDetails InvalidJson(JsonException json)
+    {
+        var field = ApiJson.FieldPath(json.Path);
+        var message = json.Message switch
+        {
+            var m when m.Contains("could not be mapped", StringComparison.Ordinal) => $"'{field}' is not a property of this resource (unknown or read-only).",
+            var m when m.Contains("could not be converted", StringComparison.Ordinal) => $"'{field}' has a value of the wrong JSON type for this field.",
+            var m when m.Contains(" Path: ", StringComparison.Ordinal) => m[..m.IndexOf(" Path: ", StringComparison.Ordinal)],
+            var m => m,
+        };
+        return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = 400,
+            Title = "The request body is not valid JSON for this resource.",
+            Detail = json.LineNumber is { } line ? $"At line {line + 1}, position {json.BytePositionInLine + 1}: {message}" : message,
+        };
+    }
+
+    private static ProblemDetails? Constraint(PostgresException pg) => pg.SqlState switch
+    {
+        PostgresErrorCodes.UniqueViolation => Problem(409, "A resource with this key already exists.", pg.ConstraintName is { } c ? $"Conflict on {c}." : pg.MessageText),
+        PostgresErrorCodes.ForeignKeyViolation => Problem(409, "The change conflicts with data that refers to it.", pg.MessageText),
+        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => Problem(409, "A concurrent change conflicted; retry.", pg.MessageText),
+        PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire => Problem(400, "The request contains characters PostgreSQL cannot store (such as NUL).", pg.MessageText),
+        _ => null,
+    };
+
+    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+}

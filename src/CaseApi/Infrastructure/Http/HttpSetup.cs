@@ -1,0 +1,42 @@
+using CaseApi.Infrastructure.Errors;
+using CaseApi.Infrastructure.Json;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace CaseApi.Infrastructure.Http;
+
+public sealed class RequestLimitOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>Largest body an ordinary request may send (imports have their own, larger limit).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}
+
+public static class HttpSetup
+{
+    /// <summary>JSON rules, RFC 9457 problems for every error, and the request body limit.</summary>
+    public static IServiceCollection AddCaseApiHttp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        // Body-binding failures throw, so ProblemExceptionHandler can say exactly what was wrong with the body.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // The same id is in the request log line and in audit rows, so a problem can be traced end to end.
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "No resource at this path; see /swagger for the API.",
+                StatusCodes.Status405MethodNotAllowed => "This path does not accept this HTTP method; see /swagger.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json (PATCH takes application/merge-patch+json).",
+                _ => null,
+            };
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        var limits = configuration.GetSection(RequestLimitOptions.Section).Get<RequestLimitOptions>() ?? new RequestLimitOptions();
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
+        return services;
+    }
+}

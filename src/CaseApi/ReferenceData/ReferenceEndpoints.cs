@@ -1,0 +1,66 @@
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Paging;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.ReferenceData;
+
+internal static class ReferenceEndpoints
+{
+    public static IEndpointRouteBuilder MapReferenceEndpoints(this IEndpointRouteBuilder app)
+    {
+        var reference = app.MapGroup("/api/v1").WithTags("Reference data");
+
+        reference.MapGet("/code-lists", GetCodeLists).WithName(nameof(GetCodeLists));
+        reference.MapGet("/sectors", ListSectors).WithName(nameof(ListSectors));
+        reference.MapGet("/sponsors", ListSponsors).WithName(nameof(ListSponsors));
+        reference.MapGet("/policy-documents", ListPolicyDocuments).WithName(nameof(ListPolicyDocuments));
+        reference.MapGet("/source-lists", ListSourceLists).WithName(nameof(ListSourceLists));
+        return app;
+    }
+
+    /// <summary>Every code list: the fixed ones of the design and the current reference tables.</summary>
+    private static async Task<Ok<CodeListsResponse>> GetCodeLists(CaseDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(new CodeListsResponse(
+            [.. CodeLists.ActivityTypes.Select(a => new CodeResponse(a.Key, a.Value))],
+            Plain(CodeLists.Tradecraft), Plain(CodeLists.CollectorTypes), Plain(CodeLists.Outcomes),
+            Plain(CodeLists.VictimTypes), Plain(CodeLists.SourceKinds), Plain(CodeLists.SponsorConfidence),
+            Plain(CodeLists.SponsorTypes), Plain(CodeLists.UsStates.Order(StringComparer.Ordinal)),
+            await SectorsAsync(db, ct), await SponsorsAsync(db, ct), await PolicyDocumentsAsync(db, ct), await SourceListsAsync(db, ct)));
+
+    /// <summary>The technology sectors a case can target.</summary>
+    private static async Task<Ok<PagedResponse<SectorResponse>>> ListSectors(CaseDbContext db, CancellationToken ct) =>
+        Page(await SectorsAsync(db, ct));
+
+    /// <summary>The sponsors behind cases, with their type and parent (provincial MSS bureaus under the MSS, PLA units under the PLA).</summary>
+    private static async Task<Ok<PagedResponse<SponsorResponse>>> ListSponsors(CaseDbContext db, CancellationToken ct) =>
+        Page(await SponsorsAsync(db, ct));
+
+    /// <summary>Chinese industrial-policy documents and the sectors their objectives name.</summary>
+    private static async Task<Ok<PagedResponse<PolicyDocumentResponse>>> ListPolicyDocuments(CaseDbContext db, CancellationToken ct) =>
+        Page(await PolicyDocumentsAsync(db, ct));
+
+    /// <summary>The independent published compilations a case can be listed in.</summary>
+    private static async Task<Ok<PagedResponse<SourceListResponse>>> ListSourceLists(CaseDbContext db, CancellationToken ct) =>
+        Page(await SourceListsAsync(db, ct));
+
+    private static Ok<PagedResponse<T>> Page<T>(IReadOnlyList<T> items) => TypedResults.Ok(new PagedResponse<T>(items, items.Count, null));
+
+    private static CodeResponse[] Plain(IEnumerable<string> codes) => [.. codes.Select(c => new CodeResponse(c))];
+
+    private static async Task<IReadOnlyList<SectorResponse>> SectorsAsync(CaseDbContext db, CancellationToken ct) =>
+        await db.Sectors.AsNoTracking().OrderBy(s => s.Code).Select(s => new SectorResponse(s.Code, s.Name, s.Description)).ToListAsync(ct);
+
+    private static async Task<IReadOnlyList<SponsorResponse>> SponsorsAsync(CaseDbContext db, CancellationToken ct) =>
+        await db.Sponsors.AsNoTracking().OrderBy(s => s.Code)
+            .Select(s => new SponsorResponse(s.Code, s.Name, s.Description, s.Type, s.ParentCode)).ToListAsync(ct);
+
+    private static async Task<IReadOnlyList<PolicyDocumentResponse>> PolicyDocumentsAsync(CaseDbContext db, CancellationToken ct) =>
+        await db.PolicyDocuments.AsNoTracking().OrderBy(p => p.Code)
+            .Select(p => new PolicyDocumentResponse(p.Code, p.Name, p.Description, p.Year, p.Sectors.OrderBy(s => s.SectorCode).Select(s => s.SectorCode).ToList()))
+            .ToListAsync(ct);
+
+    private static async Task<IReadOnlyList<SourceListResponse>> SourceListsAsync(CaseDbContext db, CancellationToken ct) =>
+        await db.SourceLists.AsNoTracking().OrderBy(s => s.Code)
+            .Select(s => new SourceListResponse(s.Code, s.Name, s.Description, s.Publisher, s.CoverageFrom, s.CoverageTo)).ToListAsync(ct);
+}

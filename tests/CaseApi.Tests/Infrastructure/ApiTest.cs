@@ -1,0 +1,42 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CaseApi.Infrastructure.Data;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaseApi.Tests.Infrastructure;
+
+[Collection(nameof(ApiCollection))]
+public abstract class ApiTest(CaseApiFactory api) : IAsyncLifetime
+{
+    protected CaseApiFactory Api { get; } = api;
+    protected HttpClient Client { get; } = api.CreateClient();
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public virtual ValueTask InitializeAsync() => Api.ResetDatabaseAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Runs a query against the test database through the service's own DbContext.</summary>
+    protected async Task<T> WithDbAsync<T>(Func<CaseDbContext, Task<T>> query)
+    {
+        await using var scope = Api.Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CaseDbContext>());
+    }
+
+    protected static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
+
+    /// <summary>POSTs a case and returns its body and ETag, failing the test when it is not created.</summary>
+    protected async Task<(JsonObject Body, EntityTagHeaderValue ETag)> CreateCaseAsync(JsonObject request)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/cases", request, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await ReadObjectAsync(response), response.Headers.ETag!);
+    }
+}
