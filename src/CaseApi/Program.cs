@@ -1,4 +1,5 @@
 using CaseApi.Cases;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Logging;
@@ -11,6 +12,7 @@ builder.AddCaseApiLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
+builder.Services.AddCaseApiAuthorization();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 builder.Services.AddOpenApi();
@@ -32,6 +34,7 @@ app.MapOpenApi();
 app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
 app.MapHealthEndpoints();
 app.MapCaseEndpoints();
+app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
 
 await app.PrepareDatabaseAsync();

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
-using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,19 +20,18 @@ internal static class CaseEndpoints
 
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
-        var cases = app.MapGroup("/api/v1/cases").WithTags("Cases");
+        var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
 
-        cases.MapGet("/", ListCases).WithName(nameof(ListCases));
         cases.MapGet("/{idOrSlug}", GetCase).WithName(nameof(GetCase))
             .ProducesProblem(StatusCodes.Status404NotFound).Produces(StatusCodes.Status304NotModified);
-        cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).WithValidation<CaseRequest>()
+        cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        cases.MapPut("/{id:guid}", ReplaceCase).WithName(nameof(ReplaceCase)).WithValidation<CaseRequest>()
+        cases.MapPut("/{id:guid}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .WithWriteProblems();
-        cases.MapPatch("/{id:guid}", PatchCase).WithName(nameof(PatchCase))
+        cases.MapPatch("/{id:guid}", PatchCase).WithName(nameof(PatchCase)).RequireAuthorization(Policies.Editor)
             .Accepts<JsonObject>(MergePatchMediaType).ProducesValidationProblem().WithWriteProblems();
-        cases.MapDelete("/{id:guid}", DeleteCase).WithName(nameof(DeleteCase))
+        cases.MapDelete("/{id:guid}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;
@@ -42,16 +41,6 @@ internal static class CaseEndpoints
         .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
         .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status428PreconditionRequired);
-
-    /// <summary>List cases, newest charge first.</summary>
-    private static async Task<Ok<PagedResponse<CaseResponse>>> ListCases(CaseDbContext db, CancellationToken ct, int limit = 50)
-    {
-        limit = Math.Clamp(limit, 1, 1000);
-        var items = await db.Cases.AsNoTracking()
-            .OrderByDescending(c => c.ChargedOn).ThenBy(c => c.Id)
-            .Take(limit).Select(CaseResponse.Projection).ToListAsync(ct);
-        return TypedResults.Ok(new PagedResponse<CaseResponse>(items, await db.Cases.LongCountAsync(ct), null));
-    }
 
     /// <summary>Get one case by its id or its slug.</summary>
     /// <remarks>Answers 304 when If-None-Match names the current ETag.</remarks>
@@ -163,7 +152,7 @@ internal static class CaseEndpoints
         return TypedResults.Ok(updated);
     }
 
-    private static Task<CaseResponse?> FindAsync(CaseDbContext db, string idOrSlug, CancellationToken ct)
+    internal static Task<CaseResponse?> FindAsync(CaseDbContext db, string idOrSlug, CancellationToken ct)
     {
         var query = db.Cases.AsNoTracking();
         query = Guid.TryParse(idOrSlug, out var id) ? query.Where(c => c.Id == id) : query.Where(c => c.Slug == idOrSlug);

@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,7 @@ internal static class ReferenceEndpoints
 {
     public static IEndpointRouteBuilder MapReferenceEndpoints(this IEndpointRouteBuilder app)
     {
-        var reference = app.MapGroup("/api/v1").WithTags("Reference data");
+        var reference = app.MapGroup("/api/v1").WithTags("Reference data").RequireAuthorization(Policies.Reader);
 
         reference.MapGet("/code-lists", GetCodeLists).WithName(nameof(GetCodeLists));
         reference.MapGet("/sectors", ListSectors).WithName(nameof(ListSectors));

@@ -7,8 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Infrastructure.Data;
 
-public sealed class CaseDbContext(DbContextOptions<CaseDbContext> options) : DbContext(options)
+public class CaseDbContext : DbContext
 {
+    public CaseDbContext(DbContextOptions<CaseDbContext> options) : base(options) { }
+
+    /// <summary>For <see cref="ReadOnlyCaseDbContext"/>: the same model over another connection.</summary>
+    protected CaseDbContext(DbContextOptions options) : base(options) { }
+
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<Sector> Sectors => Set<Sector>();
     public DbSet<Sponsor> Sponsors => Set<Sponsor>();

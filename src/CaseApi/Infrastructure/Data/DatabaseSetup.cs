@@ -31,6 +31,11 @@ public static class DatabaseSetup
         services.AddDbContextPool<CaseDbContext>(o => o
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             .UseSnakeCaseNamingConvention());
+        var readOnlyConnectionString = configuration.GetConnectionString("CasesReadOnly") is { Length: > 0 } replica ? replica : connectionString;
+        services.AddDbContextPool<ReadOnlyCaseDbContext>(o => o
+            .UseNpgsql(readOnlyConnectionString)
+            .UseSnakeCaseNamingConvention()
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         services.AddHealthChecks()
             .AddDbContextCheck<CaseDbContext>("database", tags: ["ready"])
             .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
