@@ -113,7 +113,7 @@ public static class CaptureRecapture
             var relaxed = logLinear.Models!.First(m => m.Model == logLinear.Model).Interactions;
             assumptions.Add(relaxed.Count == 0
                 ? "The chosen log-linear model is the independence model: it relaxes no dependence between lists."
-                : $"The chosen log-linear model relaxes independence for {string.Join(", ", relaxed)}, assuming no three-way dependence.");
+                : $"The chosen log-linear model allows dependence between {string.Join("; between ", relaxed.Select(pair => pair.Replace(":", " and ", StringComparison.Ordinal)))}, and assumes no three-way dependence.");
         }
         return assumptions;
     }
@@ -168,6 +168,7 @@ public static class CaptureRecapture
         var spread = Math.Max(estimate - observed, 1);
         var peak = FindMinimum.OfScalarFunctionConstrained(n => -LogLikelihood(n), lowest, estimate + (4 * spread), 1e-6 * spread);
         var maximum = LogLikelihood(peak);
+        if (!double.IsFinite(maximum)) return (observed, null);
         double Excess(double n) => (2 * (maximum - LogLikelihood(n))) - ChiSquare95;
 
         var low = Excess(lowest) <= 0 ? observed : Root(Excess, lowest, peak);
@@ -180,8 +181,9 @@ public static class CaptureRecapture
         return (low, Root(Excess, peak, high));
     }
 
+    /// <summary>Where <paramref name="f"/> crosses zero between the bracket's ends; if Brent's method fails, the outer end, so the interval errs wide.</summary>
     private static double Root(Func<double, double> f, double from, double to) =>
-        Brent.TryFindRoot(f, from, to, 1e-7 * Math.Max(1, to), 200, out var root) ? root : double.NaN;
+        Brent.TryFindRoot(f, from, to, 1e-7 * Math.Max(1, to), 200, out var root) ? root : f(from) > 0 ? from : to;
 
     /// <summary>
     /// Poisson regression with log link by iteratively reweighted least squares, which for this canonical link is
@@ -238,7 +240,7 @@ public static class CaptureRecapture
         _ => string.Join(" + ", interactions.Select(p => PairName(h, p))),
     };
 
-    private static string PairName(CaptureHistories h, (int A, int B) pair) => $"{h.Lists[pair.A]} × {h.Lists[pair.B]}";
+    private static string PairName(CaptureHistories h, (int A, int B) pair) => $"{h.Lists[pair.A]}:{h.Lists[pair.B]}";
 
     // Chao (1987), Biometrics 43:783–791, p. 788 (the interval also in Williams, Nichols & Conroy 2002, Analysis and
     // Management of Animal Populations, §14.2): the unseen f0 = N − S_obs is taken as log-normal, so with

@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Mvc;
+
 namespace CaseApi.Statistics.Coverage;
 
 /// <summary>The query of GET /stats/coverage: <c>lists=a,b[,c…]</c> (comma-separated or repeated).</summary>
-public sealed record CoverageQuery(string[]? Lists)
+public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists)
 {
     /// <summary>The list codes in the order given; the digits of every capture pattern follow this order.</summary>
     public IReadOnlyList<string> Codes =>
@@ -32,5 +34,8 @@ public sealed record CoverageEstimate(
     string? Model = null,
     IReadOnlyList<LogLinearModelFit>? Models = null);
 
-/// <summary>One log-linear model compared by AIC: null estimate and AIC when it cannot be fitted to these data.</summary>
+/// <summary>One log-linear model compared by AIC (interactions written <c>a:b</c>, as in R's formulas): null estimate and AIC when it cannot be fitted to these data.</summary>
 public sealed record LogLinearModelFit(string Model, IReadOnlyList<string> Interactions, int Parameters, double? Estimate, double? Aic);
+
+/// <summary>A row of the capture-history query: the cases with one capture pattern (a bit per list).</summary>
+public sealed record PatternCount(int Mask, long Count);

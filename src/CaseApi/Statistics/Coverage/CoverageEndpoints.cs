@@ -41,12 +41,21 @@ internal static class CoverageEndpoints
             estimates.ToDictionary(e => e.Method, e => e.Coverage), CaptureRecapture.Assumptions(histories, estimates)));
     }
 
+    /// <summary>Runs <see cref="HistoryQuery"/> and fills in the patterns no case has.</summary>
+    internal static async Task<CaptureHistories> CountHistoriesAsync(IQueryable<Case> population, IReadOnlyList<string> lists, CancellationToken ct)
+    {
+        var cells = new long[1 << lists.Count];
+        await foreach (var (mask, count) in HistoryQuery(population, lists).AsAsyncEnumerable().WithCancellation(ct)) cells[mask] = count;
+        return new CaptureHistories(lists, cells);
+    }
+
     /// <summary>
     /// One SQL statement: for cases on at least one named list (listed_in &amp;&amp; lists, served by the GIN index), the capture
     /// pattern as an integer with one bit per list, counted per pattern. The pattern is built as an expression tree
-    /// because the number of lists varies; each bit translates to a <c>'code' = ANY(listed_in)</c> test.
+    /// because the number of lists varies; each bit becomes a <c>listed_in @&gt; ARRAY['code']</c> test with the code inlined
+    /// as an escaped literal (codes are validated against the source lists first), one cached plan per combination of lists.
     /// </summary>
-    internal static async Task<CaptureHistories> CountHistoriesAsync(IQueryable<Case> population, IReadOnlyList<string> lists, CancellationToken ct)
+    internal static IQueryable<PatternCount> HistoryQuery(IQueryable<Case> population, IReadOnlyList<string> lists)
     {
         var @case = Expression.Parameter(typeof(Case), "c");
         var listedIn = Expression.Property(@case, nameof(Case.ListedIn));
@@ -58,14 +67,9 @@ internal static class CoverageEndpoints
             .Aggregate(Expression.Add);
 
         var codes = lists.ToArray();
-        var counts = await population
+        return population
             .Where(c => c.ListedIn.Any(l => codes.Contains(l)))
             .GroupBy(Expression.Lambda<Func<Case, int>>(pattern, @case))
-            .Select(g => new { Mask = g.Key, Count = g.LongCount() })
-            .ToListAsync(ct);
-
-        var cells = new long[1 << lists.Count];
-        foreach (var cell in counts) cells[cell.Mask] = cell.Count;
-        return new CaptureHistories(lists, cells);
+            .Select(g => new PatternCount(g.Key, g.LongCount()));
     }
 }

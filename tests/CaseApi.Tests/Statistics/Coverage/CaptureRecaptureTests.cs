@@ -165,12 +165,13 @@ public sealed class CaptureRecaptureTests
 
         var estimate = CaptureRecapture.EstimateLogLinear(h);
 
-        Assert.Equal("list-0 × list-1", estimate.Model);
+        Assert.Equal("list-0:list-1", estimate.Model);
         Assert.Equal(1800, estimate.Estimate!.Value, 4);
         Assert.Equal(5, estimate.Models!.Count);
         var chosen = estimate.Models.Single(m => m.Model == estimate.Model);
         Assert.All(estimate.Models.Where(m => m != chosen), m => Assert.True(m.Aic > chosen.Aic, $"{m.Model}: AIC {m.Aic} ≤ {chosen.Aic}"));
         Assert.InRange(1800, estimate.Ci95![0]!.Value, estimate.Ci95[1]!.Value);
+        Assert.Contains(CaptureRecapture.Assumptions(h, [estimate]), a => a.Contains("between list-0 and list-1", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -207,8 +208,8 @@ public sealed class CaptureRecaptureTests
         var estimate = CaptureRecapture.EstimateLogLinear(h);
 
         Assert.NotNull(estimate.Estimate);
-        Assert.Null(estimate.Models!.Single(m => m.Model == "list-0 × list-1").Aic);
-        Assert.DoesNotContain("list-0 × list-1", estimate.Model, StringComparison.Ordinal);
+        Assert.Null(estimate.Models!.Single(m => m.Model == "list-0:list-1").Aic);
+        Assert.DoesNotContain("list-0:list-1", estimate.Model, StringComparison.Ordinal);
     }
 
     [Fact]

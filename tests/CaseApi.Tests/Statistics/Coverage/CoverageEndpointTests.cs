@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CaseApi.Cases;
 using CaseApi.Statistics.Coverage;
 using CaseApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Tests.Statistics.Coverage;
 
@@ -128,5 +129,27 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         using var response = await Client.GetAsync($"/api/v1/stats/coverage?{query}", Ct);
 
         await Problems.AssertFieldAsync(response, "lists");
+    }
+
+    [Fact]
+    public async Task Capture_histories_are_counted_in_one_grouped_statement_that_can_use_the_array_index()
+    {
+        var sql = await WithDbAsync(db => Task.FromResult(CoverageEndpoints.HistoryQuery(db.Cases, [Doj, Csis, Mit]).ToQueryString()));
+
+        Assert.DoesNotContain(";", sql, StringComparison.Ordinal);
+        Assert.Contains("WHERE c.listed_in && @codes", sql, StringComparison.Ordinal);
+        Assert.Contains("listed_in @> ARRAY['mit-tr-china-initiative']", sql, StringComparison.Ordinal);
+        Assert.Contains("GROUP BY", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_lists_parameter_and_the_problems()
+    {
+        using var response = await Client.GetAsync("/openapi/v1.json", Ct);
+
+        var operation = (await ReadObjectAsync(response))["paths"]!["/api/v1/stats/coverage"]!["get"]!;
+        Assert.Equal("lists", (string?)operation["parameters"]![0]!["name"]);
+        Assert.NotNull(operation["responses"]!["400"]);
+        Assert.NotNull(operation["responses"]!["422"]);
     }
 }
