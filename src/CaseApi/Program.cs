@@ -1,4 +1,5 @@
 using CaseApi.Cases;
+using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
@@ -13,6 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
 builder.Services.AddCaseApiAuthorization();
+builder.Services.AddImports();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 builder.Services.AddOpenApi();
@@ -36,6 +38,7 @@ app.MapHealthEndpoints();
 app.MapCaseEndpoints();
 app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
+app.MapImportEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.RunAsync();
