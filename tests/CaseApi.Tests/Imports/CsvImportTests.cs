@@ -149,6 +149,17 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     {
         using var response = await ImportAsync("<cases/>", "application/xml");
 
-        await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType);
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("text/csv", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_three_import_formats()
+    {
+        using var response = await Client.GetAsync("/openapi/v1.json", Ct);
+
+        var document = await ReadObjectAsync(response);
+        var content = document["paths"]!["/api/v1/imports"]!["post"]!["requestBody"]!["content"]!.AsObject();
+        Assert.Equal([JsonType, NdjsonType, CsvType], content.Select(p => p.Key).Order());
     }
 }
