@@ -163,10 +163,10 @@ internal static class ImportEndpoints
         }
         await staging.CompleteAsync(ct);
 
-        if (mode == ImportModes.Insert && await staging.ExistingAsync(ct) is { Count: > 0 } existing)
+        if (mode == ImportModes.Insert && await staging.ExistingAsync(ImportOptions.MaxListedErrors, ct) is { Count: > 0 } existing)
         {
             report.Rejected += existing.Count;
-            errors.AddRange(existing.Take(ImportOptions.MaxListedErrors).Select(e =>
+            errors.AddRange(existing.First.Select(e =>
                 new ImportError(e.Row, e.Slug, "slug", $"A case with the slug '{e.Slug}' already exists; mode=insert never overwrites (use mode=upsert).")));
             await staging.RemoveExistingAsync(ct);
         }

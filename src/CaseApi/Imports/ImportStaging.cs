@@ -129,10 +129,18 @@ internal sealed class ImportStaging : IAsyncDisposable
         await db.Database.ExecuteSqlRawAsync(ClassifySql, ct);
     }
 
-    /// <summary>mode=insert: the staged rows whose slug is already stored, found in one join rather than a query per row.</summary>
-    public async Task<List<(int Row, string Slug)>> ExistingAsync(CancellationToken ct) =>
-        (await db.Database.SqlQueryRaw<ExistingRow>("SELECT row_number AS row, slug FROM import_staging WHERE existing_id IS NOT NULL ORDER BY row_number")
-            .ToListAsync(ct)).ConvertAll(r => (r.Row, r.Slug));
+    /// <summary>
+    /// mode=insert: how many staged rows have a slug that is already stored, and the first of them to list, found
+    /// in one join rather than a query per row.
+    /// </summary>
+    public async Task<(int Count, List<(int Row, string Slug)> First)> ExistingAsync(int limit, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQueryRaw<ExistingRow>("""
+            SELECT row_number AS row, slug, count(*) OVER ()::int AS total FROM import_staging
+            WHERE existing_id IS NOT NULL ORDER BY row_number LIMIT {0}
+            """, limit).ToListAsync(ct);
+        return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => (r.Row, r.Slug)));
+    }
 
     public Task RemoveExistingAsync(CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync("DELETE FROM import_staging WHERE existing_id IS NOT NULL", ct);
@@ -179,7 +187,7 @@ internal sealed class ImportStaging : IAsyncDisposable
         if (copy is not null) await copy.DisposeAsync();
     }
 
-    private sealed record ExistingRow(int Row, string Slug);
+    private sealed record ExistingRow(int Row, string Slug, int Total);
 
     private sealed record StagedCounts(int Created, int Updated, int Unchanged);
 }

@@ -96,4 +96,17 @@ public sealed class JsonImportTests(CaseApiFactory api) : ImportTest(api)
         AssertCounts(report, received: 2, created: 2, updated: 0, unchanged: 0, rejected: 0);
         Assert.Equal(2, await CountCasesAsync());
     }
+
+    [Fact]
+    public async Task The_bundled_sample_file_imports_as_created_and_reimports_as_unchanged()
+    {
+        var file = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Data", "public-cases.json"), Ct);
+        var count = JsonNode.Parse(file)!.AsArray().Count;
+
+        var first = await ImportReportAsync(file, JsonType);
+        var again = await ImportReportAsync(file, JsonType);
+
+        AssertCounts(first, received: count, created: count, updated: 0, unchanged: 0, rejected: 0);
+        AssertCounts(again, received: count, created: 0, updated: 0, unchanged: count, rejected: 0);
+    }
 }
