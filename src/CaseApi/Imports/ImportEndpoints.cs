@@ -91,7 +91,8 @@ internal static class ImportEndpoints
         var json = jsonOptions.Value.SerializerOptions;
         using var sha = SHA256.Create();
         // With a key, the body is hashed as it streams past, so a retry can be told from a different file without buffering either.
-        await using var body = idempotencyKey is null ? http.Request.Body : new CryptoStream(http.Request.Body, sha, CryptoStreamMode.Read, leaveOpen: true);
+        await using var hashing = idempotencyKey is null ? null : new CryptoStream(http.Request.Body, sha, CryptoStreamMode.Read, leaveOpen: true);
+        var body = hashing ?? http.Request.Body;
         var fingerprint = $"{format}|{mode}|{dryRun}|{atomic}|";
 
         if (idempotencyKey is not null && await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.IdempotencyKey == idempotencyKey, ct) is { } earlier)
