@@ -12,10 +12,10 @@ builder.AddCaseApiLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
-builder.Services.AddCaseApiAuthorization();
+builder.Services.AddCaseApiSecurity(builder.Configuration);
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddApiKeySecurity());
 
 var app = builder.Build();
 
@@ -26,11 +26,13 @@ if (args is ["migrate", ..])
     return;
 }
 
+app.UseCaseApiRequestId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCaseApiRequestLogging();
+app.UseCaseApiSecurity();
 
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
 app.MapHealthEndpoints();
 app.MapCaseEndpoints();
@@ -38,4 +40,5 @@ app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
 
 await app.PrepareDatabaseAsync();
+await app.EnsureBootstrapAdminKeyAsync();
 await app.RunAsync();
