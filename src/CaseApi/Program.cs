@@ -1,3 +1,5 @@
+using CaseApi.ApiKeys;
+using CaseApi.Audit;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -38,6 +40,9 @@ app.MapHealthEndpoints();
 app.MapCaseEndpoints();
 app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
+app.MapReferenceAdminEndpoints();
+app.MapAuditEndpoints();
+app.MapApiKeyEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.EnsureBootstrapAdminKeyAsync();
