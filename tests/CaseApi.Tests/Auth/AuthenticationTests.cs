@@ -97,6 +97,22 @@ public sealed class AuthenticationTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_declares_the_key_so_Swagger_UI_can_send_it()
+    {
+        var document = (await AnonymousClient().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/openapi/v1.json", Ct))!;
+
+        var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
+        Assert.Equal("apiKey", (string?)scheme["type"]);
+        Assert.Equal("header", (string?)scheme["in"]);
+        Assert.Equal("X-Api-Key", (string?)scheme["name"]);
+        Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]);
+        var listCases = document["paths"]!["/api/v1/cases"]!["get"]!;
+        Assert.Contains(listCases["security"]!.AsArray(), r => r!.AsObject().ContainsKey("ApiKey"));
+        Assert.NotNull(listCases["responses"]!["401"]);
+        Assert.Null(document["paths"]!["/health/live"]?["get"]?["security"]);
+    }
+
+    [Fact]
     public async Task An_unknown_path_is_still_404_not_401()
     {
         using var response = await AnonymousClient().GetAsync("/api/v1/no-such-thing", Ct);
