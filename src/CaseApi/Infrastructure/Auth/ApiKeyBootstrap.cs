@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaseApi.ApiKeys;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Data;
@@ -46,7 +47,10 @@ public static class ApiKeyBootstrap
             Action = "key-created",
             EntityType = "api-key",
             EntityId = key.Id.ToString(),
-            Changes = JsonSerializer.SerializeToDocument(new { key.Name, key.Role, key.Prefix, source = "Auth:BootstrapAdminKey" }),
+            Changes = JsonSerializer.SerializeToDocument(new JsonObject
+            {
+                ["name"] = key.Name, ["role"] = key.Role, ["prefix"] = key.Prefix, ["source"] = "Auth:BootstrapAdminKey",
+            }),
         });
         await db.SaveChangesAsync(ct);
         app.Logger.LogInformation("Created the bootstrap admin key {KeyId}", key.Id);

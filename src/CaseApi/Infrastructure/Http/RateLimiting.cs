@@ -14,11 +14,11 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests one API key (or one anonymous IP address) may make per window.</summary>
     [Range(1, int.MaxValue)]
-    public int PermitLimit { get; set; } = 600;
+    public int PermitLimit { get; set; } = 6000;
 
     /// <summary>The smaller budget of the expensive endpoints (imports, exports, statistics), per key and window.</summary>
     [Range(1, int.MaxValue)]
-    public int BulkPermitLimit { get; set; } = 30;
+    public int BulkPermitLimit { get; set; } = 60;
 
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;
