@@ -1,3 +1,5 @@
+using CaseApi.ApiKeys;
+using CaseApi.Audit;
 using CaseApi.Cases;
 using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
@@ -14,11 +16,11 @@ builder.AddCaseApiLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
-builder.Services.AddCaseApiAuthorization();
+builder.Services.AddCaseApiSecurity(builder.Configuration);
 builder.Services.AddImports();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddApiKeySecurity());
 
 var app = builder.Build();
 
@@ -29,18 +31,24 @@ if (args is ["migrate", ..])
     return;
 }
 
+app.UseCaseApiRequestId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCaseApiRequestLogging();
+app.UseCaseApiSecurity();
 
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
 app.MapHealthEndpoints();
 app.MapCaseEndpoints();
 app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
+app.MapReferenceAdminEndpoints();
+app.MapAuditEndpoints();
+app.MapApiKeyEndpoints();
 app.MapImportEndpoints();
 app.MapCoverageEndpoints();
 
 await app.PrepareDatabaseAsync();
+await app.EnsureBootstrapAdminKeyAsync();
 await app.RunAsync();
