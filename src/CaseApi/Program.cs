@@ -3,19 +3,28 @@ using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Logging;
+using CaseApi.Infrastructure.Observability;
+using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
 using FluentValidation;
+
+if (args is ["healthcheck", ..])
+{
+    Environment.ExitCode = await HealthProbe.RunAsync();
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCaseApiLogging();
+builder.AddCaseApiObservability();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
 builder.Services.AddCaseApiAuthorization();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
-builder.Services.AddOpenApi();
+builder.Services.AddCaseApiOpenApi();
 
 var app = builder.Build();
 
@@ -33,6 +42,7 @@ app.UseCaseApiRequestLogging();
 app.MapOpenApi();
 app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapCaseEndpoints();
 app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
