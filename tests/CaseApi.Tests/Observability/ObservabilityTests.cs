@@ -12,10 +12,10 @@ public sealed class ObservabilityTests(CaseApiFactory api) : ApiTest(api)
         using var list = await Client.GetAsync("/api/v1/cases", Ct);
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
 
-        var text = await ScrapeUntilAsync("http_server_request_duration_seconds_bucket", "db_client_");
+        var text = await ScrapeUntilAsync("http_server_request_duration_seconds_bucket", "db_client_operation_duration_seconds_bucket");
 
-        Assert.Contains("http_route=\"/api/v1/cases/\"", text, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^db_client_\w*duration\w*_bucket\{", text);
+        Assert.Matches("(?m)^http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/v1/cases/\"", text);
+        Assert.Matches("(?m)^db_client_operation_duration_seconds_count\\{[^}]*\\} [1-9]", text);
     }
 
     [Fact]

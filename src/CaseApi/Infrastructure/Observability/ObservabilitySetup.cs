@@ -20,7 +20,7 @@ public static class ObservabilitySetup
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
-                // Npgsql's own meter: command duration and pool usage, the database side of every EF Core query.
+                // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side of every EF Core query.
                 .AddNpgsqlInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter())
