@@ -8,11 +8,7 @@ using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
 using FluentValidation;
 
-if (args is ["healthcheck", ..])
-{
-    Environment.ExitCode = await HealthProbe.RunAsync();
-    return;
-}
+if (args is ["healthcheck", ..]) return await HealthProbe.RunAsync();
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,7 +28,7 @@ if (args is ["migrate", ..])
 {
     // Production migrates as its own step (a Job, a CI stage) so that replicas never race to migrate at start-up.
     await app.Services.MigrateDatabaseAsync();
-    return;
+    return 0;
 }
 
 app.UseExceptionHandler();
@@ -49,3 +45,4 @@ app.MapReferenceEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.RunAsync();
+return 0;

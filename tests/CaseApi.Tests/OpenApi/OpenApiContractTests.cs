@@ -63,6 +63,11 @@ public sealed class OpenApiContractTests(CaseApiFactory api) : ApiTest(api)
             {
                 Assert.True(response!["content"]?["application/problem+json"] is not null, $"{name} {status} is not an application/problem+json problem.");
             }
+            if (responses.ContainsKey("428"))
+            {
+                Assert.True(operation["parameters"]?.AsArray().Any(p => (string?)p!["name"] == "If-Match" && (string?)p["in"] == "header" && (bool?)p["required"] == true) == true,
+                    $"{name} can answer 428 but does not declare a required If-Match header.");
+            }
             if (operation["requestBody"]?["content"]?.AsObject() is { } content)
             {
                 foreach (var status in new[] { "400", "413", "415" }) Assert.True(responses.ContainsKey(status), $"{name} takes a body but does not list {status}.");

@@ -128,7 +128,7 @@ await step("NDJSON export", ["get", "/api/v1/cases/export", "format"], async () 
 
 await step("delete the case", ["delete", "/api/v1/cases/{id}"], async () => {
   check(created, "nothing was created");
-  const { response } = await api.DELETE("/api/v1/cases/{id}", { params: { path: { id: created.id } }, headers: { "If-Match": etag } });
+  const { response } = await api.DELETE("/api/v1/cases/{id}", { params: { path: { id: created.id }, header: { "If-Match": etag } } });
   check(response.status === 204, `expected 204, got ${response.status}`);
   return "204";
 });

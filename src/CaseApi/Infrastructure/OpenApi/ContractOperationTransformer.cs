@@ -65,10 +65,30 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, cancellationToken);
         await context.GetOrCreateSchemaAsync(typeof(HttpValidationProblemDetails), null, cancellationToken);
 
+        // Preconditions are read from HttpContext by the handlers, so the generator cannot see them; declaring them
+        // lets typed clients send them (If-Match is required wherever its absence is a 428).
+        operation.Parameters ??= [];
+        if (operation.Responses.ContainsKey("428")) AddHeader(operation, "If-Match", required: true, "The ETag of the version being changed; a stale one is 412.");
+        if (operation.Responses.ContainsKey("304")) AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Example is null && p.Name is not null))
+        {
+            parameter.Example = RequestExamples.ForParameter(parameter.Name!, parameter.Schema);
+        }
+
         var bodyType = api.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
         foreach (var (mediaType, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
             media.Example ??= RequestExamples.For(mediaType, bodyType);
         }
+    }
+
+    private static void AddHeader(OpenApiOperation operation, string name, bool required, string description)
+    {
+        if (operation.Parameters!.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))) return;
+        operation.Parameters!.Add(new OpenApiParameter
+        {
+            Name = name, In = ParameterLocation.Header, Required = required, Description = description,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "\"3f1a9c\"",
+        });
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CaseApi.Cases;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Infrastructure.OpenApi;
 
@@ -12,6 +13,37 @@ internal static class RequestExamples
         (_, { } type) when type == typeof(CaseRequest) => Case(),
         _ => null,
     };
+
+    /// <summary>Typical values of the parameters the API uses, shaped to the parameter's schema (a repeatable filter is an array).</summary>
+    public static JsonNode? ForParameter(string name, IOpenApiSchema? schema)
+    {
+        JsonNode? value = name switch
+        {
+            "id" when schema?.Format == "uuid" => "0196f6c4-1f2a-7c3e-9a51-3f4b2c1d0e9f",
+            "id" => "kevin-mallory",
+            "code" => "aerospace",
+            "limit" => 50,
+            "cursor" => null,
+            "q" => "turbine",
+            "sector" => "aerospace",
+            "sponsor" => "mss",
+            "sponsorType" => "intelligence-service",
+            "collectorType" => "intelligence-officer",
+            "activityType" => "economic-espionage",
+            "tradecraft" => "talent-program",
+            "outcome" => "convicted",
+            "state" => "CA",
+            "policy" => "mic2025",
+            "tag" => "turbines",
+            "from" when schema?.Type?.HasFlag(JsonSchemaType.Integer) == true => 2010,
+            "to" when schema?.Type?.HasFlag(JsonSchemaType.Integer) == true => 2020,
+            "groupBy" => "sector,year",
+            "format" => "ndjson",
+            "lists" => "doj-press-releases,csis-survey,mit-tr-china-initiative",
+            _ => null,
+        };
+        return value is not null && schema?.Type?.HasFlag(JsonSchemaType.Array) == true ? new JsonArray(value) : value;
+    }
 
     /// <summary>A real public case (from the bundled sample), so the example also shows what good data looks like.</summary>
     private static JsonObject Case() => new()
