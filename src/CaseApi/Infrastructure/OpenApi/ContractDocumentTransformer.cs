@@ -35,18 +35,16 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         document.Servers = [new OpenApiServer { Url = "/", Description = "The host that serves this document." }];
 
         document.Components ??= new OpenApiComponents();
-        document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
         {
-            [ApiKeyScheme] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key",
-                Description = "An API key; its role (reader, editor, admin) decides what it may do.",
-            },
-            [BearerScheme] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http, Scheme = "bearer",
-                Description = "The same API key sent as `Authorization: Bearer <key>`.",
-            },
+            Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Api-Key",
+            Description = "An API key; its role (reader, editor, admin) decides what it may do.",
+        };
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http, Scheme = "bearer",
+            Description = "The same API key sent as `Authorization: Bearer <key>`.",
         };
         // Either scheme is enough: two requirement objects are alternatives.
         document.Security =
