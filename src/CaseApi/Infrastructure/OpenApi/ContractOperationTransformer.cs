@@ -32,10 +32,8 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         }
 
         var role = metadata.OfType<IAuthorizeData>().LastOrDefault(a => a.Policy is not null)?.Policy;
-        if (role is not null && !operation.Description.Contains("role", StringComparison.Ordinal))
-        {
-            operation.Description += $"\n\nNeeds an API key with the `{role}` role or a higher one.";
-        }
+        var needs = $"Needs an API key with the `{role}` role or a higher one.";
+        if (role is not null && !operation.Description.Contains(needs, StringComparison.Ordinal)) operation.Description += $"\n\n{needs}";
 
         var problems = new SortedSet<int>();
         if (role is not null) problems.UnionWith([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests]);
