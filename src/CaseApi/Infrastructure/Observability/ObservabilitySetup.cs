@@ -39,7 +39,8 @@ public static class ObservabilitySetup
     /// <summary>The Prometheus text exposition at /metrics (not part of the API contract; scraped from inside the cluster).</summary>
     public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder app)
     {
-        app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription();
+        // Prometheus scrapes without an API key; keep /metrics off the public ingress instead.
+        app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 }
