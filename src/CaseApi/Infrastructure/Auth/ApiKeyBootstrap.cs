@@ -20,7 +20,7 @@ public static class ApiKeyBootstrap
     public static async Task EnsureBootstrapAdminKeyAsync(this WebApplication app)
     {
         var secret = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.BootstrapAdminKey;
-        if (string.IsNullOrWhiteSpace(secret)) return;
+        if (string.IsNullOrWhiteSpace(secret) || OpenApi.OpenApiSetup.IsGeneratingDocument) return;
 
         var ct = app.Lifetime.ApplicationStopping;
         await using var scope = app.Services.CreateAsyncScope();
