@@ -126,8 +126,9 @@ public sealed record CaseFilter(
         var condition = ToSql();
         if (extra is not null) condition = condition.And(extra);
         // Only fixed fragments and whitelisted column names are in the text; every value is a parameter.
+        // xmin (the row version) is a system column, which * leaves out.
 #pragma warning disable EF1002
-        return db.Cases.FromSqlRaw($"SELECT * FROM cases c WHERE {condition.Sql}", condition.CreateParameters());
+        return db.Cases.FromSqlRaw($"SELECT c.*, c.xmin FROM cases c WHERE {condition.Sql}", condition.CreateParameters());
 #pragma warning restore EF1002
     }
 }

@@ -46,8 +46,8 @@ public static class StudyCases
             _ => $"{year}-{1 + i % 12:D2}-{1 + i % 28:D2}",
         };
         string?[] tradecraft = i % 6 == 0 ? [] : i % 2 == 0
-            ? [CodeLists.Tradecraft[i % 18], CodeLists.Tradecraft[(i + 5) % 18]]
-            : [CodeLists.Tradecraft[i % 18]];
+            ? [CodeLists.Tradecraft[(i + (i / 6)) % 18], CodeLists.Tradecraft[(i + (i / 6) + 5) % 18]]
+            : [CodeLists.Tradecraft[(i + (i / 6)) % 18]];
 
         return new CaseRequest(
             Slug: $"study-case-{i:D3}",
@@ -63,7 +63,7 @@ public static class StudyCases
             Sectors: sectors,
             VictimTypes: ["company"],
             Victims: i % 3 == 0 ? [Victims[i % Victims.Length]] : [],
-            UsStates: i % 5 == 0 ? [] : i % 3 == 0 ? [States[i % 10], States[(i + 4) % 10]] : [States[i % 10]],
+            UsStates: i % 7 == 3 ? [] : i % 3 == 0 ? [States[i % 10], States[(i + 4) % 10]] : [States[i % 10]],
             Venue: null,
             ActivityStart: i % 7 == 0 ? null : $"{1995 + i % 25}",
             ActivityEnd: null,
