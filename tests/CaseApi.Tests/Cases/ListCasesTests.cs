@@ -219,6 +219,8 @@ public sealed class ListCasesTests(CaseApiFactory api) : ApiTest(api)
     [InlineData("count=approximate", "count")]
     [InlineData("cursor=garbage", "cursor")]
     [InlineData("sectors=aerospace", "sectors")]
+    [InlineData("pageSize=10", "pageSize")]
+    [InlineData("dateColumn=charged_on", "dateColumn")]
     public async Task Unknown_codes_values_and_parameters_are_400_naming_the_parameter(string query, string parameter)
     {
         using var response = await Client.GetAsync($"/api/v1/cases?{query}", Ct);

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Text.Json;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Infrastructure.Validation;
 
@@ -10,7 +12,8 @@ public static class KnownQueryParameters
     /// </summary>
     public static RouteHandlerBuilder WithKnownQueryParameters(this RouteHandlerBuilder builder, Type[] parameterTypes, params string[] extra)
     {
-        var known = parameterTypes.SelectMany(t => t.GetProperties()).Select(p => p.Name).Concat(extra)
+        // The records' constructor parameters are what [AsParameters] binds; computed properties are not parameters.
+        var known = parameterTypes.SelectMany(t => t.GetConstructors().SelectMany(c => c.GetParameters())).Select(p => p.Name!).Concat(extra)
             .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         return builder.AddEndpointFilter(async (context, next) =>
         {
@@ -19,6 +22,15 @@ public static class KnownQueryParameters
             return TypedResults.ValidationProblem(
                 unknown.ToDictionary(k => k, k => new[] { $"'{k}' is not a parameter of this endpoint; see /swagger." }),
                 title: "The request is invalid.", detail: $"Unknown query parameter(s): {string.Join(", ", unknown)}.");
-        }).ProducesValidationProblem();
+        }).ProducesValidationProblem()
+        // [AsParameters] records bind case-insensitively but would publish their PascalCase names; the contract is camelCase.
+        .AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query) ?? [])
+            {
+                parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
+            }
+            return Task.CompletedTask;
+        });
     }
 }
