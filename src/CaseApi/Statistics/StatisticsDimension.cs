@@ -25,7 +25,7 @@ internal sealed record StatisticsDimension(Func<CaseFilter, string, (string Join
         ["outcome"] = Column("m.outcome"),
         ["state"] = Unnest("m.us_states"),
         ["policy"] = Unnest("aligned_policies(m.sectors)"),
-        ["aligned"] = new((_, _) => ("", "cardinality(aligned_policies(m.sectors)) > 0"), t => t is null ? null : t == "true"),
+        ["aligned"] = new((_, _) => ("", CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true"),
     };
 
     public static readonly IReadOnlyDictionary<string, string> Metrics = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -51,8 +51,10 @@ internal static class StatisticsEndpoints
             : $"g.key{query.Dimensions.ToList().IndexOf(sortKey) + 1} {direction} NULLS LAST, g.count DESC, {keys}";
 
         var where = filter.ToSql();
+        // NOT MATERIALIZED: scanning the matches twice (groups, total) is cheaper than spilling their arrays to a
+        // work table; measured at about 1.2x the hand-written GROUP BY instead of 2x.
         var sql = $"""
-            WITH RECURSIVE matching AS (SELECT {StatisticsDimension.Columns} FROM cases c WHERE {where.Sql}),
+            WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT {StatisticsDimension.Columns} FROM cases c WHERE {where.Sql}),
             {StatisticsDimension.SponsorLineage},
             groups AS (
                 SELECT {parts[0].Value} AS key1, {(parts.Count == 2 ? parts[1].Value : "NULL::text")} AS key2, count(*) AS count,
@@ -97,7 +99,7 @@ internal static class StatisticsEndpoints
                 SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, c.{filter.DateColumn} AS dated
                 FROM cases c WHERE {where.Sql})
             SELECT 'total' AS dimension, NULL AS key, count(*) AS count FROM matching
-            UNION ALL SELECT 'aligned', NULL, count(*) FROM matching WHERE cardinality(aligned_policies(sectors)) > 0
+            UNION ALL SELECT 'aligned', NULL, count(*) FROM matching WHERE {CaseFilter.AlignedSql("sectors")}
             UNION ALL SELECT 'sector', v, count(*) FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
             UNION ALL SELECT 'sponsorType', s.type, count(*) FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
             UNION ALL SELECT 'collectorType', collector_type, count(*) FROM matching GROUP BY collector_type
