@@ -137,12 +137,16 @@ internal static class StatisticsEndpoints
         [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var where = filter.ToSql();
+        // A document aligns with a case when its mapping names any of the case's sectors (aligned_policies' definition),
+        // tested as one array overlap per case and document against the live mapping.
         var sql = $"""
-            WITH matching AS (SELECT aligned_policies(c.sectors) AS policies FROM cases c WHERE {where.Sql})
+            WITH matching AS (SELECT c.sectors FROM cases c WHERE {where.Sql}),
+            mapping AS (SELECT policy_code, array_agg(sector_code::text) AS sectors FROM policy_document_sectors GROUP BY policy_code)
             SELECT t.total, t.aligned, p.code, p.name AS title,
-                (SELECT count(*) FROM matching m WHERE p.code = ANY(m.policies)) AS count
-            FROM (SELECT count(*) AS total, count(*) FILTER (WHERE cardinality(policies) > 0) AS aligned FROM matching) t
+                (SELECT count(*) FROM matching m WHERE m.sectors && coalesce(mp.sectors, ARRAY[]::text[])) AS count
+            FROM (SELECT count(*) AS total, count(*) FILTER (WHERE {CaseFilter.AlignedSql("sectors")}) AS aligned FROM matching) t
             LEFT JOIN policy_documents p ON true
+            LEFT JOIN mapping mp ON mp.policy_code = p.code
             """;
         var rows = await Query<AlignmentRow>(db, sql, where.CreateParameters()).ToListAsync(ct);
 
