@@ -25,6 +25,7 @@ namespace CaseApi.Cases;
 /// <param name="Policy">Policy document codes: cases whose sectors the document names.</param>
 /// <param name="Aligned">true: cases aligned with any policy document; false: cases aligned with none.</param>
 /// <param name="Tag">Tags.</param>
+/// <param name="ListedIn">Source-list codes: cases that these published compilations include.</param>
 /// <param name="From">First year (inclusive) of <c>dateField</c>.</param>
 /// <param name="To">Last year (inclusive) of <c>dateField</c>.</param>
 /// <param name="DateField">The date <c>from</c>/<c>to</c> (and the statistics' <c>year</c>) use: charged (default), activityStart or resolved.</param>
@@ -42,6 +43,7 @@ public sealed record CaseFilter(
     string[]? Policy,
     bool? Aligned,
     string[]? Tag,
+    string[]? ListedIn,
     int? From,
     int? To,
     string? DateField)
@@ -121,6 +123,7 @@ public sealed record CaseFilter(
             sql.Append(aligned ? $" AND {AlignedSql("c.sectors")}" : $" AND NOT ({AlignedSql("c.sectors")})");
         }
         Overlap("tags", "f_tag", Tag);
+        Overlap("listed_in", "f_listed_in", ListedIn);
         if (From is { } from) Add($"c.{DateColumn} >= make_date(@f_from, 1, 1)", "f_from", from);
         if (To is { } to) Add($"c.{DateColumn} < make_date(@f_to + 1, 1, 1)", "f_to", to);
 
@@ -155,6 +158,7 @@ public sealed partial class CaseFilterValidator : AbstractValidator<CaseFilter>
         Codes(f => f.State, "USPS state or territory", CodeLists.UsStates.Contains);
         CodesAsync(f => f.Policy, "policy document", "/api/v1/policy-documents", (s, code) => s.PolicyDocuments.Contains(code), referenceCodes);
         Codes(f => f.Tag, "tag (tags are kebab-case)", KebabCase().IsMatch);
+        CodesAsync(f => f.ListedIn, "source list", "/api/v1/source-lists", (s, code) => s.SourceLists.Contains(code), referenceCodes);
         RuleFor(f => f.From).InclusiveBetween(1900, 9999);
         RuleFor(f => f.To).InclusiveBetween(1900, 9999)
             .GreaterThanOrEqualTo(f => f.From ?? 0).WithMessage("'to' must not be before 'from'.");

@@ -1,5 +1,6 @@
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.Extensions;
@@ -27,7 +28,7 @@ internal static class CaseListEndpoints
             .WithKnownQueryParameters([typeof(CaseFilter), typeof(CaseListQuery)])
             .WithValidation<CaseFilter>().WithValidation<CaseListQuery>();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
-        cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases))
+        cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .WithKnownQueryParameters([typeof(CaseFilter)], "format")
             .WithValidation<CaseFilter>()
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/x-ndjson", "application/json"]);

@@ -26,6 +26,8 @@ internal sealed record StatisticsDimension(Func<CaseFilter, string, (string Join
         ["state"] = Unnest("m.us_states"),
         ["policy"] = Unnest("aligned_policies(m.sectors)"),
         ["aligned"] = new((_, _) => ("", CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true"),
+        // The source lists a case appears in (DESIGN §7): how much each compilation covers.
+        ["list"] = Unnest("m.listed_in"),
     };
 
     public static readonly IReadOnlyDictionary<string, string> Metrics = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -38,7 +40,7 @@ internal sealed record StatisticsDimension(Func<CaseFilter, string, (string Join
     /// <summary>The columns the dimensions and metrics read; the matching CTE selects only these.</summary>
     public const string Columns =
         "c.sectors, c.activity_types, c.tradecraft, c.us_states, c.sponsor_code, c.collector_type, c.outcome, " +
-        "c.charged_on, c.activity_start, c.resolved_on, c.sentence_months, c.loss_usd";
+        "c.charged_on, c.activity_start, c.resolved_on, c.sentence_months, c.loss_usd, c.listed_in";
 
     /// <summary>Each sponsor with itself and all its ancestors, for sponsor grouping with includeChildren.</summary>
     public const string SponsorLineage = """

@@ -1,5 +1,6 @@
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ internal static class StatisticsEndpoints
 {
     public static IEndpointRouteBuilder MapStatisticsEndpoints(this IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader);
+        var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics))
             .WithKnownQueryParameters([typeof(CaseFilter), typeof(StatisticsQuery)])
             .WithValidation<CaseFilter>().WithValidation<StatisticsQuery>();

@@ -29,6 +29,7 @@ public sealed class ListCasesTests(CaseApiFactory api) : ApiTest(api)
         ["aligned=true"] = c => StudyCases.Policies(c).Any(),
         ["aligned=false"] = c => !StudyCases.Policies(c).Any(),
         ["tag=cyber"] = c => c.Tags!.Contains("cyber"),
+        ["listedIn=doj-press-releases"] = c => c.ListedIn!.Contains("doj-press-releases"),
         ["from=2005&to=2007"] = c => StudyCases.Year(c.ChargedOn) is >= 2005 and <= 2007,
         ["from=2010&dateField=resolved"] = c => StudyCases.Year(c.ResolvedOn) >= 2010,
         ["to=2000&dateField=activityStart"] = c => StudyCases.Year(c.ActivityStart) <= 2000,

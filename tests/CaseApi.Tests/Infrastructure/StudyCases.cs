@@ -123,6 +123,7 @@ public static class StudyCases
         "state" => c.UsStates!,
         "policy" => Policies(c).Select(p => (string?)p),
         "aligned" => new[] { Policies(c).Any() ? "true" : "false" },
+        "list" => c.ListedIn!,
         _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
     };
 }

@@ -106,6 +106,7 @@ public sealed class StatisticsTests(CaseApiFactory api) : ApiTest(api)
     [InlineData("state")]
     [InlineData("policy")]
     [InlineData("aligned")]
+    [InlineData("list")]
     public async Task Each_dimension_counts_as_computed_from_the_data_set(string dimension)
     {
         var stats = await GetAsync($"/api/v1/stats/cases?groupBy={dimension}");

@@ -14,7 +14,9 @@ internal static class CoverageEndpoints
     public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
     {
         var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
-        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithValidation<CoverageQuery>()
+        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage))
+            .WithKnownQueryParameters([typeof(CaseFilter), typeof(CoverageQuery)])
+            .WithValidation<CaseFilter>().WithValidation<CoverageQuery>()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
@@ -25,10 +27,10 @@ internal static class CoverageEndpoints
     /// the data answer estimate null with a note; 422 when none is defined.
     /// </remarks>
     private static async Task<Results<Ok<CoverageResponse>, ProblemHttpResult>> GetCoverage(
-        [AsParameters] CoverageQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
+        [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        // The population the lists are drawn from. The list filters (q, sector, sponsor, …) narrow it here, and only here.
-        IQueryable<Case> population = db.Cases;
+        // The population the lists are drawn from: the cases the list filters (q, sector, sponsor, …) select.
+        var population = filter.Apply(db);
 
         var histories = await CountHistoriesAsync(population, query.Codes, ct);
         var estimates = CaptureRecapture.EstimateAll(histories);

@@ -63,6 +63,27 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task The_list_filters_define_the_population()
+    {
+        await SeedAsync(([Doj], 40), ([Csis], 30), ([Doj, Csis], 20));
+        await WithDbAsync(db => db.Cases.Where(c => c.Slug == "case-0" || c.Slug == "case-40" || c.Slug == "case-70")
+            .ExecuteUpdateAsync(u => u.SetProperty(c => c.Sectors, ["defense"]), Ct));
+
+        var body = await GetCoverageAsync($"lists={Doj},{Csis}&sector=defense");
+
+        Assert.Equal(3, (long)body["observed"]!);
+        Assert.True(JsonNode.DeepEquals(new JsonObject { ["01"] = 1, ["10"] = 1, ["11"] = 1 }, body["histories"]), body["histories"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task A_bad_filter_is_a_400_naming_it()
+    {
+        using var response = await Client.GetAsync($"/api/v1/stats/coverage?lists={Doj},{Csis}&sector=mars", Ct);
+
+        await Problems.AssertFieldAsync(response, "sector");
+    }
+
+    [Fact]
     public async Task Pattern_digits_follow_the_order_of_the_lists_in_the_request()
     {
         await SeedAsync(([Doj], 7), ([Csis], 3), ([Doj, Csis], 2));
@@ -148,7 +169,10 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         using var response = await Client.GetAsync("/openapi/v1.json", Ct);
 
         var operation = (await ReadObjectAsync(response))["paths"]!["/api/v1/stats/coverage"]!["get"]!;
-        Assert.Equal("lists", (string?)operation["parameters"]![0]!["name"]);
+        var parameters = operation["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
+        Assert.Contains("lists", parameters);
+        Assert.Contains("listedIn", parameters);
+        Assert.Contains("sector", parameters);
         Assert.NotNull(operation["responses"]!["400"]);
         Assert.NotNull(operation["responses"]!["422"]);
     }
