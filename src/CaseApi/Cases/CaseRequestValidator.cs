@@ -16,7 +16,9 @@ public sealed partial class CaseRequestValidator : AbstractValidator<CaseRequest
     public CaseRequestValidator(ReferenceCodes referenceCodes, TimeProvider time)
     {
         RuleFor(c => c.Slug).NotEmpty().Length(3, 120)
-            .Matches(KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. 'kevin-mallory').");
+            .Matches(KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. 'kevin-mallory').")
+            // GET /cases/export is the export, so a case with that slug could never be read by its slug.
+            .NotEqual("export").WithMessage("'export' is reserved (GET /api/v1/cases/export is the export); choose another slug.");
         RuleFor(c => c.Title).NotEmpty().MaximumLength(200);
         RuleFor(c => c.Summary).MaximumLength(4000);
 

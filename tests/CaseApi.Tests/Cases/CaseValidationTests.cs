@@ -14,6 +14,7 @@ public sealed class CaseValidationTests(CaseApiFactory api) : ApiTest(api)
         { "slug too long", "slug", $"\"{new string('a', 121)}\"" },
         { "slug not kebab-case", "slug", "\"Kevin_Mallory\"" },
         { "slug with a trailing hyphen", "slug", "\"kevin-\"" },
+        { "reserved slug", "slug", "\"export\"" },
         { "missing title", "title", "null" },
         { "empty title", "title", "\"\"" },
         { "title too long", "title", $"\"{new string('t', 201)}\"" },

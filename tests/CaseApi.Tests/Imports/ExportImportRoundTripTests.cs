@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using CaseApi.Cases;
+using CaseApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.Tests.Imports;
+
+/// <summary>The CSV export uses exactly the import columns, so an export re-imports as "unchanged" (DESIGN §4).</summary>
+public sealed class ExportImportRoundTripTests(CaseApiFactory api) : ImportTest(api)
+{
+    [Fact]
+    public async Task A_csv_export_re_imports_as_unchanged_with_no_write()
+    {
+        var tricky = CaseSamples.Full("tricky-case");
+        tricky["title"] = "Quotes \"inside\", commas, and; semicolons";
+        tricky["summary"] = "Line one,\r\nline two with \"quotes\".\nLine three.";
+        tricky["fineUsd"] = 0.01m;
+        tricky["lossUsd"] = 123456789.5m;
+        await CreateCaseAsync(tricky);
+        await CreateCaseAsync(CaseSamples.Minimal("minimal-case"));
+        await SampleCases.LoadIfEmptyAsync(Api.Services, Ct);
+        await CreateCaseAsync(CaseSamples.Full("after-the-sample"));
+        var before = await WithDbAsync(db => db.Cases.OrderBy(c => c.Slug).Select(c => new { c.Slug, c.Version }).ToListAsync(Ct));
+        var auditRows = await WithDbAsync(db => db.AuditEvents.CountAsync(Ct));
+
+        var export = await Client.GetStringAsync("/api/v1/cases/export?format=csv", Ct);
+        var report = await ImportReportAsync(export, CsvType);
+
+        Assert.Equal(before.Count, (int)report["received"]!);
+        Assert.Equal(before.Count, (int)report["unchanged"]!);
+        Assert.Equal(0, (int)report["created"]!);
+        Assert.Equal(0, (int)report["updated"]!);
+        Assert.Equal(0, (int)report["rejected"]!);
+        var after = await WithDbAsync(db => db.Cases.OrderBy(c => c.Slug).Select(c => new { c.Slug, c.Version }).ToListAsync(Ct));
+        Assert.Equal(before, after);
+        // Only the import's own summary row is new: no case was written, so no case audit row.
+        Assert.Equal(auditRows + 1, await WithDbAsync(db => db.AuditEvents.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_csv_export_loads_an_empty_store_with_every_field_intact()
+    {
+        var original = CaseSamples.Full();
+        original["summary"] = "Commas, \"quotes\"\nand a new line.";
+        var (created, _) = await CreateCaseAsync(original);
+        var export = await Client.GetStringAsync("/api/v1/cases/export?format=csv", Ct);
+        await Api.ResetDatabaseAsync();
+
+        var report = await ImportReportAsync(export, CsvType);
+
+        Assert.Equal(1, (int)report["created"]!);
+        using var response = await Client.GetAsync("/api/v1/cases/full-case", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reloaded = await ReadObjectAsync(response);
+        foreach (var (name, value) in original)
+        {
+            Assert.True(JsonNode.DeepEquals(value, reloaded[name]), $"{name}: exported {value?.ToJsonString()}, re-imported {reloaded[name]?.ToJsonString()}");
+        }
+        Assert.Equal((string?)created["alignedPolicies"]!.ToJsonString(), reloaded["alignedPolicies"]!.ToJsonString());
+    }
+}
