@@ -55,6 +55,7 @@ while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); don
 url="http://127.0.0.1:$port"
 api_key=$(head -c 32 /dev/urandom | base64 | tr -d '=+/\n')
 
+# Run from the output folder so that its appsettings.json (log levels) applies, as in a deployment.
 # Production settings, except: no sample, a bootstrap admin key, import bodies up to 1 GB, and rate limits
 # high enough not to throttle a load generator (they are per-key budgets for real clients).
 ConnectionStrings__Cases="$connection" \
@@ -64,8 +65,8 @@ Imports__MaxBodyBytes=1073741824 \
 RateLimits__PermitLimit=1000000000 \
 RateLimits__BulkPermitLimit=1000000000 \
 ASPNETCORE_ENVIRONMENT=Production \
-  dotnet src/CaseApi/bin/Release/net10.0/CaseApi.dll --urls "$url" >"$work/service.log" 2>&1 &
-service_pid=$!
+  bash -c 'cd src/CaseApi/bin/Release/net10.0 && exec dotnet CaseApi.dll --urls "$1"' _ "$url" >"$work/service.log" 2>&1 &
+service_pid=$!  # exec: the subshell becomes the service, so this is the pid whose memory is sampled
 
 for _ in $(seq 1 120); do
   curl -fs "$url/health/ready" >/dev/null 2>&1 && break
