@@ -133,18 +133,22 @@ internal static class Phases
         await File.WriteAllLinesAsync(idsFile, ids.Select(id => id.ToString()));
         var script = Path.Combine(o.WrkDir, "random-id.lua");
 
+        (string, object[]) Lookup(Random rng) => (GetByIdSql, [ids[rng.Next(ids.Count)]]);
         await Wrk.RunAsync(o, "/", o.WarmUp, script, idsFile, "/api/v1/cases/");
+        await SqlLoad.RunAsync(db, o.Connections, o.WarmUp, Lookup);
+        var sql = new List<SqlLoad.Result>();
+        // Service and reference runs alternate, so a burst of load from elsewhere on the machine hits both alike.
         var (api, peak) = await memory.MeasureAsync(async () =>
         {
             var runs = new List<Wrk.Result>();
-            for (var i = 0; i < o.Repetitions; i++) runs.Add(await Wrk.RunAsync(o, "/", o.Duration, script, idsFile, "/api/v1/cases/"));
+            for (var i = 0; i < o.Repetitions; i++)
+            {
+                runs.Add(await Wrk.RunAsync(o, "/", o.Duration, script, idsFile, "/api/v1/cases/"));
+                sql.Add(await SqlLoad.RunAsync(db, o.Connections, o.Duration, Lookup));
+            }
             return runs;
         });
         EnsureNoErrors(api, "GET /api/v1/cases/{id}");
-
-        await SqlLoad.RunAsync(db, o.Connections, o.WarmUp, rng => (GetByIdSql, [ids[rng.Next(ids.Count)]]));
-        var sql = new List<SqlLoad.Result>();
-        for (var i = 0; i < o.Repetitions; i++) sql.Add(await SqlLoad.RunAsync(db, o.Connections, o.Duration, rng => (GetByIdSql, [ids[rng.Next(ids.Count)]])));
 
         var apiRps = BenchProgram.Median(api.Select(r => r.RequestsPerSecond));
         var sqlRps = BenchProgram.Median(sql.Select(r => r.PerSecond));
@@ -158,15 +162,18 @@ internal static class Phases
     public static async Task ListPageAsync(BenchOptions o, NpgsqlDataSource db, MemorySampler memory, Dictionary<string, Metric> metrics)
     {
         await Wrk.RunAsync(o, ListPath, o.WarmUp);
+        var sql = new List<SqlLoad.Result>();
         var (api, peak) = await memory.MeasureAsync(async () =>
         {
             var runs = new List<Wrk.Result>();
-            for (var i = 0; i < o.Repetitions; i++) runs.Add(await Wrk.RunAsync(o, ListPath, o.Duration));
+            for (var i = 0; i < o.Repetitions; i++)
+            {
+                runs.Add(await Wrk.RunAsync(o, ListPath, o.Duration));
+                sql.Add(await SqlLoad.RunAsync(db, o.Connections, o.Duration, _ => (ListSql, [])));
+            }
             return runs;
         });
         EnsureNoErrors(api, ListPath);
-        var sql = new List<SqlLoad.Result>();
-        for (var i = 0; i < o.Repetitions; i++) sql.Add(await SqlLoad.RunAsync(db, o.Connections, o.Duration, _ => (ListSql, [])));
 
         var note = $"GET {ListPath}, wrk {o.Connections} connections; reference: the page and its count by hand through Npgsql, same concurrency; no target in DESIGN §6";
         metrics["list_page_p50_ms"] = Metric.Time(BenchProgram.Median(api.Select(r => r.P50Ms)), BenchProgram.Median(sql.Select(r => r.P50Ms)), null, "ms", note);
@@ -186,9 +193,12 @@ internal static class Phases
         })
         {
             var repetitions = Math.Max(5, o.Repetitions);
+            var reference = new List<double>();
+            await using var connection = await db.OpenConnectionAsync();
             var (api, phasePeak) = await memory.MeasureAsync(async () =>
             {
                 var times = new List<double>();
+                // Run 0 of each side is the warm-up; then service and reference alternate.
                 for (var i = 0; i <= repetitions; i++)
                 {
                     using var response = await BenchProgram.TimeAsync(async () =>
@@ -199,13 +209,12 @@ internal static class Phases
                     }, ms => { if (i > 0) times.Add(ms); });
                     if ((int)response.StatusCode == 404) return null;
                     response.EnsureSuccessStatusCode();
+                    await BenchProgram.TimeAsync(() => SqlLoad.ReadAllAsync(connection, sql), ms => { if (i > 0) reference.Add(ms); });
                 }
                 return times;
             });
             peak = Math.Max(peak, phasePeak);
-
-            var reference = new List<double>();
-            await using (var connection = await db.OpenConnectionAsync())
+            if (reference.Count == 0)
             {
                 for (var i = 0; i <= repetitions; i++)
                 {
@@ -224,50 +233,54 @@ internal static class Phases
     /// <summary>Export rows/s (NDJSON and CSV, the whole streamed body read) against COPY (SELECT …) TO STDOUT of the same rows.</summary>
     public static async Task ExportAsync(BenchOptions o, NpgsqlDataSource db, HttpClient http, MemorySampler memory, long cases, Dictionary<string, Metric> metrics)
     {
-        var reference = new List<double>();
         var buffer = new byte[1 << 16];
         var chars = new char[1 << 16];
-        for (var i = 0; i < o.Repetitions; i++)
+        var reference = new List<double>();
+        var times = new Dictionary<string, List<double>?> { ["ndjson"] = [], ["csv"] = [] };
+
+        async Task CopyOutAsync()
         {
             await using var connection = await db.OpenConnectionAsync();
-            await BenchProgram.TimeAsync(async () =>
-            {
-                using var copy = await connection.BeginTextExportAsync(ExportSql);
-                while (await copy.ReadAsync(chars, CancellationToken.None) > 0) { }
-                return 0;
-            }, reference.Add);
+            using var copy = await connection.BeginTextExportAsync(ExportSql);
+            while (await copy.ReadAsync(chars, CancellationToken.None) > 0) { }
         }
-        var referenceRate = cases / (BenchProgram.Median(reference) / 1000);
 
-        var peak = 0.0;
-        foreach (var format in new[] { "ndjson", "csv" })
+        async Task<long> ExportOnceAsync(string format)
         {
-            var (times, phasePeak) = await memory.MeasureAsync(async () =>
+            using var response = await http.GetAsync($"/api/v1/cases/export?format={format}", HttpCompletionOption.ResponseHeadersRead);
+            if ((int)response.StatusCode is 404 or 405) return -1;
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            long lines = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0) lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            return lines;
+        }
+
+        // Reference and service runs alternate, so a burst of load from elsewhere hits both alike.
+        var (_, peak) = await memory.MeasureAsync(async () =>
+        {
+            for (var i = 0; i < o.Repetitions; i++)
             {
-                var times = new List<double>();
-                for (var i = 0; i < o.Repetitions; i++)
+                await BenchProgram.TimeAsync(async () => { await CopyOutAsync(); return 0; }, reference.Add);
+                foreach (var format in (string[])["ndjson", "csv"])
                 {
-                    var lines = await BenchProgram.TimeAsync(async () =>
-                    {
-                        using var response = await http.GetAsync($"/api/v1/cases/export?format={format}", HttpCompletionOption.ResponseHeadersRead);
-                        if ((int)response.StatusCode is 404 or 405) return -1L;
-                        response.EnsureSuccessStatusCode();
-                        await using var body = await response.Content.ReadAsStreamAsync();
-                        long count = 0;
-                        int read;
-                        while ((read = await body.ReadAsync(buffer)) > 0) count += buffer.AsSpan(0, read).Count((byte)'\n');
-                        return count;
-                    }, times.Add);
-                    if (lines < 0) return null;
-                    if (lines < cases) throw new InvalidOperationException($"The {format} export had {lines} lines for {cases} cases.");
+                    if (times[format] is not { } formatTimes) continue;
+                    var lines = await BenchProgram.TimeAsync(() => ExportOnceAsync(format), formatTimes.Add);
+                    if (lines < 0) times[format] = null;
+                    else if (lines < cases) throw new InvalidOperationException($"The {format} export had {lines} lines for {cases} cases.");
                 }
-                return times;
-            });
-            peak = Math.Max(peak, phasePeak);
+            }
+            return 0;
+        });
+
+        var referenceRate = cases / (BenchProgram.Median(reference) / 1000);
+        foreach (var (format, formatTimes) in times)
+        {
             var name = $"export_{format}_rows_per_s";
-            metrics[name] = times is null
+            metrics[name] = formatTimes is null
                 ? Metric.Throughput(null, referenceRate, 2, "rows/s", "not measured: GET /api/v1/cases/export is not in this build")
-                : Metric.Throughput(cases / (BenchProgram.Median(times) / 1000), referenceRate, 2, "rows/s",
+                : Metric.Throughput(cases / (BenchProgram.Median(formatTimes) / 1000), referenceRate, 2, "rows/s",
                     $"GET /api/v1/cases/export?format={format}, whole body read, median of {o.Repetitions}; reference: COPY (SELECT … ORDER BY slug) TO STDOUT (FORMAT csv)");
             BenchProgram.Log($"{name}: api {metrics[name].Value}, copy {referenceRate:N0}");
         }
