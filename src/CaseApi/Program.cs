@@ -4,6 +4,7 @@ using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Logging;
 using CaseApi.ReferenceData;
+using CaseApi.Statistics.Coverage;
 using FluentValidation;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -36,6 +37,7 @@ app.MapHealthEndpoints();
 app.MapCaseEndpoints();
 app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
+app.MapCoverageEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.RunAsync();
