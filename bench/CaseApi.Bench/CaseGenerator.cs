@@ -154,8 +154,22 @@ internal static class CaseGenerator
 
     private static int Count(Random rng, double[] weights) => PickIndex(rng, weights);
 
-    private static string Pick(Random rng, (string Code, double Weight)[] choices) =>
-        choices[PickIndex(rng, choices.Select(c => c.Weight).ToArray())].Code;
+    private static string Pick(Random rng, (string Code, double Weight)[] choices)
+    {
+        var x = rng.NextDouble() * Total(choices);
+        for (var i = 0; i < choices.Length; i++)
+        {
+            if ((x -= choices[i].Weight) < 0) return choices[i].Code;
+        }
+        return choices[^1].Code;
+    }
+
+    private static double Total((string Code, double Weight)[] choices)
+    {
+        var total = 0.0;
+        foreach (var c in choices) total += c.Weight;
+        return total;
+    }
 
     private static int PickIndex(Random rng, double[] weights)
     {
