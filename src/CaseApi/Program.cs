@@ -1,4 +1,5 @@
 using CaseApi.Cases;
+using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
@@ -14,6 +15,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
 builder.Services.AddCaseApiAuthorization();
+builder.Services.AddImports();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 builder.Services.AddOpenApi();
@@ -37,6 +39,7 @@ app.MapHealthEndpoints();
 app.MapCaseEndpoints();
 app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
+app.MapImportEndpoints();
 app.MapCoverageEndpoints();
 
 await app.PrepareDatabaseAsync();

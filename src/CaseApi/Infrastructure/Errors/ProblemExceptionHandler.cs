@@ -47,14 +47,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 
     private static ValidationProblemDetails InvalidJson(JsonException json)
     {
-        var field = ApiJson.FieldPath(json.Path);
-        var message = json.Message switch
-        {
-            var m when m.Contains("could not be mapped", StringComparison.Ordinal) => $"'{field}' is not a property of this resource (unknown or read-only).",
-            var m when m.Contains("could not be converted", StringComparison.Ordinal) => $"'{field}' has a value of the wrong JSON type for this field.",
-            var m when m.Contains(" Path: ", StringComparison.Ordinal) => m[..m.IndexOf(" Path: ", StringComparison.Ordinal)],
-            var m => m,
-        };
+        var (field, message) = ApiJson.Describe(json);
         return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = 400,
