@@ -11,6 +11,9 @@ internal static class Phases
 {
     private const string ReferenceTable = "bench_copy_reference";
 
+    // "At least 30 % of the speed of a raw COPY" as a largest cost ratio.
+    private const double ImportTarget = 3.333;
+
     // What the service's GET /cases/{id} issues (EF's projection of CaseResponse), written out by hand.
     private const string CaseColumns =
         "c.id, c.slug, c.title, c.summary, c.activity_types, c.tradecraft, c.sponsor_code, c.sponsor_confidence, " +
@@ -101,7 +104,7 @@ internal static class Phases
         {
             var importRate = rows / (importMs / 1000);
             BenchProgram.Log($"import: {rows:N0} rows in {importMs / 1000:F1} s = {importRate:N0} rows/s");
-            metrics["import_csv_rows_per_s"] = Metric.Throughput(importRate, copyRate, 1 / 0.30, "rows/s",
+            metrics["import_csv_rows_per_s"] = Metric.Throughput(importRate, copyRate, ImportTarget, "rows/s",
                 $"POST /api/v1/imports?mode=insert, text/csv, {o.ChunkRows:N0} rows a request, validation and audit included; reference: binary COPY into a table LIKE cases");
             metrics["memory_peak_mb_import"] = Metric.Ceiling(importPeak, 300, "MB", "service peak RSS during the import");
         }
@@ -115,7 +118,7 @@ internal static class Phases
                 await using var connection = await db.OpenConnectionAsync();
                 await CaseCopy.WriteAsync(connection, "cases", cases, now);
             }
-            metrics["import_csv_rows_per_s"] = Metric.Throughput(null, copyRate, 1 / 0.30, "rows/s", "not measured: POST /api/v1/imports is not in this build");
+            metrics["import_csv_rows_per_s"] = Metric.Throughput(null, copyRate, ImportTarget, "rows/s", "not measured: POST /api/v1/imports is not in this build");
         }
     }
 

@@ -61,7 +61,7 @@ internal static class Report
             ["memoryGb"] = Math.Round(memKb / 1024.0 / 1024.0, 1),
             ["cpuModel"] = Field("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
             ["os"] = Field("/etc/os-release", "PRETTY_NAME") ?? RuntimeInformation.OSDescription,
-            ["kernel"] = RuntimeInformation.OSDescription,
+            ["kernel"] = File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription,
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
             ["postgres"] = connection.PostgreSqlVersion.ToString(),
             ["loadGenerator"] = "wrk 4.1.0",
