@@ -19,7 +19,7 @@ fi
 
 # A development admin key, made once and kept in the ignored .local folder, so Swagger UI can be used at once.
 mkdir -p .local
-[ -f .local/admin-key ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' >.local/admin-key)
+[ -f .local/admin-key ] || (umask 077; printf 'cak_%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >.local/admin-key)
 export Auth__BootstrapAdminKey=${Auth__BootstrapAdminKey:-$(cat .local/admin-key)}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 

@@ -1,24 +1,31 @@
+using CaseApi.ApiKeys;
+using CaseApi.Audit;
 using CaseApi.Cases;
 using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Logging;
+using CaseApi.Infrastructure.Observability;
+using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
 using CaseApi.Statistics.Coverage;
 using FluentValidation;
 
+if (args is ["healthcheck", ..]) return await HealthProbe.RunAsync();
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCaseApiLogging();
+builder.AddCaseApiObservability();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
-builder.Services.AddCaseApiAuthorization();
+builder.Services.AddCaseApiSecurity(builder.Configuration);
 builder.Services.AddImports();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
-builder.Services.AddOpenApi();
+builder.Services.AddCaseApiOpenApi();
 
 var app = builder.Build();
 
@@ -26,21 +33,29 @@ if (args is ["migrate", ..])
 {
     // Production migrates as its own step (a Job, a CI stage) so that replicas never race to migrate at start-up.
     await app.Services.MigrateDatabaseAsync();
-    return;
+    return 0;
 }
 
+app.UseCaseApiRequestId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCaseApiRequestLogging();
+app.UseCaseApiSecurity();
 
-app.MapOpenApi();
+app.MapOpenApi().AllowAnonymous();
 app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapCaseEndpoints();
 app.MapCaseListEndpoints();
 app.MapReferenceEndpoints();
+app.MapReferenceAdminEndpoints();
+app.MapAuditEndpoints();
+app.MapApiKeyEndpoints();
 app.MapImportEndpoints();
 app.MapCoverageEndpoints();
 
 await app.PrepareDatabaseAsync();
+await app.EnsureBootstrapAdminKeyAsync();
 await app.RunAsync();
+return 0;

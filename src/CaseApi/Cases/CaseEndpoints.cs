@@ -22,7 +22,8 @@ internal static class CaseEndpoints
     {
         var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
 
-        cases.MapGet("/{idOrSlug}", GetCase).WithName(nameof(GetCase))
+        // One path parameter name for /cases/{id} in every method: OpenAPI has one path item per template.
+        cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase))
             .ProducesProblem(StatusCodes.Status404NotFound).Produces(StatusCodes.Status304NotModified);
         cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -45,7 +46,7 @@ internal static class CaseEndpoints
     /// <summary>Get one case by its id or its slug.</summary>
     /// <remarks>Answers 304 when If-None-Match names the current ETag.</remarks>
     private static async Task<Results<Ok<CaseResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetCase(
-        string idOrSlug, CaseDbContext db, HttpContext http, CancellationToken ct)
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "id")] string idOrSlug, CaseDbContext db, HttpContext http, CancellationToken ct)
     {
         var found = await FindAsync(db, idOrSlug, ct);
         if (found is null) return NotFound(idOrSlug);

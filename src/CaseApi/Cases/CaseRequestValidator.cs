@@ -78,6 +78,37 @@ public sealed partial class CaseRequestValidator : AbstractValidator<CaseRequest
         RuleForEach(c => c.Tags).NotEmpty().MaximumLength(50)
             .Matches(KebabCase()).WithMessage("Tag '{PropertyValue}' must be kebab-case (e.g. 'talent-program').");
         CodesAsync(c => c.ListedIn, "source list", "/api/v1/source-lists", (s, code) => s.SourceLists.Contains(code), referenceCodes);
+
+        // PostgreSQL text cannot store NUL (\u0000): refuse it here, naming the field, instead of failing in the database.
+        RuleFor(c => c).Custom((c, context) =>
+        {
+            foreach (var (path, _) in Strings(c).Where(s => s.Text?.Contains('\0', StringComparison.Ordinal) == true))
+            {
+                context.AddFailure(path, $"'{path}' must not contain NUL characters (\\u0000).");
+            }
+        });
+    }
+
+    private static IEnumerable<(string Path, string? Text)> Strings(CaseRequest c)
+    {
+        (string, string?)[] fields =
+        [
+            ("slug", c.Slug), ("title", c.Title), ("summary", c.Summary), ("sponsor", c.Sponsor), ("sponsorConfidence", c.SponsorConfidence),
+            ("collectorType", c.CollectorType), ("collectorCitizenship", c.CollectorCitizenship), ("venue", c.Venue),
+            ("activityStart", c.ActivityStart), ("activityEnd", c.ActivityEnd), ("chargedOn", c.ChargedOn), ("resolvedOn", c.ResolvedOn),
+            ("outcome", c.Outcome),
+        ];
+        (string, IReadOnlyList<string?>?)[] lists =
+        [
+            ("activityTypes", c.ActivityTypes), ("tradecraft", c.Tradecraft), ("defendants", c.Defendants), ("sectors", c.Sectors),
+            ("victimTypes", c.VictimTypes), ("victims", c.Victims), ("usStates", c.UsStates), ("tags", c.Tags), ("listedIn", c.ListedIn),
+        ];
+        var sources = (c.Sources ?? []).SelectMany((s, i) => s is null ? [] : new (string, string?)[]
+        {
+            ($"sources[{i}].url", s.Url), ($"sources[{i}].title", s.Title), ($"sources[{i}].publisher", s.Publisher),
+            ($"sources[{i}].publishedOn", s.PublishedOn), ($"sources[{i}].kind", s.Kind),
+        });
+        return fields.Concat(lists.SelectMany(l => (l.Item2 ?? []).Select((text, i) => ($"{l.Item1}[{i}]", text)))).Concat(sources);
     }
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]

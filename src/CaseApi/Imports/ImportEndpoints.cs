@@ -37,7 +37,7 @@ internal static class ImportEndpoints
         var options = app.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value;
         var imports = app.MapGroup("/api/v1/imports").WithTags("Imports").RequireAuthorization(Policies.Admin);
 
-        imports.MapPost("/", CreateImport).WithName(nameof(CreateImport))
+        imports.MapPost("/", CreateImport).WithName(nameof(CreateImport)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // Declared for the document only: Accepts() would make routing answer 415 itself, with a detail about JSON.

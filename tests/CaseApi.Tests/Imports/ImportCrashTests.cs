@@ -24,6 +24,7 @@ public sealed class ImportCrashTests(CaseApiFactory api) : ImportTest(api)
         var auditEvents = await CountAuditEventsAsync();
         using var service = ServiceProcess.Start(Api.ConnectionString);
         using var client = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", CaseApiFactory.AdminKey);
         await service.WaitUntilLiveAsync(client, Ct);
 
         // The body keeps streaming until the service has taken thousands of rows into its open COPY; then it dies.
@@ -122,6 +123,7 @@ public sealed class ImportCrashTests(CaseApiFactory api) : ImportTest(api)
             start.Environment["Database__SeedSample"] = "false";
             start.Environment["Database__ApplyMigrations"] = "false";
             start.Environment["Imports__ProgressEvery"] = "1000";
+            start.Environment["Auth__BootstrapAdminKey"] = CaseApiFactory.AdminKey;
             var process = Process.Start(start)!;
             var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
             process.OutputDataReceived += (_, e) => service.Append(e.Data);

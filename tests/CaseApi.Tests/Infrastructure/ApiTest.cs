@@ -10,7 +10,11 @@ namespace CaseApi.Tests.Infrastructure;
 public abstract class ApiTest(CaseApiFactory api) : IAsyncLifetime
 {
     protected CaseApiFactory Api { get; } = api;
-    protected HttpClient Client { get; } = api.CreateClient();
+    private readonly List<HttpClient> clients = [];
+
+    /// <summary>A client with the bootstrap admin key, so a test is never refused unless it asks to be.</summary>
+    protected HttpClient Client { get; } = api.CreateClient(CaseApiFactory.AdminKey);
+
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public virtual ValueTask InitializeAsync() => Api.ResetDatabaseAsync();
@@ -18,8 +22,24 @@ public abstract class ApiTest(CaseApiFactory api) : IAsyncLifetime
     public ValueTask DisposeAsync()
     {
         Client.Dispose();
+        clients.ForEach(c => c.Dispose());
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A client without any API key.</summary>
+    protected HttpClient AnonymousClient() => Track(Api.CreateClient(key: null));
+
+    /// <summary>A client sending the given key.</summary>
+    protected HttpClient ClientWithKey(string key) => Track(Api.CreateClient(key));
+
+    /// <summary>A client with a fresh key of the given role (reader, editor or admin).</summary>
+    protected async Task<HttpClient> ClientForRoleAsync(string role) => ClientWithKey(await Api.CreateKeyAsync(role));
+
+    private HttpClient Track(HttpClient client)
+    {
+        clients.Add(client);
+        return client;
     }
 
     /// <summary>Runs a query against the test database through the service's own DbContext.</summary>

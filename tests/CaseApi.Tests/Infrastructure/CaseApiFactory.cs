@@ -1,9 +1,12 @@
+using CaseApi.ApiKeys;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.ReferenceData;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Core;
 
 namespace CaseApi.Tests.Infrastructure;
 
@@ -13,7 +16,13 @@ namespace CaseApi.Tests.Infrastructure;
 /// </summary>
 public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    /// <summary>The secret of the admin key the service bootstraps (Auth:BootstrapAdminKey); ApiTest.Client sends it.</summary>
+    public const string AdminKey = "cak_test-bootstrap-admin-key-0123456789";
+
     private TestDatabase? database;
+
+    /// <summary>Everything the service logged, for tests that inspect the log (request ids, no secrets).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public string ConnectionString => database?.ConnectionString ?? throw new InvalidOperationException("Not initialised.");
 
@@ -33,6 +42,12 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Cases", ConnectionString);
         builder.UseSetting("Database:ApplyMigrations", "true");
         builder.UseSetting("Database:SeedSample", "false");
+        builder.UseSetting("Auth:BootstrapAdminKey", AdminKey);
+        // Tests make many requests quickly; the rate-limit tests use a derived factory with tiny budgets.
+        builder.UseSetting("RateLimits:PermitLimit", "1000000");
+        builder.UseSetting("RateLimits:BulkPermitLimit", "1000000");
+        // Serilog takes sinks registered in the container (ReadFrom.Services).
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Logs));
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
@@ -54,9 +69,40 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         db.PolicyDocuments.AddRange(ReferenceSeed.PolicyDocuments.Select(p => new PolicyDocument { Code = p.Code, Name = p.Name, Description = p.Description, Year = p.Year }));
         db.PolicyDocumentSectors.AddRange(ReferenceSeed.PolicyDocumentSectors.Select(m => new PolicyDocumentSector { PolicyCode = m.PolicyCode, SectorCode = m.SectorCode }));
         db.SourceLists.AddRange(ReferenceSeed.SourceLists.Select(s => new SourceList { Code = s.Code, Name = s.Name, Description = s.Description, Publisher = s.Publisher, CoverageFrom = s.CoverageFrom, CoverageTo = s.CoverageTo }));
+        // The bootstrap admin key as start-up makes it, minus its audit row: each test starts with an empty audit trail.
+        db.ApiKeys.Add(ApiKeyBootstrap.NewKey(AdminKey, DateTimeOffset.UtcNow));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         Services.GetRequiredService<ReferenceCodes>().Invalidate();
+        Services.GetRequiredService<ApiKeyStore>().Clear();
+    }
+
+    /// <summary>Stores a new API key with the given role and returns its secret (no audit row: this is test set-up).</summary>
+    public async Task<string> CreateKeyAsync(string role, DateTimeOffset? expiresAt = null, string? name = null)
+    {
+        var secret = ApiKeySecrets.Generate();
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CaseDbContext>();
+        db.ApiKeys.Add(new ApiKey
+        {
+            Id = Guid.CreateVersion7(),
+            Name = name ?? $"test-{role}-{Guid.NewGuid():N}"[..24],
+            Role = role,
+            SecretHash = ApiKeySecrets.Hash(secret),
+            Prefix = ApiKeySecrets.ShownPart(secret),
+            CreatedAt = DateTimeOffset.UtcNow,
+            ExpiresAt = expiresAt,
+        });
+        await db.SaveChangesAsync();
+        return secret;
+    }
+
+    /// <summary>A client that sends the given key as X-Api-Key, or no key at all.</summary>
+    public HttpClient CreateClient(string? key)
+    {
+        var client = CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
     }
 
     public override async ValueTask DisposeAsync()

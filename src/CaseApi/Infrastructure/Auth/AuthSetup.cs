@@ -1,17 +1,39 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+
 namespace CaseApi.Infrastructure.Auth;
+
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>If set, an admin API key with this secret is made to exist at start-up (env Auth__BootstrapAdminKey).</summary>
+    public string? BootstrapAdminKey { get; set; }
+
+    /// <summary>How long a known key is trusted from memory before it is read from the database again.</summary>
+    public int KeyCacheSeconds { get; set; } = 30;
+}
 
 public static class AuthSetup
 {
-    /// <summary>
-    /// Registers the role policies. Until API keys land (the access-control issue) the policies admit everyone,
-    /// as the foundation allows; endpoints already name the policy they need.
-    /// </summary>
+    /// <summary>API-key authentication and the role policies; anything not explicitly authorized is denied.</summary>
     public static IServiceCollection AddCaseApiAuthorization(this IServiceCollection services)
     {
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Reader, p => p.RequireAssertion(_ => true))
-            .AddPolicy(Policies.Editor, p => p.RequireAssertion(_ => true))
-            .AddPolicy(Policies.Admin, p => p.RequireAssertion(_ => true));
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddSingleton<ApiKeyStore>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var role in Policies.Roles)
+        {
+            authorization.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireRole(Policies.RolesAtLeast(role)));
+        }
+        // Deny by default: a route someone forgets to give a policy fails closed (and fails the endpoint-matrix test).
+        // Requests that matched no handler (404, 405) have nothing to protect and keep their honest status.
+        authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder()
+            .RequireAssertion(context => context.Resource is HttpContext http && http.GetEndpoint() is not RouteEndpoint)
+            .Build());
         return services;
     }
 }

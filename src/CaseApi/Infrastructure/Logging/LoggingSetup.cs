@@ -10,20 +10,27 @@ public static class LoggingSetup
     {
         var development = builder.Environment.IsDevelopment();
         // Registered through AddSerilog only (no static bootstrap logger), so WebApplicationFactory can build many hosts.
+        // preserveStaticLogger keeps each host on its own logger: with the static Log.Logger, the request log's
+        // diagnostic properties (RequestId, Actor) were bound by whichever host was built, or disposed, last.
         builder.Services.AddSerilog((services, log) =>
         {
             log.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
             if (development) log.WriteTo.Console();
             else log.WriteTo.Console(new RenderedCompactJsonFormatter());
-        });
+        }, preserveStaticLogger: true);
         return builder;
     }
 
     /// <summary>One structured line per request, carrying the request id that problems and audit rows also carry.</summary>
     public static IApplicationBuilder UseCaseApiRequestLogging(this IApplicationBuilder app) =>
-        app.UseSerilogRequestLogging(o => o.EnrichDiagnosticContext = (diagnostics, http) =>
+        app.UseSerilogRequestLogging(o =>
         {
-            diagnostics.Set("RequestId", http.TraceIdentifier);
-            diagnostics.Set("Actor", http.User.Identity?.Name ?? "anonymous");
+            // This host's logger, not the static Log.Logger (see AddCaseApiLogging).
+            o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+            o.EnrichDiagnosticContext = (diagnostics, http) =>
+            {
+                diagnostics.Set("RequestId", http.TraceIdentifier);
+                diagnostics.Set("Actor", http.User.Identity?.Name ?? "anonymous");
+            };
         });
 }

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ internal static class CoverageEndpoints
 {
     public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
     {
-        var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader);
+        var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithValidation<CoverageQuery>()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;

@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using CaseApi.Audit;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Paging;
+using CaseApi.Infrastructure.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.ApiKeys;
+
+internal static class ApiKeyEndpoints
+{
+    public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
+
+        keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).WithValidation<CreateApiKeyRequest>()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys));
+        keys.MapDelete("/{id:guid}", RevokeApiKey).WithName(nameof(RevokeApiKey))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    /// <summary>Create an API key.</summary>
+    /// <remarks>The response holds the secret: it is shown this once and stored only as a hash. Names are unique, because they are the audit trail's actor.</remarks>
+    private static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> CreateApiKey(
+        CreateApiKeyRequest request, CaseDbContext db, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        if (await db.ApiKeys.AnyAsync(k => k.Name == request.Name, ct))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The name is already in use.",
+                detail: $"A key named '{request.Name}' exists (or existed); names identify actors in the audit trail, so pick another.");
+        }
+
+        var now = time.GetUtcNow();
+        var secret = ApiKeySecrets.Generate();
+        var key = new ApiKey
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = request.Name!,
+            Role = request.Role!,
+            SecretHash = ApiKeySecrets.Hash(secret),
+            Prefix = ApiKeySecrets.ShownPart(secret),
+            CreatedAt = now,
+            CreatedBy = AuditTrail.Actor(http.User),
+            ExpiresAt = request.ExpiresAt,
+        };
+        db.ApiKeys.Add(key);
+        db.AuditEvents.Add(AuditTrail.Event(http, "key-created", "api-key", key.Id.ToString(), Described(key), now));
+        await db.SaveChangesAsync(ct);
+
+        return TypedResults.Created($"/api/v1/api-keys/{key.Id}",
+            new CreatedApiKeyResponse(key.Id, key.Name, key.Role, key.Prefix, key.CreatedAt, key.ExpiresAt, secret));
+    }
+
+    /// <summary>List API keys, newest first, revoked ones included. Secrets are never shown.</summary>
+    private static async Task<Ok<PagedResponse<ApiKeyResponse>>> ListApiKeys(CaseDbContext db, CancellationToken ct)
+    {
+        var keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
+            .Select(k => new ApiKeyResponse(k.Id, k.Name, k.Role, k.Prefix, k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt))
+            .ToListAsync(ct);
+        return TypedResults.Ok(new PagedResponse<ApiKeyResponse>(keys, keys.Count, null));
+    }
+
+    /// <summary>Revoke an API key.</summary>
+    /// <remarks>Takes effect at once; revoking a revoked key changes nothing. The row stays, so the audit trail's actors stay resolvable.</remarks>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(
+        Guid id, CaseDbContext db, HttpContext http, TimeProvider time, ApiKeyStore store, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "API key not found.", detail: $"No API key has the id '{id}'.");
+        }
+        if (key.RevokedAt is null)
+        {
+            var now = time.GetUtcNow();
+            key.RevokedAt = now;
+            db.AuditEvents.Add(AuditTrail.Event(http, "key-revoked", "api-key", id.ToString(), Described(key), now));
+            await db.SaveChangesAsync(ct);
+        }
+        store.Evict(key.SecretHash);
+        return TypedResults.NoContent();
+    }
+
+    // What the audit trail records about a key: who it is and what it may do, never its secret or hash.
+    private static JsonObject Described(ApiKey key) => new()
+    {
+        ["name"] = key.Name,
+        ["role"] = key.Role,
+        ["prefix"] = key.Prefix,
+        ["expiresAt"] = key.ExpiresAt,
+        ["revokedAt"] = key.RevokedAt,
+    };
+}

@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace CaseApi.Infrastructure.Http;
+
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Requests one API key (or one anonymous IP address) may make per window.</summary>
+    [Range(1, int.MaxValue)]
+    public int PermitLimit { get; set; } = 6000;
+
+    /// <summary>The smaller budget of the expensive endpoints (imports, exports, statistics), per key and window.</summary>
+    [Range(1, int.MaxValue)]
+    public int BulkPermitLimit { get; set; } = 600;
+
+    [Range(1, 3600)]
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>Rate-limit policy names for <c>.RequireRateLimiting(...)</c>.</summary>
+public static class RateLimitPolicies
+{
+    /// <summary>Imports, exports and statistics: each request can cost seconds of database time.</summary>
+    public const string Bulk = "bulk";
+}
+
+public static class RateLimiting
+{
+    /// <summary>
+    /// A fixed window per API key (per IP address for requests without a valid key) for every request, plus the
+    /// <see cref="RateLimitPolicies.Bulk"/> budget that expensive endpoints opt into. Rejections are 429 problems
+    /// with Retry-After.
+    /// </summary>
+    public static IServiceCollection AddCaseApiRateLimiting(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, configured) =>
+        {
+            var limits = configured.Value;
+            var window = TimeSpan.FromSeconds(limits.WindowSeconds);
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                RateLimitPartition.GetFixedWindowLimiter(Partition(http), _ => Window(limits.PermitLimit, window)));
+            o.AddPolicy(RateLimitPolicies.Bulk, http =>
+                RateLimitPartition.GetFixedWindowLimiter(Partition(http), _ => Window(limits.BulkPermitLimit, window)));
+            o.OnRejected = RejectAsync;
+        });
+        return services;
+    }
+
+    // Keyed by the API key's id, never its secret; runs after authentication so that the key is known.
+    private static string Partition(HttpContext http) =>
+        http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } keyId ? $"key:{keyId}" : $"ip:{http.Connection.RemoteIpAddress}";
+
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
+        new() { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests.",
+                Detail = $"This API key (or address) has used its request budget; retry after {seconds} s.",
+            },
+        });
+    }
+}

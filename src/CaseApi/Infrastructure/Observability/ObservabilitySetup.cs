@@ -1,0 +1,46 @@
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace CaseApi.Infrastructure.Observability;
+
+public static class ObservabilitySetup
+{
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// OpenTelemetry metrics (request rate and latency, database command timings, runtime) for a Prometheus scrape of
+    /// /metrics, and traces of requests and SQL commands, exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+    /// </summary>
+    public static WebApplicationBuilder AddCaseApiObservability(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side of every EF Core query.
+                .AddNpgsqlInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing =>
+            {
+                // The scrape and the probes would otherwise be most of the traces.
+                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http =>
+                        !http.Request.Path.StartsWithSegments(MetricsPath) && !http.Request.Path.StartsWithSegments("/health"))
+                    .AddNpgsql();
+                // No exporter, no tracing cost: spans are only recorded when someone collects them.
+                if (otlp) tracing.AddOtlpExporter();
+            });
+        return builder;
+    }
+
+    /// <summary>The Prometheus text exposition at /metrics (not part of the API contract; scraped from inside the cluster).</summary>
+    public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder app)
+    {
+        // Prometheus scrapes without an API key; keep /metrics off the public ingress instead.
+        app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription().AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using CaseApi.Cases;
+using Microsoft.OpenApi;
+
+namespace CaseApi.Infrastructure.OpenApi;
+
+/// <summary>The request examples of the contract, by body type or media type: what Swagger UI pre-fills and client authors copy.</summary>
+internal static class RequestExamples
+{
+    public static JsonNode? For(string mediaType, Type? bodyType) => (mediaType, bodyType) switch
+    {
+        (CaseEndpoints.MergePatchMediaType, _) => new JsonObject { ["outcome"] = "convicted", ["sentenceMonths"] = 240, ["resolvedOn"] = "2019-05-17" },
+        (_, { } type) when type == typeof(CaseRequest) => Case(),
+        _ => null,
+    };
+
+    /// <summary>Typical values of the parameters the API uses, shaped to the parameter's schema (a repeatable filter is an array).</summary>
+    public static JsonNode? ForParameter(string name, IOpenApiSchema? schema)
+    {
+        JsonNode? value = name switch
+        {
+            "id" when schema?.Format == "uuid" => "0196f6c4-1f2a-7c3e-9a51-3f4b2c1d0e9f",
+            "id" => "kevin-mallory",
+            "code" => "aerospace",
+            "limit" => 50,
+            "cursor" => null,
+            "q" => "turbine",
+            "sector" => "aerospace",
+            "sponsor" => "mss",
+            "sponsorType" => "intelligence-service",
+            "collectorType" => "intelligence-officer",
+            "activityType" => "economic-espionage",
+            "tradecraft" => "talent-program",
+            "outcome" => "convicted",
+            "state" => "CA",
+            "policy" => "mic2025",
+            "tag" => "turbines",
+            "from" when schema?.Type?.HasFlag(JsonSchemaType.Integer) == true => 2010,
+            "to" when schema?.Type?.HasFlag(JsonSchemaType.Integer) == true => 2020,
+            "groupBy" => "sector,year",
+            "format" => "ndjson",
+            "lists" => "doj-press-releases,csis-survey,mit-tr-china-initiative",
+            _ => null,
+        };
+        return value is not null && schema?.Type?.HasFlag(JsonSchemaType.Array) == true ? new JsonArray(value) : value;
+    }
+
+    /// <summary>A real public case (from the bundled sample), so the example also shows what good data looks like.</summary>
+    private static JsonObject Case() => new()
+    {
+        ["slug"] = "kevin-mallory",
+        ["title"] = "Kevin Mallory — former CIA officer recruited over LinkedIn",
+        ["summary"] = "A former CIA case officer, approached through a professional networking site by a handler presenting as a Shanghai think-tank employee, passed national-defence information using a covert communications phone.",
+        ["activityTypes"] = new JsonArray("espionage"),
+        ["tradecraft"] = new JsonArray("online-approach", "recruitment", "covert-communications", "cash-payment"),
+        ["sponsor"] = "prc-intelligence-unspecified",
+        ["sponsorConfidence"] = "alleged",
+        ["collectorType"] = "recruited-us-person",
+        ["collectorCitizenship"] = "US",
+        ["defendants"] = new JsonArray("Kevin Patrick Mallory"),
+        ["sectors"] = new JsonArray("defense", "government"),
+        ["victimTypes"] = new JsonArray("government"),
+        ["usStates"] = new JsonArray("VA"),
+        ["venue"] = "E.D. Va.",
+        ["activityStart"] = "2017",
+        ["activityEnd"] = "2017-05",
+        ["chargedOn"] = "2017-06",
+        ["resolvedOn"] = "2019-05-17",
+        ["outcome"] = "convicted",
+        ["sentenceMonths"] = 240,
+        ["sources"] = new JsonArray(new JsonObject
+        {
+            ["url"] = "https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage",
+            ["title"] = "Former CIA Officer Sentenced to Prison for Espionage",
+            ["publisher"] = "US Department of Justice",
+            ["publishedOn"] = "2019-05-17",
+            ["kind"] = "doj-press-release",
+        }),
+        ["tags"] = new JsonArray("linkedin", "think-tank-cover"),
+        ["listedIn"] = new JsonArray("doj-press-releases"),
+    };
+}

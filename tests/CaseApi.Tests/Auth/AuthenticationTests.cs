@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Tests.Infrastructure;
+
+namespace CaseApi.Tests.Auth;
+
+public sealed class AuthenticationTests(CaseApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task A_request_without_a_key_is_a_401_problem_with_a_challenge()
+    {
+        using var response = await AnonymousClient().GetAsync("/api/v1/cases", Ct);
+
+        await Problems.AssertAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task A_key_is_accepted_as_a_bearer_token()
+    {
+        using var client = Api.CreateClient(key: null);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Api.CreateKeyAsync(Policies.Reader));
+
+        using var response = await client.GetAsync("/api/v1/cases", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_is_accepted_in_the_X_Api_Key_header()
+    {
+        var client = await ClientForRoleAsync(Policies.Reader);
+
+        using var response = await client.GetAsync("/api/v1/cases", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("cak_not-a-real-key-at-all-000000000000000000000")]
+    [InlineData("x")]
+    public async Task An_unknown_key_is_a_401_problem(string key)
+    {
+        using var response = await ClientWithKey(key).GetAsync("/api/v1/cases", Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.Unauthorized);
+        Assert.DoesNotContain(key, problem.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_expired_key_is_a_401_problem_that_says_so()
+    {
+        var key = await Api.CreateKeyAsync(Policies.Admin, expiresAt: DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        using var response = await ClientWithKey(key).GetAsync("/api/v1/cases", Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("expired", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reader_may_not_write_a_case()
+    {
+        var reader = await ClientForRoleAsync(Policies.Reader);
+
+        using var response = await reader.PostAsJsonAsync("/api/v1/cases", CaseSamples.Minimal(), Ct);
+
+        await Problems.AssertAsync(response, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task An_editor_may_write_a_case_and_is_its_audited_actor()
+    {
+        var editor = await ClientForRoleAsync(Policies.Editor);
+
+        using var response = await editor.PostAsJsonAsync("/api/v1/cases", CaseSamples.Minimal(), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var actor = await WithDbAsync(db => Task.FromResult(db.AuditEvents.Single().Actor));
+        Assert.StartsWith("test-editor-", actor, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_and_the_OpenAPI_document_need_no_key()
+    {
+        var anonymous = AnonymousClient();
+
+        using var live = await anonymous.GetAsync("/health/live", Ct);
+        using var openApi = await anonymous.GetAsync("/openapi/v1.json", Ct);
+        using var swagger = await anonymous.GetAsync("/swagger/index.html", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, swagger.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_declares_the_key_so_Swagger_UI_can_send_it()
+    {
+        var document = (await AnonymousClient().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/openapi/v1.json", Ct))!;
+
+        var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
+        Assert.Equal("apiKey", (string?)scheme["type"]);
+        Assert.Equal("header", (string?)scheme["in"]);
+        Assert.Equal("X-Api-Key", (string?)scheme["name"]);
+        Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]);
+        var listCases = document["paths"]!["/api/v1/cases"]!["get"]!;
+        Assert.Contains(listCases["security"]!.AsArray(), r => r!.AsObject().ContainsKey("ApiKey"));
+        Assert.NotNull(listCases["responses"]!["401"]);
+        Assert.Null(document["paths"]!["/health/live"]?["get"]?["security"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_path_is_still_404_not_401()
+    {
+        using var response = await AnonymousClient().GetAsync("/api/v1/no-such-thing", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaseApi.Tests.Auth;
+
+/// <summary>
+/// Generated from the app's own endpoint list, so every endpoint anyone adds is covered: anonymous → 401,
+/// a weaker role → 403, the required role → neither (and never a 5xx).
+/// </summary>
+public sealed class EndpointMatrixTests(CaseApiFactory api) : ApiTest(api)
+{
+    private static readonly string[] AnonymousRoutes = ["/health/live", "/health/ready", "/openapi/{documentName}.json"];
+
+    [Fact]
+    public void Every_endpoint_names_a_role_policy_or_is_one_of_the_known_anonymous_ones()
+    {
+        var unprotected = Endpoints()
+            .Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null ? RequiredRole(e) is null : !AnonymousRoutes.Contains(e.RoutePattern.RawText))
+            .Select(e => e.DisplayName).ToList();
+
+        Assert.Empty(unprotected);
+        Assert.True(Endpoints().Count() > 20, "The endpoint list looks incomplete.");
+    }
+
+    [Fact]
+    public async Task The_fallback_policy_denies_an_endpoint_without_a_policy_even_to_an_admin()
+    {
+        var authorization = Api.Services.GetRequiredService<IAuthorizationService>();
+        var fallback = (await Api.Services.GetRequiredService<IAuthorizationPolicyProvider>().GetFallbackPolicyAsync())!;
+        var http = new DefaultHttpContext();
+        http.SetEndpoint(new RouteEndpoint(_ => Task.CompletedTask, RoutePatternFactory.Parse("/forgotten"), 0, EndpointMetadataCollection.Empty, "forgotten"));
+        var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, Policies.Admin)], "test"));
+
+        var result = await authorization.AuthorizeAsync(admin, http, fallback);
+
+        Assert.False(result.Succeeded);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_refuses_anonymous_callers_and_weaker_roles_and_admits_its_role()
+    {
+        var clients = new Dictionary<string, HttpClient>
+        {
+            [Policies.Reader] = await ClientForRoleAsync(Policies.Reader),
+            [Policies.Editor] = await ClientForRoleAsync(Policies.Editor),
+            [Policies.Admin] = Client,
+        };
+        var anonymous = AnonymousClient();
+        var failures = new List<string>();
+        var checkedCount = 0;
+
+        foreach (var endpoint in Endpoints().Where(e => RequiredRole(e) is not null))
+        {
+            var role = RequiredRole(endpoint)!;
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                var url = Url(endpoint.RoutePattern);
+                var mediaType = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes is [var accepted, ..] ? accepted : "application/json";
+                await ExpectAsync(anonymous, method, url, mediaType, s => s == HttpStatusCode.Unauthorized, "anonymous → 401");
+                foreach (var weaker in Policies.Roles.TakeWhile(r => r != role))
+                {
+                    await ExpectAsync(clients[weaker], method, url, mediaType, s => s == HttpStatusCode.Forbidden, $"{weaker} → 403");
+                }
+                await ExpectAsync(clients[role], method, url, mediaType,
+                    s => s is not HttpStatusCode.Unauthorized and not HttpStatusCode.Forbidden && (int)s < 500, $"{role} → admitted, no 5xx");
+                checkedCount++;
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+        Assert.True(checkedCount > 20);
+
+        async Task ExpectAsync(HttpClient client, string method, string url, string mediaType, Func<HttpStatusCode, bool> expected, string rule)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), url);
+            // The body the endpoint declares it accepts: routing answers 415 to other media types before authorization runs.
+            if (method is "POST" or "PUT" or "PATCH") request.Content = new StringContent("{}", Encoding.UTF8, mediaType);
+            using var response = await client.SendAsync(request, Ct);
+            if (!expected(response.StatusCode))
+            {
+                failures.Add($"{method} {url}: expected {rule}, got {(int)response.StatusCode}");
+            }
+            else if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                     && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            {
+                failures.Add($"{method} {url}: {(int)response.StatusCode} is not a problem+json");
+            }
+        }
+    }
+
+    private IEnumerable<RouteEndpoint> Endpoints() =>
+        Api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+
+    /// <summary>The strongest role among the endpoint's policies (a group's reader plus an endpoint's editor is editor).</summary>
+    private static string? RequiredRole(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).Where(p => p is not null && Policies.Roles.Contains(p))
+            .OrderBy(p => Policies.Roles.ToList().IndexOf(p!)).LastOrDefault();
+
+    private static string Url(RoutePattern pattern) => "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+    {
+        RoutePatternLiteralPart literal => literal.Content,
+        RoutePatternSeparatorPart separator => separator.Content,
+        RoutePatternParameterPart parameter when parameter.ParameterPolicies.Any(p => p.Content == "guid") => Guid.NewGuid().ToString(),
+        RoutePatternParameterPart parameter when parameter.ParameterPolicies.Any(p => p.Content is "int" or "long") => "1",
+        _ => "no-such-code",
+    }))));
+}

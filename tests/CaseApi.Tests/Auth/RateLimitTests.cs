@@ -1,0 +1,61 @@
+using System.Net;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Tests.Infrastructure;
+
+namespace CaseApi.Tests.Auth;
+
+public sealed class RateLimitTests(TinyRateLimitFactory api) : ApiTest(api), IClassFixture<TinyRateLimitFactory>
+{
+    [Fact]
+    public async Task A_key_over_its_budget_gets_a_429_problem_with_Retry_After_while_other_keys_go_on()
+    {
+        var busy = await ClientForRoleAsync(Policies.Reader);
+        var other = await ClientForRoleAsync(Policies.Reader);
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await busy.GetAsync("/api/v1/sectors", Ct);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using var limited = await busy.GetAsync("/api/v1/sectors", Ct);
+        using var unaffected = await other.GetAsync("/api/v1/sectors", Ct);
+
+        await Problems.AssertAsync(limited, HttpStatusCode.TooManyRequests);
+        var retryAfter = limited.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Assert.Equal(HttpStatusCode.OK, unaffected.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_without_a_valid_key_share_one_budget_per_address()
+    {
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await ClientWithKey($"cak_guess-{i}-000000000000000000000000000000").GetAsync("/api/v1/cases", Ct);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
+    public async Task A_configured_origin_gets_CORS_headers_and_another_does_not()
+    {
+        using var allowed = await PreflightAsync(TinyRateLimitFactory.AllowedOrigin);
+        using var other = await PreflightAsync("https://evil.example");
+
+        Assert.Equal(TinyRateLimitFactory.AllowedOrigin, allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    private Task<HttpResponseMessage> PreflightAsync(string origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, "/api/v1/cases");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "GET");
+        request.Headers.Add("Access-Control-Request-Headers", "x-api-key");
+        return AnonymousClient().SendAsync(request, Ct);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.RegularExpressions;
+using CaseApi.Tests.Infrastructure;
+
+namespace CaseApi.Tests.Deploy;
+
+/// <summary>
+/// No Docker daemon or cluster runs here, so the container and deployment files are checked by parsing them: the
+/// essentials that, when missing, make a deployment fail or race (health, non-root, migrations as their own step).
+/// </summary>
+public sealed partial class DeploymentFilesTests
+{
+    [Fact]
+    public void Compose_runs_postgres_with_a_pg_isready_healthcheck_and_a_named_volume()
+    {
+        var compose = Yaml.Load(RepositoryFiles.Read("docker-compose.yml")).Single();
+
+        var postgres = compose.At("services", "postgres");
+        Assert.StartsWith("postgres:", postgres.Text("image"));
+        Assert.Contains("pg_isready", string.Join(' ', postgres.At("healthcheck").List("test")));
+        var volume = postgres.List("volumes").Single().Split(':')[0];
+        Assert.True(compose.At("volumes").Has(volume), $"'{volume}' is not a named volume.");
+    }
+
+    [Fact]
+    public void Compose_builds_the_api_from_the_dockerfile_after_a_healthy_database_and_a_separate_migration()
+    {
+        var services = Yaml.Load(RepositoryFiles.Read("docker-compose.yml")).Single().At("services");
+
+        var api = services.At("api");
+        Assert.Equal("deploy/Dockerfile", api.At("build").Text("dockerfile"));
+        Assert.Equal("service_healthy", api.At("depends_on", "postgres").Text("condition"));
+        Assert.Equal("service_completed_successfully", api.At("depends_on", "migrate").Text("condition"));
+        Assert.Contains("Host=postgres", api.At("environment").Text("ConnectionStrings__Cases"));
+        Assert.Equal("false", api.At("environment").Text("Database__ApplyMigrations"));
+        Assert.Equal(["migrate"], services.At("migrate").List("command"));
+        Assert.Equal("deploy/Dockerfile", services.At("migrate").At("build").Text("dockerfile"));
+    }
+
+    [Fact]
+    public void Dockerfile_builds_with_the_sdk_and_runs_on_aspnet_as_non_root_on_8080_with_a_healthcheck()
+    {
+        var lines = Instructions(RepositoryFiles.Read("deploy/Dockerfile"));
+
+        var stages = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.True(stages.Count >= 2, "The Dockerfile is not multi-stage.");
+        Assert.Contains("dotnet/sdk:", stages[0]);
+        Assert.Contains("dotnet/aspnet:", stages[^1]);
+        var runtime = lines.SkipWhile(l => l != stages[^1]).ToList();
+        Assert.Contains(runtime, l => l.StartsWith("COPY --from=", StringComparison.Ordinal));
+        var user = Assert.Single(runtime, l => l.StartsWith("USER ", StringComparison.Ordinal));
+        Assert.DoesNotMatch(@"^USER\s+(root|0)(:|$)", user);
+        Assert.Contains("EXPOSE 8080", runtime);
+        var healthcheck = Assert.Single(runtime, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal));
+        // The aspnet image has neither curl nor wget.
+        Assert.Contains("healthcheck", healthcheck.Split(" CMD ")[1]);
+        Assert.DoesNotMatch("curl|wget", healthcheck);
+    }
+
+    [Fact]
+    public void Kubernetes_manifests_hold_a_probed_resourced_deployment_a_service_and_a_migration_job()
+    {
+        var documents = Directory.GetFiles(RepositoryFiles.PathOf("deploy/kubernetes"), "*.yaml")
+            .SelectMany(file => Yaml.Load(File.ReadAllText(file))).ToList();
+        var byKind = documents.ToLookup(d => d.Text("kind"));
+
+        foreach (var kind in new[] { "Deployment", "Service", "ConfigMap", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Job" })
+        {
+            Assert.True(byKind[kind].Any(), $"No {kind} in deploy/kubernetes.");
+        }
+
+        var deployment = byKind["Deployment"].Single();
+        var container = deployment.At("spec", "template", "spec").Items("containers").Single();
+        Assert.Equal("/health/ready", container.At("readinessProbe", "httpGet").Text("path"));
+        Assert.Equal("/health/live", container.At("livenessProbe", "httpGet").Text("path"));
+        Assert.True(container.At("resources", "requests").Has("cpu") && container.At("resources", "requests").Has("memory"));
+        Assert.True(container.At("resources", "limits").Has("memory"));
+        Assert.Equal(8080, int.Parse(container.Items("ports").Single().Text("containerPort"), System.Globalization.CultureInfo.InvariantCulture));
+        var secrets = container.Items("env").Where(e => e.Has("valueFrom")).ToDictionary(e => e.Text("name"), e => e.At("valueFrom", "secretKeyRef").Text("name"));
+        Assert.Contains("ConnectionStrings__Cases", secrets.Keys);
+        Assert.Contains("Auth__BootstrapAdminKey", secrets.Keys);
+
+        var configMap = byKind["ConfigMap"].Single();
+        Assert.Equal(configMap.At("metadata").Text("name"), container.Items("envFrom").Single().At("configMapRef").Text("name"));
+        Assert.Equal("false", configMap.At("data").Text("Database__ApplyMigrations"));
+
+        var labels = deployment.At("spec", "template", "metadata", "labels");
+        foreach (var selector in new[] { byKind["Service"].Single().At("spec", "selector"), byKind["PodDisruptionBudget"].Single().At("spec", "selector", "matchLabels") })
+        {
+            Assert.All(selector.Keys, key => Assert.Equal(selector.Text(key), labels.Text(key)));
+        }
+        Assert.Equal(deployment.At("metadata").Text("name"), byKind["HorizontalPodAutoscaler"].Single().At("spec", "scaleTargetRef").Text("name"));
+
+        var job = byKind["Job"].Single().At("spec", "template", "spec");
+        Assert.Equal("Never", job.Text("restartPolicy"));
+        Assert.Equal(["migrate"], job.Items("containers").Single().List("args"));
+    }
+
+    private static List<string> Instructions(string dockerfile) =>
+        [.. LineContinuation().Replace(dockerfile, " ").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))];
+
+    [GeneratedRegex(@"\\\r?\n\s*")]
+    private static partial Regex LineContinuation();
+}
