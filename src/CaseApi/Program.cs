@@ -9,6 +9,7 @@ using CaseApi.Infrastructure.Logging;
 using CaseApi.Infrastructure.Observability;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
+using CaseApi.Statistics;
 using CaseApi.Statistics.Coverage;
 using FluentValidation;
 
@@ -53,6 +54,7 @@ app.MapReferenceAdminEndpoints();
 app.MapAuditEndpoints();
 app.MapApiKeyEndpoints();
 app.MapImportEndpoints();
+app.MapStatisticsEndpoints();
 app.MapCoverageEndpoints();
 
 await app.PrepareDatabaseAsync();

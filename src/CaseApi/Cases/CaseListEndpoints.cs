@@ -1,28 +1,99 @@
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
+using CaseApi.Infrastructure.Validation;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CaseApi.Cases;
 
-/// <summary>The read side over many cases: the list (and, as it lands, the export). Reads go to the read-only store when one is configured.</summary>
+/// <summary>The read side over many cases: the filtered, keyset-paged list and the streamed export. Reads go to the read-only store when one is configured.</summary>
 internal static class CaseListEndpoints
 {
+    private static readonly Dictionary<string, (string ContentType, string Extension)> ExportFormats = new(StringComparer.Ordinal)
+    {
+        ["csv"] = ("text/csv; charset=utf-8", "csv"),
+        ["ndjson"] = ("application/x-ndjson", "ndjson"),
+        ["json"] = ("application/json", "json"),
+    };
+
     public static IEndpointRouteBuilder MapCaseListEndpoints(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
-        cases.MapGet("/", ListCases).WithName(nameof(ListCases));
+        cases.MapGet("/", ListCases).WithName(nameof(ListCases))
+            .WithKnownQueryParameters([typeof(CaseFilter), typeof(CaseListQuery)])
+            .WithValidation<CaseFilter>().WithValidation<CaseListQuery>();
+        // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
+        cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases))
+            .WithKnownQueryParameters([typeof(CaseFilter)], "format")
+            .WithValidation<CaseFilter>()
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/x-ndjson", "application/json"]);
         return app;
     }
 
-    /// <summary>List cases, newest charge first.</summary>
-    private static async Task<Ok<PagedResponse<CaseResponse>>> ListCases(ReadOnlyCaseDbContext db, CancellationToken ct, int limit = 50)
+    /// <summary>List cases: filtered, sorted, keyset-paged.</summary>
+    /// <remarks>
+    /// Follow nextCursor (or the Link rel="next" header) until it is null. Pages are stable: cases inserted while a
+    /// client pages never make it skip or repeat a case. Repeat a filter to OR its values; different filters AND.
+    /// </remarks>
+    private static async Task<Results<Ok<PagedResponse<CaseResponse>>, ValidationProblem>> ListCases(
+        [AsParameters] CaseFilter filter, [AsParameters] CaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, CancellationToken ct)
     {
-        limit = Math.Clamp(limit, 1, 1000);
-        var items = await db.Cases
-            .OrderByDescending(c => c.ChargedOn).ThenBy(c => c.Id)
-            .Take(limit).Select(CaseResponse.Projection).ToListAsync(ct);
-        return TypedResults.Ok(new PagedResponse<CaseResponse>(items, await db.Cases.LongCountAsync(ct), null));
+        // The validators have accepted the sort and the cursor.
+        _ = CaseSort.TryParse(query.Sort, out var sort);
+        var after = KeysetCursor.TryDecode(query.Cursor, out var cursor) ? sort!.After(cursor!) : null;
+
+        var items = await sort!.Order(filter.Apply(db, after))
+            .Take(query.PageSize + 1).Select(CaseResponse.Projection).ToListAsync(ct);
+        // The extra row only tells whether another page exists.
+        string? next = null;
+        if (items.Count > query.PageSize)
+        {
+            items.RemoveAt(query.PageSize);
+            next = sort.CursorAfter(items[^1]).Encode();
+            http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
+        }
+        long? total = query.CountTotal ? await filter.Apply(db).LongCountAsync(ct) : null;
+        return TypedResults.Ok(new PagedResponse<CaseResponse>(items, total, next));
+    }
+
+    /// <summary>Export every case matching the list filters as CSV, NDJSON or a JSON array, streamed.</summary>
+    /// <remarks>
+    /// format=csv (default) uses exactly the import columns, so an export re-imports as unchanged; ndjson writes one
+    /// case object a line; json one array. Rows stream from the database as they arrive, ordered by slug.
+    /// </remarks>
+    private static Results<PushStreamHttpResult, ValidationProblem> ExportCases(
+        [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, TimeProvider time, IOptions<JsonOptions> json,
+        CancellationToken ct, string format = "csv")
+    {
+        if (!ExportFormats.TryGetValue(format, out var type))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not an export format; use csv, ndjson or json."] },
+                title: "The request is invalid.");
+        }
+
+        // No ToList: EF streams a no-tracking query row by row from the open data reader.
+        var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(CaseResponse.Projection).AsAsyncEnumerable();
+        var options = json.Value.SerializerOptions;
+        Func<Stream, Task> write = format switch
+        {
+            "ndjson" => body => CaseExportWriter.WriteNdjsonAsync(body, cases, options, ct),
+            "json" => body => CaseExportWriter.WriteJsonArrayAsync(body, cases, options, ct),
+            _ => body => CaseExportWriter.WriteCsvAsync(body, cases, ct),
+        };
+        var fileName = $"cases-{time.GetUtcNow():yyyyMMdd}.{type.Extension}";
+        return TypedResults.Stream(write, type.ContentType, fileName);
+    }
+
+    private static string NextPageUrl(HttpRequest request, string cursor)
+    {
+        var query = request.Query.Where(p => !p.Key.Equals("cursor", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v)))
+            .Append(KeyValuePair.Create("cursor", (string?)cursor));
+        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));
     }
 }

@@ -8,6 +8,7 @@ using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Paging;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,7 +46,12 @@ internal static class ImportEndpoints
                 {
                     Required = true,
                     Description = "The cases: CSV with a header row of case field names, a JSON array of cases, or NDJSON (one case a line).",
-                    Content = new Dictionary<string, OpenApiMediaType> { [Csv] = new(), [Json] = new(), [Ndjson] = new() },
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        [Csv] = new() { Example = RequestExamples.ImportBody(Csv) },
+                        [Json] = new() { Example = RequestExamples.ImportBody(Json) },
+                        [Ndjson] = new() { Example = RequestExamples.ImportBody(Ndjson) },
+                    },
                 };
                 return Task.CompletedTask;
             })

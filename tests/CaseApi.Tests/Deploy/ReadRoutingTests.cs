@@ -15,7 +15,7 @@ namespace CaseApi.Tests.Deploy;
 [Collection(nameof(ApiCollection))]
 public sealed class ReadRoutingTests(ReadReplicaFactory api) : IClassFixture<ReadReplicaFactory>, IAsyncLifetime
 {
-    private readonly HttpClient client = api.CreateClient();
+    private readonly HttpClient client = api.CreateClient(CaseApiFactory.AdminKey);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()

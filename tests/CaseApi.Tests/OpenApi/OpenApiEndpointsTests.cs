@@ -10,7 +10,7 @@ public sealed class OpenApiEndpointsTests(CaseApiFactory api) : ApiTest(api)
     public static TheoryData<string, string, string[]> Operations => new()
     {
         { "get", "/api/v1/cases", ["200"] },
-        { "get", "/api/v1/cases/{idOrSlug}", ["200", "304", "404"] },
+        { "get", "/api/v1/cases/{id}", ["200", "304", "404"] },
         { "post", "/api/v1/cases", ["201", "400", "409", "413", "415"] },
         { "put", "/api/v1/cases/{id}", ["200", "400", "404", "409", "412", "428"] },
         { "patch", "/api/v1/cases/{id}", ["200", "400", "404", "412", "415", "428"] },

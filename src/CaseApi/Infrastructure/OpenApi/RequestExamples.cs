@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using CaseApi.ApiKeys;
 using CaseApi.Cases;
+using CaseApi.ReferenceData;
 using Microsoft.OpenApi;
 
 namespace CaseApi.Infrastructure.OpenApi;
@@ -11,6 +13,11 @@ internal static class RequestExamples
     {
         (CaseEndpoints.MergePatchMediaType, _) => new JsonObject { ["outcome"] = "convicted", ["sentenceMonths"] = 240, ["resolvedOn"] = "2019-05-17" },
         (_, { } type) when type == typeof(CaseRequest) => Case(),
+        (_, { } type) when type == typeof(SectorRequest) => new JsonObject { ["name"] = "Aerospace", ["description"] = "Aircraft, engines, avionics and their materials." },
+        (_, { } type) when type == typeof(SponsorRequest) => new JsonObject { ["name"] = "MSS Guangdong State Security Department", ["type"] = "intelligence-service", ["parent"] = "mss" },
+        (_, { } type) when type == typeof(PolicyDocumentRequest) => new JsonObject { ["name"] = "Made in China 2025", ["year"] = 2015, ["sectors"] = new JsonArray("aerospace", "semiconductors", "robotics") },
+        (_, { } type) when type == typeof(SourceListRequest) => new JsonObject { ["name"] = "US Department of Justice press releases", ["publisher"] = "US Department of Justice", ["coverageFrom"] = 2000 },
+        (_, { } type) when type == typeof(CreateApiKeyRequest) => new JsonObject { ["name"] = "dashboard-reader", ["role"] = "reader", ["expiresAt"] = "2027-12-31T00:00:00Z" },
         _ => null,
     };
 
@@ -44,6 +51,16 @@ internal static class RequestExamples
         };
         return value is not null && schema?.Type?.HasFlag(JsonSchemaType.Array) == true ? new JsonArray(value) : value;
     }
+
+    /// <summary>An import body in each format: the same public case as a CSV row (with its header), a JSON array and an NDJSON line.</summary>
+    public static JsonNode ImportBody(string mediaType) => mediaType switch
+    {
+        "text/csv" => JsonValue.Create(
+            "slug,title,activityTypes,collectorType,sectors,outcome,chargedOn,sources\n" +
+            "kevin-mallory,Kevin Mallory — former CIA officer recruited over LinkedIn,espionage,recruited-us-person,defense;government,convicted,2017-06,https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage\n"),
+        "application/x-ndjson" => JsonValue.Create(Case().ToJsonString() + "\n"),
+        _ => new JsonArray(Case()),
+    };
 
     /// <summary>A real public case (from the bundled sample), so the example also shows what good data looks like.</summary>
     private static JsonObject Case() => new()

@@ -1,0 +1,34 @@
+using CaseApi.Infrastructure.Paging;
+using FluentValidation;
+
+namespace CaseApi.Cases;
+
+/// <summary>Paging and order of the case list; the filters are <see cref="CaseFilter"/>.</summary>
+/// <param name="Sort">title, chargedOn, resolvedOn, createdAt or updatedAt; '-' in front for descending (default -chargedOn).</param>
+/// <param name="Limit">Cases per page, 1–1000 (default 50).</param>
+/// <param name="Cursor">The nextCursor of the previous page.</param>
+/// <param name="Count">exact (default): total in the body; none: skip counting (faster), total is null.</param>
+public sealed record CaseListQuery(string? Sort, int? Limit, string? Cursor, string? Count)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 1000;
+
+    public int PageSize => Limit ?? DefaultLimit;
+
+    public bool CountTotal => Count is null or "exact";
+}
+
+public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
+{
+    public CaseListQueryValidator()
+    {
+        RuleFor(q => q.Sort).Must(s => CaseSort.TryParse(s, out _))
+            .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
+        RuleFor(q => q.Limit).InclusiveBetween(1, CaseListQuery.MaxLimit);
+        RuleFor(q => q.Count).Must(c => c is null or "exact" or "none").WithMessage("'count' is exact or none.");
+        RuleFor(q => q.Cursor)
+            .Must((q, text) => text is null
+                || (KeysetCursor.TryDecode(text, out var cursor) && (!CaseSort.TryParse(q.Sort, out var sort) || sort!.Accepts(cursor!))))
+            .WithMessage("The cursor is not one this list issued for this sort; start again without a cursor, or keep the sort it was made with.");
+    }
+}

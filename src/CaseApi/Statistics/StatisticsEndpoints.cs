@@ -1,0 +1,174 @@
+using CaseApi.Cases;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CaseApi.Statistics;
+
+/// <summary>
+/// Aggregates for dashboards and notebooks. Each request is one SQL statement computed by PostgreSQL over the cases
+/// matching the list filters; the service only shapes the (few) result rows.
+/// </summary>
+internal static class StatisticsEndpoints
+{
+    public static IEndpointRouteBuilder MapStatisticsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader);
+        stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics))
+            .WithKnownQueryParameters([typeof(CaseFilter), typeof(StatisticsQuery)])
+            .WithValidation<CaseFilter>().WithValidation<StatisticsQuery>();
+        stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary))
+            .WithKnownQueryParameters([typeof(CaseFilter)]).WithValidation<CaseFilter>();
+        stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment))
+            .WithKnownQueryParameters([typeof(CaseFilter)]).WithValidation<CaseFilter>();
+        return app;
+    }
+
+    /// <summary>Count matching cases grouped by one or two dimensions, with shares, top-N, a minimum count and metrics.</summary>
+    /// <remarks>
+    /// share = count ÷ total, where total is the number of matching cases. A case with several values of a multi-valued
+    /// dimension (sector, activityType, tradecraft, state, policy) counts once under each, so shares can sum past 1;
+    /// a case with no value of such a dimension is in no row. Single-valued dimensions (year, sponsor, sponsorType,
+    /// collectorType, outcome, aligned) group missing values under null.
+    /// </remarks>
+    private static async Task<Results<Ok<CaseStatisticsResponse>, ValidationProblem>> GetCaseStatistics(
+        [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
+    {
+        var dimensions = query.Dimensions.Select(d => StatisticsDimension.All[d]).ToList();
+        var parts = dimensions.Select((d, i) => d.Sql(filter, $"d{i + 1}")).ToList();
+        var metrics = query.MetricNames;
+        string Metric(string name) => metrics.Contains(name) ? StatisticsDimension.Metrics[name] : "NULL";
+
+        var sortKey = query.Sort?.TrimStart('-') ?? "count";
+        var descending = query.Sort is null || query.Sort.StartsWith('-');
+        var direction = descending ? "DESC" : "ASC";
+        var keys = parts.Count == 2 ? "g.key1 NULLS LAST, g.key2 NULLS LAST" : "g.key1 NULLS LAST";
+        var order = sortKey == "count"
+            ? $"g.count {direction}, {keys}"
+            : $"g.key{query.Dimensions.ToList().IndexOf(sortKey) + 1} {direction} NULLS LAST, g.count DESC, {keys}";
+
+        var where = filter.ToSql();
+        // NOT MATERIALIZED: scanning the matches twice (groups, total) is cheaper than spilling their arrays to a
+        // work table; measured at about 1.2x the hand-written GROUP BY instead of 2x.
+        var sql = $"""
+            WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT {StatisticsDimension.Columns} FROM cases c WHERE {where.Sql}),
+            {StatisticsDimension.SponsorLineage},
+            groups AS (
+                SELECT {parts[0].Value} AS key1, {(parts.Count == 2 ? parts[1].Value : "NULL::text")} AS key2, count(*) AS count,
+                    {Metric("sentenceMonths.avg")} AS average, {Metric("sentenceMonths.median")} AS median, {Metric("lossUsd.sum")} AS sum
+                FROM matching m {string.Join(' ', parts.Select(p => p.Join))}
+                GROUP BY {(parts.Count == 2 ? "1, 2" : "1")}
+                HAVING count(*) >= @s_min_count),
+            ranked AS (SELECT g.*, row_number() OVER (ORDER BY {order}) AS rank FROM groups g)
+            SELECT r.key1::text AS key1, r.key2::text AS key2, r.count, r.average, r.median, r.sum, t.total
+            FROM (SELECT count(*) AS total FROM matching) t LEFT JOIN ranked r ON r.rank <= @s_limit
+            ORDER BY r.rank
+            """;
+        var parameters = where.CreateParameters()
+            .Append(new NpgsqlParameter("s_min_count", (long)(query.MinCount ?? 1)))
+            .Append(new NpgsqlParameter("s_limit", (long)(query.Limit ?? StatisticsQuery.MaxLimit)));
+        var rows = await Query<GroupRow>(db, sql, parameters).ToListAsync(ct);
+
+        var total = rows[0].Total;
+        var shaped = rows.Where(r => r.Count is not null).Select(r =>
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal) { [query.Dimensions[0]] = dimensions[0].FromText(r.Key1) };
+            if (dimensions.Count == 2) row[query.Dimensions[1]] = dimensions[1].FromText(r.Key2);
+            row["count"] = r.Count;
+            row["share"] = Share(r.Count!.Value, total);
+            if (metrics.Contains("sentenceMonths.avg")) row["sentenceMonths.avg"] = r.Average;
+            if (metrics.Contains("sentenceMonths.median")) row["sentenceMonths.median"] = r.Median;
+            if (metrics.Contains("lossUsd.sum")) row["lossUsd.sum"] = r.Sum;
+            return (IReadOnlyDictionary<string, object?>)row;
+        }).ToList();
+        return TypedResults.Ok(new CaseStatisticsResponse(query.Dimensions, total, shaped));
+    }
+
+    /// <summary>The headline findings over the matching cases: totals, policy alignment, top sectors and the main breakdowns.</summary>
+    /// <remarks>Shares are of the matching cases; sectors and activity types are multi-valued, so their shares can sum past 1.</remarks>
+    private static async Task<Results<Ok<SummaryResponse>, ValidationProblem>> GetSummary(
+        [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
+    {
+        var where = filter.ToSql();
+        // Long format (dimension, key, count): every breakdown of the summary in one statement and one scan of the matches.
+        var sql = $"""
+            WITH matching AS (
+                SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, c.{filter.DateColumn} AS dated
+                FROM cases c WHERE {where.Sql})
+            SELECT 'total' AS dimension, NULL AS key, count(*) AS count FROM matching
+            UNION ALL SELECT 'aligned', NULL, count(*) FROM matching WHERE {CaseFilter.AlignedSql("sectors")}
+            UNION ALL SELECT 'sector', v, count(*) FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
+            UNION ALL SELECT 'sponsorType', s.type, count(*) FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
+            UNION ALL SELECT 'collectorType', collector_type, count(*) FROM matching GROUP BY collector_type
+            UNION ALL SELECT 'activityType', v, count(*) FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
+            UNION ALL SELECT 'outcome', outcome, count(*) FROM matching GROUP BY outcome
+            UNION ALL SELECT 'yearFrom', NULL, min(extract(year from dated))::bigint FROM matching
+            UNION ALL SELECT 'yearTo', NULL, max(extract(year from dated))::bigint FROM matching
+            """;
+        var rows = await Query<SummaryRow>(db, sql, where.CreateParameters()).ToListAsync(ct);
+
+        long Single(string dimension) => rows.Single(r => r.Dimension == dimension).Count ?? 0;
+        var total = Single("total");
+        List<T> Breakdown<T>(string dimension, Func<string?, long, double, T> create) =>
+        [
+            .. rows.Where(r => r.Dimension == dimension)
+                .OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal)
+                .Select(r => create(r.Key, r.Count!.Value, Share(r.Count.Value, total))),
+        ];
+        int? Year(string dimension) => rows.Single(r => r.Dimension == dimension).Count is { } year ? (int)year : null;
+
+        return TypedResults.Ok(new SummaryResponse(
+            total,
+            new CountShare(Single("aligned"), Share(Single("aligned"), total)),
+            Breakdown("sector", (k, n, s) => new SectorShare(k!, n, s)),
+            Breakdown("sponsorType", (k, n, s) => new SponsorTypeShare(k, n, s)),
+            Breakdown("collectorType", (k, n, s) => new CollectorTypeShare(k!, n, s)),
+            Breakdown("activityType", (k, n, s) => new ActivityTypeShare(k!, n, s)),
+            Breakdown("outcome", (k, n, s) => new OutcomeShare(k!, n, s)),
+            new YearRange(Year("yearFrom"), Year("yearTo"))));
+    }
+
+    /// <summary>How many matching cases target sectors each policy document names, computed from the current sector mapping.</summary>
+    /// <remarks>A case aligned with several documents counts under each; anyDocument counts it once.</remarks>
+    private static async Task<Results<Ok<PolicyAlignmentResponse>, ValidationProblem>> GetPolicyAlignment(
+        [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
+    {
+        var where = filter.ToSql();
+        // A document aligns with a case when its mapping names any of the case's sectors (aligned_policies' definition),
+        // tested as one array overlap per case and document against the live mapping.
+        var sql = $"""
+            WITH matching AS (SELECT c.sectors FROM cases c WHERE {where.Sql}),
+            mapping AS (SELECT policy_code, array_agg(sector_code::text) AS sectors FROM policy_document_sectors GROUP BY policy_code)
+            SELECT t.total, t.aligned, p.code, p.name AS title,
+                (SELECT count(*) FROM matching m WHERE m.sectors && coalesce(mp.sectors, ARRAY[]::text[])) AS count
+            FROM (SELECT count(*) AS total, count(*) FILTER (WHERE {CaseFilter.AlignedSql("sectors")}) AS aligned FROM matching) t
+            LEFT JOIN policy_documents p ON true
+            LEFT JOIN mapping mp ON mp.policy_code = p.code
+            """;
+        var rows = await Query<AlignmentRow>(db, sql, where.CreateParameters()).ToListAsync(ct);
+
+        var (total, aligned) = (rows[0].Total, rows[0].Aligned);
+        var documents = rows.Where(r => r.Code is not null)
+            .OrderByDescending(r => r.Count).ThenBy(r => r.Code, StringComparer.Ordinal)
+            .Select(r => new DocumentShare(r.Code!, r.Title!, r.Count!.Value, Share(r.Count.Value, total)))
+            .ToList();
+        return TypedResults.Ok(new PolicyAlignmentResponse(total, new CountShare(aligned, Share(aligned, total)), documents));
+    }
+
+    private static double Share(long count, long total) => total == 0 ? 0 : (double)count / total;
+
+    // The SQL text holds only whitelisted fragments (StatisticsDimension, CaseFilter); every value is a parameter.
+#pragma warning disable EF1002
+    private static IQueryable<T> Query<T>(ReadOnlyCaseDbContext db, string sql, IEnumerable<object> parameters) =>
+        db.Database.SqlQueryRaw<T>(sql, [.. parameters]);
+#pragma warning restore EF1002
+
+    internal sealed record GroupRow(string? Key1, string? Key2, long? Count, double? Average, double? Median, decimal? Sum, long Total);
+
+    internal sealed record SummaryRow(string Dimension, string? Key, long? Count);
+
+    internal sealed record AlignmentRow(long Total, long Aligned, string? Code, string? Title, long? Count);
+}

@@ -1,0 +1,173 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CaseApi.Cases;
+using CaseApi.Tests.Infrastructure;
+using CsvHelper;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.Tests.Cases;
+
+public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
+{
+    [Theory]
+    [InlineData("csv", "text/csv")]
+    [InlineData("ndjson", "application/x-ndjson")]
+    [InlineData("json", "application/json")]
+    public async Task Export_is_an_attachment_named_by_date_and_format(string format, string mediaType)
+    {
+        using var response = await Client.GetAsync($"/api/v1/cases/export?format={format}", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition!.DispositionType);
+        Assert.Equal($"cases-{DateTime.UtcNow:yyyyMMdd}.{format}", response.Content.Headers.ContentDisposition.FileName);
+    }
+
+    [Fact]
+    public async Task The_export_route_wins_over_a_case_slug()
+    {
+        await CreateCaseAsync(CaseSamples.Minimal("some-case"));
+
+        using var response = await Client.GetAsync("/api/v1/cases/export", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("slug,title,", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Csv_has_exactly_the_import_columns_and_every_field_of_the_case()
+    {
+        var request = CaseSamples.Full();
+        request["title"] = "He said \"hi\", then left";
+        request["summary"] = "Line one,\nline two.";
+        await CreateCaseAsync(request);
+        await CreateCaseAsync(CaseSamples.Minimal("minimal-case"));
+
+        var text = await Client.GetStringAsync("/api/v1/cases/export?format=csv", Ct);
+
+        using var csv = new CsvReader(new StringReader(text), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(csv.Read() && csv.ReadHeader());
+        Assert.Equal(CaseCsv.Columns, csv.HeaderRecord);
+        Assert.True(csv.Read());
+        Assert.Equal("full-case", csv.GetField("slug"));
+        foreach (var column in CaseCsv.Columns)
+        {
+            var cell = csv.GetField(column) ?? "";
+            switch (request[column])
+            {
+                case null:
+                    Assert.Equal("", cell);
+                    break;
+                case JsonArray list when column == "sources":
+                    Assert.True(JsonNode.DeepEquals(list, JsonNode.Parse(cell)), $"sources: {cell}");
+                    break;
+                case JsonArray list:
+                    Assert.Equal(string.Join(';', list.Select(v => (string)v!)), cell);
+                    break;
+                case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                    Assert.Equal((string)value!, cell);
+                    break;
+                case JsonValue value:
+                    Assert.Equal(value.ToJsonString(), cell);
+                    break;
+            }
+        }
+        // RFC 4180: quotes doubled inside a quoted field.
+        Assert.Contains("\"He said \"\"hi\"\", then left\"", text, StringComparison.Ordinal);
+        Assert.True(csv.Read());
+        Assert.Equal("minimal-case", csv.GetField("slug"));
+        Assert.Equal("", csv.GetField("sources"));
+        Assert.False(csv.Read());
+    }
+
+    [Fact]
+    public async Task Ndjson_writes_each_matching_case_as_the_single_case_resource()
+    {
+        await CreateCaseAsync(CaseSamples.Full("case-a"));
+        await CreateCaseAsync(CaseSamples.Minimal("case-b"));
+        var other = CaseSamples.Minimal("case-c");
+        other["sectors"] = new JsonArray("defense");
+        await CreateCaseAsync(other);
+
+        var text = await Client.GetStringAsync("/api/v1/cases/export?format=ndjson&sector=aerospace", Ct);
+
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.EndsWith("\n", text, StringComparison.Ordinal);
+        foreach (var line in lines)
+        {
+            var exported = JsonNode.Parse(line)!;
+            var single = await Client.GetFromJsonAsync<JsonNode>($"/api/v1/cases/{exported["slug"]}", Ct);
+            Assert.True(JsonNode.DeepEquals(single, exported), line);
+        }
+    }
+
+    [Fact]
+    public async Task Json_is_one_array_of_the_matching_cases()
+    {
+        await CreateCaseAsync(CaseSamples.Full("case-a"));
+        var other = CaseSamples.Minimal("case-b");
+        other["outcome"] = "fugitive";
+        await CreateCaseAsync(other);
+
+        var all = await Client.GetFromJsonAsync<JsonArray>("/api/v1/cases/export?format=json", Ct);
+        var fugitives = await Client.GetFromJsonAsync<JsonArray>("/api/v1/cases/export?format=json&outcome=fugitive", Ct);
+        var none = await Client.GetStringAsync("/api/v1/cases/export?format=json&outcome=acquitted", Ct);
+
+        Assert.Equal(["case-a", "case-b"], all!.Select(c => (string)c!["slug"]!));
+        Assert.Equal("case-b", (string)Assert.Single(fugitives!)!["slug"]!);
+        Assert.Equal("[]", none);
+    }
+
+    [Theory]
+    [InlineData("format=xml", "format")]
+    [InlineData("sector=warp-drive", "sector")]
+    [InlineData("limit=10", "limit")]
+    public async Task Bad_parameters_are_400_naming_them(string query, string parameter)
+    {
+        using var response = await Client.GetAsync($"/api/v1/cases/export?{query}", Ct);
+
+        await Problems.AssertFieldAsync(response, parameter);
+    }
+
+    [Fact]
+    public async Task A_large_export_streams_in_flat_memory()
+    {
+        const int Rows = 20_000;
+        await WithDbAsync(db => db.Database.ExecuteSqlAsync($"""
+            INSERT INTO cases (id, slug, title, summary, activity_types, tradecraft, collector_type, defendants, sectors,
+                victim_types, victims, us_states, outcome, sources, tags, listed_in, created_at, updated_at, charged_on, charged_on_precision)
+            SELECT gen_random_uuid(), 'bulk-case-' || i, 'Bulk case ' || i, repeat('A long summary of a bulk case. ', 10),
+                ARRAY['economic-espionage'], ARRAY['insider'], 'student', ARRAY['Someone Else'], ARRAY['aerospace', 'energy'],
+                ARRAY['company'], ARRAY['Boeing'], ARRAY['CA'], 'convicted', '[]', ARRAY[]::text[], ARRAY[]::text[], now(), now(),
+                make_date(2000 + i % 20, 1, 1), 'Year'
+            FROM generate_series(1, {Rows}) AS i
+            """, Ct));
+        // Warm up (query compilation, JIT) so that one-off allocations do not count as growth.
+        (await Client.GetStringAsync("/api/v1/cases/export?q=nomatch", Ct)).AsSpan();
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+
+        using var response = await Client.GetAsync("/api/v1/cases/export?format=csv", HttpCompletionOption.ResponseHeadersRead, Ct);
+        await using var body = await response.Content.ReadAsStreamAsync(Ct);
+        var buffer = new byte[64 * 1024];
+        long total = 0, nextSample = 0, peakGrowth = 0, lines = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, Ct)) > 0)
+        {
+            total += read;
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            if (total >= nextSample)
+            {
+                // While the export is in flight, whatever the server holds for it is live on this (shared) heap.
+                peakGrowth = Math.Max(peakGrowth, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+                nextSample += 1024 * 1024;
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"Exported {total:N0} bytes; peak managed-heap growth {peakGrowth:N0} bytes.");
+        Assert.Equal(Rows + 1, lines);
+        Assert.True(total > 8 * 1024 * 1024, $"The export should be large enough to measure: {total} bytes.");
+        Assert.True(peakGrowth < total / 5, $"Peak heap growth {peakGrowth:N0} bytes for an export of {total:N0} bytes: rows are being buffered.");
+    }
+}
