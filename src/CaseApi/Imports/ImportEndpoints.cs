@@ -139,6 +139,8 @@ internal static class ImportEndpoints
         var errors = new List<ImportError>();
         var firstRowOfSlug = new Dictionary<string, int>(StringComparer.Ordinal);
 
+        // The set-based merge of a large file runs far past EF's 30 s default (50,000 rows take about that on 2 cores).
+        db.Database.SetCommandTimeout(TimeSpan.FromSeconds(options.Value.CommandTimeoutSeconds));
         // One transaction for the whole import: a crash or a dropped connection anywhere leaves the store as it was.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var staging = await ImportStaging.BeginAsync(db, ct);

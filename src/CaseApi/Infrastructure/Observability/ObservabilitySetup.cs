@@ -16,23 +16,25 @@ public static class ObservabilitySetup
     public static WebApplicationBuilder AddCaseApiObservability(this WebApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side of every EF Core query.
                 .AddNpgsqlInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing =>
-            {
+                .AddPrometheusExporter());
+        // No exporter, no tracer provider: once one listens, every request and SQL command records a span whether or
+        // not anything exports it, a cost on GET /cases/{id}, which DESIGN §6 holds to 2x of a raw SQL lookup.
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
                 // The scrape and the probes would otherwise be most of the traces.
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = http =>
-                        !http.Request.Path.StartsWithSegments(MetricsPath) && !http.Request.Path.StartsWithSegments("/health"))
-                    .AddNpgsql();
-                // No exporter, no tracing cost: spans are only recorded when someone collects them.
-                if (otlp) tracing.AddOtlpExporter();
-            });
+                .AddAspNetCoreInstrumentation(o => o.Filter = http =>
+                    !http.Request.Path.StartsWithSegments(MetricsPath) && !http.Request.Path.StartsWithSegments("/health"))
+                .AddNpgsql()
+                .AddOtlpExporter());
+        }
         return builder;
     }
 

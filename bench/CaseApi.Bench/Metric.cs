@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace CaseApi.Bench;
+
+/// <summary>
+/// One line of latest.json. <see cref="Ratio"/> is always the service's cost relative to the reference (1 = as fast,
+/// 2 = twice as slow): reference/value for throughputs, value/reference for times. <see cref="Target"/> is the
+/// largest ratio DESIGN §6 allows (for memory, the largest value in MB); met when ratio (or value) is at most the target.
+/// A metric the design sets no target for has target null and counts as met.
+/// </summary>
+internal sealed record Metric(double? Value, double? Reference, double? Ratio, double? Target, bool Met, [property: JsonIgnore] string Unit, [property: JsonIgnore] string Note)
+{
+    public static Metric Throughput(double? value, double? reference, double? target, string unit, string note)
+    {
+        double? ratio = value is > 0 && reference is > 0 ? Math.Round(reference.Value / value.Value, 3) : null;
+        return new(Round(value), Round(reference), ratio, target, IsMet(ratio, target), unit, note);
+    }
+
+    public static Metric Time(double? value, double? reference, double? target, string unit, string note)
+    {
+        double? ratio = value is > 0 && reference is > 0 ? Math.Round(value.Value / reference.Value, 3) : null;
+        return new(Round(value), Round(reference), ratio, target, IsMet(ratio, target), unit, note);
+    }
+
+    public static Metric Ceiling(double? value, double target, string unit, string note) =>
+        new(Round(value), null, null, target, value is { } v && v <= target, unit, note);
+
+    private static bool IsMet(double? ratio, double? target) => target is null || (ratio is { } r && r <= target);
+
+    private static double? Round(double? x) => x is { } v ? Math.Round(v, v >= 100 ? 1 : 3) : null;
+}

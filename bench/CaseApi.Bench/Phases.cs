@@ -1,0 +1,298 @@
+using System.Globalization;
+using Npgsql;
+
+namespace CaseApi.Bench;
+
+/// <summary>
+/// The measurements. Each pairs a service path with its reference in the same run, on the same database, at the
+/// same concurrency, and takes the median of several repetitions after a warm-up, because the machine is shared.
+/// </summary>
+internal static class Phases
+{
+    private const string ReferenceTable = "bench_copy_reference";
+
+    // "At least 30 % of the speed of a raw COPY" as a largest cost ratio.
+    private const double ImportTarget = 3.333;
+
+    // What the service's GET /cases/{id} issues (EF's projection of CaseResponse), written out by hand.
+    private const string CaseColumns =
+        "c.id, c.slug, c.title, c.summary, c.activity_types, c.tradecraft, c.sponsor_code, c.sponsor_confidence, " +
+        "c.collector_type, c.collector_citizenship, c.defendants, c.sectors, c.victim_types, c.victims, c.us_states, c.venue, " +
+        "c.activity_start, c.activity_start_precision, c.activity_end, c.activity_end_precision, c.charged_on, " +
+        "c.charged_on_precision, c.resolved_on, c.resolved_on_precision, c.outcome, c.sentence_months, c.fine_usd, c.loss_usd, " +
+        "c.sources, c.tags, c.listed_in, cardinality(aligned_policies(c.sectors)) > 0, aligned_policies(c.sectors), " +
+        "c.created_at, c.updated_at, c.xmin";
+
+    private const string GetByIdSql = $"SELECT {CaseColumns} FROM cases AS c WHERE c.id = $1 LIMIT 2";
+
+    // The list page: two filters, newest charge first, one page plus the exact total the API returns by default.
+    private const string ListPath = "/api/v1/cases?sector=aerospace&outcome=convicted&limit=50";
+    private const string ListSql =
+        $"SELECT {CaseColumns} FROM cases AS c WHERE c.sectors && ARRAY['aerospace'] AND c.outcome = 'convicted' " +
+        "ORDER BY c.charged_on DESC NULLS LAST, c.id LIMIT 51; " +
+        "SELECT count(*) FROM cases AS c WHERE c.sectors && ARRAY['aerospace'] AND c.outcome = 'convicted'";
+
+    // The same numbers as GET /stats/cases?groupBy=sector,year, as one would write them by hand.
+    private const string GroupBySql =
+        "SELECT count(*) FROM cases; " +
+        "SELECT s.sector, extract(year FROM c.charged_on)::int AS year, count(*) AS n " +
+        "FROM cases AS c CROSS JOIN LATERAL unnest(c.sectors) AS s(sector) GROUP BY 1, 2 ORDER BY n DESC, 1, 2";
+
+    // The same numbers as GET /stats/summary: totals, alignment, top sectors, the breakdowns and the year range.
+    private const string SummarySql =
+        "SELECT count(*), count(*) FILTER (WHERE c.sectors && ARRAY(SELECT sector_code::text FROM policy_document_sectors)), " +
+        "min(extract(year FROM c.charged_on)), max(extract(year FROM c.charged_on)) FROM cases AS c; " +
+        "SELECT s, count(*) FROM cases AS c, unnest(c.sectors) AS s GROUP BY s ORDER BY 2 DESC, 1 LIMIT 10; " +
+        "SELECT sp.type, count(*) FROM cases AS c LEFT JOIN sponsors AS sp ON sp.code = c.sponsor_code GROUP BY 1 ORDER BY 2 DESC; " +
+        "SELECT c.collector_type, count(*) FROM cases AS c GROUP BY 1 ORDER BY 2 DESC; " +
+        "SELECT a, count(*) FROM cases AS c, unnest(c.activity_types) AS a GROUP BY 1 ORDER BY 2 DESC; " +
+        "SELECT c.outcome, count(*) FROM cases AS c GROUP BY 1 ORDER BY 2 DESC";
+
+    // Every stored field of every case plus its alignment, in the export's order (by slug).
+    private const string ExportSql = $"COPY (SELECT {CaseColumns} FROM cases AS c ORDER BY c.slug) TO STDOUT (FORMAT csv)";
+
+    /// <summary>
+    /// Import rows/s against a raw binary COPY of the same rows. The reference goes into a scratch table made
+    /// LIKE cases INCLUDING ALL (same generated search vector, same GIN and B-tree indexes, plus the sponsor
+    /// foreign key) holding as many rows as cases does, so both writes pay the same index maintenance.
+    /// </summary>
+    public static async Task ImportAsync(BenchOptions o, NpgsqlDataSource db, HttpClient http, MemorySampler memory, List<DataFiles.Chunk> chunks, Dictionary<string, Metric> metrics)
+    {
+        var rows = chunks.Sum(c => c.Rows);
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await SqlLoad.ReadAllAsync(connection, $"""
+                CREATE TABLE IF NOT EXISTS {ReferenceTable} (LIKE cases INCLUDING ALL);
+                ALTER TABLE {ReferenceTable} DROP CONSTRAINT IF EXISTS {ReferenceTable}_sponsor_fk;
+                ALTER TABLE {ReferenceTable} ADD CONSTRAINT {ReferenceTable}_sponsor_fk FOREIGN KEY (sponsor_code) REFERENCES sponsors (code)
+                """);
+        }
+
+        bool imported;
+        var copyMs = 0.0;
+        var now = DateTimeOffset.UtcNow;
+        foreach (var chunk in chunks)
+        {
+            var cases = Enumerable.Range(0, (int)chunk.Rows).Select(i => CaseGenerator.Generate(chunk.From + i)).ToList();
+            await using var connection = await db.OpenConnectionAsync();
+            await BenchProgram.TimeAsync(() => CaseCopy.WriteAsync(connection, ReferenceTable, cases, now), ms => copyMs += ms);
+        }
+        var copyRate = rows / (copyMs / 1000);
+        BenchProgram.Log($"COPY reference: {rows:N0} rows in {copyMs / 1000:F1} s = {copyRate:N0} rows/s");
+
+        var importMs = 0.0;
+        using (var probe = await http.GetAsync("/api/v1/imports"))
+        {
+            imported = probe.IsSuccessStatusCode;
+        }
+        var (_, importPeak) = await memory.MeasureAsync(async () =>
+        {
+            foreach (var chunk in chunks.Where(_ => imported))
+            {
+                using var report = await BenchProgram.TimeAsync(
+                    () => BenchProgram.PostFileAsync(http, "/api/v1/imports?mode=insert", chunk.CsvPath, "text/csv"), ms => importMs += ms);
+                var created = report.RootElement.GetProperty("created").GetInt64();
+                if (report.RootElement.GetProperty("status").GetString() != "committed" || created != chunk.Rows)
+                {
+                    throw new InvalidOperationException($"Import of {chunk.CsvPath} was not fully committed: {report.RootElement}");
+                }
+            }
+            return 0;
+        });
+
+        if (imported)
+        {
+            var importRate = rows / (importMs / 1000);
+            BenchProgram.Log($"import: {rows:N0} rows in {importMs / 1000:F1} s = {importRate:N0} rows/s");
+            metrics["import_csv_rows_per_s"] = Metric.Throughput(importRate, copyRate, ImportTarget, "rows/s",
+                $"POST /api/v1/imports?mode=insert, text/csv, {o.ChunkRows:N0} rows a request, validation and audit included; reference: binary COPY into a table LIKE cases");
+            metrics["memory_peak_mb_import"] = Metric.Ceiling(importPeak, 300, "MB", "service peak RSS during the import");
+        }
+        else
+        {
+            // Without the import endpoint the later phases still need data: load it the reference way and say so.
+            BenchProgram.Log("GET /api/v1/imports is not there: loading the cases by COPY instead; import not measured");
+            foreach (var chunk in chunks)
+            {
+                var cases = Enumerable.Range(0, (int)chunk.Rows).Select(i => CaseGenerator.Generate(chunk.From + i)).ToList();
+                await using var connection = await db.OpenConnectionAsync();
+                await CaseCopy.WriteAsync(connection, "cases", cases, now);
+            }
+            metrics["import_csv_rows_per_s"] = Metric.Throughput(null, copyRate, ImportTarget, "rows/s", "not measured: POST /api/v1/imports is not in this build");
+        }
+    }
+
+    /// <summary>GET /cases/{id} with wrk over random ids, against the same SELECT through Npgsql at the same concurrency.</summary>
+    public static async Task GetByIdAsync(BenchOptions o, NpgsqlDataSource db, MemorySampler memory, Dictionary<string, Metric> metrics)
+    {
+        var ids = new List<Guid>();
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var command = new NpgsqlCommand("SELECT id FROM cases ORDER BY random() LIMIT 100000", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        }
+        var idsFile = Path.Combine(o.WorkDir, "ids.txt");
+        await File.WriteAllLinesAsync(idsFile, ids.Select(id => id.ToString()));
+        var script = Path.Combine(o.WrkDir, "random-id.lua");
+
+        (string, object[]) Lookup(Random rng) => (GetByIdSql, [ids[rng.Next(ids.Count)]]);
+        await Wrk.RunAsync(o, "/", o.WarmUp, script, idsFile, "/api/v1/cases/");
+        await SqlLoad.RunAsync(db, o.Connections, o.WarmUp, Lookup);
+        var sql = new List<SqlLoad.Result>();
+        // Service and reference runs alternate, so a burst of load from elsewhere on the machine hits both alike.
+        var (api, peak) = await memory.MeasureAsync(async () =>
+        {
+            var runs = new List<Wrk.Result>();
+            for (var i = 0; i < o.Repetitions; i++)
+            {
+                runs.Add(await Wrk.RunAsync(o, "/", o.Duration, script, idsFile, "/api/v1/cases/"));
+                sql.Add(await SqlLoad.RunAsync(db, o.Connections, o.Duration, Lookup));
+            }
+            return runs;
+        });
+        EnsureNoErrors(api, "GET /api/v1/cases/{id}");
+
+        var apiRps = BenchProgram.Median(api.Select(r => r.RequestsPerSecond));
+        var sqlRps = BenchProgram.Median(sql.Select(r => r.PerSecond));
+        BenchProgram.Log($"get by id: api {apiRps:N0} req/s (runs {string.Join(", ", api.Select(r => r.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}), sql {sqlRps:N0} /s");
+        metrics["get_by_id_rps"] = Metric.Throughput(apiRps, sqlRps, 2, "req/s",
+            $"wrk, {o.Connections} connections, random ids; reference: the same SELECT through Npgsql from {o.Connections} connections");
+        metrics["memory_peak_mb_get_by_id"] = Metric.Ceiling(peak, 300, "MB", "service peak RSS under the get-by-id load");
+    }
+
+    /// <summary>A filtered list page (two filters, limit=50) under load: latency p50 and p99 (no target in DESIGN §6).</summary>
+    public static async Task ListPageAsync(BenchOptions o, NpgsqlDataSource db, MemorySampler memory, Dictionary<string, Metric> metrics)
+    {
+        await Wrk.RunAsync(o, ListPath, o.WarmUp);
+        var sql = new List<SqlLoad.Result>();
+        var (api, peak) = await memory.MeasureAsync(async () =>
+        {
+            var runs = new List<Wrk.Result>();
+            for (var i = 0; i < o.Repetitions; i++)
+            {
+                runs.Add(await Wrk.RunAsync(o, ListPath, o.Duration));
+                sql.Add(await SqlLoad.RunAsync(db, o.Connections, o.Duration, _ => (ListSql, [])));
+            }
+            return runs;
+        });
+        EnsureNoErrors(api, ListPath);
+
+        var note = $"GET {ListPath}, wrk {o.Connections} connections; reference: the page and its count by hand through Npgsql, same concurrency; no target in DESIGN §6";
+        metrics["list_page_p50_ms"] = Metric.Time(BenchProgram.Median(api.Select(r => r.P50Ms)), BenchProgram.Median(sql.Select(r => r.P50Ms)), null, "ms", note);
+        metrics["list_page_p99_ms"] = Metric.Time(BenchProgram.Median(api.Select(r => r.P99Ms)), BenchProgram.Median(sql.Select(r => r.P99Ms)), null, "ms", note);
+        metrics["list_page_rps"] = Metric.Throughput(BenchProgram.Median(api.Select(r => r.RequestsPerSecond)), BenchProgram.Median(sql.Select(r => r.PerSecond)), null, "req/s", note);
+        metrics["memory_peak_mb_list"] = Metric.Ceiling(peak, 300, "MB", "service peak RSS under the list-page load");
+    }
+
+    /// <summary>Statistics: one request at a time, median time of several, against the hand-written SQL for the same numbers.</summary>
+    public static async Task StatisticsAsync(BenchOptions o, NpgsqlDataSource db, HttpClient http, MemorySampler memory, Dictionary<string, Metric> metrics)
+    {
+        var peak = 0.0;
+        foreach (var (name, path, sql) in new[]
+        {
+            ("stats_group_by_sector_year_ms", "/api/v1/stats/cases?groupBy=sector,year", GroupBySql),
+            ("stats_summary_ms", "/api/v1/stats/summary", SummarySql),
+        })
+        {
+            var repetitions = Math.Max(5, o.Repetitions);
+            var reference = new List<double>();
+            await using var connection = await db.OpenConnectionAsync();
+            var (api, phasePeak) = await memory.MeasureAsync(async () =>
+            {
+                var times = new List<double>();
+                // Run 0 of each side is the warm-up; then service and reference alternate.
+                for (var i = 0; i <= repetitions; i++)
+                {
+                    using var response = await BenchProgram.TimeAsync(async () =>
+                    {
+                        var r = await http.GetAsync(path);
+                        await r.Content.ReadAsByteArrayAsync();
+                        return r;
+                    }, ms => { if (i > 0) times.Add(ms); });
+                    if ((int)response.StatusCode == 404) return null;
+                    response.EnsureSuccessStatusCode();
+                    await BenchProgram.TimeAsync(() => SqlLoad.ReadAllAsync(connection, sql), ms => { if (i > 0) reference.Add(ms); });
+                }
+                return times;
+            });
+            peak = Math.Max(peak, phasePeak);
+            if (reference.Count == 0)
+            {
+                for (var i = 0; i <= repetitions; i++)
+                {
+                    await BenchProgram.TimeAsync(() => SqlLoad.ReadAllAsync(connection, sql), ms => { if (i > 0) reference.Add(ms); });
+                }
+            }
+            var note = $"GET {path}, median of {repetitions} after a warm-up; reference: hand-written SQL for the same numbers";
+            metrics[name] = api is null
+                ? Metric.Time(null, BenchProgram.Median(reference), 1.5, "ms", $"not measured: {path} answered 404 in this build")
+                : Metric.Time(BenchProgram.Median(api), BenchProgram.Median(reference), 1.5, "ms", note);
+            BenchProgram.Log($"{name}: api {metrics[name].Value} ms, sql {metrics[name].Reference} ms");
+        }
+        metrics["memory_peak_mb_stats"] = Metric.Ceiling(peak, 300, "MB", "service peak RSS during the statistics requests");
+    }
+
+    /// <summary>Export rows/s (NDJSON and CSV, the whole streamed body read) against COPY (SELECT …) TO STDOUT of the same rows.</summary>
+    public static async Task ExportAsync(BenchOptions o, NpgsqlDataSource db, HttpClient http, MemorySampler memory, long cases, Dictionary<string, Metric> metrics)
+    {
+        var buffer = new byte[1 << 16];
+        var chars = new char[1 << 16];
+        var reference = new List<double>();
+        var times = new Dictionary<string, List<double>?> { ["ndjson"] = [], ["csv"] = [] };
+
+        async Task CopyOutAsync()
+        {
+            await using var connection = await db.OpenConnectionAsync();
+            using var copy = await connection.BeginTextExportAsync(ExportSql);
+            while (await copy.ReadAsync(chars, CancellationToken.None) > 0) { }
+        }
+
+        async Task<long> ExportOnceAsync(string format)
+        {
+            using var response = await http.GetAsync($"/api/v1/cases/export?format={format}", HttpCompletionOption.ResponseHeadersRead);
+            if ((int)response.StatusCode is 404 or 405) return -1;
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            long lines = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0) lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            return lines;
+        }
+
+        // Reference and service runs alternate, so a burst of load from elsewhere hits both alike.
+        var (_, peak) = await memory.MeasureAsync(async () =>
+        {
+            for (var i = 0; i < o.Repetitions; i++)
+            {
+                await BenchProgram.TimeAsync(async () => { await CopyOutAsync(); return 0; }, reference.Add);
+                foreach (var format in (string[])["ndjson", "csv"])
+                {
+                    if (times[format] is not { } formatTimes) continue;
+                    var lines = await BenchProgram.TimeAsync(() => ExportOnceAsync(format), formatTimes.Add);
+                    if (lines < 0) times[format] = null;
+                    else if (lines < cases) throw new InvalidOperationException($"The {format} export had {lines} lines for {cases} cases.");
+                }
+            }
+            return 0;
+        });
+
+        var referenceRate = cases / (BenchProgram.Median(reference) / 1000);
+        foreach (var (format, formatTimes) in times)
+        {
+            var name = $"export_{format}_rows_per_s";
+            metrics[name] = formatTimes is null
+                ? Metric.Throughput(null, referenceRate, 2, "rows/s", "not measured: GET /api/v1/cases/export is not in this build")
+                : Metric.Throughput(cases / (BenchProgram.Median(formatTimes) / 1000), referenceRate, 2, "rows/s",
+                    $"GET /api/v1/cases/export?format={format}, whole body read, median of {o.Repetitions}; reference: COPY (SELECT … ORDER BY slug) TO STDOUT (FORMAT csv)");
+            BenchProgram.Log($"{name}: api {metrics[name].Value}, copy {referenceRate:N0}");
+        }
+        metrics["memory_peak_mb_export"] = Metric.Ceiling(peak, 300, "MB", "service peak RSS while streaming the exports");
+    }
+
+    private static void EnsureNoErrors(IEnumerable<Wrk.Result> runs, string what)
+    {
+        var errors = runs.Sum(r => r.Errors);
+        if (errors > 0) throw new InvalidOperationException($"{what}: {errors} failed requests under load (non-2xx or socket errors); the numbers would be meaningless.");
+    }
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The performance benchmark of DESIGN §6, with its references measured in the same run.
+#
+#   bench/run.sh            1,000,000 cases: measures at 100,000, grows the store to 1,000,000, measures again
+#   bench/run.sh --quick    100,000 cases only (about 10 minutes on 2 cores); growth is then not measured
+#
+# Installs wrk when missing, starts its own PostgreSQL (bench/work/postgres) and the service (Release) on a free
+# 127.0.0.1 port with an admin key, runs the driver (bench/CaseApi.Bench), writes bench/results/latest.{json,md},
+# and stops everything it started on exit, failure included. Generated data stays in bench/work/data for reuse.
+# Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stages=100000,1000000
+command="bench/run.sh"
+if [ "${1:-}" = "--quick" ]; then stages=100000; command="bench/run.sh --quick"; fi
+# BENCH_STAGES=2000,20000 runs a smoke test of the harness itself.
+stages=${BENCH_STAGES:-$stages}
+
+log() { echo "bench/run.sh: $*" >&2; }
+work=bench/work
+mkdir -p "$work"
+
+if ! command -v wrk >/dev/null; then
+  log "installing wrk"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq wrk >&2
+fi
+
+service_pid=""
+cleanup() {
+  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+    kill "$service_pid" 2>/dev/null || true
+    wait "$service_pid" 2>/dev/null || true
+  fi
+  scripts/pg.sh destroy "$work/postgres" || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A fresh cluster every run: the import must start from an empty store. Durability is off (PG_FAST): the
+# reference COPY and the service write to the same cluster, so the comparison stays fair.
+scripts/pg.sh destroy "$work/postgres" 2>/dev/null || true
+# The service creates the database and its schema at start-up (Database:ApplyMigrations).
+connection=$(PG_FAST=1 PG_DATABASE=caseapi_bench scripts/pg.sh start "$work/postgres")
+pg_port=$(cat "$work/postgres/port")
+
+log "building the service and the driver (Release)"
+dotnet build src/CaseApi -c Release -nologo -v quiet
+dotnet build bench/CaseApi.Bench -c Release -nologo -v quiet
+
+port=5180
+while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+url="http://127.0.0.1:$port"
+api_key=$(head -c 32 /dev/urandom | base64 | tr -d '=+/\n')
+
+# Run from the output folder so that its appsettings.json (log levels) applies, as in a deployment.
+# Production settings, except: no sample, a bootstrap admin key, import bodies up to 1 GB, and rate limits
+# high enough not to throttle a load generator (they are per-key budgets for real clients).
+ConnectionStrings__Cases="$connection" \
+Database__SeedSample=false \
+Auth__BootstrapAdminKey="$api_key" \
+Imports__MaxBodyBytes=1073741824 \
+RateLimits__PermitLimit=1000000000 \
+RateLimits__BulkPermitLimit=1000000000 \
+ASPNETCORE_ENVIRONMENT=Production \
+  bash -c 'cd src/CaseApi/bin/Release/net10.0 && exec dotnet CaseApi.dll --urls "$1"' _ "$url" >"$work/service.log" 2>&1 &
+service_pid=$!  # exec: the subshell becomes the service, so this is the pid whose memory is sampled
+
+for _ in $(seq 1 120); do
+  curl -fs "$url/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$service_pid" 2>/dev/null || { tail -50 "$work/service.log" >&2; log "the service did not start"; exit 1; }
+  sleep 0.5
+done
+curl -fs "$url/health/ready" >/dev/null || { tail -50 "$work/service.log" >&2; log "the service is not ready"; exit 1; }
+log "service pid $service_pid on $url; PostgreSQL on port $pg_port"
+
+status=0
+dotnet bench/CaseApi.Bench/bin/Release/net10.0/CaseApi.Bench.dll \
+  --url "$url" --api-key "$api_key" --connection "$connection" --pid "$service_pid" \
+  --work "$work" --results bench/results --wrk bench/wrk --stages "$stages" --command "$command" \
+  --duration "${BENCH_DURATION:-10}" --repetitions "${BENCH_REPETITIONS:-3}" \
+  --connections "${BENCH_CONNECTIONS:-16}" --chunk "${BENCH_CHUNK:-50000}" || status=$?
+
+cat bench/results/latest.md 2>/dev/null || true
+[ "$status" = 0 ] || log "some targets were not met (or the run failed): exit $status"
+exit "$status"

@@ -1,0 +1,71 @@
+using CaseApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CaseApi.Tests.Cases;
+
+/// <summary>
+/// Measures the managed heap of the test process, which the in-process server shares, so it runs in a collection of
+/// its own that xUnit never runs in parallel with anything else: other tests' allocations would read as growth.
+/// </summary>
+[Collection(nameof(SerialApiCollection))]
+public sealed class ExportMemoryTests(CaseApiFactory api) : IAsyncLifetime
+{
+    private readonly HttpClient client = api.CreateClient(CaseApiFactory.AdminKey);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync() => api.ResetDatabaseAsync();
+
+    public ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task WithDbAsync(Func<CaseApi.Infrastructure.Data.CaseDbContext, Task> action)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        await action(scope.ServiceProvider.GetRequiredService<CaseApi.Infrastructure.Data.CaseDbContext>());
+    }
+
+    [Fact]
+    public async Task A_large_export_streams_in_flat_memory()
+    {
+        // Large enough that background allocations of the shared test process (a few MB) stay far below the bound.
+        const int Rows = 60_000;
+        await WithDbAsync(db => db.Database.ExecuteSqlAsync($"""
+            INSERT INTO cases (id, slug, title, summary, activity_types, tradecraft, collector_type, defendants, sectors,
+                victim_types, victims, us_states, outcome, sources, tags, listed_in, created_at, updated_at, charged_on, charged_on_precision)
+            SELECT gen_random_uuid(), 'bulk-case-' || i, 'Bulk case ' || i, repeat('A long summary of a bulk case. ', 10),
+                ARRAY['economic-espionage'], ARRAY['insider'], 'student', ARRAY['Someone Else'], ARRAY['aerospace', 'energy'],
+                ARRAY['company'], ARRAY['Boeing'], ARRAY['CA'], 'convicted', '[]', ARRAY[]::text[], ARRAY[]::text[], now(), now(),
+                make_date(2000 + i % 20, 1, 1), 'Year'
+            FROM generate_series(1, {Rows}) AS i
+            """, Ct));
+        // Warm up (query compilation, JIT) so that one-off allocations do not count as growth.
+        (await client.GetStringAsync("/api/v1/cases/export?q=nomatch", Ct)).AsSpan();
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+
+        using var response = await client.GetAsync("/api/v1/cases/export?format=csv", HttpCompletionOption.ResponseHeadersRead, Ct);
+        await using var body = await response.Content.ReadAsStreamAsync(Ct);
+        var buffer = new byte[64 * 1024];
+        long total = 0, nextSample = 0, peakGrowth = 0, lines = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, Ct)) > 0)
+        {
+            total += read;
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            if (total >= nextSample)
+            {
+                // While the export is in flight, whatever the server holds for it is live on this (shared) heap.
+                peakGrowth = Math.Max(peakGrowth, GC.GetTotalMemory(forceFullCollection: true) - baseline);
+                nextSample += 1024 * 1024;
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"Exported {total:N0} bytes; peak managed-heap growth {peakGrowth:N0} bytes.");
+        Assert.Equal(Rows + 1, lines);
+        Assert.True(total > 24 * 1024 * 1024, $"The export should be large enough to measure: {total} bytes.");
+        Assert.True(peakGrowth < total / 5, $"Peak heap growth {peakGrowth:N0} bytes for an export of {total:N0} bytes: rows are being buffered.");
+    }
+}
