@@ -61,7 +61,12 @@ start() {
       || { cat "$DIR/server.log" >&2; exit 1; }
     log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$port ($DIR)"
   fi
-  echo "Host=127.0.0.1;Port=$(cat "$DIR/port");Username=postgres;Database=${PG_DATABASE:-caseapi}"
+  local db=${PG_DATABASE:-caseapi} port; port=$(cat "$DIR/port")
+  # Create the database up front: EF could create it too, but logs a frightening connection error first.
+  if [ -z "$("$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db"
+  fi
+  echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=$db"
 }
 
 stop() {
