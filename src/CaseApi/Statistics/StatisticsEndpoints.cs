@@ -94,20 +94,26 @@ internal static class StatisticsEndpoints
         [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var where = filter.ToSql();
-        // Long format (dimension, key, count): every breakdown of the summary in one statement and one scan of the matches.
+        // Long format (dimension, key, count): every breakdown of the summary in one statement. The matches are NOT
+        // MATERIALIZED: at 1,000,000 cases writing them to a tuplestore and reading it nine times took twice as long as
+        // letting each branch scan the table (in parallel, from the buffer cache); the one-row totals are computed once.
         var sql = $"""
-            WITH matching AS (
+            WITH matching AS NOT MATERIALIZED (
                 SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, c.{filter.DateColumn} AS dated
-                FROM cases c WHERE {where.Sql})
-            SELECT 'total' AS dimension, NULL AS key, count(*) AS count FROM matching
-            UNION ALL SELECT 'aligned', NULL, count(*) FROM matching WHERE {CaseFilter.AlignedSql("sectors")}
+                FROM cases c WHERE {where.Sql}),
+            totals AS (
+                SELECT count(*) AS total, count(*) FILTER (WHERE {CaseFilter.AlignedSql("sectors")}) AS aligned,
+                       min(extract(year from dated))::bigint AS year_from, max(extract(year from dated))::bigint AS year_to
+                FROM matching)
+            SELECT 'total' AS dimension, NULL AS key, total AS count FROM totals
+            UNION ALL SELECT 'aligned', NULL, aligned FROM totals
+            UNION ALL SELECT 'yearFrom', NULL, year_from FROM totals
+            UNION ALL SELECT 'yearTo', NULL, year_to FROM totals
             UNION ALL SELECT 'sector', v, count(*) FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
             UNION ALL SELECT 'sponsorType', s.type, count(*) FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
             UNION ALL SELECT 'collectorType', collector_type, count(*) FROM matching GROUP BY collector_type
             UNION ALL SELECT 'activityType', v, count(*) FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
             UNION ALL SELECT 'outcome', outcome, count(*) FROM matching GROUP BY outcome
-            UNION ALL SELECT 'yearFrom', NULL, min(extract(year from dated))::bigint FROM matching
-            UNION ALL SELECT 'yearTo', NULL, max(extract(year from dated))::bigint FROM matching
             """;
         var rows = await Query<SummaryRow>(db, sql, where.CreateParameters()).ToListAsync(ct);
 
