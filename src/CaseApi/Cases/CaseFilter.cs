@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using CaseApi.Infrastructure.Data;
 using CaseApi.ReferenceData;
 using FluentValidation;
@@ -143,7 +142,7 @@ public sealed record CaseFilter(
     }
 }
 
-public sealed partial class CaseFilterValidator : AbstractValidator<CaseFilter>
+public sealed class CaseFilterValidator : AbstractValidator<CaseFilter>
 {
     public CaseFilterValidator(ReferenceCodes referenceCodes)
     {
@@ -157,7 +156,7 @@ public sealed partial class CaseFilterValidator : AbstractValidator<CaseFilter>
         Codes(f => f.Outcome, "outcome", CodeLists.Outcomes.Contains);
         Codes(f => f.State, "USPS state or territory", CodeLists.UsStates.Contains);
         CodesAsync(f => f.Policy, "policy document", "/api/v1/policy-documents", (s, code) => s.PolicyDocuments.Contains(code), referenceCodes);
-        Codes(f => f.Tag, "tag (tags are kebab-case)", KebabCase().IsMatch);
+        Codes(f => f.Tag, "tag (tags are kebab-case)", ReferenceValidation.KebabCase().IsMatch);
         CodesAsync(f => f.ListedIn, "source list", "/api/v1/source-lists", (s, code) => s.SourceLists.Contains(code), referenceCodes);
         RuleFor(f => f.From).InclusiveBetween(1900, 9999);
         RuleFor(f => f.To).InclusiveBetween(1900, 9999)
@@ -166,8 +165,6 @@ public sealed partial class CaseFilterValidator : AbstractValidator<CaseFilter>
             .WithMessage("'{PropertyValue}' is not a date field; use charged, activityStart or resolved.");
     }
 
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex KebabCase();
 
     private void Codes(System.Linq.Expressions.Expression<Func<CaseFilter, string[]?>> field, string what, Func<string, bool> known) =>
         RuleFor(field).Custom((raw, context) =>

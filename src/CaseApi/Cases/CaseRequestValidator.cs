@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Text.RegularExpressions;
 using CaseApi.ReferenceData;
 using FluentValidation;
 
@@ -9,14 +8,14 @@ namespace CaseApi.Cases;
 /// Every rule of DESIGN §2 for a written case. The single source of truth: the case endpoints, merge patch,
 /// the sample loader and bulk import all validate through this class.
 /// </summary>
-public sealed partial class CaseRequestValidator : AbstractValidator<CaseRequest>
+public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
 {
     public const int MaxListItems = 100;
 
     public CaseRequestValidator(ReferenceCodes referenceCodes, TimeProvider time)
     {
         RuleFor(c => c.Slug).NotEmpty().Length(3, 120)
-            .Matches(KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. 'kevin-mallory').")
+            .Matches(ReferenceValidation.KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. 'kevin-mallory').")
             // GET /cases/export is the export, so a case with that slug could never be read by its slug.
             .NotEqual("export").WithMessage("'export' is reserved (GET /api/v1/cases/export is the export); choose another slug.");
         RuleFor(c => c.Title).NotEmpty().MaximumLength(200);
@@ -78,7 +77,7 @@ public sealed partial class CaseRequestValidator : AbstractValidator<CaseRequest
 
         RuleFor(c => c.Tags).Must(t => t is null || t.Count <= 50).WithMessage("At most 50 tags.");
         RuleForEach(c => c.Tags).NotEmpty().MaximumLength(50)
-            .Matches(KebabCase()).WithMessage("Tag '{PropertyValue}' must be kebab-case (e.g. 'talent-program').");
+            .Matches(ReferenceValidation.KebabCase()).WithMessage("Tag '{PropertyValue}' must be kebab-case (e.g. 'talent-program').");
         CodesAsync(c => c.ListedIn, "source list", "/api/v1/source-lists", (s, code) => s.SourceLists.Contains(code), referenceCodes);
 
         // PostgreSQL text cannot store NUL (\u0000): refuse it here, naming the field, instead of failing in the database.
@@ -113,8 +112,6 @@ public sealed partial class CaseRequestValidator : AbstractValidator<CaseRequest
         return fields.Concat(lists.SelectMany(l => (l.Item2 ?? []).Select((text, i) => ($"{l.Item1}[{i}]", text)))).Concat(sources);
     }
 
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex KebabCase();
 
     private void Codes(Expression<Func<CaseRequest, IEnumerable<string?>?>> list, string what, Func<string, bool> known)
     {

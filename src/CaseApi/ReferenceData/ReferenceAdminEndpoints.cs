@@ -47,9 +47,7 @@ internal static class ReferenceAdminEndpoints
         sector.Name = request.Name!;
         sector.Description = request.Description;
 
-        var response = ToResponse(sector);
-        await SaveAsync(db, http, time, codes, "sector", code, before, Snapshot(response), ct);
-        return before is null ? TypedResults.Created($"/api/v1/sectors/{code}", response) : TypedResults.Ok(response);
+        return await SaveUpsertAsync(db, http, time, codes, "sector", "sectors", code, before, ToResponse(sector), ct);
     }
 
     /// <summary>Delete a sector that no case and no policy document names.</summary>
@@ -85,9 +83,7 @@ internal static class ReferenceAdminEndpoints
         sponsor.Description = request.Description;
         sponsor.ParentCode = request.Parent;
 
-        var response = ToResponse(sponsor);
-        await SaveAsync(db, http, time, codes, "sponsor", code, before, Snapshot(response), ct);
-        return before is null ? TypedResults.Created($"/api/v1/sponsors/{code}", response) : TypedResults.Ok(response);
+        return await SaveUpsertAsync(db, http, time, codes, "sponsor", "sponsors", code, before, ToResponse(sponsor), ct);
     }
 
     /// <summary>Delete a sponsor that no case names and that has no child sponsors.</summary>
@@ -133,9 +129,7 @@ internal static class ReferenceAdminEndpoints
         document.Sectors.AddRange(sectors.Where(s => document.Sectors.All(m => m.SectorCode != s))
             .Select(s => new PolicyDocumentSector { PolicyCode = code, SectorCode = s }));
 
-        var response = ToResponse(document);
-        await SaveAsync(db, http, time, codes, "policy-document", code, before, Snapshot(response), ct);
-        return before is null ? TypedResults.Created($"/api/v1/policy-documents/{code}", response) : TypedResults.Ok(response);
+        return await SaveUpsertAsync(db, http, time, codes, "policy-document", "policy-documents", code, before, ToResponse(document), ct);
     }
 
     /// <summary>Delete a policy document and its sector mapping.</summary>
@@ -166,9 +160,7 @@ internal static class ReferenceAdminEndpoints
         list.CoverageFrom = request.CoverageFrom;
         list.CoverageTo = request.CoverageTo;
 
-        var response = ToResponse(list);
-        await SaveAsync(db, http, time, codes, "source-list", code, before, Snapshot(response), ct);
-        return before is null ? TypedResults.Created($"/api/v1/source-lists/{code}", response) : TypedResults.Ok(response);
+        return await SaveUpsertAsync(db, http, time, codes, "source-list", "source-lists", code, before, ToResponse(list), ct);
     }
 
     /// <summary>Delete a source list that no case is listed in.</summary>
@@ -183,6 +175,15 @@ internal static class ReferenceAdminEndpoints
         db.SourceLists.Remove(list);
         await SaveAsync(db, http, time, codes, "source-list", code, Snapshot(ToResponse(list)), null, ct);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Saves a PUT: 201 with Location when it created the code, 200 when it replaced it.</summary>
+    private static async Task<Results<Created<T>, Ok<T>, ValidationProblem>> SaveUpsertAsync<T>(
+        CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, string entityType, string path, string code,
+        JsonObject? before, T response, CancellationToken ct)
+    {
+        await SaveAsync(db, http, time, codes, entityType, code, before, Snapshot(response), ct);
+        return before is null ? TypedResults.Created($"/api/v1/{path}/{code}", response) : TypedResults.Ok(response);
     }
 
     /// <summary>The change and its audit row in one SaveChanges (one transaction); an edit that changes nothing writes nothing.</summary>

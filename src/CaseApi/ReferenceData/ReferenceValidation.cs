@@ -17,6 +17,7 @@ public static partial class ReferenceValidation
         rule.MaximumLength(maxLength).Must(t => t is null || !t.Contains('\0', StringComparison.Ordinal))
             .WithMessage("'{PropertyName}' must not contain NUL characters.");
 
+    /// <summary>Codes, slugs and tags: lowercase letters and digits in hyphen-separated words.</summary>
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex KebabCase();
+    public static partial Regex KebabCase();
 }
