@@ -7,7 +7,8 @@
 # Installs wrk when missing, starts its own PostgreSQL (bench/work/postgres) and the service (Release) on a free
 # 127.0.0.1 port with an admin key, runs the driver (bench/CaseApi.Bench), writes bench/results/latest.{json,md},
 # and stops everything it started on exit, failure included. Generated data stays in bench/work/data for reuse.
-# Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000).
+# Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 10:
+# the JIT keeps promoting hot code to optimised tiers for several seconds under load), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -80,7 +81,7 @@ status=0
 dotnet bench/CaseApi.Bench/bin/Release/net10.0/CaseApi.Bench.dll \
   --url "$url" --api-key "$api_key" --connection "$connection" --pid "$service_pid" \
   --work "$work" --results bench/results --wrk bench/wrk --stages "$stages" --command "$command" \
-  --duration "${BENCH_DURATION:-10}" --repetitions "${BENCH_REPETITIONS:-3}" \
+  --duration "${BENCH_DURATION:-10}" --warmup "${BENCH_WARMUP:-10}" --repetitions "${BENCH_REPETITIONS:-3}" \
   --connections "${BENCH_CONNECTIONS:-16}" --chunk "${BENCH_CHUNK:-50000}" || status=$?
 
 cat bench/results/latest.md 2>/dev/null || true

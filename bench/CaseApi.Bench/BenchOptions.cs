@@ -26,7 +26,7 @@ internal sealed record BenchOptions(
             Stages: Get("stages", "100000").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             ChunkRows: Int("chunk", 50_000),
             Duration: TimeSpan.FromSeconds(Int("duration", 10)),
-            WarmUp: TimeSpan.FromSeconds(Int("warmup", 3)),
+            WarmUp: TimeSpan.FromSeconds(Int("warmup", 10)),
             Repetitions: Int("repetitions", 3),
             Connections: Int("connections", 16),
             WrkThreads: Int("wrk-threads", 2),

@@ -1,0 +1,32 @@
+using CaseApi.Infrastructure.Data;
+using Npgsql;
+
+namespace CaseApi.Tests.Infrastructure;
+
+/// <summary>The driver settings the service adds to a connection string, and the operator's word over them.</summary>
+public sealed class ConnectionDefaultsTests
+{
+    [Fact]
+    public void A_plain_connection_string_gets_prepared_statements_and_no_reset_on_close()
+    {
+        var result = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithServiceDefaults("Host=db;Database=cases;Username=api"));
+
+        Assert.Equal(64, result.MaxAutoPrepare);
+        Assert.True(result.NoResetOnClose);
+        Assert.Equal("db", result.Host);
+        Assert.Equal("cases", result.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
+    [InlineData("Host=db;MaxAutoPrepare=0;NoResetOnClose=false")]
+    [InlineData("host=db;max auto prepare=0;no reset on close=false")]
+    public void Settings_the_connection_string_gives_are_kept(string connectionString)
+    {
+        // An operator behind PgBouncer in transaction mode turns preparation off and must not be overruled.
+        var result = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithServiceDefaults(connectionString));
+
+        Assert.Equal(0, result.MaxAutoPrepare);
+        Assert.False(result.NoResetOnClose);
+    }
+}
