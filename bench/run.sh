@@ -8,7 +8,8 @@
 # 127.0.0.1 port with an admin key, runs the driver (bench/CaseApi.Bench), writes bench/results/latest.{json,md},
 # and stops everything it started on exit, failure included. Generated data stays in bench/work/data for reuse.
 # Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 10:
-# the JIT keeps promoting hot code to optimised tiers for several seconds under load), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000).
+# the JIT keeps promoting hot code to optimised tiers for several seconds under load), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000),
+# BENCH_NODE (1; 0 skips the Node.js comparison).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +31,9 @@ if ! command -v wrk >/dev/null; then
 fi
 
 service_pid=""
+node_pid=""
 cleanup() {
+  if [ -n "$node_pid" ]; then kill -- "-$node_pid" 2>/dev/null || true; fi
   if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
     kill "$service_pid" 2>/dev/null || true
     wait "$service_pid" 2>/dev/null || true
@@ -77,12 +80,39 @@ done
 curl -fs "$url/health/ready" >/dev/null || { tail -50 "$work/service.log" >&2; log "the service is not ready"; exit 1; }
 log "service pid $service_pid on $url; PostgreSQL on port $pg_port"
 
+# DESIGN §6 also wants GET /cases/{id} at least as fast as the leading Node.js auto-REST layers: Platformatic DB
+# (pinned in bench/node) serves the same table from the same database. It starts after the service has created the
+# schema it introspects. Skipped, with a note, without Node.js 20+ and npm, or with BENCH_NODE=0.
+node_args=()
+if [ "${BENCH_NODE:-1}" != 0 ] && command -v npm >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' 2>/dev/null; then
+  [ -d bench/node/node_modules/@platformatic/db ] || (cd bench/node && npm ci --no-audit --no-fund --loglevel=error >&2)
+  node_port=$((port + 1))
+  while (echo >"/dev/tcp/127.0.0.1/$node_port") 2>/dev/null; do node_port=$((node_port + 1)); done
+  # setsid: its own process group, so that cleanup stops whatever it spawns.
+  PLT_PORT=$node_port PLT_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/caseapi_bench" \
+    setsid bench/node/node_modules/.bin/plt-db start -c bench/node/platformatic.json >"$work/node.log" 2>&1 &
+  node_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$node_port/cases?limit=1" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  if curl -fs "http://127.0.0.1:$node_port/cases?limit=1" >/dev/null 2>&1; then
+    node_label="Platformatic DB $(node -p 'require("./bench/node/node_modules/@platformatic/db/package.json").version') on Node.js $(node --version)"
+    node_args=(--node-url "http://127.0.0.1:$node_port" --node-label "$node_label")
+    log "$node_label on port $node_port"
+  else
+    tail -20 "$work/node.log" >&2; log "Platformatic DB did not start: the Node.js comparison is skipped"
+  fi
+else
+  log "no Node.js 20+ with npm (or BENCH_NODE=0): the Node.js comparison is skipped"
+fi
+
 status=0
 dotnet bench/CaseApi.Bench/bin/Release/net10.0/CaseApi.Bench.dll \
   --url "$url" --api-key "$api_key" --connection "$connection" --pid "$service_pid" \
   --work "$work" --results bench/results --wrk bench/wrk --stages "$stages" --command "$command" \
   --duration "${BENCH_DURATION:-10}" --warmup "${BENCH_WARMUP:-10}" --repetitions "${BENCH_REPETITIONS:-3}" \
-  --connections "${BENCH_CONNECTIONS:-16}" --chunk "${BENCH_CHUNK:-50000}" || status=$?
+  --connections "${BENCH_CONNECTIONS:-16}" --chunk "${BENCH_CHUNK:-50000}" "${node_args[@]}" || status=$?
 
 cat bench/results/latest.md 2>/dev/null || true
 [ "$status" = 0 ] || log "some targets were not met (or the run failed): exit $status"

@@ -5,7 +5,8 @@ namespace CaseApi.Bench;
 /// <summary>What bench/run.sh passes in: where the service and the database are, and how long to measure.</summary>
 internal sealed record BenchOptions(
     string BaseUrl, string ApiKey, string ConnectionString, int ServicePid, string WorkDir, string ResultsDir, string WrkDir,
-    long[] Stages, int ChunkRows, TimeSpan Duration, TimeSpan WarmUp, int Repetitions, int Connections, int WrkThreads, string Command)
+    long[] Stages, int ChunkRows, TimeSpan Duration, TimeSpan WarmUp, int Repetitions, int Connections, int WrkThreads, string Command,
+    string? NodeUrl, string NodeLabel)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -30,6 +31,9 @@ internal sealed record BenchOptions(
             Repetitions: Int("repetitions", 3),
             Connections: Int("connections", 16),
             WrkThreads: Int("wrk-threads", 2),
-            Command: Get("command", "bench/run.sh"));
+            Command: Get("command", "bench/run.sh"),
+            // Platformatic DB over the same database, when bench/run.sh could start it (Node.js 20+ present).
+            NodeUrl: Get("node-url", "") is { Length: > 0 } node ? node.TrimEnd('/') : null,
+            NodeLabel: Get("node-label", "the Node.js auto-REST layer"));
     }
 }

@@ -9,7 +9,9 @@ internal static partial class Wrk
 {
     public sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
 
-    public static async Task<Result> RunAsync(BenchOptions o, string path, TimeSpan duration, string? script = null, params string[] scriptArgs)
+    /// <summary>wrk against the service, or against <paramref name="baseUrl"/> (the Node.js comparison) when given.</summary>
+    public static async Task<Result> RunAsync(
+        BenchOptions o, string path, TimeSpan duration, string? script = null, string[]? scriptArgs = null, string? baseUrl = null)
     {
         var args = new List<string>
         {
@@ -17,8 +19,8 @@ internal static partial class Wrk
             "-d", $"{(int)duration.TotalSeconds}s", "--timeout", "10s", "--latency", "-H", $"X-Api-Key: {o.ApiKey}",
         };
         if (script is not null) args.AddRange(["-s", script]);
-        args.Add(o.BaseUrl + path);
-        if (scriptArgs.Length > 0) args.AddRange(["--", .. scriptArgs]);
+        args.Add((baseUrl ?? o.BaseUrl) + path);
+        if (scriptArgs is { Length: > 0 }) args.AddRange(["--", .. scriptArgs]);
 
         using var process = Process.Start(new ProcessStartInfo("wrk", args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = await process.StandardOutput.ReadToEndAsync();
