@@ -66,6 +66,9 @@ public sealed class ExportMemoryTests(CaseApiFactory api) : IAsyncLifetime
         TestContext.Current.TestOutputHelper?.WriteLine($"Exported {total:N0} bytes; peak managed-heap growth {peakGrowth:N0} bytes.");
         Assert.Equal(Rows + 1, lines);
         Assert.True(total > 24 * 1024 * 1024, $"The export should be large enough to measure: {total} bytes.");
-        Assert.True(peakGrowth < total / 5, $"Peak heap growth {peakGrowth:N0} bytes for an export of {total:N0} bytes: rows are being buffered.");
+        // Streaming holds about 1 MB here when this test runs alone; in the full suite the other hosts alive in this
+        // process add a few MB of their own (5.6 MB once). Buffering the rows would hold at least the body itself
+        // (twice that as .NET strings), so half the body separates the two with room on both sides.
+        Assert.True(peakGrowth < total / 2, $"Peak heap growth {peakGrowth:N0} bytes for an export of {total:N0} bytes: rows are being buffered.");
     }
 }
