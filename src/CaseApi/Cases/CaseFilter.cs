@@ -165,7 +165,6 @@ public sealed class CaseFilterValidator : AbstractValidator<CaseFilter>
             .WithMessage("'{PropertyValue}' is not a date field; use charged, activityStart or resolved.");
     }
 
-
     private void Codes(System.Linq.Expressions.Expression<Func<CaseFilter, string[]?>> field, string what, Func<string, bool> known) =>
         RuleFor(field).Custom((raw, context) =>
         {

@@ -14,23 +14,13 @@ namespace CaseApi.Cases;
 /// <summary>The read side over many cases: the filtered, keyset-paged list and the streamed export. Reads go to the read-only store when one is configured.</summary>
 internal static class CaseListEndpoints
 {
-    private static readonly Dictionary<string, (string ContentType, string Extension)> ExportFormats = new(StringComparer.Ordinal)
-    {
-        ["csv"] = ("text/csv; charset=utf-8", "csv"),
-        ["ndjson"] = ("application/x-ndjson", "ndjson"),
-        ["json"] = ("application/json", "json"),
-    };
-
     public static IEndpointRouteBuilder MapCaseListEndpoints(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
-        cases.MapGet("/", ListCases).WithName(nameof(ListCases))
-            .WithKnownQueryParameters([typeof(CaseFilter), typeof(CaseListQuery)])
-            .WithValidation<CaseFilter>().WithValidation<CaseListQuery>();
+        cases.MapGet("/", ListCases).WithName(nameof(ListCases)).WithQuery<CaseFilter, CaseListQuery>();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
-            .WithKnownQueryParameters([typeof(CaseFilter)], "format")
-            .WithValidation<CaseFilter>()
+            .WithQuery<CaseFilter, CaseExportQuery>()
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/x-ndjson", "application/json"]);
         return app;
     }
@@ -67,16 +57,12 @@ internal static class CaseListEndpoints
     /// case object a line; json one array. Rows stream from the database as they arrive, ordered by slug.
     /// </remarks>
     private static Results<PushStreamHttpResult, ValidationProblem> ExportCases(
-        [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, TimeProvider time, IOptions<JsonOptions> json,
-        CancellationToken ct, string format = "csv")
+        [AsParameters] CaseFilter filter, [AsParameters] CaseExportQuery query, ReadOnlyCaseDbContext db, TimeProvider time,
+        IOptions<JsonOptions> json, CancellationToken ct)
     {
-        if (!ExportFormats.TryGetValue(format, out var type))
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["format"] = [$"'{format}' is not an export format; use csv, ndjson or json."] },
-                title: "The request is invalid.");
-        }
-
+        // The validator has accepted the format.
+        var format = query.FormatOrDefault;
+        var type = CaseExportQuery.Formats[format];
         // No ToList: EF streams a no-tracking query row by row from the open data reader.
         var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(CaseResponse.Projection).AsAsyncEnumerable();
         var options = json.Value.SerializerOptions;

@@ -112,7 +112,6 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
         return fields.Concat(lists.SelectMany(l => (l.Item2 ?? []).Select((text, i) => ($"{l.Item1}[{i}]", text)))).Concat(sources);
     }
 
-
     private void Codes(Expression<Func<CaseRequest, IEnumerable<string?>?>> list, string what, Func<string, bool> known)
     {
         ListShape(list);

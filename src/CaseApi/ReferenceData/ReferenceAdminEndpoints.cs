@@ -73,7 +73,7 @@ internal static class ReferenceAdminEndpoints
         if (InvalidCode(code) is { } invalid) return invalid;
         if (request.Parent is { } parent && await ParentProblemAsync(db, code, parent, ct) is { } message)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["parent"] = [message] }, title: "The request is invalid.");
+            return ValidationExtensions.InvalidRequest(new Dictionary<string, string[]> { ["parent"] = [message] });
         }
         var sponsor = await db.Sponsors.FirstOrDefaultAsync(s => s.Code == code, ct);
         var before = sponsor is null ? null : Snapshot(ToResponse(sponsor));
@@ -113,9 +113,8 @@ internal static class ReferenceAdminEndpoints
         var unknown = sectors.Select((s, i) => (s, i)).Where(x => !known.Contains(x.s)).ToList();
         if (unknown.Count > 0)
         {
-            return TypedResults.ValidationProblem(
-                unknown.ToDictionary(x => $"sectors[{x.i}]", x => new[] { $"'{x.s}' is not a sector code; see GET /api/v1/sectors." }),
-                title: "The request is invalid.");
+            return ValidationExtensions.InvalidRequest(
+                unknown.ToDictionary(x => $"sectors[{x.i}]", x => new[] { $"'{x.s}' is not a sector code; see GET /api/v1/sectors." }));
         }
 
         var document = await db.PolicyDocuments.Include(p => p.Sectors).FirstOrDefaultAsync(p => p.Code == code, ct);
@@ -218,10 +217,10 @@ internal static class ReferenceAdminEndpoints
     }
 
     private static ValidationProblem? InvalidCode(string code) => ReferenceValidation.IsCode(code) ? null :
-        TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        ValidationExtensions.InvalidRequest(new Dictionary<string, string[]>
         {
             ["code"] = [$"A code is lowercase letters and digits in hyphen-separated words, at most {ReferenceValidation.MaxCodeLength} characters."],
-        }, title: "The request is invalid.");
+        });
 
     private static ProblemHttpResult NotFound(string what, string code) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"The {what} was not found.", detail: $"No {what} has the code '{code}'.");

@@ -18,13 +18,9 @@ internal static class StatisticsEndpoints
     public static IEndpointRouteBuilder MapStatisticsEndpoints(this IEndpointRouteBuilder app)
     {
         var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
-        stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics))
-            .WithKnownQueryParameters([typeof(CaseFilter), typeof(StatisticsQuery)])
-            .WithValidation<CaseFilter>().WithValidation<StatisticsQuery>();
-        stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary))
-            .WithKnownQueryParameters([typeof(CaseFilter)]).WithValidation<CaseFilter>();
-        stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment))
-            .WithKnownQueryParameters([typeof(CaseFilter)]).WithValidation<CaseFilter>();
+        stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics)).WithQuery<CaseFilter, StatisticsQuery>();
+        stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).WithQuery<CaseFilter>();
+        stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment)).WithQuery<CaseFilter>();
         return app;
     }
 

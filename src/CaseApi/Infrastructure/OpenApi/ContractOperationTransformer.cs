@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
@@ -68,6 +69,12 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         operation.Parameters ??= [];
         if (operation.Responses.ContainsKey("428")) AddHeader(operation, "If-Match", required: true, "The ETag of the version being changed; a stale one is 412.");
         if (operation.Responses.ContainsKey("304")) AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
+        // [AsParameters] records bind case-insensitively but publish their PascalCase names; the contract is camelCase.
+        // Renamed first, so the examples below find them by their published names.
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query && p.Name is not null))
+        {
+            parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
+        }
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Example is null && p.Name is not null))
         {
             parameter.Example = RequestExamples.ForParameter(parameter.Name!, parameter.Schema);

@@ -12,8 +12,11 @@ public static class ValidationExtensions
         builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
 
     public static ValidationProblem ToProblem(this ValidationResult result) =>
-        TypedResults.ValidationProblem(result.ToDictionary(), title: "The request is invalid.",
-            detail: $"{result.Errors.Count} field error(s); see 'errors', keyed by JSON path.");
+        InvalidRequest(result.ToDictionary(), $"{result.Errors.Count} field error(s); see 'errors', keyed by JSON path.");
+
+    /// <summary>The 400 of every invalid request: errors keyed by JSON path or query parameter, one title throughout.</summary>
+    public static ValidationProblem InvalidRequest(IDictionary<string, string[]> errors, string? detail = null) =>
+        TypedResults.ValidationProblem(errors, title: "The request is invalid.", detail: detail);
 
     /// <summary>
     /// Error keys are JSON paths ("sources[0].url"), not C# member paths ("Sources[0].Url"), for every validator

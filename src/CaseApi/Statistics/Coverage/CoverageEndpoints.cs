@@ -14,9 +14,7 @@ internal static class CoverageEndpoints
     public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
     {
         var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
-        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage))
-            .WithKnownQueryParameters([typeof(CaseFilter), typeof(CoverageQuery)])
-            .WithValidation<CaseFilter>().WithValidation<CoverageQuery>()
+        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithQuery<CaseFilter, CoverageQuery>()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }

@@ -1,0 +1,27 @@
+using System.ComponentModel;
+using FluentValidation;
+
+namespace CaseApi.Cases;
+
+/// <summary>The format of GET /cases/export; the filters are <see cref="CaseFilter"/>.</summary>
+/// <param name="Format">csv (default): the import columns; ndjson: one case object a line; json: one array.</param>
+public sealed record CaseExportQuery([property: DefaultValue("csv")] string? Format)
+{
+    /// <summary>Each format's media type and file extension; the key set is also the whitelist.</summary>
+    public static readonly IReadOnlyDictionary<string, (string ContentType, string Extension)> Formats =
+        new Dictionary<string, (string ContentType, string Extension)>(StringComparer.Ordinal)
+        {
+            ["csv"] = ("text/csv; charset=utf-8", "csv"),
+            ["ndjson"] = ("application/x-ndjson", "ndjson"),
+            ["json"] = ("application/json", "json"),
+        };
+
+    public string FormatOrDefault => Format ?? "csv";
+}
+
+public sealed class CaseExportQueryValidator : AbstractValidator<CaseExportQuery>
+{
+    public CaseExportQueryValidator() =>
+        RuleFor(q => q.Format).Must(f => f is null || CaseExportQuery.Formats.ContainsKey(f))
+            .WithMessage("'{PropertyValue}' is not an export format; use csv, ndjson or json.");
+}
