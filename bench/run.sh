@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The performance benchmark of DESIGN §6, with its references measured in the same run.
+# The performance benchmark of docs/design.md, with its references measured in the same run.
 #
 #   bench/run.sh            1,000,000 cases: measures at 100,000, grows the store to 1,000,000, measures again
 #   bench/run.sh --quick    100,000 cases only (about 10 minutes on 2 cores); growth is then not measured
@@ -80,7 +80,7 @@ done
 curl -fs "$url/health/ready" >/dev/null || { tail -50 "$work/service.log" >&2; log "the service is not ready"; exit 1; }
 log "service pid $service_pid on $url; PostgreSQL on port $pg_port"
 
-# DESIGN §6 also wants GET /cases/{id} at least as fast as the leading Node.js auto-REST layers: Platformatic DB
+# docs/design.md also wants GET /cases/{id} at least as fast as the leading Node.js auto-REST layers: Platformatic DB
 # (pinned in bench/node) serves the same table from the same database. It starts after the service has created the
 # schema it introspects. Skipped, with a note, without Node.js 20+ and npm, or with BENCH_NODE=0.
 node_args=()

@@ -17,7 +17,7 @@ internal static class BenchProgram
     public static async Task<int> Main(string[] args)
     {
         var o = BenchOptions.Parse(args);
-        // The references are plain SQL through Npgsql's defaults, as DESIGN §6 words them ("a raw SQL primary-key
+        // The references are plain SQL through Npgsql's defaults, as docs/design.md words them ("a raw SQL primary-key
         // lookup through the same driver"). The service lets the driver prepare its statements
         // (DatabaseSetup.WithServiceDefaults); a second reference does too, and get-by-id is also reported against
         // it: the fastest the driver can go, so that the service's own overhead is on record either way.

@@ -5,7 +5,7 @@ namespace CaseApi.Bench;
 /// <summary>
 /// One line of latest.json. <see cref="Ratio"/> is always the service's cost relative to the reference (1 = as fast,
 /// 2 = twice as slow): reference/value for throughputs, value/reference for times. <see cref="Target"/> is the
-/// largest ratio DESIGN §6 allows (for memory, the largest value in MB); met when ratio (or value) is at most the target.
+/// largest ratio docs/design.md allows (for memory, the largest value in MB); met when ratio (or value) is at most the target.
 /// A metric the design sets no target for has target null and counts as met.
 /// </summary>
 internal sealed record Metric(double? Value, double? Reference, double? Ratio, double? Target, bool Met, [property: JsonIgnore] string Unit, [property: JsonIgnore] string Note)

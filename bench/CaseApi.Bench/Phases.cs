@@ -171,13 +171,13 @@ internal static class Phases
         metrics["get_by_id_rps"] = Metric.Throughput(apiRps, sqlRps, 2, "req/s",
             $"wrk, {o.Connections} connections, random ids; reference: the same SELECT through Npgsql (default settings) from {o.Connections} connections");
         metrics["get_by_id_vs_prepared_sql_rps"] = Metric.Throughput(apiRps, preparedRps, null, "req/s",
-            "the same; reference: the same SELECT prepared (Max Auto Prepare), the fastest way through the driver; reported, DESIGN §6 sets its target against the plain lookup");
+            "the same; reference: the same SELECT prepared (Max Auto Prepare), the fastest way through the driver; reported, docs/design.md sets its target against the plain lookup");
         if (o.NodeUrl is not null)
         {
             EnsureNoErrors(node, $"{o.NodeLabel} GET /cases/{{id}}");
             var nodeRps = BenchProgram.Median(node.Select(r => r.RequestsPerSecond));
             BenchProgram.Log($"get by id: {o.NodeLabel} {nodeRps:N0} req/s");
-            // DESIGN §6: at least as many requests/s as the leading Node.js auto-REST layers; ratio = theirs / ours.
+            // docs/design.md: at least as many requests/s as the leading Node.js auto-REST layers; ratio = theirs / ours.
             metrics["get_by_id_vs_node_rest_rps"] = Metric.Throughput(apiRps, nodeRps, 1, "req/s",
                 $"the same; reference: {o.NodeLabel} serving GET /cases/{{id}} from the same database (its own route and JSON), " +
                 "same wrk script and connections; met when the service serves at least as many");
@@ -185,7 +185,7 @@ internal static class Phases
         metrics["memory_peak_mb_get_by_id"] = Metric.Ceiling(peak, 300, "MB", "service peak RSS under the get-by-id load");
     }
 
-    /// <summary>A filtered list page (two filters, limit=50) under load: latency p50 and p99 (no target in DESIGN §6).</summary>
+    /// <summary>A filtered list page (two filters, limit=50) under load: latency p50 and p99 (no target in docs/design.md).</summary>
     public static async Task ListPageAsync(BenchOptions o, NpgsqlDataSource db, MemorySampler memory, Dictionary<string, Metric> metrics)
     {
         await Wrk.RunAsync(o, ListPath, o.WarmUp);
@@ -202,7 +202,7 @@ internal static class Phases
         });
         EnsureNoErrors(api, ListPath);
 
-        var note = $"GET {ListPath}, wrk {o.Connections} connections; reference: the page and its count by hand through Npgsql, same concurrency; no target in DESIGN §6";
+        var note = $"GET {ListPath}, wrk {o.Connections} connections; reference: the page and its count by hand through Npgsql, same concurrency; no target in docs/design.md";
         metrics["list_page_p50_ms"] = Metric.Time(BenchProgram.Median(api.Select(r => r.P50Ms)), BenchProgram.Median(sql.Select(r => r.P50Ms)), null, "ms", note);
         metrics["list_page_p99_ms"] = Metric.Time(BenchProgram.Median(api.Select(r => r.P99Ms)), BenchProgram.Median(sql.Select(r => r.P99Ms)), null, "ms", note);
         metrics["list_page_rps"] = Metric.Throughput(BenchProgram.Median(api.Select(r => r.RequestsPerSecond)), BenchProgram.Median(sql.Select(r => r.PerSecond)), null, "req/s", note);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CaseApi.Audit;
 
 /// <summary>
-/// One row of the append-only audit trail (DESIGN §5). Written in the same transaction as the change it describes;
+/// One row of the append-only audit trail. Written in the same transaction as the change it describes;
 /// a database trigger refuses UPDATE and DELETE on the table.
 /// </summary>
 public sealed class AuditEvent

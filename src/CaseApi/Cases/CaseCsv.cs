@@ -1,7 +1,7 @@
 namespace CaseApi.Cases;
 
 /// <summary>
-/// The CSV shape of a case (DESIGN §4), shared by import and export so that an export re-imports unchanged:
+/// The CSV shape of a case, shared by import and export so that an export re-imports unchanged:
 /// one column per writable field of <see cref="CaseRequest"/>, named as in JSON; list fields joined with ';';
 /// sources as a JSON array of source objects (import also accepts ';'-separated URLs).
 /// </summary>

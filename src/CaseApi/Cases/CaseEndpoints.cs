@@ -157,7 +157,7 @@ internal static class CaseEndpoints
         Guid.TryParse(idOrSlug, out var id) ? FindById(db, id, ct) : FindBySlug(db, idOrSlug, ct);
 
     // Compiled once: the hottest read skips LINQ translation and the query-cache lookup on every request
-    // (DESIGN §6 holds GET /cases/{id} to within 2x of a raw primary-key lookup).
+    // (docs/design.md holds GET /cases/{id} to within 2x of a raw primary-key lookup).
     private static readonly Func<CaseDbContext, Guid, CancellationToken, Task<CaseResponse?>> FindById = EF.CompileAsyncQuery(
         (CaseDbContext db, Guid id, CancellationToken ct) => db.Cases.AsNoTracking().Where(c => c.Id == id).Select(CaseResponse.Projection).SingleOrDefault());
 

@@ -14,7 +14,7 @@ internal static class CaseExportWriter
 {
     private const int FlushBytes = 32 * 1024;
 
-    /// <summary>The import columns of DESIGN §4 (<see cref="CaseCsv"/>), so that an export re-imports as unchanged. CsvHelper does the RFC 4180 quoting.</summary>
+    /// <summary>The import columns of docs/design.md (<see cref="CaseCsv"/>), so that an export re-imports as unchanged. CsvHelper does the RFC 4180 quoting.</summary>
     public static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<CaseResponse> cases, CancellationToken ct)
     {
         // Async all the way: Kestrel forbids synchronous writes to the response, so the writer flushes explicitly.

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseApi.Cases;
 
 /// <summary>
-/// The filters of DESIGN §3, shared by every endpoint that reads many cases (<c>[AsParameters] CaseFilter filter</c>):
+/// The filters of docs/design.md, shared by every endpoint that reads many cases (<c>[AsParameters] CaseFilter filter</c>):
 /// the list, the export and the statistics. Each field repeats (<c>sector=a&amp;sector=b</c>, or <c>sector=a,b</c>);
 /// values OR within a field, fields AND together.
 /// </summary>

@@ -5,7 +5,7 @@ using FluentValidation;
 namespace CaseApi.Cases;
 
 /// <summary>
-/// Every rule of DESIGN §2 for a written case. The single source of truth: the case endpoints, merge patch,
+/// Every rule of docs/design.md for a written case. The single source of truth: the case endpoints, merge patch,
 /// the sample loader and bulk import all validate through this class.
 /// </summary>
 public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>

@@ -4,7 +4,7 @@ using CaseApi.Cases;
 namespace CaseApi.Imports;
 
 /// <summary>
-/// The report of one import (DESIGN §4). Counts are always complete; <see cref="Errors"/> lists at most
+/// The report of one import. Counts are always complete; <see cref="Errors"/> lists at most
 /// <see cref="ImportOptions.MaxListedErrors"/> of them. For a dry run the counts are what a commit would do;
 /// for a rejected (atomic) import nothing was written, so created, updated and unchanged are 0.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace CaseApi.ReferenceData;
 
-/// <summary>The fixed code lists of DESIGN §2. Codes that admins edit (sectors, sponsors, …) live in tables instead.</summary>
+/// <summary>The fixed code lists of docs/design.md. Codes that admins edit (sectors, sponsors, …) live in tables instead.</summary>
 public static class CodeLists
 {
     public static readonly IReadOnlyDictionary<string, string> ActivityTypes = new Dictionary<string, string>

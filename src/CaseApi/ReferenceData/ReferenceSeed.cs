@@ -1,7 +1,7 @@
 namespace CaseApi.ReferenceData;
 
 /// <summary>
-/// The reference rows the first migration seeds (DESIGN §2). One source of truth: the migration's HasData
+/// The reference rows the first migration seeds. One source of truth: the migration's HasData
 /// and the test fixture's reset both read these arrays.
 /// </summary>
 public static class ReferenceSeed

@@ -1,6 +1,6 @@
 namespace CaseApi.ReferenceData;
 
-/// <summary>An independent published compilation of cases: a "capture list" for coverage estimation (DESIGN §7).</summary>
+/// <summary>An independent published compilation of cases: a "capture list" for coverage estimation.</summary>
 public sealed class SourceList
 {
     public required string Code { get; set; }

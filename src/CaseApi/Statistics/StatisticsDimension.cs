@@ -26,7 +26,7 @@ internal sealed record StatisticsDimension(Func<CaseFilter, string, (string Join
         ["state"] = Unnest("m.us_states"),
         ["policy"] = Unnest("aligned_policies(m.sectors)"),
         ["aligned"] = new((_, _) => ("", CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true"),
-        // The source lists a case appears in (DESIGN §7): how much each compilation covers.
+        // The source lists a case appears in: how much each compilation covers.
         ["list"] = Unnest("m.listed_in"),
     };
 

@@ -4,7 +4,7 @@ using CaseApi.Tests.Infrastructure;
 
 namespace CaseApi.Tests.Cases;
 
-/// <summary>Every rule of DESIGN §2, each broken alone on an otherwise valid case, must be a 400 naming the field by its JSON path.</summary>
+/// <summary>Every rule of docs/design.md, each broken alone on an otherwise valid case, must be a 400 naming the field by its JSON path.</summary>
 public sealed class CaseValidationTests(CaseApiFactory api) : ApiTest(api)
 {
     public static TheoryData<string, string, string> BrokenRules => new()

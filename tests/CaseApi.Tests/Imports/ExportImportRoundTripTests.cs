@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Tests.Imports;
 
-/// <summary>The CSV export uses exactly the import columns, so an export re-imports as "unchanged" (DESIGN §4).</summary>
+/// <summary>The CSV export uses exactly the import columns, so an export re-imports as "unchanged".</summary>
 public sealed class ExportImportRoundTripTests(CaseApiFactory api) : ImportTest(api)
 {
     [Fact]

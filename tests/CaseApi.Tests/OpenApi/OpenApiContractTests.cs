@@ -59,7 +59,7 @@ public sealed class OpenApiContractTests(CaseApiFactory api) : ApiTest(api)
             var responses = operation["responses"]!.AsObject();
             // Every endpoint names a role, so every one can answer 401, 403 and (per-key rate limits) 429.
             foreach (var status in new[] { "401", "403", "429" }) Assert.True(responses.ContainsKey(status), $"{name} does not list {status}.");
-            // The one exception: a rejected atomic import answers 422 with its import report, the body DESIGN §4 specifies.
+            // The one exception: a rejected atomic import answers 422 with its import report, the body docs/design.md specifies.
             foreach (var (status, response) in responses.Where(r => r.Key.StartsWith('4') && !(name == "POST /api/v1/imports" && r.Key == "422")))
             {
                 Assert.True(response!["content"]?["application/problem+json"] is not null, $"{name} {status} is not an application/problem+json problem.");

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
-/** Paths of the final API (DESIGN §3) that this client uses but the contract may not have yet. */
+/** Paths of the final API that this client uses but the contract may not have yet. */
 type Upcoming = "/api/v1/stats/cases" | "/api/v1/cases/export";
 type LooseGet = {
   parameters: { query?: Record<string, unknown>; header?: never; path?: never; cookie?: never };

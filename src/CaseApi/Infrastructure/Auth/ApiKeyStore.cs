@@ -8,7 +8,7 @@ namespace CaseApi.Infrastructure.Auth;
 
 /// <summary>
 /// Finds the key a request presents. Known keys are cached for a short while so that a hot GET costs no extra
-/// database round trip (DESIGN §6 measures GET /cases/{id} against a raw primary-key lookup). Unknown secrets are
+/// database round trip (docs/design.md measures GET /cases/{id} against a raw primary-key lookup). Unknown secrets are
 /// never cached, so guessing cannot fill memory; a revocation here evicts at once, one on another replica is
 /// seen when the entry expires.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace CaseApi.Infrastructure.Auth;
 
 /// <summary>
-/// The authorization policies every endpoint names (DESIGN §3): reader (all GETs), editor (+ case writes),
+/// The authorization policies every endpoint names: reader (all GETs), editor (+ case writes),
 /// admin (+ imports, reference data, audit log, API keys). Each role includes the ones below it.
 /// </summary>
 public static class Policies

@@ -3,7 +3,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace CaseApi.Infrastructure.Http;
 
-/// <summary>Strong ETags from the row version, and the conditional-request rules of DESIGN §3.</summary>
+/// <summary>Strong ETags from the row version, and the conditional-request rules of docs/design.md.</summary>
 public static class ETags
 {
     public static string For(uint version) => $"\"{version}\"";

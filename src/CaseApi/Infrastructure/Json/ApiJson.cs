@@ -8,7 +8,7 @@ public static class ApiJson
 {
     public static void Configure(JsonSerializerOptions options)
     {
-        // A misspelt or read-only property must be an error, not silently dropped (DESIGN §2).
+        // A misspelt or read-only property must be an error, not silently dropped.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.AllowDuplicateProperties = false;
         // "240" is not a number: wrong types are 400s, not coerced.

@@ -25,7 +25,7 @@ public static class ObservabilitySetup
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
         // No exporter, no tracer provider: once one listens, every request and SQL command records a span whether or
-        // not anything exports it, a cost on GET /cases/{id}, which DESIGN §6 holds to 2x of a raw SQL lookup.
+        // not anything exports it, a cost on GET /cases/{id}, which docs/design.md holds to 2x of a raw SQL lookup.
         if (otlp)
         {
             telemetry.WithTracing(tracing => tracing

@@ -7,7 +7,7 @@ namespace CaseApi.Statistics.Coverage;
 
 /// <summary>
 /// Multiple systems (capture–recapture) estimators of the size of a closed population from its capture histories
-/// (DESIGN §7). Pure functions, no I/O, so that every formula is unit-tested and simulated in process.
+///. Pure functions, no I/O, so that every formula is unit-tested and simulated in process.
 /// </summary>
 public static class CaptureRecapture
 {
@@ -46,7 +46,7 @@ public static class CaptureRecapture
     public static CoverageEstimate EstimateChao(CaptureHistories h)
     {
         double f1 = h.SeenOn(1), f2 = h.SeenOn(2);
-        // Chao (1987), Biometrics 43:783–791: N ≥ S + f1²/(2·f2), the estimator DESIGN §7 names. (Chao 1989 and Chao
+        // Chao (1987), Biometrics 43:783–791: N ≥ S + f1²/(2·f2), the estimator docs/design.md names. (Chao 1989 and Chao
         // et al. 2001 refine it by (t−1)/t for few lists; we report the published 1987 form that others reproduce.)
         if (f2 == 0)
         {

@@ -10,7 +10,7 @@ public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists)
         [.. (Lists ?? []).SelectMany(l => l.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 }
 
-/// <summary>How many cases the named lists found, and how many each method estimates exist (DESIGN §7).</summary>
+/// <summary>How many cases the named lists found, and how many each method estimates exist.</summary>
 public sealed record CoverageResponse(
     IReadOnlyList<string> Lists,
     long Observed,

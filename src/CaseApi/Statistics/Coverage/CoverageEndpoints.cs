@@ -19,7 +19,7 @@ internal static class CoverageEndpoints
         return app;
     }
 
-    /// <summary>Estimate how many cases no list has found (multiple systems estimation, DESIGN §7).</summary>
+    /// <summary>Estimate how many cases no list has found (multiple systems estimation).</summary>
     /// <remarks>
     /// lists=a,b[,c…] names the source lists; the digits of each capture pattern follow that order. Methods undefined for
     /// the data answer estimate null with a note; 422 when none is defined.
