@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
@@ -9,6 +11,7 @@ using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
+using FromRouteAttribute = Microsoft.AspNetCore.Mvc.FromRouteAttribute;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -17,22 +20,24 @@ namespace CaseApi.Cases;
 internal static class CaseEndpoints
 {
     public const string MergePatchMediaType = "application/merge-patch+json";
+    public const string IdOrSlugDescription = "The case's id (a UUID) or its slug.";
 
     public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
 
-        // One path parameter name for /cases/{id} in every method: OpenAPI has one path item per template.
+        // One path parameter for /cases/{id} in every method (OpenAPI has one path item per template), and one rule for
+        // it: the id or the slug, whichever the client has.
         cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase))
             .ProducesProblem(StatusCodes.Status404NotFound).Produces(StatusCodes.Status304NotModified);
         cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        cases.MapPut("/{id:guid}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
+        cases.MapPut("/{id}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .WithWriteProblems();
-        cases.MapPatch("/{id:guid}", PatchCase).WithName(nameof(PatchCase)).RequireAuthorization(Policies.Editor)
+        cases.MapPatch("/{id}", PatchCase).WithName(nameof(PatchCase)).RequireAuthorization(Policies.Editor)
             .Accepts<JsonObject>(MergePatchMediaType).ProducesValidationProblem().WithWriteProblems();
-        cases.MapDelete("/{id:guid}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
+        cases.MapDelete("/{id}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         return app;
@@ -46,7 +51,7 @@ internal static class CaseEndpoints
     /// <summary>Get one case by its id or its slug.</summary>
     /// <remarks>Answers 304 when If-None-Match names the current ETag.</remarks>
     private static async Task<Results<Ok<CaseResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetCase(
-        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "id")] string idOrSlug, CaseDbContext db, HttpContext http, CancellationToken ct)
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, CancellationToken ct)
     {
         var found = await FindAsync(db, idOrSlug, ct);
         if (found is null) return NotFound(idOrSlug);
@@ -77,14 +82,14 @@ internal static class CaseEndpoints
 
     /// <summary>Replace a case (If-Match required).</summary>
     private static Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> ReplaceCase(
-        Guid id, CaseRequest request, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseRequest request, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
         IValidator<CaseRequest> validator, CancellationToken ct) =>
-        UpdateAsync(id, _ => Task.FromResult<CaseRequest?>(request), db, http, time, json, validator, ct);
+        UpdateAsync(idOrSlug, _ => Task.FromResult<CaseRequest?>(request), db, http, time, json, validator, ct);
 
     /// <summary>Change some fields of a case with a JSON Merge Patch (RFC 7396; If-Match required).</summary>
     /// <remarks>Send application/merge-patch+json. A property set to null is cleared (a list becomes empty); absent properties keep their values.</remarks>
     private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> PatchCase(
-        Guid id, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
         IValidator<CaseRequest> validator, CancellationToken ct)
     {
         if (!http.Request.HasMediaType(MergePatchMediaType))
@@ -97,7 +102,7 @@ internal static class CaseEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The merge patch must be a JSON object.");
         }
-        return await UpdateAsync(id, current =>
+        return await UpdateAsync(idOrSlug, current =>
         {
             var merged = MergePatch.Apply(JsonSerializer.SerializeToNode(current.ToRequest(), json.Value.SerializerOptions), patch);
             return Task.FromResult(merged.Deserialize<CaseRequest>(json.Value.SerializerOptions));
@@ -106,14 +111,15 @@ internal static class CaseEndpoints
 
     /// <summary>Delete a case (If-Match required).</summary>
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCase(
-        Guid id, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json, CancellationToken ct)
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, TimeProvider time,
+        IOptions<JsonOptions> json, CancellationToken ct)
     {
-        var entity = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (entity is null) return NotFound(id.ToString());
+        var entity = await db.Cases.FirstOrDefaultAsync(Matching(idOrSlug), ct);
+        if (entity is null) return NotFound(idOrSlug);
         if (ETags.CheckIfMatch(http.Request, entity.Version) is { } precondition) return precondition;
 
         db.Cases.Remove(entity);
-        db.AuditEvents.Add(AuditTrail.Event(http, "delete", "case", id.ToString(), Snapshot(entity, json), time.GetUtcNow()));
+        db.AuditEvents.Add(AuditTrail.Event(http, "delete", "case", entity.Id.ToString(), Snapshot(entity, json), time.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         return TypedResults.NoContent();
     }
@@ -124,11 +130,11 @@ internal static class CaseEndpoints
     /// that loses the race between our check and our UPDATE still gets 412 (from DbUpdateConcurrencyException).
     /// </summary>
     private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> UpdateAsync(
-        Guid id, Func<Case, Task<CaseRequest?>> newState, CaseDbContext db, HttpContext http, TimeProvider time,
+        string idOrSlug, Func<Case, Task<CaseRequest?>> newState, CaseDbContext db, HttpContext http, TimeProvider time,
         IOptions<JsonOptions> json, IValidator<CaseRequest> validator, CancellationToken ct)
     {
-        var entity = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (entity is null) return NotFound(id.ToString());
+        var entity = await db.Cases.FirstOrDefaultAsync(Matching(idOrSlug), ct);
+        if (entity is null) return NotFound(idOrSlug);
         if (ETags.CheckIfMatch(http.Request, entity.Version) is { } precondition) return precondition;
 
         var request = await newState(entity);
@@ -144,14 +150,18 @@ internal static class CaseEndpoints
         {
             var now = time.GetUtcNow();
             entity.UpdatedAt = now;
-            db.AuditEvents.Add(AuditTrail.Event(http, "update", "case", id.ToString(), changes, now));
+            db.AuditEvents.Add(AuditTrail.Event(http, "update", "case", entity.Id.ToString(), changes, now));
             await db.SaveChangesAsync(ct);
         }
 
-        var updated = (await FindAsync(db, id.ToString(), ct))!;
+        var updated = (await FindAsync(db, entity.Id.ToString(), ct))!;
         http.Response.Headers.ETag = ETags.For(updated.Version);
         return TypedResults.Ok(updated);
     }
+
+    /// <summary>The one identifier rule of /cases/{id}: a UUID is an id, anything else a slug.</summary>
+    internal static Expression<Func<Case, bool>> Matching(string idOrSlug) =>
+        Guid.TryParse(idOrSlug, out var id) ? c => c.Id == id : c => c.Slug == idOrSlug;
 
     internal static Task<CaseResponse?> FindAsync(CaseDbContext db, string idOrSlug, CancellationToken ct) =>
         Guid.TryParse(idOrSlug, out var id) ? FindById(db, id, ct) : FindBySlug(db, idOrSlug, ct);

@@ -14,8 +14,11 @@ public static class Problems
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(text)!.AsObject();
         Assert.Equal((int)status, (int?)problem["status"]);
-        Assert.False(string.IsNullOrEmpty((string?)problem["title"]));
-        Assert.False(string.IsNullOrEmpty((string?)problem["traceId"]));
+        // Every problem, whoever writes it, carries all five members (docs/reference/errors.md).
+        foreach (var member in new[] { "type", "title", "detail", "traceId" })
+        {
+            Assert.False(string.IsNullOrEmpty((string?)problem[member]), $"The problem has no '{member}': {text}");
+        }
         return problem;
     }
 

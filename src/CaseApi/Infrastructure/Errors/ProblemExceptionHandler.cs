@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using CaseApi.Infrastructure.Json;
 using Microsoft.AspNetCore.Diagnostics;
@@ -21,7 +22,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             if (http.RequestAborted.IsCancellationRequested) return true;
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
-            problem = new ProblemDetails { Status = 500, Title = "An unexpected error occurred.", Detail = "The error has been logged; quote the traceId when reporting it." };
+            problem = new ProblemDetails { Status = 500 };
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // Not the request's fault and not a bug: the operator needs to see it, the client only needs to retry.
+            logger.LogWarning("Answered 503 to {Method} {Path}, the database is unavailable: {Reason}",
+                http.Request.Method, http.Request.Path, exception.GetBaseException().Message);
+            http.Response.Headers.RetryAfter = ((int)DatabaseFaults.RetryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
         else
         {
@@ -37,13 +45,24 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         BadHttpRequestException { InnerException: JsonException json } => InvalidJson(json),
         JsonException json => InvalidJson(json),
         BadHttpRequestException { StatusCode: 413 } e => Problem(413, "The request body is too large.", e.Message),
-        BadHttpRequestException { StatusCode: 415 } e => Problem(415, "Unsupported media type.", e.Message),
+        BadHttpRequestException { StatusCode: 415 } => new ProblemDetails { Status = 415, Title = "Unsupported media type." },
+        BadHttpRequestException e when BindingFailures.Describe(e.Message) is var (parameter, message) => InvalidParameter(parameter, message),
         BadHttpRequestException e => Problem(e.StatusCode, "The request could not be read.", e.Message),
         DbUpdateConcurrencyException => Problem(412, "The resource has changed.", "Someone else changed it since you read it. GET it again and reapply your change."),
-        DbUpdateException { InnerException: PostgresException pg } => Constraint(pg),
-        PostgresException pg => Constraint(pg),
+        DbUpdateException { InnerException: PostgresException pg } when Constraint(pg) is { } conflict => conflict,
+        PostgresException pg when Constraint(pg) is { } conflict => conflict,
+        _ when DatabaseFaults.IsUnavailable(exception) => Problem(503, "The database is unavailable.",
+            $"The service cannot reach its database right now; nothing was changed by this request unless it answered 2xx. Retry after {(int)DatabaseFaults.RetryAfter.TotalSeconds} seconds."),
         _ => null,
     };
+
+    private static ValidationProblemDetails InvalidParameter(string parameter, string message) =>
+        new(new Dictionary<string, string[]> { [parameter] = [message] })
+        {
+            Status = 400,
+            Title = "The request is invalid.",
+            Detail = $"Parameter '{parameter}': {message}",
+        };
 
     private static ValidationProblemDetails InvalidJson(JsonException json)
     {

@@ -20,19 +20,7 @@ public static class HttpSetup
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         // Body-binding failures throw, so ProblemExceptionHandler can say exactly what was wrong with the body.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        {
-            // The same id is in the request log line and in audit rows, so a problem can be traced end to end.
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
-            {
-                StatusCodes.Status404NotFound => "No resource at this path; see /swagger for the API.",
-                StatusCodes.Status405MethodNotAllowed => "This path does not accept this HTTP method; see /swagger.",
-                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json (PATCH takes application/merge-patch+json).",
-                _ => null,
-            };
-        });
-        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddCaseApiProblems();
 
         var limits = configuration.GetSection(RequestLimitOptions.Section).Get<RequestLimitOptions>() ?? new RequestLimitOptions();
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using CaseApi.Tests.Infrastructure;
+
+namespace CaseApi.Tests.Resilience;
+
+/// <summary>A PostgreSQL cluster of the test's own (scripts/pg.sh), which the test may stop and start at will.</summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("caseapi-restart-pg.").FullName;
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Starts the cluster (creating it and the database the first time) on the same port each time.</summary>
+    public async Task StartAsync() => ConnectionString = (await PgAsync("start")).Trim();
+
+    public Task StopAsync() => PgAsync("stop");
+
+    public async ValueTask DisposeAsync() => await PgAsync("destroy");
+
+    private async Task<string> PgAsync(string command)
+    {
+        var start = new ProcessStartInfo(RepositoryFiles.PathOf("scripts/pg.sh"), [command, directory])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            // Durable, unlike the shared test cluster: the test checks that acknowledged writes survive a restart.
+            Environment = { ["PG_FAST"] = "0", ["PG_DATABASE"] = "caseapi" },
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"pg.sh {command} failed: {await errors}");
+        return await output;
+    }
+}
