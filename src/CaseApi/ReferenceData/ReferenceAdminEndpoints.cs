@@ -34,7 +34,7 @@ internal static class ReferenceAdminEndpoints
     }
 
     private static RouteHandlerBuilder WithDeleteProblems(this RouteHandlerBuilder builder) => builder
-        .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
     /// <summary>Create or replace a sector.</summary>
     private static async Task<Results<Created<SectorResponse>, Ok<SectorResponse>, ValidationProblem>> PutSector(
