@@ -35,6 +35,8 @@ internal static class RequestExamples
             ("code", ParameterLocation.Path) => write ? "try-it-out" : "aerospace",
             ("dryRun", _) => true,
             ("groupBy", _) => "sector",
+            // Required in effect (the validator wants at least two), though the validator does not say so in a way the contract can read.
+            ("lists", _) => "doj-press-releases,csis-survey",
             _ when location == ParameterLocation.Query && !required => null,
             _ => null,
         };
@@ -93,6 +95,6 @@ internal static class RequestExamples
             ["kind"] = "doj-press-release",
         }),
         ["tags"] = new JsonArray("linkedin", "think-tank-cover"),
-        ["listedIn"] = new JsonArray("doj-press-releases"),
+        ["listedIn"] = new JsonArray("doj-press-releases", "csis-survey"),
     };
 }
