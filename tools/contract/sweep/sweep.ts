@@ -198,7 +198,11 @@ async function exampleCheck(op: Op): Promise<void> {
 const exampleFailures: string[] = [];
 const exampleNotes: string[] = [];
 
+const started = Date.now();
+const phase = (name: string) => console.log(`${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s  ${name}`);
+
 async function main(): Promise<void> {
+  phase("setup: throwaway keys, lists as they are");
   // Throwaway keys of the lower roles, for 403 and for the rate-limit phase.
   const createKey = ops.find((o) => o.operationId === "CreateApiKey")!;
   for (const role of ["reader", "editor"]) {
@@ -212,7 +216,9 @@ async function main(): Promise<void> {
     if (items?.some((i) => i.code)) listed[list.path] = items;
   }
 
+  phase("Swagger UI examples");
   for (const op of ops.filter((o) => o.method === "get")) await exampleCheck(op);
+  phase("valid requests");
 
   // Valid requests first (creating fixtures), then every declared error status; deletes run last: their error
   // statuses while the fixtures exist, then the valid deletes, which remove them.
@@ -229,6 +235,7 @@ async function main(): Promise<void> {
       if (etag) await send({ ...valid(op), intent: "If-None-Match of the current version", headers: { "If-None-Match": etag } });
     }
   }
+  phase("every declared error status");
   for (const op of ops) {
     for (const status of Object.keys(op.responses).filter((s) => s >= "400" && s !== "429" && s !== "503")) {
       for (const probe of provokers[status]?.(op) ?? []) {
@@ -238,10 +245,16 @@ async function main(): Promise<void> {
       }
     }
   }
+  phase("valid deletes and clean-up");
   for (const op of deletes) await send(valid(op));
   await cleanUp();
+  phase("rate limit: spend a throwaway key's budget, then every operation");
   await rateLimitPhase();
-  if (stopDatabase) await databaseDownPhase();
+  if (stopDatabase) {
+    phase("database stopped: every operation");
+    await databaseDownPhase();
+  }
+  phase("done");
   report();
 }
 
