@@ -18,8 +18,7 @@ internal static class ApiKeyEndpoints
         keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).WithValidation<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys));
-        keys.MapDelete("/{id:guid}", RevokeApiKey).WithName(nameof(RevokeApiKey))
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapDelete("/{id:guid}", RevokeApiKey).WithName(nameof(RevokeApiKey));
         return app;
     }
 

@@ -16,7 +16,7 @@ internal static class AuditEndpoints
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/cases/{id}/history", GetCaseHistory).WithName(nameof(GetCaseHistory)).WithTags("Cases")
-            .RequireAuthorization(Policies.Reader).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(Policies.Reader);
         app.MapGet("/api/v1/audit", ListAuditEvents).WithName(nameof(ListAuditEvents)).WithTags("Audit")
             .RequireAuthorization(Policies.Admin).WithValidation<AuditQuery>();
         return app;

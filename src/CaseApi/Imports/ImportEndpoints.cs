@@ -57,11 +57,9 @@ internal static class ImportEndpoints
             })
             // Bulk files are far larger than ordinary bodies: this endpoint alone gets the (configurable) import limit.
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxBodyBytes))
-            .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        imports.MapGet("/", ListImports).WithName(nameof(ListImports)).ProducesProblem(StatusCodes.Status400BadRequest);
-        imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict);
+        imports.MapGet("/", ListImports).WithName(nameof(ListImports));
+        imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport));
         return app;
     }
 

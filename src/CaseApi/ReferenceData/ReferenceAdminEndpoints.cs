@@ -27,14 +27,15 @@ internal static class ReferenceAdminEndpoints
         admin.MapPut("/sponsors/{code}", PutSponsor).WithName(nameof(PutSponsor)).WithValidation<SponsorRequest>();
         admin.MapDelete("/sponsors/{code}", DeleteSponsor).WithName(nameof(DeleteSponsor)).WithDeleteProblems();
         admin.MapPut("/policy-documents/{code}", PutPolicyDocument).WithName(nameof(PutPolicyDocument)).WithValidation<PolicyDocumentRequest>();
-        admin.MapDelete("/policy-documents/{code}", DeletePolicyDocument).WithName(nameof(DeletePolicyDocument)).WithDeleteProblems();
+        // Nothing refers to a policy document (alignment is computed), so deleting one never conflicts.
+        admin.MapDelete("/policy-documents/{code}", DeletePolicyDocument).WithName(nameof(DeletePolicyDocument)).ProducesValidationProblem();
         admin.MapPut("/source-lists/{code}", PutSourceList).WithName(nameof(PutSourceList)).WithValidation<SourceListRequest>();
         admin.MapDelete("/source-lists/{code}", DeleteSourceList).WithName(nameof(DeleteSourceList)).WithDeleteProblems();
         return app;
     }
 
     private static RouteHandlerBuilder WithDeleteProblems(this RouteHandlerBuilder builder) => builder
-        .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
     /// <summary>Create or replace a sector.</summary>
     private static async Task<Results<Created<SectorResponse>, Ok<SectorResponse>, ValidationProblem>> PutSector(

@@ -22,15 +22,18 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
 {
     public StatisticsQueryValidator()
     {
-        RuleFor(q => q.GroupBy).Custom((_, context) =>
-        {
-            var dimensions = context.InstanceToValidate.Dimensions;
-            if (dimensions.Count is < 1 or > 2) context.AddFailure("Group by one or two dimensions, e.g. groupBy=sector or groupBy=year,sector.");
-            foreach (var unknown in dimensions.Where(d => !StatisticsDimension.All.ContainsKey(d)))
+        // NotEmpty first: it is what tells the contract that groupBy is required.
+        RuleFor(q => q.GroupBy).Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Group by one or two dimensions, e.g. groupBy=sector or groupBy=year,sector.")
+            .Custom((_, context) =>
             {
-                context.AddFailure($"'{unknown}' is not a dimension; use {string.Join(", ", StatisticsDimension.All.Keys)}.");
-            }
-        });
+                var dimensions = context.InstanceToValidate.Dimensions;
+                if (dimensions.Count is < 1 or > 2) context.AddFailure("Group by one or two dimensions, e.g. groupBy=sector or groupBy=year,sector.");
+                foreach (var unknown in dimensions.Where(d => !StatisticsDimension.All.ContainsKey(d)))
+                {
+                    context.AddFailure($"'{unknown}' is not a dimension; use {string.Join(", ", StatisticsDimension.All.Keys)}.");
+                }
+            });
         RuleFor(q => q.Sort).Must((q, sort) => sort is null || sort.TrimStart('-') is var key && (key == "count" || q.Dimensions.Contains(key)))
             .WithMessage("'{PropertyValue}' is not a sort of this query; use count, -count or one of the grouped dimensions (with '-' for descending).");
         RuleFor(q => q.Limit).InclusiveBetween(1, StatisticsQuery.MaxLimit);

@@ -57,10 +57,13 @@ public sealed class OpenApiContractTests(CaseApiFactory api) : ApiTest(api)
             }
             Assert.True(operation["tags"]?.AsArray().Count > 0, $"{name} has no tag.");
             var responses = operation["responses"]!.AsObject();
-            // Every endpoint names a role, so every one can answer 401, 403 and (per-key rate limits) 429.
-            foreach (var status in new[] { "401", "403", "429" }) Assert.True(responses.ContainsKey(status), $"{name} does not list {status}.");
+            // Every endpoint names a role, has a per-key rate limit and needs the database: 401, 429 and 503 everywhere.
+            foreach (var status in new[] { "401", "429", "503" }) Assert.True(responses.ContainsKey(status), $"{name} does not list {status}.");
+            // Every key has at least the reader role, so only operations that need more can answer 403.
+            var reader = ((string?)operation["description"])!.Contains("`reader` role", StringComparison.Ordinal);
+            Assert.True(responses.ContainsKey("403") != reader, $"{name} {(reader ? "lists a 403 no key can get" : "does not list 403")}.");
             // The one exception: a rejected atomic import answers 422 with its import report, the body docs/design.md specifies.
-            foreach (var (status, response) in responses.Where(r => r.Key.StartsWith('4') && !(name == "POST /api/v1/imports" && r.Key == "422")))
+            foreach (var (status, response) in responses.Where(r => r.Key[0] is '4' or '5' && !(name == "POST /api/v1/imports" && r.Key == "422")))
             {
                 Assert.True(response!["content"]?["application/problem+json"] is not null, $"{name} {status} is not an application/problem+json problem.");
             }

@@ -14,7 +14,12 @@ public static class RequestIds
     public static IApplicationBuilder UseCaseApiRequestId(this IApplicationBuilder app) => app.Use((http, next) =>
     {
         if (Sanitise(http.Request.Headers[HeaderName].ToString()) is { } incoming) http.TraceIdentifier = incoming;
-        http.Response.Headers[HeaderName] = http.TraceIdentifier;
+        // Set as the response starts: the exception handler clears the headers of a response it rewrites as a problem.
+        http.Response.OnStarting(() =>
+        {
+            http.Response.Headers[HeaderName] = http.TraceIdentifier;
+            return Task.CompletedTask;
+        });
         return next(http);
     });
 

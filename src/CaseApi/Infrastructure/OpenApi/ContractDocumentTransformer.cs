@@ -53,6 +53,8 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
             new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] },
         ];
 
+        ProblemContract.AddComponents(document);
+
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
             if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var description)) tag.Description ??= description;

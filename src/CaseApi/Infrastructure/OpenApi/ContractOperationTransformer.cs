@@ -1,6 +1,10 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.WebUtilities;
@@ -9,18 +13,40 @@ using Microsoft.OpenApi;
 namespace CaseApi.Infrastructure.OpenApi;
 
 /// <summary>
-/// What every operation of the contract carries, whoever wrote the endpoint: an operationId, a summary, a
-/// description naming the role it needs, a tag, a request example, and the problem responses that can happen to it
-/// (an endpoint's own .ProducesProblem(...) calls stay; this only adds those implied by its shape).
+/// What every operation of the contract carries, whoever wrote the endpoint: an operationId, the handler's summary,
+/// a description naming the role it needs, a tag, its problem responses with their headers, and examples that are
+/// safe to run in Swagger UI.
+/// Problem statuses have one source each. Those implied by the endpoint's shape are inferred here and nowhere else:
+/// 401/403 from its policy, 429 and 503 for every operation (rate limits, database trouble), 400 from query
+/// parameters or a body, 413/415 from a body, 404 from a path parameter. What only the handler knows (409, 412, 428,
+/// 422, a 400 for a path parameter) the endpoint declares with .ProducesProblem.
 /// </summary>
 internal sealed class ContractOperationTransformer : IOpenApiOperationTransformer
 {
-    public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var api = context.Description;
         var metadata = api.ActionDescriptor.EndpointMetadata;
-
         var handler = metadata.OfType<MethodInfo>().FirstOrDefault();
+        var role = metadata.OfType<IAuthorizeData>().LastOrDefault(a => a.Policy is not null)?.Policy;
+
+        Describe(operation, context, handler, role);
+        operation.Responses ??= [];
+        foreach (var status in ImpliedProblems(api, operation, role, metadata))
+        {
+            operation.Responses.TryAdd(status.ToString(CultureInfo.InvariantCulture), new OpenApiResponse());
+        }
+        foreach (var (key, response) in operation.Responses)
+        {
+            if (response is OpenApiResponse concrete) Render(int.Parse(key, CultureInfo.InvariantCulture), concrete, api, handler, context.Document!);
+        }
+        DescribeParameters(operation, api, handler, context.ApplicationServices);
+        return Task.CompletedTask;
+    }
+
+    private static void Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context, MethodInfo? handler, string? role)
+    {
+        var api = context.Description;
         var (summary, remarks) = handler is null ? default : HandlerDocs.For(handler);
         // WithName(nameof(Handler)) sets the operationId; the handler's own name is the same convention.
         operation.OperationId ??= handler?.Name;
@@ -31,53 +57,93 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             var tag = api.RelativePath?.Split('/').Skip(2).FirstOrDefault() ?? "Other";
             operation.Tags = new HashSet<OpenApiTagReference> { new(tag, context.Document) };
         }
-
-        var role = metadata.OfType<IAuthorizeData>().LastOrDefault(a => a.Policy is not null)?.Policy;
         var needs = $"Needs an API key with the `{role}` role or a higher one.";
         if (role is not null && !operation.Description.Contains(needs, StringComparison.Ordinal)) operation.Description += $"\n\n{needs}";
+    }
 
-        var problems = new SortedSet<int>();
-        if (role is not null) problems.UnionWith([StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status429TooManyRequests]);
+    private static SortedSet<int> ImpliedProblems(ApiDescription api, OpenApiOperation operation, string? role, IList<object> metadata)
+    {
+        // Every request passes the rate limiter, and every operation reads or writes the database.
+        var problems = new SortedSet<int> { StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable };
+        if (role is not null) problems.Add(StatusCodes.Status401Unauthorized);
+        // Every key has at least the lowest role, so only operations that need more can be forbidden.
+        if (role is not null && role != Auth.Policies.Roles[0]) problems.Add(StatusCodes.Status403Forbidden);
         if (api.ParameterDescriptions.Any(p => p.Source == BindingSource.Query)) problems.Add(StatusCodes.Status400BadRequest);
-        if (api.ParameterDescriptions.Any(p => p.Source == BindingSource.Path)) problems.Add(StatusCodes.Status404NotFound);
-        if (operation.RequestBody is not null)
+        // An upsert (a PUT that can answer 201) creates what is missing instead of answering 404.
+        if (api.ParameterDescriptions.Any(p => p.Source == BindingSource.Path) && operation.Responses?.ContainsKey("201") != true)
+        {
+            problems.Add(StatusCodes.Status404NotFound);
+        }
+        // A body declared by the endpoint's own transformer (it runs after this one) comes with a request size limit.
+        if (operation.RequestBody is not null || metadata.OfType<IRequestSizeLimitMetadata>().Any())
         {
             problems.UnionWith([StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType]);
         }
+        return problems;
+    }
 
-        operation.Responses ??= [];
-        foreach (var status in problems)
+    /// <summary>Error responses get the problem schema (unless the endpoint declared another body); every response gets its headers.</summary>
+    private static void Render(int status, OpenApiResponse response, ApiDescription api, MethodInfo? handler, OpenApiDocument document)
+    {
+        var declaredBody = response.Content?.Keys.Any(k => k != ProblemContract.MediaType) == true;
+        if (status >= 400 && !declaredBody)
         {
-            var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (operation.Responses.ContainsKey(key)) continue;
-            var schema = status == StatusCodes.Status400BadRequest ? "HttpValidationProblemDetails" : "ProblemDetails";
-            operation.Responses[key] = new OpenApiResponse
-            {
-                Description = ReasonPhrases.GetReasonPhrase(status),
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference(schema, context.Document) },
-                },
-            };
+            response.Content = ProblemContract.Content(status, document);
+            response.Description = ReasonPhrases.GetReasonPhrase(status);
         }
-        // The problem schemas must exist in components even when no endpoint declared them itself.
-        await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), null, cancellationToken);
-        await context.GetOrCreateSchemaAsync(typeof(HttpValidationProblemDetails), null, cancellationToken);
+        else if (string.IsNullOrEmpty(response.Description))
+        {
+            response.Description = ReasonPhrases.GetReasonPhrase(status);
+        }
 
+        var headers = new List<string> { ProblemContract.RequestIdHeader };
+        if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable) headers.Add(ProblemContract.RetryAfterHeader);
+        if (status == StatusCodes.Status401Unauthorized) headers.Add(ProblemContract.WwwAuthenticateHeader);
+        if (status == StatusCodes.Status201Created) headers.Add(ProblemContract.LocationHeader);
+        // Versioned resources (their representation has a version) carry it as a strong ETag, also on 304.
+        if (status is 200 or 201 or 304 && HasVersion(api)) headers.Add(ProblemContract.ETagHeader);
+        if (status == StatusCodes.Status200OK && api.ParameterDescriptions.Any(p => p.Name.Equals("cursor", StringComparison.OrdinalIgnoreCase)))
+        {
+            headers.Add(ProblemContract.LinkHeader);
+        }
+        if (status == StatusCodes.Status200OK && ReturnsFile(handler)) headers.Add(ProblemContract.ContentDispositionHeader);
+        response.Headers = headers.ToDictionary(h => h, h => ProblemContract.HeaderReference(h, document));
+    }
+
+    /// <summary>True when the handler can return a file result (a download with a file name), alone or in a Results union.</summary>
+    private static bool ReturnsFile(MethodInfo? handler)
+    {
+        var types = new Stack<Type>(handler is null ? [] : [handler.ReturnType]);
+        while (types.TryPop(out var type))
+        {
+            if (typeof(IFileHttpResult).IsAssignableFrom(type)) return true;
+            foreach (var argument in type.GenericTypeArguments) types.Push(argument);
+        }
+        return false;
+    }
+
+    private static bool HasVersion(ApiDescription api) =>
+        api.SupportedResponseTypes.Any(r => r.StatusCode is 200 or 201 && r.Type?.GetProperty("Version") is not null);
+
+    private static void DescribeParameters(OpenApiOperation operation, ApiDescription api, MethodInfo? handler, IServiceProvider services)
+    {
         // Preconditions are read from HttpContext by the handlers, so the generator cannot see them; declaring them
         // lets typed clients send them (If-Match is required wherever its absence is a 428).
         operation.Parameters ??= [];
-        if (operation.Responses.ContainsKey("428")) AddHeader(operation, "If-Match", required: true, "The ETag of the version being changed; a stale one is 412.");
+        if (operation.Responses!.ContainsKey("428")) AddHeader(operation, "If-Match", required: true, "The ETag of the version being changed; a stale one is 412.");
         if (operation.Responses.ContainsKey("304")) AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
-        // [AsParameters] records bind case-insensitively but publish their PascalCase names; the contract is camelCase.
-        // Renamed first, so the examples below find them by their published names.
-        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query && p.Name is not null))
+
+        var validators = QueryValidators(handler, services);
+        var write = !HttpMethods.IsGet(api.HttpMethod ?? "GET");
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Name is not null))
         {
-            parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
-        }
-        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.Example is null && p.Name is not null))
-        {
-            parameter.Example = RequestExamples.ForParameter(parameter.Name!, parameter.Schema);
+            // [AsParameters] records bind case-insensitively but publish their PascalCase names; the contract is camelCase.
+            if (parameter.In == ParameterLocation.Query) parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
+            if (parameter.In == ParameterLocation.Query && validators.Any(v => ValidatorSchemaTransformer.Demands(v, parameter.Name!)))
+            {
+                parameter.Required = true;
+            }
+            parameter.Example ??= RequestExamples.ForParameter(parameter.Name!, parameter.Schema, parameter.In, parameter.Required, write);
         }
 
         var bodyType = api.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
@@ -85,6 +151,18 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         {
             media.Example ??= RequestExamples.For(mediaType, bodyType);
         }
+    }
+
+    /// <summary>The validators of the handler's [AsParameters] records: a query parameter they demand is required.</summary>
+    private static List<IValidatorDescriptor> QueryValidators(MethodInfo? handler, IServiceProvider services)
+    {
+        if (handler is null) return [];
+        using var scope = services.CreateScope();
+        return [.. handler.GetParameters()
+            .Where(p => p.GetCustomAttribute<AsParametersAttribute>() is not null)
+            .Select(p => scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)))
+            .OfType<IValidator>()
+            .Select(v => v.CreateDescriptor())];
     }
 
     private static void AddHeader(OpenApiOperation operation, string name, bool required, string description)

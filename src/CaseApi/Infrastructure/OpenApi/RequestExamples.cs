@@ -12,7 +12,7 @@ internal static class RequestExamples
     public static JsonNode? For(string mediaType, Type? bodyType) => (mediaType, bodyType) switch
     {
         (CaseEndpoints.MergePatchMediaType, _) => new JsonObject { ["outcome"] = "convicted", ["sentenceMonths"] = 240, ["resolvedOn"] = "2019-05-17" },
-        (_, { } type) when type == typeof(CaseRequest) => Case(),
+        (_, { } type) when type == typeof(CaseRequest) => ThrowawayCase(),
         (_, { } type) when type == typeof(SectorRequest) => new JsonObject { ["name"] = "Aerospace", ["description"] = "Aircraft, engines, avionics and their materials." },
         (_, { } type) when type == typeof(SponsorRequest) => new JsonObject { ["name"] = "MSS Guangdong State Security Department", ["type"] = "intelligence-service", ["parent"] = "mss" },
         (_, { } type) when type == typeof(PolicyDocumentRequest) => new JsonObject { ["name"] = "Made in China 2025", ["year"] = 2015, ["sectors"] = new JsonArray("aerospace", "semiconductors", "robotics") },
@@ -21,36 +21,30 @@ internal static class RequestExamples
         _ => null,
     };
 
-    /// <summary>Typical values of the parameters the API uses, shaped to the parameter's schema (a repeatable filter is an array).</summary>
-    public static JsonNode? ForParameter(string name, IOpenApiSchema? schema)
+    /// <summary>
+    /// The value Swagger UI pre-fills for a parameter, shaped to its schema (a repeatable filter is an array). "Try it
+    /// out" must work on the bundled sample and change nothing real: optional filters stay empty (together they would
+    /// match no case), reads name a sample case, and writes name a throwaway case or code, or only dry-run.
+    /// </summary>
+    public static JsonNode? ForParameter(string name, IOpenApiSchema? schema, ParameterLocation? location, bool required, bool write)
     {
-        JsonNode? value = name switch
+        JsonNode? value = (name, location) switch
         {
-            "id" when schema?.Format == "uuid" => "0196f6c4-1f2a-7c3e-9a51-3f4b2c1d0e9f",
-            "id" => "kevin-mallory",
-            "code" => "aerospace",
-            "limit" => 50,
-            "cursor" => null,
-            "q" => "turbine",
-            "sector" => "aerospace",
-            "sponsor" => "mss",
-            "sponsorType" => "intelligence-service",
-            "collectorType" => "intelligence-officer",
-            "activityType" => "economic-espionage",
-            "tradecraft" => "talent-program",
-            "outcome" => "convicted",
-            "state" => "CA",
-            "policy" => "mic2025",
-            "tag" => "turbines",
-            "from" when schema?.Type?.HasFlag(JsonSchemaType.Integer) == true => 2010,
-            "to" when schema?.Type?.HasFlag(JsonSchemaType.Integer) == true => 2020,
-            "groupBy" => "sector,year",
-            "format" => "ndjson",
-            "lists" => "doj-press-releases,csis-survey,mit-tr-china-initiative",
+            ("id", ParameterLocation.Path) when schema?.Format == "uuid" => "0196f6c4-1f2a-7c3e-9a51-3f4b2c1d0e9f",
+            ("id", ParameterLocation.Path) => write ? ThrowawaySlug : "kevin-mallory",
+            ("code", ParameterLocation.Path) => write ? "try-it-out" : "aerospace",
+            ("dryRun", _) => true,
+            ("groupBy", _) => "sector",
+            // Required in effect (the validator wants at least two), though the validator does not say so in a way the contract can read.
+            ("lists", _) => "doj-press-releases,csis-survey",
+            _ when location == ParameterLocation.Query && !required => null,
             _ => null,
         };
         return value is not null && schema?.Type?.HasFlag(JsonSchemaType.Array) == true ? new JsonArray(value) : value;
     }
+
+    /// <summary>The slug write examples use, so that trying them never touches a real case.</summary>
+    public const string ThrowawaySlug = "try-it-out-example";
 
     /// <summary>An import body in each format: the same public case as a CSV row (with its header), a JSON array and an NDJSON line.</summary>
     public static JsonNode ImportBody(string mediaType) => mediaType switch
@@ -61,6 +55,13 @@ internal static class RequestExamples
         "application/x-ndjson" => JsonValue.Create(Case().ToJsonString() + "\n"),
         _ => new JsonArray(Case()),
     };
+
+    private static JsonObject ThrowawayCase()
+    {
+        var example = Case();
+        example["slug"] = ThrowawaySlug;
+        return example;
+    }
 
     /// <summary>A real public case (from the bundled sample), so the example also shows what good data looks like.</summary>
     private static JsonObject Case() => new()
@@ -94,6 +95,6 @@ internal static class RequestExamples
             ["kind"] = "doj-press-release",
         }),
         ["tags"] = new JsonArray("linkedin", "think-tank-cover"),
-        ["listedIn"] = new JsonArray("doj-press-releases"),
+        ["listedIn"] = new JsonArray("doj-press-releases", "csis-survey"),
     };
 }

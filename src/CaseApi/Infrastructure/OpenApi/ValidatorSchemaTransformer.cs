@@ -28,13 +28,7 @@ internal sealed class ValidatorSchemaTransformer : IOpenApiSchemaTransformer
         var required = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in typeInfo.Properties)
         {
-            // Rules are keyed by JSON name (ValidationExtensions resolves property names to camelCase). RuleForEach
-            // rules constrain the items, not the presence of the list.
-            var demanded = descriptor.GetRulesForMember(property.Name)
-                .Where(rule => !rule.HasCondition && !rule.HasAsyncCondition && !IsCollectionRule(rule))
-                .SelectMany(rule => rule.Components)
-                .Any(c => c.Validator is INotNullValidator or INotEmptyValidator && !c.HasCondition && !c.HasAsyncCondition);
-            if (!demanded) continue;
+            if (!Demands(descriptor, property.Name)) continue;
             required.Add(property.Name);
             if (schema.Properties.TryGetValue(property.Name, out var propertySchema) && propertySchema is OpenApiSchema inline)
             {
@@ -44,6 +38,16 @@ internal sealed class ValidatorSchemaTransformer : IOpenApiSchemaTransformer
         schema.Required = required;
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// True when the validator demands the member unconditionally. Rules are keyed by JSON name (ValidationExtensions
+    /// resolves property names to camelCase); RuleForEach rules constrain the items, not the presence of the list.
+    /// </summary>
+    public static bool Demands(IValidatorDescriptor descriptor, string member) =>
+        descriptor.GetRulesForMember(member)
+            .Where(rule => !rule.HasCondition && !rule.HasAsyncCondition && !IsCollectionRule(rule))
+            .SelectMany(rule => rule.Components)
+            .Any(c => c.Validator is INotNullValidator or INotEmptyValidator && !c.HasCondition && !c.HasAsyncCondition);
 
     private static bool IsCollectionRule(IValidationRule rule) =>
         rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>));

@@ -31,6 +31,6 @@ public static class QueryParameters
             return ValidationExtensions.InvalidRequest(
                 unknown.ToDictionary(k => k, k => new[] { $"'{k}' is not a parameter of this endpoint; see /swagger." }),
                 $"Unknown query parameter(s): {string.Join(", ", unknown)}.");
-        }).ProducesValidationProblem();
+        });
     }
 }

@@ -9,7 +9,7 @@ namespace CaseApi.Infrastructure.Validation;
 public static class ValidationExtensions
 {
     public static RouteHandlerBuilder WithValidation<T>(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter<ValidationFilter<T>>().ProducesValidationProblem();
+        builder.AddEndpointFilter<ValidationFilter<T>>();
 
     public static ValidationProblem ToProblem(this ValidationResult result) =>
         InvalidRequest(result.ToDictionary(), $"{result.Errors.Count} field error(s); see 'errors', keyed by JSON path.");

@@ -1,0 +1,96 @@
+using Microsoft.OpenApi;
+
+namespace CaseApi.Infrastructure.OpenApi;
+
+/// <summary>
+/// The error side of the contract as the wire has it: the RFC 9457 problem every error carries (with the
+/// <c>traceId</c> member the service adds) and the response headers the service sends. Strict (no undeclared
+/// members), so that a member added at run time without being declared here fails the validating proxy in CI.
+/// </summary>
+internal static class ProblemContract
+{
+    public const string ProblemSchema = "Problem";
+    public const string ValidationProblemSchema = "ValidationProblem";
+    public const string MediaType = "application/problem+json";
+
+    public const string RequestIdHeader = Http.RequestIds.HeaderName;
+    public const string RetryAfterHeader = "Retry-After";
+    public const string ETagHeader = "ETag";
+    public const string LocationHeader = "Location";
+    public const string LinkHeader = "Link";
+    public const string ContentDispositionHeader = "Content-Disposition";
+    public const string WwwAuthenticateHeader = "WWW-Authenticate";
+
+    // What ASP.NET Core's own generator would publish for its problem types (no traceId, no extensions allowed).
+    private static readonly string[] FrameworkSchemas = ["ProblemDetails", "HttpValidationProblemDetails"];
+
+    /// <summary>The problem schemas and the shared response headers, in place of the framework's problem schemas.</summary>
+    public static void AddComponents(OpenApiDocument document)
+    {
+        var components = document.Components ??= new OpenApiComponents();
+        components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+        foreach (var name in FrameworkSchemas) components.Schemas.Remove(name);
+        components.Schemas[ProblemSchema] = Problem(withErrors: false);
+        components.Schemas[ValidationProblemSchema] = Problem(withErrors: true);
+
+        components.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        components.Headers[RequestIdHeader] = Header(required: true,
+            "The request's id (the caller's own X-Request-Id when it sent a short safe one); a problem's traceId is the same value.");
+        components.Headers[RetryAfterHeader] = Header(required: true, "Seconds to wait before retrying.", JsonSchemaType.Integer);
+        components.Headers[ETagHeader] = Header(required: true, "The strong entity tag of this version; send it as If-Match to change it.");
+        components.Headers[LocationHeader] = Header(required: true, "The path of the created resource.");
+        components.Headers[LinkHeader] = Header(required: false, "The next page as an RFC 8288 link (rel=\"next\"); absent on the last page.");
+        components.Headers[ContentDispositionHeader] = Header(required: true, "attachment, with a file name that carries the date and the format's extension.");
+        components.Headers[WwwAuthenticateHeader] = Header(required: true, "The Bearer challenge.");
+    }
+
+    /// <summary>The problem content of a response with this status: a 400 can carry field errors, other statuses cannot.</summary>
+    public static Dictionary<string, OpenApiMediaType> Content(int status, OpenApiDocument document) => new()
+    {
+        [MediaType] = new OpenApiMediaType
+        {
+            Schema = status == StatusCodes.Status400BadRequest
+                ? new OpenApiSchema { OneOf = [new OpenApiSchemaReference(ValidationProblemSchema, document), new OpenApiSchemaReference(ProblemSchema, document)] }
+                : new OpenApiSchemaReference(ProblemSchema, document),
+        },
+    };
+
+    public static IOpenApiHeader HeaderReference(string name, OpenApiDocument document) => new OpenApiHeaderReference(name, document);
+
+    private static OpenApiSchema Problem(bool withErrors)
+    {
+        var properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = Text("A URI reference that identifies the kind of problem.", "uri-reference"),
+            ["title"] = Text("A short summary of the kind of problem."),
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
+            ["detail"] = Text("What went wrong with this request, and what to do about it."),
+            ["instance"] = Text("A URI reference that identifies this occurrence.", "uri-reference"),
+            ["traceId"] = Text("The request's id, as in the X-Request-Id response header and the service's log lines: quote it when reporting a problem."),
+        };
+        HashSet<string> required = ["type", "title", "status", "detail", "traceId"];
+        if (withErrors)
+        {
+            properties["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object, Description = "Messages per field, keyed by JSON path or query parameter name.",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            };
+            required.Add("errors");
+        }
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = withErrors
+                ? "An RFC 9457 problem for an invalid request, with the message(s) for each field or parameter at fault."
+                : "An RFC 9457 problem document: every error response of this API is one.",
+            Properties = properties, Required = required, AdditionalPropertiesAllowed = false,
+        };
+    }
+
+    private static OpenApiSchema Text(string description, string? format = null) =>
+        new() { Type = JsonSchemaType.String, Format = format, Description = description };
+
+    private static OpenApiHeader Header(bool required, string description, JsonSchemaType type = JsonSchemaType.String) =>
+        new() { Required = required, Description = description, Schema = new OpenApiSchema { Type = type } };
+}
