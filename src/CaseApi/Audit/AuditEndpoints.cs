@@ -32,7 +32,8 @@ internal static class AuditEndpoints
         var page = await AuditLog.PageAsync(db, query, http, ct);
         if (page.Items.Count == 0 && cursor is null && !await db.Cases.AnyAsync(c => c.Id == id, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.", detail: $"No case has, or had, the id '{id}'.");
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound, title: "Case not found.", detail: $"No case has, or had, the id '{id}'.");
         }
         return TypedResults.Ok(page);
     }
