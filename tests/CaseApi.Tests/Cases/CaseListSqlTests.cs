@@ -9,13 +9,10 @@ namespace CaseApi.Tests.Cases;
 /// <summary>Pins the SQL the case list sends, so that a change to the filter or the keyset shows up in review.</summary>
 public sealed class CaseListSqlTests
 {
-    private static readonly CaseFilter AerospaceConvictions = new(
-        null, ["aerospace", "space"], null, null, null, null, null, null, ["convicted"], null, null, null, null, null, 2010, null, null);
-
     [Fact]
     public void The_filter_is_one_condition_with_every_value_a_parameter()
     {
-        var filter = AerospaceConvictions with { Sponsor = ["mss"], IncludeChildren = true, Aligned = false, Q = "turbine" };
+        var filter = SqlPins.AerospaceConvictions with { Sponsor = ["mss"], IncludeChildren = true, Aligned = false, Q = "turbine" };
 
         var (sql, parameters) = filter.ToSql().Render();
 
@@ -26,7 +23,7 @@ public sealed class CaseListSqlTests
                 UNION SELECT s.code FROM sponsors s JOIN tree t ON s.parent_code = t.code)
             SELECT code FROM tree) AND c.outcome = ANY(@p_4) AND NOT (c.sectors && ARRAY(SELECT sector_code::text FROM policy_document_sectors)) AND c.charged_on >= make_date(@p_5, 1, 1)
             """, sql);
-        Assert.Equal("turbine | aerospace,space | mss | convicted | 2010", SqlParameters.Describe(parameters));
+        Assert.Equal("turbine | aerospace,space | mss | convicted | 2010", SqlPins.Describe(parameters));
     }
 
     [Fact]
@@ -37,7 +34,7 @@ public sealed class CaseListSqlTests
         _ = CaseSort.TryParse("-chargedOn", out var sort);
         var after = new KeysetCursor("-chargedOn", "2019-04-01", Guid.Empty);
 
-        var sql = CaseListEndpoints.PageQuery(db, AerospaceConvictions, sort!, after, 50).ToQueryString();
+        var sql = CaseListEndpoints.PageQuery(db, SqlPins.AerospaceConvictions, sort!, after, 50).ToQueryString();
 
         // EF's own parameter (the LIMIT) is @p1; the fragments' are @p_1 …, so the two can never collide.
         Assert.Equal(

@@ -1,4 +1,3 @@
-using CaseApi.Cases;
 using CaseApi.Statistics;
 using CaseApi.Tests.Infrastructure.Data;
 
@@ -7,23 +6,18 @@ namespace CaseApi.Tests.Statistics;
 /// <summary>Pins the statements behind the statistics endpoints, so that a change to them shows up in review.</summary>
 public sealed class StatisticsSqlTests
 {
-    private static readonly CaseFilter AerospaceConvictions = new(
-        null, ["aerospace", "space"], null, null, null, null, null, null, ["convicted"], null, null, null, null, null, 2010, null, null);
-
     [Fact]
     public void Group_by_is_one_statement_with_ranking_top_n_and_the_total()
     {
         var query = new StatisticsQuery(["sector,year"], "-count", 10, 2, ["sentenceMonths.median"]);
 
-        var (sql, parameters) = StatisticsEndpoints.GroupBySql(AerospaceConvictions, query).Render();
+        var (sql, parameters) = StatisticsEndpoints.GroupBySql(SqlPins.AerospaceConvictions, query).Render();
 
+        // The sponsor lineage is a constant of its own (StatisticsDimension.SponsorLineage); only its place is pinned here.
         Assert.Equal(
-            """
+            $"""
             WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT c.sectors, c.activity_types, c.tradecraft, c.us_states, c.sponsor_code, c.collector_type, c.outcome, c.charged_on, c.activity_start, c.resolved_on, c.sentence_months, c.loss_usd, c.listed_in FROM cases c WHERE TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)),
-            sponsor_lineage(code, ancestor) AS (
-                SELECT code, code FROM sponsors
-                UNION ALL
-                SELECT l.code, s.parent_code FROM sponsor_lineage l JOIN sponsors s ON s.code = l.ancestor WHERE s.parent_code IS NOT NULL),
+            {StatisticsDimension.SponsorLineage},
             groups AS (
                 SELECT d1.v AS key1, extract(year from m.charged_on)::int AS key2, count(*) AS count,
                     NULL AS average, percentile_cont(0.5) WITHIN GROUP (ORDER BY m.sentence_months) AS median, NULL AS sum
@@ -35,13 +29,13 @@ public sealed class StatisticsSqlTests
             FROM (SELECT count(*) AS total FROM matching) t LEFT JOIN ranked r ON r.rank <= @p_5
             ORDER BY r.rank
             """, sql);
-        Assert.Equal("aerospace,space | convicted | 2010 | 2 | 10", SqlParameters.Describe(parameters));
+        Assert.Equal("aerospace,space | convicted | 2010 | 2 | 10", SqlPins.Describe(parameters));
     }
 
     [Fact]
     public void The_summary_is_one_statement_in_long_format()
     {
-        var (sql, parameters) = StatisticsEndpoints.SummarySql(AerospaceConvictions).Render();
+        var (sql, parameters) = StatisticsEndpoints.SummarySql(SqlPins.AerospaceConvictions).Render();
 
         Assert.Equal(
             """
@@ -62,6 +56,6 @@ public sealed class StatisticsSqlTests
             UNION ALL SELECT 'activityType', v, count(*) FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
             UNION ALL SELECT 'outcome', outcome, count(*) FROM matching GROUP BY outcome
             """, sql);
-        Assert.Equal("aerospace,space | convicted | 2010", SqlParameters.Describe(parameters));
+        Assert.Equal("aerospace,space | convicted | 2010", SqlPins.Describe(parameters));
     }
 }
