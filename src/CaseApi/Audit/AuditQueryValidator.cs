@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Paging;
 using FluentValidation;
 
 namespace CaseApi.Audit;
@@ -13,9 +14,8 @@ public sealed class AuditQueryValidator : AbstractValidator<AuditQuery>
         RuleFor(q => q.Actor).MaximumLength(MaxFilterLength);
         RuleFor(q => q.Action).MaximumLength(MaxFilterLength);
         RuleFor(q => q.To).Must((q, to) => q.From is null || to is null || to >= q.From).WithMessage("'to' must not be before 'from'.");
-        RuleFor(q => q.Cursor).Must(c => c is null || AuditLog.TryParseCursor(c, out _))
-            .WithMessage("'cursor' is not a cursor this API returned; use nextCursor from the previous page.");
-        RuleFor(q => q.Limit).InclusiveBetween(1, 1000);
+        RuleFor(q => q.Cursor).PageCursorOf<AuditQuery, AuditPosition>();
+        RuleFor(q => q.Limit).PageLimit();
         RuleFor(q => q.Count).Must(c => c is "exact" or "none").WithMessage("'count' must be exact or none.");
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using CaseApi.Infrastructure.Data;
 using CaseApi.ReferenceData;
 using FluentValidation;
@@ -27,7 +26,9 @@ namespace CaseApi.Cases;
 /// <param name="ListedIn">Source-list codes: cases that these published compilations include.</param>
 /// <param name="From">First year (inclusive) of <c>dateField</c>.</param>
 /// <param name="To">Last year (inclusive) of <c>dateField</c>.</param>
-/// <param name="DateField">The date <c>from</c>/<c>to</c> (and the statistics' <c>year</c>) use: charged (default), activityStart or resolved.</param>
+/// <param name="DateField">
+/// The date <c>from</c>/<c>to</c> (and the statistics' <c>year</c>) use: charged (default), activityStart or resolved.
+/// </param>
 public sealed record CaseFilter(
     string? Q,
     string[]? Sector,
@@ -63,82 +64,84 @@ public sealed record CaseFilter(
     /// read from the live mapping, but as one array overlap against the mapped sectors (computed once per statement)
     /// instead of a function call per row, which measured 10x slower over 100,000 cases.
     /// </summary>
-    public static string AlignedSql(string sectors) => $"{sectors} && ARRAY(SELECT sector_code::text FROM policy_document_sectors)";
+    public static SqlFragment AlignedSql(string sectors) =>
+        SqlFragment.Raw($"{sectors} && ARRAY(SELECT sector_code::text FROM policy_document_sectors)");
 
     /// <summary>The values of a repeatable field, with comma-separated values split (codes never contain commas).</summary>
     public static string[] Values(string[]? raw) =>
-        raw is null ? [] : [.. raw.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal)];
+        raw is null
+            ? []
+            : [.. raw.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Distinct(StringComparer.Ordinal)];
 
     /// <summary>
-    /// The filter as a SQL condition on the alias <c>c</c> of the cases table, with its parameters. Every value travels
-    /// as a parameter; only fixed fragments and whitelisted column names are spliced in. Other read features
-    /// (statistics, coverage) build their SQL around this; EF queries start from <see cref="Apply"/>.
+    /// The filter as a SQL condition on the alias <c>c</c> of the cases table. Every value travels as a parameter of its
+    /// own fragment; only fixed text and whitelisted column names are spliced in. Other read features (statistics,
+    /// coverage) build their SQL around this; EF queries start from <see cref="Apply"/>.
     /// </summary>
-    public SqlCondition ToSql()
+    public SqlFragment ToSql()
     {
-        var sql = new StringBuilder("TRUE");
-        var parameters = new List<KeyValuePair<string, object>>();
-        void Add(string condition, string name, object value)
+        var sql = SqlFragment.Raw("TRUE");
+        void And(SqlFragment condition) => sql += SqlFragment.Of($" AND {condition}");
+        // Arrays match with &&, which the GIN index on each array column serves.
+        void Overlap(string column, string[]? raw)
         {
-            sql.Append(" AND ").Append(condition);
-            parameters.Add(new(name, value));
+            if (Values(raw) is { Length: > 0 } values) And(SqlFragment.Of($"{SqlFragment.Raw($"c.{column}")} && {values}"));
         }
-        void Overlap(string column, string name, string[]? raw)
+        void AnyOf(string column, string[]? raw)
         {
-            // Arrays match with &&, which the GIN index on each array column serves.
-            if (Values(raw) is { Length: > 0 } values) Add($"c.{column} && @{name}", name, values);
+            if (Values(raw) is { Length: > 0 } values) And(SqlFragment.Of($"{SqlFragment.Raw($"c.{column}")} = ANY({values})"));
         }
-        void AnyOf(string column, string name, string[]? raw)
-        {
-            if (Values(raw) is { Length: > 0 } values) Add($"c.{column} = ANY(@{name})", name, values);
-        }
+        var dated = SqlFragment.Raw($"c.{DateColumn}");
 
-        if (!string.IsNullOrWhiteSpace(Q)) Add("c.search_vector @@ websearch_to_tsquery('english', @f_q)", "f_q", Q);
-        Overlap("sectors", "f_sector", Sector);
+        if (!string.IsNullOrWhiteSpace(Q)) And(SqlFragment.Of($"c.search_vector @@ websearch_to_tsquery('english', {Q})"));
+        Overlap("sectors", Sector);
         if (Values(Sponsor) is { Length: > 0 } sponsors)
         {
-            Add(IncludeChildren == true
-                ? """
+            And(IncludeChildren == true
+                ? SqlFragment.Of($"""
                   c.sponsor_code IN (WITH RECURSIVE tree AS (
-                      SELECT s.code FROM sponsors s WHERE s.code = ANY(@f_sponsor)
+                      SELECT s.code FROM sponsors s WHERE s.code = ANY({sponsors})
                       UNION SELECT s.code FROM sponsors s JOIN tree t ON s.parent_code = t.code)
                   SELECT code FROM tree)
-                  """
-                : "c.sponsor_code = ANY(@f_sponsor)", "f_sponsor", sponsors);
+                  """)
+                : SqlFragment.Of($"c.sponsor_code = ANY({sponsors})"));
         }
         if (Values(SponsorType) is { Length: > 0 } types)
         {
-            Add("c.sponsor_code IN (SELECT s.code FROM sponsors s WHERE s.type = ANY(@f_sponsor_type))", "f_sponsor_type", types);
+            And(SqlFragment.Of($"c.sponsor_code IN (SELECT s.code FROM sponsors s WHERE s.type = ANY({types}))"));
         }
-        AnyOf("collector_type", "f_collector_type", CollectorType);
-        Overlap("activity_types", "f_activity_type", ActivityType);
-        Overlap("tradecraft", "f_tradecraft", Tradecraft);
-        AnyOf("outcome", "f_outcome", Outcome);
-        Overlap("us_states", "f_state", State);
+        AnyOf("collector_type", CollectorType);
+        Overlap("activity_types", ActivityType);
+        Overlap("tradecraft", Tradecraft);
+        AnyOf("outcome", Outcome);
+        Overlap("us_states", State);
         // Alignment is derived from the editable mapping at query time, through the one definition of it.
-        if (Values(Policy) is { Length: > 0 } policies) Add("aligned_policies(c.sectors) && @f_policy", "f_policy", policies);
+        if (Values(Policy) is { Length: > 0 } policies) And(SqlFragment.Of($"aligned_policies(c.sectors) && {policies}"));
         if (Aligned is { } aligned)
         {
-            sql.Append(aligned ? $" AND {AlignedSql("c.sectors")}" : $" AND NOT ({AlignedSql("c.sectors")})");
+            And(aligned ? AlignedSql("c.sectors") : SqlFragment.Of($"NOT ({AlignedSql("c.sectors")})"));
         }
-        Overlap("tags", "f_tag", Tag);
-        Overlap("listed_in", "f_listed_in", ListedIn);
-        if (From is { } from) Add($"c.{DateColumn} >= make_date(@f_from, 1, 1)", "f_from", from);
-        if (To is { } to) Add($"c.{DateColumn} < make_date(@f_to + 1, 1, 1)", "f_to", to);
+        Overlap("tags", Tag);
+        Overlap("listed_in", ListedIn);
+        if (From is { } from) And(SqlFragment.Of($"{dated} >= make_date({from}, 1, 1)"));
+        if (To is { } to) And(SqlFragment.Of($"{dated} < make_date({to} + 1, 1, 1)"));
+        return sql;
+    }
 
-        return new SqlCondition(sql.ToString(), parameters);
+    /// <summary>The statement behind <see cref="Apply"/>: the matching cases, and the extra condition (a keyset position).</summary>
+    public SqlFragment SelectSql(SqlFragment? extra = null)
+    {
+        var condition = extra is null ? ToSql() : SqlFragment.Of($"({ToSql()}) AND ({extra})");
+        // xmin (the row version) is a system column, which * leaves out.
+        return SqlFragment.Of($"SELECT c.*, c.xmin FROM cases c WHERE {condition}");
     }
 
     /// <summary>The matching cases as an EF query to compose on (order, page, project).</summary>
-    public IQueryable<Case> Apply(CaseDbContext db, SqlCondition? extra = null)
+    public IQueryable<Case> Apply(CaseDbContext db, SqlFragment? extra = null)
     {
-        var condition = ToSql();
-        if (extra is not null) condition = condition.And(extra);
-        // Only fixed fragments and whitelisted column names are in the text; every value is a parameter.
-        // xmin (the row version) is a system column, which * leaves out.
-#pragma warning disable EF1002
-        return db.Cases.FromSqlRaw($"SELECT c.*, c.xmin FROM cases c WHERE {condition.Sql}", condition.CreateParameters());
-#pragma warning restore EF1002
+        var (sql, parameters) = SelectSql(extra).Render();
+        return db.Cases.FromSqlRaw(sql, [.. parameters]);
     }
 }
 

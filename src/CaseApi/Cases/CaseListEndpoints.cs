@@ -3,7 +3,6 @@ using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace CaseApi.Cases;
 
-/// <summary>The read side over many cases: the filtered, keyset-paged list and the streamed export. Reads go to the read-only store when one is configured.</summary>
+/// <summary>
+/// The read side over many cases: the filtered, keyset-paged list and the streamed export. Reads go to the read-only store
+/// when one is configured.
+/// </summary>
 internal static class CaseListEndpoints
 {
     public static IEndpointRouteBuilder MapCaseListEndpoints(this IEndpointRouteBuilder app)
@@ -34,22 +36,18 @@ internal static class CaseListEndpoints
         [AsParameters] CaseFilter filter, [AsParameters] CaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, CancellationToken ct)
     {
         // The validators have accepted the sort and the cursor.
-        _ = CaseSort.TryParse(query.Sort, out var sort);
-        var after = KeysetCursor.TryDecode(query.Cursor, out var cursor) ? sort!.After(cursor!) : null;
+        _ = CaseSort.TryParse(query.Sort, out var parsed);
+        var sort = parsed!;
+        _ = PageCursor.TryDecode<KeysetCursor>(query.Cursor, out var cursor);
 
-        var items = await sort!.Order(filter.Apply(db, after))
-            .Take(query.PageSize + 1).Select(CaseResponse.Projection).ToListAsync(ct);
-        // The extra row only tells whether another page exists.
-        string? next = null;
-        if (items.Count > query.PageSize)
-        {
-            items.RemoveAt(query.PageSize);
-            next = sort.CursorAfter(items[^1]).Encode();
-            http.Response.Headers.Link = $"<{NextPageUrl(http.Request, next)}>; rel=\"next\"";
-        }
+        var rows = await PageQuery(db, filter, sort, cursor, query.PageSize).ToListAsync(ct);
         long? total = query.CountTotal ? await filter.Apply(db).LongCountAsync(ct) : null;
-        return TypedResults.Ok(new PagedResponse<CaseResponse>(items, total, next));
+        return TypedResults.Ok(KeysetPage.Create(rows, query.PageSize, total, sort.CursorAfter, http.Response));
     }
+
+    /// <summary>One page in list order, plus one row that only tells whether another page exists.</summary>
+    internal static IQueryable<CaseResponse> PageQuery(CaseDbContext db, CaseFilter filter, CaseSort sort, KeysetCursor? after, int pageSize) =>
+        sort.Order(filter.Apply(db, after is null ? null : sort.After(after))).Take(pageSize + 1).Select(CaseResponse.Projection);
 
     /// <summary>Export every case matching the list filters as CSV, NDJSON or a JSON array, streamed.</summary>
     /// <remarks>
@@ -74,13 +72,5 @@ internal static class CaseListEndpoints
         };
         var fileName = $"cases-{time.GetUtcNow():yyyyMMdd}.{type.Extension}";
         return TypedResults.Stream(write, type.ContentType, fileName);
-    }
-
-    private static string NextPageUrl(HttpRequest request, string cursor)
-    {
-        var query = request.Query.Where(p => !p.Key.Equals("cursor", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v)))
-            .Append(KeyValuePair.Create("cursor", (string?)cursor));
-        return UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query));
     }
 }

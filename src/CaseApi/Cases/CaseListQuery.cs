@@ -10,10 +10,7 @@ namespace CaseApi.Cases;
 /// <param name="Count">exact (default): total in the body; none: skip counting (faster), total is null.</param>
 public sealed record CaseListQuery(string? Sort, int? Limit, string? Cursor, string? Count)
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 1000;
-
-    public int PageSize => Limit ?? DefaultLimit;
+    public int PageSize => Limit ?? PagingRules.DefaultLimit;
 
     public bool CountTotal => Count is null or "exact";
 }
@@ -24,11 +21,11 @@ public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
     {
         RuleFor(q => q.Sort).Must(s => CaseSort.TryParse(s, out _))
             .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
-        RuleFor(q => q.Limit).InclusiveBetween(1, CaseListQuery.MaxLimit);
-        RuleFor(q => q.Count).Must(c => c is null or "exact" or "none").WithMessage("'count' is exact or none.");
+        RuleFor(q => q.Limit).PageLimit();
+        RuleFor(q => q.Count).CountMode();
         RuleFor(q => q.Cursor)
             .Must((q, text) => text is null
-                || (KeysetCursor.TryDecode(text, out var cursor) && (!CaseSort.TryParse(q.Sort, out var sort) || sort!.Accepts(cursor!))))
+                || (PageCursor.TryDecode<KeysetCursor>(text, out var cursor) && (!CaseSort.TryParse(q.Sort, out var sort) || sort!.Accepts(cursor))))
             .WithMessage("The cursor is not one this list issued for this sort; start again without a cursor, or keep the sort it was made with.");
     }
 }

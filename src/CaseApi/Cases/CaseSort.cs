@@ -56,17 +56,13 @@ internal sealed class CaseSort
         cursor.Sort == Name && (cursor.Value is null ? key.IsNull is not null : key.Parse(cursor.Value) is not null);
 
     /// <summary>The rows strictly after the cursor in this order, as SQL on the alias c.</summary>
-    public SqlCondition After(KeysetCursor cursor)
+    public SqlFragment After(KeysetCursor cursor)
     {
-        var op = Descending ? "<" : ">";
-        var column = $"c.{key.Column}";
-        if (cursor.Value is null)
-        {
-            return new SqlCondition($"{column} IS NULL AND c.id {op} @k_id", [new("k_id", cursor.Id)]);
-        }
-        return new SqlCondition(
-            $"({column} {op} @k_value OR ({column} = @k_value AND c.id {op} @k_id) OR {column} IS NULL)",
-            [new("k_value", key.Parse(cursor.Value)!), new("k_id", cursor.Id)]);
+        var op = SqlFragment.Raw(Descending ? "<" : ">");
+        var column = SqlFragment.Raw($"c.{key.Column}");
+        if (cursor.Value is null) return SqlFragment.Of($"{column} IS NULL AND c.id {op} {cursor.Id}");
+        var value = key.Parse(cursor.Value)!;
+        return SqlFragment.Of($"({column} {op} {value} OR ({column} = {value} AND c.id {op} {cursor.Id}) OR {column} IS NULL)");
     }
 
     private static string? StoredDate(string? partialDate) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CaseApi.Cases;
+using CaseApi.Infrastructure.Data;
 
 namespace CaseApi.Statistics;
 
@@ -7,25 +8,27 @@ namespace CaseApi.Statistics;
 /// The whitelist of group-by dimensions and metrics, as SQL over <c>matching m</c> (the filtered cases). Only these
 /// fixed fragments ever reach the SQL text; the client's words only choose among them.
 /// </summary>
-internal sealed record StatisticsDimension(Func<CaseFilter, string, (string Join, string Value)> Sql, Func<string?, object?> FromText)
+internal sealed record StatisticsDimension(Func<CaseFilter, string, (SqlFragment Join, SqlFragment Value)> Sql, Func<string?, object?> FromText)
 {
     public static readonly IReadOnlyDictionary<string, StatisticsDimension> All = new Dictionary<string, StatisticsDimension>(StringComparer.Ordinal)
     {
         // Cases without the date group under null.
-        ["year"] = new((f, _) => ("", $"extract(year from m.{f.DateColumn})::int"), t => t is null ? null : int.Parse(t, CultureInfo.InvariantCulture)),
+        ["year"] = new((f, _) => (SqlFragment.Empty, SqlFragment.Raw($"extract(year from m.{f.DateColumn})::int")),
+            t => t is null ? null : int.Parse(t, CultureInfo.InvariantCulture)),
         ["sector"] = Unnest("m.sectors"),
         // With includeChildren a case also counts under every ancestor of its sponsor (mss includes mss-jssd).
         ["sponsor"] = new((f, j) => f.IncludeChildren == true
-            ? ($"LEFT JOIN sponsor_lineage {j} ON {j}.code = m.sponsor_code", $"{j}.ancestor")
-            : ("", "m.sponsor_code"), t => t),
-        ["sponsorType"] = new((_, j) => ($"LEFT JOIN sponsors {j} ON {j}.code = m.sponsor_code", $"{j}.type"), t => t),
+            ? (SqlFragment.Raw($"LEFT JOIN sponsor_lineage {j} ON {j}.code = m.sponsor_code"), SqlFragment.Raw($"{j}.ancestor"))
+            : (SqlFragment.Empty, SqlFragment.Raw("m.sponsor_code")), t => t),
+        ["sponsorType"] = new(
+            (_, j) => (SqlFragment.Raw($"LEFT JOIN sponsors {j} ON {j}.code = m.sponsor_code"), SqlFragment.Raw($"{j}.type")), t => t),
         ["collectorType"] = Column("m.collector_type"),
         ["activityType"] = Unnest("m.activity_types"),
         ["tradecraft"] = Unnest("m.tradecraft"),
         ["outcome"] = Column("m.outcome"),
         ["state"] = Unnest("m.us_states"),
         ["policy"] = Unnest("aligned_policies(m.sectors)"),
-        ["aligned"] = new((_, _) => ("", CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true"),
+        ["aligned"] = new((_, _) => (SqlFragment.Empty, CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true"),
         // The source lists a case appears in: how much each compilation covers.
         ["list"] = Unnest("m.listed_in"),
     };
@@ -51,7 +54,8 @@ internal sealed record StatisticsDimension(Func<CaseFilter, string, (string Join
         """;
 
     // A multi-valued dimension: one row per value, so a case counts once under each of its values and not at all when it has none.
-    private static StatisticsDimension Unnest(string array) => new((_, j) => ($"CROSS JOIN LATERAL unnest({array}) AS {j}(v)", $"{j}.v"), t => t);
+    private static StatisticsDimension Unnest(string array) =>
+        new((_, j) => (SqlFragment.Raw($"CROSS JOIN LATERAL unnest({array}) AS {j}(v)"), SqlFragment.Raw($"{j}.v")), t => t);
 
-    private static StatisticsDimension Column(string column) => new((_, _) => ("", column), t => t);
+    private static StatisticsDimension Column(string column) => new((_, _) => (SqlFragment.Empty, SqlFragment.Raw(column)), t => t);
 }

@@ -4,7 +4,10 @@ using FluentValidation;
 namespace CaseApi.Statistics;
 
 /// <summary>The grouping of GET /stats/cases; the filters are <see cref="CaseFilter"/>.</summary>
-/// <param name="GroupBy">One or two dimensions, comma-separated or repeated: year, sector, sponsor, sponsorType, collectorType, activityType, tradecraft, outcome, state, policy, aligned.</param>
+/// <param name="GroupBy">
+/// One or two dimensions, comma-separated or repeated: year, sector, sponsor, sponsorType, collectorType, activityType, tradecraft,
+/// outcome, state, policy, aligned, list.
+/// </param>
 /// <param name="Sort">-count (default), count, or a grouped dimension, '-' in front for descending.</param>
 /// <param name="Limit">Top-N: at most this many rows (after sort).</param>
 /// <param name="MinCount">Only groups with at least this many cases.</param>
@@ -35,7 +38,8 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
                 }
             });
         RuleFor(q => q.Sort).Must((q, sort) => sort is null || sort.TrimStart('-') is var key && (key == "count" || q.Dimensions.Contains(key)))
-            .WithMessage("'{PropertyValue}' is not a sort of this query; use count, -count or one of the grouped dimensions (with '-' for descending).");
+            .WithMessage(
+                "'{PropertyValue}' is not a sort of this query; use count, -count or one of the grouped dimensions (with '-' for descending).");
         RuleFor(q => q.Limit).InclusiveBetween(1, StatisticsQuery.MaxLimit);
         RuleFor(q => q.MinCount).InclusiveBetween(1, int.MaxValue);
         RuleFor(q => q.Metrics).Custom((_, context) =>
