@@ -59,5 +59,4 @@ app.MapCoverageEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.EnsureBootstrapAdminKeyAsync();
-await app.RunAsync();
-return 0;
+return await app.RunCaseApiAsync();

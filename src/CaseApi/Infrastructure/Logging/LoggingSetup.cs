@@ -5,17 +5,23 @@ namespace CaseApi.Infrastructure.Logging;
 
 public static class LoggingSetup
 {
+    /// <summary>The Development console line: the request id comes before the message, so a problem's traceId finds its lines.</summary>
+    public const string DevelopmentTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {RequestId} {Message:lj}{NewLine}{Exception}";
+
     /// <summary>Serilog from the "Serilog" configuration section; readable text in Development, compact JSON elsewhere.</summary>
     public static WebApplicationBuilder AddCaseApiLogging(this WebApplicationBuilder builder)
     {
         var development = builder.Environment.IsDevelopment();
+        builder.Services.AddHttpContextAccessor();
         // Registered through AddSerilog only (no static bootstrap logger), so WebApplicationFactory can build many hosts.
         // preserveStaticLogger keeps each host on its own logger: with the static Log.Logger, the request log's
         // diagnostic properties (RequestId, Actor) were bound by whichever host was built, or disposed, last.
         builder.Services.AddSerilog((services, log) =>
         {
-            log.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext();
-            if (development) log.WriteTo.Console();
+            log.ReadFrom.Configuration(builder.Configuration).ReadFrom.Services(services).Enrich.FromLogContext()
+                .Enrich.With(new RequestIdEnricher(services.GetRequiredService<IHttpContextAccessor>()))
+                .Filter.ByExcluding(ExpectedNoise.IsExpected);
+            if (development) log.WriteTo.Console(outputTemplate: DevelopmentTemplate);
             else log.WriteTo.Console(new RenderedCompactJsonFormatter());
         }, preserveStaticLogger: true);
         return builder;

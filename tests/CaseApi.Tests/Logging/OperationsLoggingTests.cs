@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using CaseApi.Infrastructure.Logging;
+using CaseApi.Tests.Infrastructure;
+using Npgsql;
+using Serilog.Events;
+using Serilog.Formatting.Display;
+using Serilog.Parsing;
+
+namespace CaseApi.Tests.Logging;
+
+public sealed class OperationsLoggingTests(CaseApiFactory api) : ApiTest(api)
+{
+    [Fact]
+    public async Task Every_log_line_of_a_request_carries_the_traceId_its_problem_names()
+    {
+        var before = Api.Logs.Events.Count;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases") { Content = new StringContent("{not json", null, "application/json") };
+        request.Headers.Add("X-Request-Id", "edges-trace-1");
+
+        using var response = await Client.SendAsync(request, Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
+        var lines = Api.Logs.Events.Skip(before).ToList();
+        Assert.Equal("edges-trace-1", (string?)problem["traceId"]);
+        Assert.Contains(lines, e => e.MessageTemplate.Text.StartsWith("Answered", StringComparison.Ordinal));
+        Assert.All(lines, e => Assert.Equal("\"edges-trace-1\"", e.Properties.GetValueOrDefault("RequestId")?.ToString()));
+    }
+
+    [Fact]
+    public void The_development_console_line_shows_the_request_id()
+    {
+        var formatter = new MessageTemplateTextFormatter(LoggingSetup.DevelopmentTemplate);
+        var line = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, new MessageTemplateParser().Parse("Answered 400"),
+            [new LogEventProperty("RequestId", new ScalarValue("edges-trace-2"))]);
+        using var text = new StringWriter();
+
+        formatter.Format(line, text);
+
+        Assert.Contains("edges-trace-2 Answered 400", text.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_first_start_on_an_empty_database_logs_no_error()
+    {
+        var empty = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = $"caseapi_first_{Guid.NewGuid():N}" };
+        await ServerCommandAsync($"CREATE DATABASE \"{empty.Database}\"");
+        await using var fresh = new SettingsFactory(new() { ["ConnectionStrings:Cases"] = empty.ConnectionString, ["Database:SeedSample"] = "true" });
+
+        await fresh.InitializeAsync();
+
+        var errors = fresh.Logs.Events.Where(e => e.Level >= LogEventLevel.Error).Select(e => e.RenderMessage(null)).ToList();
+        Assert.Empty(errors);
+        Assert.Contains(fresh.Logs.Events, e => e.MessageTemplate.Text.StartsWith("Loaded", StringComparison.Ordinal));
+        await fresh.DisposeAsync();
+        await ServerCommandAsync($"DROP DATABASE \"{empty.Database}\" WITH (FORCE)");
+    }
+
+    private async Task ServerCommandAsync(string sql)
+    {
+        await using var server = new NpgsqlConnection(Api.ConnectionString);
+        await server.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, server);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_busy_port_is_one_line_on_stderr_and_a_non_zero_exit()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "CaseApi.dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment = { ["ConnectionStrings__Cases"] = Api.ConnectionString, ["Database__SeedSample"] = "false", ["ASPNETCORE_ENVIRONMENT"] = "Development" },
+        };
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.Equal(1, process.ExitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("address already in use", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+    }
+
+    private sealed class SettingsFactory(Dictionary<string, string?> settings) : CaseApiFactory
+    {
+        protected override IDictionary<string, string?> Settings => settings;
+    }
+}
