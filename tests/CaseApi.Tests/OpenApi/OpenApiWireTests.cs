@@ -46,7 +46,8 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
             var body = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
             var declared = schemas[schema]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
             Assert.All(body.Select(m => m.Key), member => Assert.Contains(member, declared));
-            Assert.All(Required(schemas[schema]!), member => Assert.True(body.ContainsKey(member), $"A {(int)response.StatusCode} problem has no '{member}'."));
+            Assert.All(Required(schemas[schema]!),
+                member => Assert.True(body.ContainsKey(member), $"A {(int)response.StatusCode} problem has no '{member}'."));
             Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), (string?)body["traceId"]);
         }
     }

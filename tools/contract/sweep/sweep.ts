@@ -85,7 +85,9 @@ function exampleBody(op: Op): { body: string; mediaType: string } | undefined {
     if (Array.isArray(value)) return value.map(throwaway);
     if (value && typeof value === "object") {
       const copy: Record<string, Json> = {};
-      for (const [k, v] of Object.entries(value)) copy[k] = k === "slug" ? `${run}-case` : k === "name" && op.method === "post" ? `${run}-name` : throwaway(v);
+      for (const [k, v] of Object.entries(value)) {
+        copy[k] = k === "slug" ? `${run}-case` : k === "name" && op.method === "post" ? `${run}-name` : throwaway(v);
+      }
       return copy;
     }
     return value;
@@ -122,39 +124,57 @@ function parse<T>(text: string): T | undefined {
   }
 }
 
-/** Ways to provoke each status; every request here is invalid on purpose (except where `invalid` is unset). */
+const when = (condition: unknown, ...probes: Probe[]): Probe[] => (condition ? probes : []);
+const has = (op: Op, test: (p: Parameter) => boolean) => (op.parameters ?? []).some(test);
+/** The valid request with some parts changed; `invalid` says how it breaks the contract on purpose. */
+const variant = (op: Op, change: Partial<Probe>): Probe => ({ ...valid(op), ...change });
+
+/** Ways to provoke each status, tried in turn until one answers it. */
 const provokers: Record<string, (op: Op) => Probe[]> = {
-  "400": (op) => [
-    ...(typed(op) ? [{ ...valid(op), invalid: `query ${typed(op)!.name} is not a ${typed(op)!.schema?.type}`, query: { ...valid(op).query, [typed(op)!.name]: ["not-a-value"] } }] : []),
-    ...(op.parameters?.some((p) => p.in === "query") ? [{ ...valid(op), invalid: "unknown query parameter", query: { ...valid(op).query, zzUnknown: ["1"] } }] : []),
-    // JSON of the wrong shape, not malformed JSON: Prism 5.16 never answers a request whose JSON it cannot parse.
-    ...(op.requestBody ? [{ ...valid(op), invalid: "a JSON body of the wrong shape", body: wrongShape(op), mediaType: "application/json" }] : []),
-    ...(op.parameters?.some((p) => p.in === "path" && !p.schema?.format) ? [{ ...valid(op), invalid: "path code not in code form", path: { code: "Not A Code!", id: "Not A Code!" } }] : []),
-    ...(op.parameters?.some((p) => p.name === "If-Match") ? [{ ...valid(op), invalid: "malformed If-Match", headers: { "If-Match": "not-quoted" } }] : []),
-  ],
-  "401": (op) => [{ ...valid(op), invalid: "no API key", key: null }],
-  "403": (op) => [{ ...valid(op), invalid: "a reader key", key: keys.reader }],
-  "404": (op) => [{ ...valid(op), invalid: "no such resource", path: Object.fromEntries((op.parameters ?? []).filter((p) => p.in === "path")
-    .map((p) => [p.name, p.schema?.format === "uuid" ? randomUUID() : `${run}-missing`])) }],
+  "400": (op) => {
+    const t = typed(op);
+    const query = valid(op).query;
+    return [
+      ...when(t, variant(op, { invalid: `query ${t?.name} is not a ${t?.schema?.type}`, query: { ...query, [t?.name ?? ""]: ["not-a-value"] } })),
+      ...when(has(op, (p) => p.in === "query"), variant(op, { invalid: "unknown query parameter", query: { ...query, zzUnknown: ["1"] } })),
+      // JSON of the wrong shape, not malformed JSON: Prism 5.16 never answers a request whose JSON it cannot parse.
+      ...when(op.requestBody, variant(op, { invalid: "a JSON body of the wrong shape", body: wrongShape(op), mediaType: "application/json" })),
+      ...when(has(op, (p) => p.in === "path" && !p.schema?.format),
+        variant(op, { invalid: "path code not in code form", path: { code: "Not A Code!", id: "Not A Code!" } })),
+      ...when(has(op, (p) => p.name === "If-Match"), variant(op, { invalid: "malformed If-Match", headers: { "If-Match": "not-quoted" } })),
+    ];
+  },
+  "401": (op) => [variant(op, { invalid: "no API key", key: null })],
+  "403": (op) => [variant(op, { invalid: "a reader key", key: keys.reader })],
+  "404": (op) => [variant(op, {
+    invalid: "no such resource",
+    path: Object.fromEntries((op.parameters ?? []).filter((p) => p.in === "path")
+      .map((p) => [p.name, p.schema?.format === "uuid" ? randomUUID() : `${run}-missing`])),
+  })],
   "409": (op) => [
     // The same create twice: the second finds the first.
-    ...(op.method === "post" ? [{ ...valid(op), intent: "repeat of a valid create" }] : []),
-    ...(op.method === "put" || op.method === "patch" ? [{ ...valid(op), body: JSON.stringify({ ...JSON.parse(valid(op).body ?? "{}"), slug: "kevin-mallory" }),
-      intent: "rename to a slug in use" }] : []),
-    ...(op.method === "delete" ? inUseCodes(op).map((code) => ({ ...valid(op), path: { code }, intent: `delete ${code}, which the sweep's case names` })) : []),
-    ...(op.parameters?.some((p) => p.name === "Idempotency-Key") ? [{ ...valid(op), headers: { "Idempotency-Key": `${run}-key` }, query: { dryRun: ["true"] } },
-      { ...valid(op), invalid: "Idempotency-Key reused for another request", headers: { "Idempotency-Key": `${run}-key` }, query: { dryRun: ["true"], atomic: ["false"] } }] : []),
+    ...when(op.method === "post", variant(op, { intent: "repeat of a valid create" })),
+    ...when(op.method === "put" || op.method === "patch",
+      variant(op, { intent: "rename to a slug in use", body: JSON.stringify({ ...JSON.parse(valid(op).body ?? "{}"), slug: "kevin-mallory" }) })),
+    ...(op.method === "delete"
+      ? inUseCodes(op).map((code) => variant(op, { path: { code }, intent: `delete ${code}, which the sweep's case names` }))
+      : []),
+    ...when(has(op, (p) => p.name === "Idempotency-Key"),
+      variant(op, { intent: "import with an Idempotency-Key", headers: { "Idempotency-Key": `${run}-key` }, query: { dryRun: ["true"] } }),
+      variant(op, { intent: "the same Idempotency-Key, other options", headers: { "Idempotency-Key": `${run}-key` },
+        query: { dryRun: ["true"], atomic: ["false"] } })),
   ],
-  "412": (op) => [{ ...valid(op), invalid: "stale If-Match", headers: { "If-Match": "\"1\"" } }],
-  "413": (op) => [{ ...valid(op), invalid: "a 2.5 MB body", body: JSON.stringify({ padding: "x".repeat(2_500_000) }) }],
-  "415": (op) => [{ ...valid(op), invalid: "text/plain body", body: "plain text", mediaType: "text/plain" }],
-  "422": (op): Probe[] => [
+  "412": (op) => [variant(op, { invalid: "stale If-Match", headers: { "If-Match": "\"1\"" } })],
+  "413": (op) => [variant(op, { invalid: "a 2.5 MB body", body: JSON.stringify({ padding: "x".repeat(2_500_000) }) })],
+  "415": (op) => [variant(op, { invalid: "text/plain body", body: "plain text", mediaType: "text/plain" })],
+  "422": (op) => [
     // Atomic, and no record valid: the whole file is refused and nothing is written.
-    ...(op.requestBody ? [{ ...valid(op), intent: "an atomic file whose only record fails validation", body: JSON.stringify([{ slug: `${run}-bad` }]),
-      mediaType: "application/json", query: { dryRun: ["false"], atomic: ["true"] } }] : []),
-    ...(op.method === "get" ? [{ ...valid(op), intent: "a filter that selects no case", query: { ...valid(op).query, q: [`${run}-matches-nothing`] } }] : []),
+    ...when(op.requestBody, variant(op, { intent: "an atomic file whose only record fails validation",
+      body: JSON.stringify([{ slug: `${run}-bad` }]), mediaType: "application/json", query: { dryRun: ["false"], atomic: ["true"] } })),
+    ...when(op.method === "get",
+      variant(op, { intent: "a filter that selects no case", query: { ...valid(op).query, q: [`${run}-matches-nothing`] } })),
   ],
-  "428": (op) => [{ ...valid(op), invalid: "If-Match missing", headers: {} }],
+  "428": (op) => [variant(op, { invalid: "If-Match missing", headers: {} })],
 };
 
 /** Items of each list without path parameters, read before anything changes: what a wrongly deleted item is restored from. */
@@ -229,7 +249,7 @@ async function main(): Promise<void> {
     if (outcome.status < 300 && op.method !== "delete" && created && !fixtures[op.collection]) fixtures[op.collection] = created;
     // A second success status (an upsert's 200 after its 201) comes from the same request again.
     if (Object.keys(op.responses).filter((s) => s < "300").length > 1) await send({ ...valid(op), intent: "repeat of a valid request" });
-    if (op.parameters?.some((p) => p.name === "limit")) await send({ ...valid(op), intent: "second page exists", query: { ...valid(op).query, limit: ["1"] } });
+    if (has(op, (p) => p.name === "limit")) await send(variant(op, { intent: "second page exists", query: { ...valid(op).query, limit: ["1"] } }));
     if (op.responses["304"]) {
       const etag = outcome.headers.get("ETag");
       if (etag) await send({ ...valid(op), intent: "If-None-Match of the current version", headers: { "If-None-Match": etag } });
@@ -263,7 +283,8 @@ async function restore(op: Op, code: string): Promise<void> {
   const item = listed[op.collection]?.find((i) => i.code === code);
   const put = ops.find((o) => o.method === "put" && o.path === op.path);
   const outcome = put && item ? await send({ op: put, intent: `restore ${code}`, path: { code }, body: JSON.stringify(item) }) : undefined;
-  leftovers.push(`${op.path} ${code} was deleted by a probe meant to be refused; restore ${outcome && outcome.status < 300 ? "succeeded" : "FAILED"}`);
+  const restored = outcome && outcome.status < 300 ? "succeeded" : "FAILED";
+  leftovers.push(`${op.path} ${code} was deleted by a probe meant to be refused; restore ${restored}`);
 }
 
 /** Deletes, through the API, everything the sweep created: its case, its reference codes, its keys. */
@@ -271,7 +292,9 @@ async function cleanUp(): Promise<void> {
   const byId = (id: string) => ops.find((o) => o.operationId === id);
   for (const op of ops.filter((o) => o.method === "delete")) {
     const byCode = op.parameters?.some((p) => p.in === "path" && !p.schema?.format);
-    const targets = op.path.includes("api-keys") ? [keys.readerId, keys.editorId, fixtures[op.collection]] : [fixtures[op.collection], byCode ? `${run}-code` : ""];
+    const targets = op.path.includes("api-keys")
+      ? [keys.readerId, keys.editorId, fixtures[op.collection]]
+      : [fixtures[op.collection], byCode ? `${run}-code` : ""];
     for (const target of targets.filter(Boolean)) {
       const name = op.parameters?.find((p) => p.in === "path")?.name ?? "id";
       await send({ op, intent: "clean-up", path: { [name]: target }, headers: { "If-Match": "*" } });
@@ -289,7 +312,8 @@ const leftovers: string[] = [];
 async function rateLimitPhase(): Promise<void> {
   if (!direct) return;
   const createKey = ops.find((o) => o.operationId === "CreateApiKey")!;
-  const created = JSON.parse((await send({ op: createKey, intent: "setup: key to exhaust", body: JSON.stringify({ name: `${run}-budget`, role: "reader" }) })).body) as
+  const body = JSON.stringify({ name: `${run}-budget`, role: "reader" });
+  const created = JSON.parse((await send({ op: createKey, intent: "setup: key to exhaust", body })).body) as
     { id: string; key?: string; secret?: string };
   const key = created.key ?? created.secret ?? "";
   const cheap = ops.find((o) => o.operationId === "GetCodeLists")!;
@@ -312,7 +336,8 @@ function report(): void {
   const responseSide = outcomes.filter((o) => o.violations.some((v) => v.location[0] === "response"));
   const undeclared = outcomes.filter((o) => !declared(o.probe.op, o.status));
   const unexpectedRequestSide = outcomes.filter((o) => !o.probe.invalid && o.violations.some((v) => v.location[0] === "request"));
-  const line = (o: Outcome) => `${o.probe.op.method.toUpperCase()} ${o.url.replace(proxy, "")} [${o.probe.intent}${o.probe.invalid ? `; invalid on purpose: ${o.probe.invalid}` : ""}] -> ${o.status}`;
+  const line = (o: Outcome) => `${o.probe.op.method.toUpperCase()} ${o.url.replace(proxy, "")} `
+    + `[${o.probe.intent}${o.probe.invalid ? `; invalid on purpose: ${o.probe.invalid}` : ""}] -> ${o.status}`;
 
   console.log("\n== Coverage: every (operation, status) pair the contract declares");
   let missing = 0;
@@ -339,7 +364,8 @@ function report(): void {
       for (const d of detail(o)) console.log(`      ${d}`);
     }
   };
-  const violations = (side: string) => (o: Outcome) => o.violations.filter((v) => v.location[0] === side).map((v) => `${v.location.join(".")}: ${v.message}`);
+  const violations = (side: string) => (o: Outcome) =>
+    o.violations.filter((v) => v.location[0] === side).map((v) => `${v.location.join(".")}: ${v.message}`);
   section("Response violations", responseSide, (o) => [...violations("response")(o), `body: ${o.body.slice(0, 300)}`]);
   section("Statuses on the wire that the contract does not declare", undeclared, (o) => [`body: ${o.body.slice(0, 300)}`]);
   section("Request violations on requests meant to be valid", unexpectedRequestSide, violations("request"));
@@ -347,7 +373,8 @@ function report(): void {
   exampleFailures.forEach((f) => console.log(`  ${f}`));
   exampleNotes.forEach((f) => console.log(`  not expected to: ${f}`));
   console.log(`\n== Left behind: ${leftovers.length}${leftovers.length ? ` (${leftovers.join(", ")})` : ""}`);
-  console.log(`\n${outcomes.length} requests through the proxy; response violations: ${responseSide.length}; undeclared statuses: ${undeclared.length}; `
+  console.log(`\n${outcomes.length} requests through the proxy; response violations: ${responseSide.length}; `
+    + `undeclared statuses: ${undeclared.length}; `
     + `declared pairs never triggered: ${missing}; unexpected request violations: ${unexpectedRequestSide.length}`);
   const failed = responseSide.length + undeclared.length + missing + unexpectedRequestSide.length + exampleFailures.length + leftovers.length;
   process.exit(failed === 0 ? 0 : 1);

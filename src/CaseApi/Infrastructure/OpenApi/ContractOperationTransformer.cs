@@ -130,8 +130,14 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         // Preconditions are read from HttpContext by the handlers, so the generator cannot see them; declaring them
         // lets typed clients send them (If-Match is required wherever its absence is a 428).
         operation.Parameters ??= [];
-        if (operation.Responses!.ContainsKey("428")) AddHeader(operation, "If-Match", required: true, "The ETag of the version being changed; a stale one is 412.");
-        if (operation.Responses.ContainsKey("304")) AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
+        if (operation.Responses!.ContainsKey("428"))
+        {
+            AddHeader(operation, "If-Match", required: true, "The ETag of the version being changed; a stale one is 412.");
+        }
+        if (operation.Responses.ContainsKey("304"))
+        {
+            AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
+        }
 
         var validators = QueryValidators(handler, services);
         var write = !HttpMethods.IsGet(api.HttpMethod ?? "GET");

@@ -40,7 +40,8 @@ internal static class ProblemContract
         components.Headers[ETagHeader] = Header(required: true, "The strong entity tag of this version; send it as If-Match to change it.");
         components.Headers[LocationHeader] = Header(required: true, "The path of the created resource.");
         components.Headers[LinkHeader] = Header(required: false, "The next page as an RFC 8288 link (rel=\"next\"); absent on the last page.");
-        components.Headers[ContentDispositionHeader] = Header(required: true, "attachment, with a file name that carries the date and the format's extension.");
+        components.Headers[ContentDispositionHeader] = Header(required: true,
+            "attachment, with a file name that carries the date and the format's extension.");
         components.Headers[WwwAuthenticateHeader] = Header(required: true, "The Bearer challenge.");
     }
 
@@ -50,7 +51,10 @@ internal static class ProblemContract
         [MediaType] = new OpenApiMediaType
         {
             Schema = status == StatusCodes.Status400BadRequest
-                ? new OpenApiSchema { OneOf = [new OpenApiSchemaReference(ValidationProblemSchema, document), new OpenApiSchemaReference(ProblemSchema, document)] }
+                ? new OpenApiSchema
+                {
+                    OneOf = [new OpenApiSchemaReference(ValidationProblemSchema, document), new OpenApiSchemaReference(ProblemSchema, document)],
+                }
                 : new OpenApiSchemaReference(ProblemSchema, document),
         },
     };
@@ -66,7 +70,8 @@ internal static class ProblemContract
             ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
             ["detail"] = Text("What went wrong with this request, and what to do about it."),
             ["instance"] = Text("A URI reference that identifies this occurrence.", "uri-reference"),
-            ["traceId"] = Text("The request's id, as in the X-Request-Id response header and the service's log lines: quote it when reporting a problem."),
+            ["traceId"] = Text(
+                "The request's id, as in the X-Request-Id response header and the service's log lines: quote it when reporting a problem."),
         };
         HashSet<string> required = ["type", "title", "status", "detail", "traceId"];
         if (withErrors)
