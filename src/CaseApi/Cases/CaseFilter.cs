@@ -98,10 +98,11 @@ public sealed record CaseFilter(
         if (Values(Sponsor) is { Length: > 0 } sponsors)
         {
             Add(IncludeChildren == true
-                ? """
-                  c.sponsor_code IN (WITH RECURSIVE tree AS (
-                      SELECT s.code FROM sponsors s WHERE s.code = ANY(@f_sponsor)
-                      UNION SELECT s.code FROM sponsors s JOIN tree t ON s.parent_code = t.code)
+                ? $"""
+                  c.sponsor_code IN (WITH RECURSIVE tree(code, path) AS (
+                      SELECT s.code, ARRAY[s.code::text] FROM sponsors s WHERE s.code = ANY(@f_sponsor)
+                      UNION ALL SELECT s.code, t.path || s.code::text FROM sponsors s JOIN tree t ON s.parent_code = t.code
+                      WHERE s.code <> ALL(t.path) AND cardinality(t.path) < {ReferenceData.Sponsor.MaxDepth})
                   SELECT code FROM tree)
                   """
                 : "c.sponsor_code = ANY(@f_sponsor)", "f_sponsor", sponsors);
