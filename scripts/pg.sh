@@ -5,6 +5,10 @@
 #   scripts/pg.sh stop DIR      stop it, keeping the data
 #   scripts/pg.sh destroy DIR   stop it and delete DIR
 #
+# The cluster has the service's two login roles (docs/operations/security.md): caseapi_owner, which the migration
+# makes the owner of the schema, and caseapi_service, the API's own login. PG_USER=caseapi_service (or
+# caseapi_owner) prints a connection string for that role instead of the superuser's.
+#
 # Finds the server binaries under /usr/lib/postgresql (installing Debian's postgresql package when missing),
 # listens on 127.0.0.1 only, on a free port remembered in DIR/port. As root the server runs as the postgres
 # user, since postgres refuses to run as root. PG_FAST=1 turns off durability for throwaway test clusters.
@@ -62,11 +66,20 @@ start() {
     log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$port ($DIR)"
   fi
   local db=${PG_DATABASE:-caseapi} port; port=$(cat "$DIR/port")
-  # Create the database up front: EF could create it too, but logs a frightening connection error first.
+  # Local trust authentication: the roles need no password here (compose and Kubernetes give them one).
+  "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_owner') THEN CREATE ROLE caseapi_owner LOGIN; END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_service') THEN CREATE ROLE caseapi_service LOGIN; END IF;
+END $$;
+SQL
+  # Create the database up front (EF could create it too, but logs a frightening connection error first), owned by
+  # caseapi_owner so that the migration may run as that role.
   if [ -z "$("$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
-    "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db"
+    "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres -O caseapi_owner "$db"
   fi
-  echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=$db"
+  echo "Host=127.0.0.1;Port=$port;Username=${PG_USER:-postgres};Database=$db"
 }
 
 stop() {

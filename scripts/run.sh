@@ -12,9 +12,12 @@ cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--stop" ]; then exec scripts/pg.sh stop .local/postgres; fi
 
+# Two logins, as in production: the start-up migration runs with the owner's rights (the local superuser, so that
+# a cluster made before the roles existed is handed over too), the API serves as caseapi_service.
 if [ -z "${ConnectionStrings__Cases:-}" ]; then
-  ConnectionStrings__Cases=$(scripts/pg.sh start .local/postgres)
-  export ConnectionStrings__Cases
+  ConnectionStrings__CasesOwner=$(scripts/pg.sh start .local/postgres)
+  ConnectionStrings__Cases=$(PG_USER=caseapi_service scripts/pg.sh start .local/postgres)
+  export ConnectionStrings__Cases ConnectionStrings__CasesOwner
 fi
 
 # A development admin key, made once and kept in the ignored .local folder, so Swagger UI can be used at once.

@@ -37,14 +37,14 @@ if (args is ["migrate", ..])
     return 0;
 }
 
+app.UseCaseApiProxies();
 app.UseCaseApiRequestId();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCaseApiRequestLogging();
 app.UseCaseApiSecurity();
 
-app.MapOpenApi().AllowAnonymous();
-app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
+app.MapCaseApiDocs();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapCaseEndpoints();

@@ -16,5 +16,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(x => x.CreatedBy).HasMaxLength(200);
         // Authentication looks a key up by the hash of the presented secret.
         b.HasIndex(x => x.SecretHash).IsUnique();
+        // Names are the audit trail's actors: two keys must never share one, even when created in parallel.
+        b.HasIndex(x => x.Name).IsUnique();
     }
 }

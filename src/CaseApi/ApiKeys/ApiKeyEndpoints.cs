@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
@@ -50,6 +51,7 @@ internal static class ApiKeyEndpoints
         db.AuditEvents.Add(AuditTrail.Event(http, "key-created", "api-key", key.Id.ToString(), Described(key), now));
         await db.SaveChangesAsync(ct);
 
+        SecurityHeaders.NoStore(http.Response);
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}",
             new CreatedApiKeyResponse(key.Id, key.Name, key.Role, key.Prefix, key.CreatedAt, key.ExpiresAt, secret));
     }

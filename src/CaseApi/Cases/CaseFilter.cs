@@ -100,9 +100,10 @@ public sealed record CaseFilter(
         {
             And(IncludeChildren == true
                 ? SqlFragment.Of($"""
-                  c.sponsor_code IN (WITH RECURSIVE tree AS (
-                      SELECT s.code FROM sponsors s WHERE s.code = ANY({sponsors})
-                      UNION SELECT s.code FROM sponsors s JOIN tree t ON s.parent_code = t.code)
+                  c.sponsor_code IN (WITH RECURSIVE tree(code, path) AS (
+                      SELECT s.code, ARRAY[s.code::text] FROM sponsors s WHERE s.code = ANY({sponsors})
+                      UNION ALL SELECT s.code, t.path || s.code::text FROM sponsors s JOIN tree t ON s.parent_code = t.code
+                      WHERE s.code <> ALL(t.path) AND cardinality(t.path) < {ReferenceData.Sponsor.MaxDepth})
                   SELECT code FROM tree)
                   """)
                 : SqlFragment.Of($"c.sponsor_code = ANY({sponsors})"));

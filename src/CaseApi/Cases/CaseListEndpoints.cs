@@ -19,7 +19,7 @@ internal static class CaseListEndpoints
     public static IEndpointRouteBuilder MapCaseListEndpoints(this IEndpointRouteBuilder app)
     {
         var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
-        cases.MapGet("/", ListCases).WithName(nameof(ListCases)).WithQuery<CaseFilter, CaseListQuery>();
+        cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<CaseFilter, CaseListQuery>();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .WithQuery<CaseFilter, CaseExportQuery>()

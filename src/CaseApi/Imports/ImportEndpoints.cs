@@ -141,6 +141,9 @@ internal static class ImportEndpoints
         db.Database.SetCommandTimeout(TimeSpan.FromSeconds(options.Value.CommandTimeoutSeconds));
         // One transaction for the whole import: a crash or a dropped connection anywhere leaves the store as it was.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // The pool's statement_timeout is for short requests; the import's statements have the import's own limit.
+        var timeout = (options.Value.CommandTimeoutSeconds * 1000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await db.Database.ExecuteSqlAsync($"SELECT set_config('statement_timeout', {timeout}, true)", ct);
         await using var staging = await ImportStaging.BeginAsync(db, ct);
         await foreach (var row in rows)
         {

@@ -6,6 +6,7 @@ using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CaseApi.ReferenceData;
 
@@ -17,6 +18,9 @@ namespace CaseApi.ReferenceData;
 internal static class ReferenceAdminEndpoints
 {
     private const string Action = "reference-update";
+
+    /// <summary>The database trigger that refuses sponsor cycles and over-deep hierarchies (migration RefuseSponsorCycles).</summary>
+    private const string SponsorParentConstraint = "sponsors_parent_acyclic";
 
     public static IEndpointRouteBuilder MapReferenceAdminEndpoints(this IEndpointRouteBuilder app)
     {
@@ -84,7 +88,15 @@ internal static class ReferenceAdminEndpoints
         sponsor.Description = request.Description;
         sponsor.ParentCode = request.Parent;
 
-        return await SaveUpsertAsync(db, http, time, codes, "sponsor", "sponsors", code, before, ToResponse(sponsor), ct);
+        try
+        {
+            return await SaveUpsertAsync(db, http, time, codes, "sponsor", "sponsors", code, before, ToResponse(sponsor), ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { ConstraintName: SponsorParentConstraint } refused)
+        {
+            // A concurrent edit passed the check above too; the database's trigger saw both and refused this one.
+            return ValidationExtensions.InvalidRequest(new Dictionary<string, string[]> { ["parent"] = [refused.MessageText] });
+        }
     }
 
     /// <summary>Delete a sponsor that no case names and that has no child sponsors.</summary>
@@ -206,15 +218,19 @@ internal static class ReferenceAdminEndpoints
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 
+    /// <summary>The friendly early answer; the trigger <see cref="SponsorParentConstraint"/> is what guarantees it under concurrency.</summary>
     private static async Task<string?> ParentProblemAsync(CaseDbContext db, string code, string parent, CancellationToken ct)
     {
         var parents = await db.Sponsors.AsNoTracking().ToDictionaryAsync(s => s.Code, s => s.ParentCode, ct);
         if (!parents.ContainsKey(parent)) return $"'{parent}' is not a sponsor code; see GET /api/v1/sponsors.";
-        for (string? ancestor = parent; ancestor is not null; ancestor = parents.GetValueOrDefault(ancestor))
+        // Bounded even if a cycle was written around the trigger: each sponsor is visited at most once.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (string? ancestor = parent; ancestor is not null && seen.Add(ancestor); ancestor = parents.GetValueOrDefault(ancestor))
         {
+            ct.ThrowIfCancellationRequested();
             if (ancestor == code) return $"'{parent}' descends from '{code}': a sponsor cannot be its own ancestor.";
         }
-        return null;
+        return seen.Count >= Sponsor.MaxDepth ? $"Under '{parent}' the hierarchy would be deeper than {Sponsor.MaxDepth} levels." : null;
     }
 
     private static ValidationProblem? InvalidCode(string code) => ReferenceValidation.IsCode(code) ? null :

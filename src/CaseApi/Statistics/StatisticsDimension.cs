@@ -1,6 +1,7 @@
 using System.Globalization;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Data;
+using CaseApi.ReferenceData;
 
 namespace CaseApi.Statistics;
 
@@ -45,12 +46,16 @@ internal sealed record StatisticsDimension(Func<CaseFilter, string, (SqlFragment
         "c.sectors, c.activity_types, c.tradecraft, c.us_states, c.sponsor_code, c.collector_type, c.outcome, " +
         "c.charged_on, c.activity_start, c.resolved_on, c.sentence_months, c.loss_usd, c.listed_in";
 
-    /// <summary>Each sponsor with itself and all its ancestors, for sponsor grouping with includeChildren.</summary>
-    public const string SponsorLineage = """
-        sponsor_lineage(code, ancestor) AS (
-            SELECT code, code FROM sponsors
+    /// <summary>
+    /// Each sponsor with itself and all its ancestors, for sponsor grouping with includeChildren. The database keeps
+    /// the hierarchy acyclic; the path and depth guards still bound the walk should a cycle be written around it.
+    /// </summary>
+    public static readonly string SponsorLineage = $"""
+        sponsor_lineage(code, ancestor, path) AS (
+            SELECT code, code, ARRAY[code::text] FROM sponsors
             UNION ALL
-            SELECT l.code, s.parent_code FROM sponsor_lineage l JOIN sponsors s ON s.code = l.ancestor WHERE s.parent_code IS NOT NULL)
+            SELECT l.code, s.parent_code, l.path || s.parent_code::text FROM sponsor_lineage l JOIN sponsors s ON s.code = l.ancestor
+            WHERE s.parent_code IS NOT NULL AND s.parent_code <> ALL(l.path) AND cardinality(l.path) < {Sponsor.MaxDepth})
         """;
 
     // A multi-valued dimension: one row per value, so a case counts once under each of its values and not at all when it has none.

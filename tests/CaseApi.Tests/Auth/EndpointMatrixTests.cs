@@ -18,7 +18,7 @@ namespace CaseApi.Tests.Auth;
 /// </summary>
 public sealed class EndpointMatrixTests(CaseApiFactory api) : ApiTest(api)
 {
-    private static readonly string[] AnonymousRoutes = ["/health/live", "/health/ready", "/openapi/{documentName}.json", "/metrics"];
+    private static readonly string[] AnonymousRoutes = ["/health/live", "/health/ready", "/openapi/{documentName}.json"];
 
     [Fact]
     public void Every_endpoint_names_a_role_policy_or_is_one_of_the_known_anonymous_ones()

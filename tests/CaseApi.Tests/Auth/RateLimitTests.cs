@@ -41,6 +41,21 @@ public sealed class RateLimitTests(TinyRateLimitFactory api) : ApiTest(api), ICl
     }
 
     [Fact]
+    public async Task Health_probes_answer_after_their_address_has_spent_its_budget()
+    {
+        var anonymous = AnonymousClient();
+        for (var i = 0; i < 5; i++) (await anonymous.GetAsync("/api/v1/sectors", Ct)).Dispose();
+        using var limited = await anonymous.GetAsync("/api/v1/sectors", Ct);
+
+        using var live = await anonymous.GetAsync("/health/live", Ct);
+        using var ready = await anonymous.GetAsync("/health/ready", Ct);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
     public async Task A_configured_origin_gets_CORS_headers_and_another_does_not()
     {
         using var allowed = await PreflightAsync(TinyRateLimitFactory.AllowedOrigin);

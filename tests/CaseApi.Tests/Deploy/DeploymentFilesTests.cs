@@ -17,8 +17,10 @@ public sealed partial class DeploymentFilesTests
         var postgres = compose.At("services", "postgres");
         Assert.StartsWith("postgres:", postgres.Text("image"));
         Assert.Contains("pg_isready", string.Join(' ', postgres.At("healthcheck").List("test")));
-        var volume = postgres.List("volumes").Single().Split(':')[0];
-        Assert.True(compose.At("volumes").Has(volume), $"'{volume}' is not a named volume.");
+        // The data volume is named; the other mount is the init script that creates the roles.
+        var volumes = postgres.List("volumes").Select(v => v.Split(':')[0]).ToList();
+        Assert.Contains(volumes, v => compose.At("volumes").Has(v));
+        Assert.Contains(postgres.List("volumes"), v => v.Contains("/docker-entrypoint-initdb.d/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -74,7 +76,7 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal("/health/live", container.At("livenessProbe", "httpGet").Text("path"));
         Assert.True(container.At("resources", "requests").Has("cpu") && container.At("resources", "requests").Has("memory"));
         Assert.True(container.At("resources", "limits").Has("memory"));
-        Assert.Equal(8080, int.Parse(container.Items("ports").Single().Text("containerPort"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(8080, int.Parse(container.Items("ports").Single(p => p.Text("name") == "http").Text("containerPort"), System.Globalization.CultureInfo.InvariantCulture));
         var secrets = container.Items("env").Where(e => e.Has("valueFrom")).ToDictionary(e => e.Text("name"), e => e.At("valueFrom", "secretKeyRef").Text("name"));
         Assert.Contains("ConnectionStrings__Cases", secrets.Keys);
         Assert.Contains("Auth__BootstrapAdminKey", secrets.Keys);
@@ -93,6 +95,41 @@ public sealed partial class DeploymentFilesTests
         var job = byKind["Job"].Single().At("spec", "template", "spec");
         Assert.Equal("Never", job.Text("restartPolicy"));
         Assert.Equal(["migrate"], job.Items("containers").Single().List("args"));
+    }
+
+    [Fact]
+    public void Compose_has_no_default_secrets_and_migrates_as_the_owner_while_the_api_serves_as_the_serving_role()
+    {
+        var text = RepositoryFiles.Read("docker-compose.yml");
+        var services = Yaml.Load(text).Single().At("services");
+
+        Assert.DoesNotContain("change-me", text, StringComparison.Ordinal);
+        Assert.Matches(@"^\$\{CASEAPI_ADMIN_KEY:\?", services.At("api").At("environment").Text("Auth__BootstrapAdminKey"));
+        Assert.DoesNotMatch(@"\$\{[A-Z_]*PASSWORD:-", text);
+        Assert.Contains("Username=caseapi_owner", services.At("migrate").At("environment").Text("ConnectionStrings__Cases"));
+        Assert.Contains("Username=caseapi_service", services.At("api").At("environment").Text("ConnectionStrings__Cases"));
+        Assert.NotEqual("*", services.At("api").At("environment").Text("AllowedHosts"));
+    }
+
+    [Fact]
+    public void Kubernetes_pods_are_hardened_alike_carry_no_service_account_token_and_sit_behind_a_network_policy()
+    {
+        var documents = Directory.GetFiles(RepositoryFiles.PathOf("deploy/kubernetes"), "*.yaml")
+            .SelectMany(file => Yaml.Load(File.ReadAllText(file))).ToList();
+        var byKind = documents.ToLookup(d => d.Text("kind"));
+
+        foreach (var pod in new[] { byKind["Deployment"].Single(), byKind["Job"].Single() }.Select(d => d.At("spec", "template", "spec")))
+        {
+            Assert.Equal("false", pod.Text("automountServiceAccountToken"));
+            Assert.Equal("true", pod.At("securityContext").Text("runAsNonRoot"));
+            Assert.Equal("RuntimeDefault", pod.At("securityContext", "seccompProfile").Text("type"));
+            var container = pod.Items("containers").Single().At("securityContext");
+            Assert.Equal("false", container.Text("allowPrivilegeEscalation"));
+            Assert.Equal("true", container.Text("readOnlyRootFilesystem"));
+            Assert.Equal(["ALL"], container.At("capabilities").List("drop"));
+        }
+        var policy = byKind["NetworkPolicy"].Single().At("spec");
+        Assert.Equal(["Ingress", "Egress"], policy.List("policyTypes"));
     }
 
     private static List<string> Instructions(string dockerfile) =>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Serilog.Core;
 
 namespace CaseApi.Tests.Infrastructure;
@@ -24,24 +25,34 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Everything the service logged, for tests that inspect the log (request ids, no secrets).</summary>
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>The test database as the server's superuser: for set-up, resets and what the service may not do.</summary>
     public string ConnectionString => database?.ConnectionString ?? throw new InvalidOperationException("Not initialised.");
+
+    /// <summary>The same database as the serving role, the login the service under test uses (as in production).</summary>
+    public string ServiceConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { Username = DatabaseRoles.Service, Password = TestDatabase.RolePassword }.ConnectionString;
 
     /// <summary>Extra settings for a derived factory (e.g. a smaller body limit).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     public async ValueTask InitializeAsync()
     {
-        database = await TestDatabase.CreateAsync();
+        database = await CreateDatabaseAsync();
         UseKestrel(0);
         StartServer();
     }
 
+    /// <summary>The database this host serves: a fresh one, or (for a second instance) an existing one.</summary>
+    protected virtual Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Cases", ConnectionString);
+        builder.UseSetting("ConnectionStrings:Cases", ServiceConnectionString);
+        builder.UseSetting("ConnectionStrings:CasesOwner", ConnectionString);
         builder.UseSetting("Database:ApplyMigrations", "true");
         builder.UseSetting("Database:SeedSample", "false");
+        // Tests seed tens of thousands of rows through the service's own context on a busy machine.
+        builder.UseSetting("Database:StatementTimeoutSeconds", "120");
         builder.UseSetting("Auth:BootstrapAdminKey", AdminKey);
         // Tests make many requests quickly; the rate-limit tests use a derived factory with tiny budgets.
         builder.UseSetting("RateLimits:PermitLimit", "1000000");
@@ -57,8 +68,10 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// </summary>
     public async ValueTask ResetDatabaseAsync()
     {
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CaseDbContext>();
+        // The serving role may not truncate (nor skip triggers): reset as the superuser.
+        var options = new DbContextOptionsBuilder<CaseDbContext>();
+        options.UseCaseStore(ConnectionString);
+        await using var db = new CaseDbContext(options.Options);
         await using var transaction = await db.Database.BeginTransactionAsync();
         await db.Database.ExecuteSqlRawAsync("""
             SET LOCAL session_replication_role = replica;

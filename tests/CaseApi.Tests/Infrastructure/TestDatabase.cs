@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Data;
 using DotNet.Testcontainers.Configurations;
 using Npgsql;
 using Testcontainers.PostgreSql;
@@ -12,6 +13,9 @@ public sealed class TestDatabase : IAsyncDisposable
 {
     public const string ServerVariable = "CASEAPI_TEST_POSTGRES";
 
+    /// <summary>The password of the service's roles on a test server (a trusting local cluster ignores it).</summary>
+    public const string RolePassword = "caseapi-test";
+
     private readonly string? serverConnectionString;
     private readonly PostgreSqlContainer? container;
 
@@ -24,11 +28,15 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>A database another fixture owns (and drops); disposing this one leaves it alone.</summary>
+    public static TestDatabase Existing(string connectionString) => new(connectionString, null, null);
+
     public static async Task<TestDatabase> CreateAsync()
     {
         var server = Environment.GetEnvironmentVariable(ServerVariable);
         if (!string.IsNullOrWhiteSpace(server))
         {
+            await EnsureLoginRolesAsync(server);
             var database = new NpgsqlConnectionStringBuilder(server) { Database = $"caseapi_tests_{Guid.NewGuid():N}", Pooling = true };
             return new TestDatabase(database.ConnectionString, server, null);
         }
@@ -37,12 +45,33 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             var container = new PostgreSqlBuilder("postgres:17-alpine").Build();
             await container.StartAsync();
+            await EnsureLoginRolesAsync(container.GetConnectionString());
             return new TestDatabase(container.GetConnectionString(), null, container);
         }
 
         throw new InvalidOperationException(
             $"No PostgreSQL for the tests: run scripts/test.sh (it starts a throwaway local cluster), set {ServerVariable} " +
             "to a connection string of a server the tests may create databases on, or start a Docker daemon for Testcontainers.");
+    }
+
+    /// <summary>
+    /// The service's two roles, able to log in (the migration creates them NOLOGIN when missing; scripts/test.sh's
+    /// cluster trusts local connections and ignores the password). Roles are per server, so parallel fixtures race here.
+    /// </summary>
+    private static async Task EnsureLoginRolesAsync(string server)
+    {
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"""
+            DO $$
+            BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DatabaseRoles.Owner}') THEN CREATE ROLE {DatabaseRoles.Owner} LOGIN PASSWORD '{RolePassword}'; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DatabaseRoles.Service}') THEN CREATE ROLE {DatabaseRoles.Service} LOGIN PASSWORD '{RolePassword}'; END IF;
+            EXCEPTION WHEN duplicate_object OR unique_violation THEN
+                NULL;
+            END $$;
+            """, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -52,6 +81,7 @@ public sealed class TestDatabase : IAsyncDisposable
             await container.DisposeAsync();
             return;
         }
+        if (serverConnectionString is null) return;
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync();

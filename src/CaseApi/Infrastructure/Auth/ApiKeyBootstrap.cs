@@ -13,6 +13,9 @@ public static class ApiKeyBootstrap
     public const string KeyName = "bootstrap-admin";
     public const int MinimumSecretLength = 20;
 
+    /// <summary>What the key list shows as the bootstrap key's prefix.</summary>
+    public const string ShownPrefix = "(bootstrap)";
+
     /// <summary>
     /// Makes the admin key named by Auth:BootstrapAdminKey exist, so a fresh deployment (or a newcomer's local run)
     /// has a first key. A bootstrap key that was later revoked stays revoked: restarting must not undo a revocation.
@@ -69,7 +72,8 @@ public static class ApiKeyBootstrap
             Name = KeyName,
             Role = Policies.Admin,
             SecretHash = ApiKeySecrets.Hash(secret),
-            Prefix = ApiKeySecrets.ShownPart(secret),
+            // The operator chose this secret (and may use it elsewhere): list a fixed label, not its first characters.
+            Prefix = ShownPrefix,
             CreatedAt = now,
             CreatedBy = "system",
         };

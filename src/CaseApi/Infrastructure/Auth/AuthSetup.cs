@@ -10,7 +10,10 @@ public sealed class AuthOptions
     /// <summary>If set, an admin API key with this secret is made to exist at start-up (env Auth__BootstrapAdminKey).</summary>
     public string? BootstrapAdminKey { get; set; }
 
-    /// <summary>How long a known key is trusted from memory before it is read from the database again.</summary>
+    /// <summary>
+    /// How long a known key is trusted from memory before it is read from the database again. Changes to keys (a
+    /// revocation) empty the cache of every replica at once through LISTEN/NOTIFY; this is only the backstop.
+    /// </summary>
     public int KeyCacheSeconds { get; set; } = 30;
 }
 
@@ -21,6 +24,7 @@ public static class AuthSetup
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
         services.AddSingleton<ApiKeyStore>();
+        services.AddHostedService<ApiKeyChangeListener>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 

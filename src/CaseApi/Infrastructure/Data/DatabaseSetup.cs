@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.OpenApi;
@@ -16,6 +17,24 @@ public sealed class DatabaseOptions
 
     /// <summary>Load the bundled sample of public cases when the case table is empty.</summary>
     public bool SeedSample { get; set; } = true;
+
+    /// <summary>statement_timeout of short work: point reads, writes, authentication, health. 0 turns it off.</summary>
+    [Range(0, 3600)]
+    public int StatementTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// statement_timeout of bulk reads: lists and their counts, statistics, coverage, and exports (for which it caps
+    /// the database time of the whole export; an export cut by it ends with an aborted body).
+    /// </summary>
+    [Range(0, 86400)]
+    public int BulkStatementTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// Connections bulk reads may hold at once, in a pool of their own: however many exports and statistics run,
+    /// the main pool (Max Pool Size of the connection string) stays free for point reads, writes and health checks.
+    /// </summary>
+    [Range(1, 1000)]
+    public int BulkMaxPoolSize { get; set; } = 8;
 }
 
 public static class DatabaseSetup
@@ -31,18 +50,14 @@ public static class DatabaseSetup
                 "ConnectionStrings:Cases is not set. Set ConnectionStrings__Cases, or start the API with scripts/run.sh, which starts a local PostgreSQL.");
         }
 
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
-        connectionString = WithServiceDefaults(connectionString);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var bulkConnectionString = configuration.GetConnectionString("CasesReadOnly") is { Length: > 0 } replica ? replica : connectionString;
+        connectionString = WithStatementTimeout(WithServiceDefaults(connectionString), options.StatementTimeoutSeconds);
         // Pooling: a context per request without the allocation cost (hot read paths are measured against raw SQL).
-        services.AddDbContextPool<CaseDbContext>(o => o
-            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
-        var readOnlyConnectionString = configuration.GetConnectionString("CasesReadOnly") is { Length: > 0 } replica
-            ? WithServiceDefaults(replica)
-            : connectionString;
+        services.AddDbContextPool<CaseDbContext>(o => o.UseCaseStore(connectionString));
         services.AddDbContextPool<ReadOnlyCaseDbContext>(o => o
-            .UseNpgsql(readOnlyConnectionString)
-            .UseSnakeCaseNamingConvention()
+            .UseCaseStore(BulkConnectionString(bulkConnectionString, options), "caseapi-bulk")
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         services.AddHealthChecks()
             .AddDbContextCheck<CaseDbContext>("database", tags: ["ready"])
@@ -71,11 +86,50 @@ public static class DatabaseSetup
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// The connection string of bulk reads: a pool of its own (Npgsql pools by connection string, and the name differs),
+    /// at most <see cref="DatabaseOptions.BulkMaxPoolSize"/> connections, with the bulk statement timeout.
+    /// </summary>
+    internal static string BulkConnectionString(string connectionString, DatabaseOptions options)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(WithServiceDefaults(connectionString)) { MaxPoolSize = options.BulkMaxPoolSize };
+        builder.ApplicationName = $"{builder.ApplicationName ?? "caseapi"}-bulk";
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+        return WithStatementTimeout(builder.ConnectionString, options.BulkStatementTimeoutSeconds);
+    }
+
+    /// <summary>Sets statement_timeout for every session of the pool, so no statement of its class can run unbounded.</summary>
+    internal static string WithStatementTimeout(string connectionString, int seconds)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = $"{builder.Options} -c statement_timeout={seconds * 1000}".Trim();
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Applies pending migrations as the owner role: ConnectionStrings:CasesOwner when set (start-up migration of a
+    /// local run), else ConnectionStrings:Cases (the migrate command, run with the owner's login). Its own connection,
+    /// without the pools' statement timeouts: building an index over a large table is no short statement.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {
-        await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<CaseDbContext>().Database.MigrateAsync(ct);
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var owner = configuration.GetConnectionString("CasesOwner") is { Length: > 0 } given ? given : configuration.GetConnectionString("Cases")!;
+        var options = new DbContextOptionsBuilder<CaseDbContext>();
+        options.UseCaseStore(owner, "caseapi-migrate");
+        await using var db = new CaseDbContext(options.Options);
+        await db.Database.MigrateAsync(ct);
     }
+
+    /// <summary>
+    /// The EF Core options every context of the case store shares. The pool's name is what metrics show: without one,
+    /// Npgsql names a pool by its connection string (host, database, user).
+    /// </summary>
+    public static DbContextOptionsBuilder UseCaseStore(this DbContextOptionsBuilder options, string connectionString, string poolName = "caseapi") =>
+        options.UseNpgsql(connectionString, npgsql => npgsql
+                .MigrationsHistoryTable("__ef_migrations_history")
+                .ConfigureDataSource(source => source.Name = poolName))
+            .UseSnakeCaseNamingConvention();
 
     /// <summary>Start-up work the configuration asks for: migrations, then the sample into an empty store.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)

@@ -1,6 +1,7 @@
 using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CaseApi.Infrastructure.Http;
 
@@ -10,6 +11,15 @@ public sealed class RequestLimitOptions
 
     /// <summary>Largest body an ordinary request may send (imports have their own, larger limit).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// A response (an export) that a client reads slower than this, after the grace period, is cut off: its connection
+    /// is aborted, so a stalled reader cannot hold a database connection open. The client sees an unterminated
+    /// chunked body, never a short file that looks complete.
+    /// </summary>
+    public double MinResponseBytesPerSecond { get; set; } = 16 * 1024;
+
+    public int MinResponseRateGraceSeconds { get; set; } = 10;
 }
 
 public static class HttpSetup
@@ -23,7 +33,11 @@ public static class HttpSetup
         services.AddCaseApiProblems();
 
         var limits = configuration.GetSection(RequestLimitOptions.Section).Get<RequestLimitOptions>() ?? new RequestLimitOptions();
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
+        services.Configure<KestrelServerOptions>(k =>
+        {
+            k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            k.Limits.MinResponseDataRate = new MinDataRate(limits.MinResponseBytesPerSecond, TimeSpan.FromSeconds(limits.MinResponseRateGraceSeconds));
+        });
         services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
         return services;
     }

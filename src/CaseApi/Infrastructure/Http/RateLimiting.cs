@@ -16,9 +16,20 @@ public sealed class RateLimitOptions
     [Range(1, int.MaxValue)]
     public int PermitLimit { get; set; } = 6000;
 
-    /// <summary>The smaller budget of the expensive endpoints (imports, exports, statistics), per key and window.</summary>
+    /// <summary>The smaller budget of the expensive endpoints (lists, exports, statistics, coverage, imports), per key and window.</summary>
     [Range(1, int.MaxValue)]
     public int BulkPermitLimit { get; set; } = 600;
+
+    /// <summary>
+    /// Expensive requests one key (or anonymous address) may have in flight at once; more are refused with 429, not
+    /// queued, so one reader cannot hold every bulk connection with slow exports.
+    /// </summary>
+    [Range(1, 1000)]
+    public int BulkConcurrencyLimit { get; set; } = 2;
+
+    /// <summary>The Retry-After of a refusal for too many requests in flight (a window's refusal says when it ends).</summary>
+    [Range(1, 3600)]
+    public int BulkRetryAfterSeconds { get; set; } = 5;
 
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;
@@ -27,7 +38,7 @@ public sealed class RateLimitOptions
 /// <summary>Rate-limit policy names for <c>.RequireRateLimiting(...)</c>.</summary>
 public static class RateLimitPolicies
 {
-    /// <summary>Imports, exports and statistics: each request can cost seconds of database time.</summary>
+    /// <summary>Lists, exports, statistics, coverage and imports: each request can cost seconds of database time.</summary>
     public const string Bulk = "bulk";
 }
 
@@ -47,11 +58,15 @@ public static class RateLimiting
             var limits = configured.Value;
             var window = TimeSpan.FromSeconds(limits.WindowSeconds);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                RateLimitPartition.GetFixedWindowLimiter(Partition(http), _ => Window(limits.PermitLimit, window)));
-            o.AddPolicy(RateLimitPolicies.Bulk, http =>
-                RateLimitPartition.GetFixedWindowLimiter(Partition(http), _ => Window(limits.BulkPermitLimit, window)));
-            o.OnRejected = RejectAsync;
+            // Orchestrators' probes are never limited: a spent budget of their address must not read as a dead pod.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => http.Request.Path.StartsWithSegments("/health")
+                ? RateLimitPartition.GetNoLimiter("health")
+                : RateLimitPartition.GetFixedWindowLimiter(Partition(http), _ => Window(limits.PermitLimit, window)));
+            // Per key: so many bulk requests per window, and so many at a time.
+            o.AddPolicy(RateLimitPolicies.Bulk, http => RateLimitPartition.Get(Partition(http), _ => RateLimiter.CreateChained(
+                new FixedWindowRateLimiter(Window(limits.BulkPermitLimit, window)),
+                new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = limits.BulkConcurrencyLimit, QueueLimit = 0 }))));
+            o.OnRejected = (context, ct) => RejectAsync(context, limits.BulkRetryAfterSeconds);
         });
         return services;
     }
@@ -63,10 +78,13 @@ public static class RateLimiting
     private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
         new() { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };
 
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    private static async ValueTask RejectAsync(OnRejectedContext context, int concurrencyRetryAfter)
     {
         var http = context.HttpContext;
-        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        // A window's refusal knows when the window ends; a concurrency refusal does not, so it gets the configured wait.
+        var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : concurrencyRetryAfter;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
@@ -75,7 +93,7 @@ public static class RateLimiting
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests.",
-                Detail = $"This API key (or address) has used its request budget; retry after {seconds} s.",
+                Detail = $"This API key (or address) has used its request budget, or has as many expensive requests in flight as it may; retry after {seconds} s.",
             },
         });
     }

@@ -12,6 +12,7 @@ public static class SecuritySetup
     {
         services.AddCaseApiAuthorization();
         services.AddCaseApiRateLimiting();
+        services.AddCaseApiProxies(configuration);
         services.Configure<KestrelServerOptions>(k => k.AddServerHeader = false);
         if (configuration.GetSection(CorsOriginsKey).Get<string[]>() is { Length: > 0 } origins)
         {

@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Events;
 using Serilog.Formatting.Compact;
 
 namespace CaseApi.Infrastructure.Logging;
@@ -33,10 +34,22 @@ public static class LoggingSetup
         {
             // This host's logger, not the static Log.Logger (see AddCaseApiLogging).
             o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+            // A percent-encoded CR/LF in the path would otherwise start a forged line in the text log.
+            o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
+            [
+                new("RequestMethod", new ScalarValue(http.Request.Method)),
+                new("RequestPath", new ScalarValue(LogSafe(path))),
+                new("StatusCode", new ScalarValue(status)),
+                new("Elapsed", new ScalarValue(elapsed)),
+            ];
             o.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 diagnostics.Set("RequestId", http.TraceIdentifier);
                 diagnostics.Set("Actor", http.User.Identity?.Name ?? "anonymous");
             };
         });
+
+    /// <summary>Control characters as \uXXXX escapes, so a value from a request can never break a log line.</summary>
+    public static string LogSafe(string value) =>
+        value.Any(char.IsControl) ? string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString())) : value;
 }

@@ -13,7 +13,13 @@ public static class HealthProbe
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         try
         {
-            using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port}/health/ready"));
+            // Host filtering serves only the configured names: ask as the first of them.
+            if (Environment.GetEnvironmentVariable("AllowedHosts")?.Split(';')[0] is { Length: > 0 } host && !host.Contains('*', StringComparison.Ordinal))
+            {
+                request.Headers.Host = host;
+            }
+            using var response = await http.SendAsync(request);
             return response.IsSuccessStatusCode ? 0 : 1;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)

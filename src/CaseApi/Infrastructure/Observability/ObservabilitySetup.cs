@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Auth;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -38,11 +39,24 @@ public static class ObservabilitySetup
         return builder;
     }
 
-    /// <summary>The Prometheus text exposition at /metrics (not part of the API contract; scraped from inside the cluster).</summary>
+    /// <summary>The port that alone serves /metrics (list it in ASPNETCORE_HTTP_PORTS too, e.g. "8080;9090").</summary>
+    public const string ManagementPortKey = "Management:Port";
+
+    /// <summary>
+    /// The Prometheus text exposition at /metrics (not part of the API contract). With a management port it answers
+    /// there only, without a key (the network decides who reaches that port); without one, only to an admin key.
+    /// </summary>
     public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder app)
     {
-        // Prometheus scrapes without an API key; keep /metrics off the public ingress instead.
-        app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription().AllowAnonymous();
+        var metrics = app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription();
+        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<int?>(ManagementPortKey) is { } port)
+        {
+            metrics.RequireAuthorization(p => p.RequireAssertion(c => c.Resource is HttpContext http && http.Connection.LocalPort == port));
+        }
+        else
+        {
+            metrics.RequireAuthorization(Policies.Admin);
+        }
         return app;
     }
 }

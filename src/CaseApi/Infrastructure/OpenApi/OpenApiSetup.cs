@@ -11,6 +11,18 @@ public static class OpenApiSetup
     public static bool IsGeneratingDocument { get; } = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 
     /// <summary>The published contract: /openapi/v1.json with the metadata every operation must carry.</summary>
+    /// <summary>
+    /// The OpenAPI document and Swagger UI, anonymous. On unless the environment is Production, where OpenApi:Enabled
+    /// turns them on: the document maps every route for whoever reads it.
+    /// </summary>
+    public static WebApplication MapCaseApiDocs(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("OpenApi:Enabled", !app.Environment.IsProduction())) return app;
+        app.MapOpenApi().AllowAnonymous();
+        app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
+        return app;
+    }
+
     public static IServiceCollection AddCaseApiOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o =>
         {

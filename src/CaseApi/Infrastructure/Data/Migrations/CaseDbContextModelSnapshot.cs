@@ -73,6 +73,10 @@ namespace CaseApi.Infrastructure.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
 
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_name");
+
                     b.HasIndex("SecretHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_keys_secret_hash");

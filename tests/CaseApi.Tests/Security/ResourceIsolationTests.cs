@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Tests.Infrastructure;
+using Npgsql;
+
+namespace CaseApi.Tests.Security;
+
+/// <summary>A pool as small as the one exhausted in the security review, and a quick minimum response data rate.</summary>
+public sealed class SmallPoolFactory : CaseApiFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        // Waiting 3 s for a free connection, not 15, keeps a failure of this test quick.
+        ["ConnectionStrings:Cases"] = $"{ServiceConnectionString};Maximum Pool Size=4;Timeout=3",
+        ["Database:BulkMaxPoolSize"] = "2",
+        ["RateLimits:BulkConcurrencyLimit"] = "1",
+        ["Limits:MinResponseBytesPerSecond"] = "65536",
+        ["Limits:MinResponseRateGraceSeconds"] = "2",
+    };
+}
+
+public sealed class ResourceIsolationTests(SmallPoolFactory api) : ApiTest(api), IClassFixture<SmallPoolFactory>, IAsyncLifetime
+{
+    private const int Rows = 20_000;
+    private readonly List<HttpClient> stalled = [];
+
+    [Fact]
+    public async Task Slow_exports_on_every_bulk_connection_leave_point_reads_and_readiness_fast()
+    {
+        var id = await SeedCasesAsync(Rows);
+        var exports = new List<Task<HttpResponseMessage>>();
+        for (var i = 0; i < 4; i++)
+        {
+            // Four readers (so no per-key limit applies), each reading the headers and then nothing: stalled clients.
+            exports.Add(StalledReader(await Api.CreateKeyAsync(Policies.Reader))
+                .GetAsync("/api/v1/cases/export?format=csv", HttpCompletionOption.ResponseHeadersRead, Ct));
+        }
+        var started = await Task.WhenAny(exports);
+        await Task.WhenAny(exports.Where(e => e != started));
+        var clock = Stopwatch.StartNew();
+
+        var reads = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var read = await Client.GetAsync($"/api/v1/cases/{id}", Ct);
+            reads.Add(read.StatusCode);
+        }
+        using var ready = await AnonymousClient().GetAsync("/health/ready", Ct);
+        var elapsed = clock.Elapsed;
+
+        Assert.All(reads, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"10 point reads and a readiness probe took {elapsed}");
+        foreach (var export in exports) (await export).Dispose();
+    }
+
+    [Fact]
+    public async Task A_second_bulk_request_of_the_same_key_while_one_runs_is_429_with_Retry_After()
+    {
+        await SeedCasesAsync(Rows);
+        var key = await Api.CreateKeyAsync(Policies.Reader);
+        using var running = await StalledReader(key).GetAsync("/api/v1/cases/export", HttpCompletionOption.ResponseHeadersRead, Ct);
+
+        using var second = await ClientWithKey(key).GetAsync("/api/v1/stats/summary", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, running.StatusCode);
+        await Problems.AssertAsync(second, HttpStatusCode.TooManyRequests);
+        Assert.Equal(TimeSpan.FromSeconds(5), second.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task A_stalled_export_reader_is_cut_off_and_sees_an_aborted_body_not_a_short_file()
+    {
+        await SeedCasesAsync(Rows);
+        using var response = await StalledReader(CaseApiFactory.AdminKey).GetAsync("/api/v1/cases/export", HttpCompletionOption.ResponseHeadersRead, Ct);
+        await using var body = await response.Content.ReadAsStreamAsync(Ct);
+
+        // Stalling is the behaviour under test: read nothing for longer than the grace period plus the time one 32 KB
+        // write may take at the minimum rate (Kestrel's deadline for a blocked write).
+        await Task.Delay(TimeSpan.FromSeconds(8), Ct);
+        var read = () => body.CopyToAsync(Stream.Null, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Assert.ThrowsAnyAsync<IOException>(read);
+    }
+
+    [Fact]
+    public async Task Lists_are_in_the_bulk_budget()
+    {
+        var key = await Api.CreateKeyAsync(Policies.Reader);
+        await SeedCasesAsync(Rows);
+        using var running = await StalledReader(key).GetAsync("/api/v1/cases/export", HttpCompletionOption.ResponseHeadersRead, Ct);
+
+        using var list = await ClientWithKey(key).GetAsync("/api/v1/cases?limit=1", Ct);
+
+        await Problems.AssertAsync(list, HttpStatusCode.TooManyRequests);
+    }
+
+    /// <summary>
+    /// A client that reads nothing unless asked, with a receive buffer too small to soak up an export (the kernel's
+    /// autotuned loopback buffer holds tens of megabytes), so the server really is held up by it.
+    /// </summary>
+    private HttpClient StalledReader(string key)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 8 * 1024 };
+                await socket.ConnectAsync(context.DnsEndPoint, ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = Client.BaseAddress };
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        stalled.Add(client);
+        return client;
+    }
+
+    // Re-implements IAsyncLifetime's disposal (ApiTest's is not virtual) to dispose these clients too.
+    public new async ValueTask DisposeAsync()
+    {
+        stalled.ForEach(c => c.Dispose());
+        await base.DisposeAsync();
+    }
+
+    // Enough rows that an export cannot fit in the socket buffers between server and client; returns one case's id.
+    // Seeded as the superuser, without the service's statement timeout (a loaded test machine is slow to index them).
+    private async Task<Guid> SeedCasesAsync(int rows)
+    {
+        var (created, _) = await CreateCaseAsync(CaseSamples.Minimal());
+        await using var connection = new NpgsqlConnection(Api.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var insert = new NpgsqlCommand($"""
+            INSERT INTO cases (id, slug, title, summary, activity_types, tradecraft, collector_type, defendants, sectors,
+                victim_types, victims, us_states, outcome, sources, tags, listed_in, created_at, updated_at, charged_on, charged_on_precision)
+            SELECT gen_random_uuid(), 'bulk-case-' || i, 'Bulk case ' || i, repeat('A long summary of a bulk case. ', 10),
+                ARRAY['economic-espionage'], ARRAY['insider'], 'student', ARRAY['Someone Else'], ARRAY['aerospace', 'energy'],
+                ARRAY['company'], ARRAY['Boeing'], ARRAY['CA'], 'convicted', '[]', ARRAY[]::text[], ARRAY[]::text[], now(), now(),
+                make_date(2000 + i % 20, 1, 1), 'Year'
+            FROM generate_series(1, {rows}) AS i
+            """, connection) { CommandTimeout = 0 };
+        await insert.ExecuteNonQueryAsync(Ct);
+        return Guid.Parse((string)created["id"]!);
+    }
+}
