@@ -11,6 +11,7 @@ namespace CaseApi.Tests.Imports;
 /// The service runs as a real separate process here (the built CaseApi.dll) so that it can be killed outright in the
 /// middle of an import, as a crash or an OOM kill would, and the store checked afterwards.
 /// </summary>
+[Collection(nameof(ProcessCollection))]
 public sealed class ImportCrashTests(CaseApiFactory api) : ImportTest(api)
 {
     private const int Rows = 30_000;

@@ -1,9 +1,19 @@
 namespace CaseApi.Tests.Infrastructure;
 
-/// <summary>All database tests share one server and run serially, each after a reset.</summary>
+/// <summary>
+/// A collection for a class that brings its own factory (<c>IClassFixture</c>) and wants no parallel neighbour inside
+/// it; API test classes no longer share it, each has its own database through <see cref="ApiTest"/>.
+/// </summary>
 [CollectionDefinition(nameof(ApiCollection))]
-public sealed class ApiCollection : ICollectionFixture<CaseApiFactory>;
+public sealed class ApiCollection;
 
 /// <summary>Tests that measure the whole process (memory) and so must run alone, never in parallel with other tests.</summary>
 [CollectionDefinition(nameof(SerialApiCollection), DisableParallelization = true)]
 public sealed class SerialApiCollection : ICollectionFixture<CaseApiFactory>;
+
+/// <summary>
+/// Tests that control processes (start and kill a service, stop a server): they run alone, after the parallel classes,
+/// each class still on its own database through <see cref="ApiTest"/>'s class fixture.
+/// </summary>
+[CollectionDefinition(nameof(ProcessCollection), DisableParallelization = true)]
+public sealed class ProcessCollection;

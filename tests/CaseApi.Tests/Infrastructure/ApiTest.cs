@@ -6,8 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseApi.Tests.Infrastructure;
 
-[Collection(nameof(ApiCollection))]
-public abstract class ApiTest(CaseApiFactory api) : IAsyncLifetime
+/// <summary>
+/// The base of every API test class. Each class gets its own server over its own database (a class fixture), so
+/// independent classes run in parallel; within a class, tests run one at a time, each after a reset.
+/// </summary>
+public abstract class ApiTest(CaseApiFactory api) : IClassFixture<CaseApiFactory>, IAsyncLifetime
 {
     protected CaseApiFactory Api { get; } = api;
     private readonly List<HttpClient> clients = [];

@@ -73,10 +73,12 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         options.UseCaseStore(ConnectionString);
         await using var db = new CaseDbContext(options.Options);
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await db.Database.ExecuteSqlRawAsync("""
+        // Table names come from the model, never from input.
+        var truncate = $"""
             SET LOCAL session_replication_role = replica;
-            TRUNCATE cases, audit_events, imports, api_keys, policy_document_sectors, policy_documents, sponsors, sectors, source_lists RESTART IDENTITY CASCADE;
-            """);
+            TRUNCATE {string.Join(", ", TablesOf(db))} RESTART IDENTITY CASCADE;
+            """;
+        await db.Database.ExecuteSqlRawAsync(truncate);
         db.Sectors.AddRange(ReferenceSeed.Sectors.Select(s => new Sector { Code = s.Code, Name = s.Name, Description = s.Description }));
         db.Sponsors.AddRange(ReferenceSeed.Sponsors.Select(s => new Sponsor { Code = s.Code, Name = s.Name, Description = s.Description, Type = s.Type, ParentCode = s.ParentCode }));
         db.PolicyDocuments.AddRange(ReferenceSeed.PolicyDocuments.Select(p => new PolicyDocument { Code = p.Code, Name = p.Name, Description = p.Description, Year = p.Year }));
@@ -89,6 +91,10 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Services.GetRequiredService<ReferenceCodes>().Invalidate();
         Services.GetRequiredService<ApiKeyStore>().Clear();
     }
+
+    /// <summary>Every table of the EF model, so that a new entity is reset without anyone remembering to list it.</summary>
+    private static IEnumerable<string> TablesOf(CaseDbContext db) =>
+        db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct().Order(StringComparer.Ordinal);
 
     /// <summary>Stores a new API key with the given role and returns its secret (no audit row: this is test set-up).</summary>
     public async Task<string> CreateKeyAsync(string role, DateTimeOffset? expiresAt = null, string? name = null)
