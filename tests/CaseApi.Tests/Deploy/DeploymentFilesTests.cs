@@ -76,7 +76,8 @@ public sealed partial class DeploymentFilesTests
         Assert.Equal("/health/live", container.At("livenessProbe", "httpGet").Text("path"));
         Assert.True(container.At("resources", "requests").Has("cpu") && container.At("resources", "requests").Has("memory"));
         Assert.True(container.At("resources", "limits").Has("memory"));
-        Assert.Equal(8080, int.Parse(container.Items("ports").Single(p => p.Text("name") == "http").Text("containerPort"), System.Globalization.CultureInfo.InvariantCulture));
+        var http = container.Items("ports").Single(p => p.Text("name") == "http");
+        Assert.Equal(8080, int.Parse(http.Text("containerPort"), System.Globalization.CultureInfo.InvariantCulture));
         var secrets = container.Items("env").Where(e => e.Has("valueFrom")).ToDictionary(e => e.Text("name"), e => e.At("valueFrom", "secretKeyRef").Text("name"));
         Assert.Contains("ConnectionStrings__Cases", secrets.Keys);
         Assert.Contains("Auth__BootstrapAdminKey", secrets.Keys);

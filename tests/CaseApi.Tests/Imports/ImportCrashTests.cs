@@ -23,7 +23,7 @@ public sealed class ImportCrashTests(CaseApiFactory api) : ImportTest(api)
         await CreateCaseAsync(LargeImportTests.Synthetic(1)); // a case the import would update
         var etag = await ETagOfAsync("synthetic-case-1");
         var auditEvents = await CountAuditEventsAsync();
-        using var service = ServiceProcess.Start(Api.ConnectionString);
+        using var service = ServiceProcess.Start(Api.ServiceConnectionString);
         using var client = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         client.DefaultRequestHeaders.Add("X-Api-Key", CaseApiFactory.AdminKey);
         await service.WaitUntilLiveAsync(client, Ct);

@@ -29,7 +29,10 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString => database?.ConnectionString ?? throw new InvalidOperationException("Not initialised.");
 
     /// <summary>The same database as the serving role, the login the service under test uses (as in production).</summary>
-    public string ServiceConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { Username = DatabaseRoles.Service, Password = TestDatabase.RolePassword }.ConnectionString;
+    public string ServiceConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString)
+    {
+        Username = DatabaseRoles.Service, Password = TestDatabase.RolePassword,
+    }.ConnectionString;
 
     /// <summary>Extra settings for a derived factory (e.g. a smaller body limit).</summary>
     protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();

@@ -65,8 +65,12 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var command = new NpgsqlCommand($"""
             DO $$
             BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DatabaseRoles.Owner}') THEN CREATE ROLE {DatabaseRoles.Owner} LOGIN PASSWORD '{RolePassword}'; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DatabaseRoles.Service}') THEN CREATE ROLE {DatabaseRoles.Service} LOGIN PASSWORD '{RolePassword}'; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DatabaseRoles.Owner}') THEN
+                    CREATE ROLE {DatabaseRoles.Owner} LOGIN PASSWORD '{RolePassword}';
+                END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{DatabaseRoles.Service}') THEN
+                    CREATE ROLE {DatabaseRoles.Service} LOGIN PASSWORD '{RolePassword}';
+                END IF;
             EXCEPTION WHEN duplicate_object OR unique_violation THEN
                 NULL;
             END $$;

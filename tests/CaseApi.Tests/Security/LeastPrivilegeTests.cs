@@ -56,7 +56,8 @@ public sealed class LeastPrivilegeTests(CaseApiFactory api) : ApiTest(api)
     [Fact]
     public async Task The_database_stamps_audit_events_so_a_back_dated_row_cannot_be_written()
     {
-        await AsServiceAsync("INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id) VALUES ('2001-01-01', 'a', 'b', 'c', 'd')");
+        await AsServiceAsync(
+            "INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id) VALUES ('2001-01-01', 'a', 'b', 'c', 'd')");
 
         var stamped = await ScalarAsync<DateTime>("SELECT occurred_at FROM audit_events");
         Assert.True(stamped > DateTime.UtcNow.AddMinutes(-5), $"occurred_at was {stamped:O}");

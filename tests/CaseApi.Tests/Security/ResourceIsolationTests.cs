@@ -18,6 +18,7 @@ public sealed class SmallPoolFactory : CaseApiFactory
         ["RateLimits:BulkConcurrencyLimit"] = "1",
         ["Limits:MinResponseBytesPerSecond"] = "65536",
         ["Limits:MinResponseRateGraceSeconds"] = "2",
+        ["Limits:MaxWriteStallSeconds"] = "2",
     };
 }
 
@@ -74,11 +75,11 @@ public sealed class ResourceIsolationTests(SmallPoolFactory api) : ApiTest(api),
     public async Task A_stalled_export_reader_is_cut_off_and_sees_an_aborted_body_not_a_short_file()
     {
         await SeedCasesAsync(Rows);
-        using var response = await StalledReader(CaseApiFactory.AdminKey).GetAsync("/api/v1/cases/export", HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var response = await StalledReader(CaseApiFactory.AdminKey)
+            .GetAsync("/api/v1/cases/export", HttpCompletionOption.ResponseHeadersRead, Ct);
         await using var body = await response.Content.ReadAsStreamAsync(Ct);
 
-        // Stalling is the behaviour under test: read nothing for longer than the grace period plus the time one 32 KB
-        // write may take at the minimum rate (Kestrel's deadline for a blocked write).
+        // Stalling is the behaviour under test: read nothing for longer than a write may wait for the client.
         await Task.Delay(TimeSpan.FromSeconds(8), Ct);
         var read = () => body.CopyToAsync(Stream.Null, Ct);
 

@@ -34,7 +34,8 @@ public sealed class SponsorCycleTests(CaseApiFactory api) : ApiTest(api)
     [Fact]
     public async Task The_database_refuses_a_cycle_even_when_the_application_check_is_bypassed()
     {
-        var error = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync("UPDATE sponsors SET parent_code = 'mss-jssd' WHERE code = 'mss'"));
+        var error = await Assert.ThrowsAsync<PostgresException>(
+            () => ExecuteAsync("UPDATE sponsors SET parent_code = 'mss-jssd' WHERE code = 'mss'"));
 
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
         Assert.Equal("sponsors_parent_acyclic", error.ConstraintName);

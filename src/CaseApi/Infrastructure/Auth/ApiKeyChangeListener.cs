@@ -11,7 +11,8 @@ namespace CaseApi.Infrastructure.Auth;
 /// any replica empties every replica's key cache within milliseconds of its commit.
 /// </summary>
 internal sealed class ApiKeyChangeListener(
-    IServiceScopeFactory scopes, IConfiguration configuration, ApiKeyStore store, TimeProvider time, ILogger<ApiKeyChangeListener> logger) : BackgroundService
+    IServiceScopeFactory scopes, IConfiguration configuration, ApiKeyStore store, TimeProvider time, ILogger<ApiKeyChangeListener> logger)
+    : BackgroundService
 {
     public const string Channel = "api_keys_changed";
 
@@ -28,12 +29,17 @@ internal sealed class ApiKeyChangeListener(
             connectionString = scope.ServiceProvider.GetRequiredService<CaseDbContext>().Database.GetConnectionString()!;
         }
         // Keepalives notice a silently dropped connection; until it is back, the store reads every key afresh.
-        var listen = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 10, ApplicationName = "caseapi-key-listener" };
+        var listen = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false, KeepAlive = 10, ApplicationName = "caseapi-key-listener",
+        };
+        // Named, so that metrics show this name and not the connection string.
+        await using var source = new NpgsqlDataSourceBuilder(listen.ConnectionString) { Name = "caseapi-key-listener" }.Build();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(listen.ConnectionString);
+                await using var connection = source.CreateConnection();
                 connection.Notification += (_, _) => store.Changed();
                 await connection.OpenAsync(stoppingToken);
                 await using (var command = new NpgsqlCommand($"LISTEN {Channel}", connection)) await command.ExecuteNonQueryAsync(stoppingToken);
@@ -46,7 +52,8 @@ internal sealed class ApiKeyChangeListener(
             }
             catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
             {
-                logger.LogWarning("Not hearing API key changes ({Reason}); keys are read from the database on every request until it reconnects", e.Message);
+                logger.LogWarning(
+                    "Not hearing API key changes ({Reason}); keys are read from the database on every request until it reconnects", e.Message);
             }
             finally
             {

@@ -20,6 +20,12 @@ public sealed class RequestLimitOptions
     public double MinResponseBytesPerSecond { get; set; } = 16 * 1024;
 
     public int MinResponseRateGraceSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The longest a bulk response (an export) may wait for its client to accept one write before the connection is
+    /// aborted. The minimum data rate averages over the whole response; this bounds a client that read fast, then stopped.
+    /// </summary>
+    public int MaxWriteStallSeconds { get; set; } = 30;
 }
 
 public static class HttpSetup
@@ -32,11 +38,13 @@ public static class HttpSetup
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddCaseApiProblems();
 
+        services.AddOptions<RequestLimitOptions>().BindConfiguration(RequestLimitOptions.Section);
         var limits = configuration.GetSection(RequestLimitOptions.Section).Get<RequestLimitOptions>() ?? new RequestLimitOptions();
         services.Configure<KestrelServerOptions>(k =>
         {
             k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
-            k.Limits.MinResponseDataRate = new MinDataRate(limits.MinResponseBytesPerSecond, TimeSpan.FromSeconds(limits.MinResponseRateGraceSeconds));
+            k.Limits.MinResponseDataRate =
+                new MinDataRate(limits.MinResponseBytesPerSecond, TimeSpan.FromSeconds(limits.MinResponseRateGraceSeconds));
         });
         services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
         return services;

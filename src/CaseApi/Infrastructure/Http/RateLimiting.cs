@@ -93,7 +93,8 @@ public static class RateLimiting
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests.",
-                Detail = $"This API key (or address) has used its request budget, or has as many expensive requests in flight as it may; retry after {seconds} s.",
+                Detail = $"This API key (or address) has used its request budget, or has as many expensive requests in flight as it may; " +
+                    $"retry after {seconds} s.",
             },
         });
     }

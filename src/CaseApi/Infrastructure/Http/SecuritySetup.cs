@@ -32,6 +32,7 @@ public static class SecuritySetup
         if (app.Configuration.GetSection(CorsOriginsKey).Get<string[]>() is { Length: > 0 }) app.UseCors();
         app.UseAuthentication();
         app.UseRateLimiter();
+        app.UseWriteStallGuard();
         app.UseAuthorization();
         return app;
     }

@@ -15,7 +15,8 @@ public static class HealthProbe
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"http://127.0.0.1:{port}/health/ready"));
             // Host filtering serves only the configured names: ask as the first of them.
-            if (Environment.GetEnvironmentVariable("AllowedHosts")?.Split(';')[0] is { Length: > 0 } host && !host.Contains('*', StringComparison.Ordinal))
+            if (Environment.GetEnvironmentVariable("AllowedHosts")?.Split(';')[0] is { Length: > 0 } host
+                && !host.Contains('*', StringComparison.Ordinal))
             {
                 request.Headers.Host = host;
             }
