@@ -8,7 +8,8 @@ public sealed record ContractParameter(string Name, string In, string Type, stri
 public sealed record ContractBody(string MediaType, string? Example);
 
 /// <summary>One operation of the published contract: what a generated request may vary.</summary>
-public sealed record ContractOperation(string Method, string Path, IReadOnlyList<ContractParameter> Parameters, IReadOnlyList<ContractBody> Bodies)
+public sealed record ContractOperation(string Method, string Path, IReadOnlyList<ContractParameter> Parameters, IReadOnlyList<ContractBody> Bodies,
+    IReadOnlySet<int> JsonErrorStatuses)
 {
     public override string ToString() => $"{Method} {Path}";
 
@@ -21,7 +22,10 @@ public sealed record ContractOperation(string Method, string Path, IReadOnlyList
            from operation in path.Value!.AsObject()
            select new ContractOperation(operation.Key.ToUpperInvariant(), path.Key,
                [.. (operation.Value!["parameters"]?.AsArray() ?? []).Select(p => Parameter(p!))],
-               [.. (operation.Value!["requestBody"]?["content"]?.AsObject() ?? []).Select(c => Body(c.Key, c.Value!, document))]),
+               [.. (operation.Value!["requestBody"]?["content"]?.AsObject() ?? []).Select(c => Body(c.Key, c.Value!, document))],
+               // A 4xx the contract documents with a resource body (an import's rejection report) rather than a problem.
+               (operation.Value!["responses"]?.AsObject() ?? []).Where(r => r.Key.StartsWith('4') && r.Value?["content"]?["application/json"] is not null)
+                   .Select(r => int.Parse(r.Key, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet()),
     ];
 
     private static ContractParameter Parameter(JsonNode p)

@@ -52,7 +52,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         DbUpdateException { InnerException: PostgresException pg } when Constraint(pg) is { } conflict => conflict,
         PostgresException pg when Constraint(pg) is { } conflict => conflict,
         _ when DatabaseFaults.IsUnavailable(exception) => Problem(503, "The database is unavailable.",
-            $"The service cannot reach its database right now; nothing was changed by this request unless it answered 2xx. Retry after {(int)DatabaseFaults.RetryAfter.TotalSeconds} seconds."),
+            $"The service cannot reach its database right now. Retry after {(int)DatabaseFaults.RetryAfter.TotalSeconds} seconds; retry writes with If-Match or an Idempotency-Key."),
         _ => null,
     };
 
