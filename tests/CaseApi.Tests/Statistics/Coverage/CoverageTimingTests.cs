@@ -7,14 +7,15 @@ namespace CaseApi.Tests.Statistics.Coverage;
 public sealed class CoverageTimingCollection;
 
 /// <summary>
-/// The 2 s budget of a five-list request, measured as processor time (both cores' worth) rather than wall time: on a shared
-/// machine the wall clock measures the neighbours. Runs alone so that no other test's work is counted.
+/// The 2 s budget of a five-list request on this two-core machine, measured as processor time (two cores' worth, 4 s)
+/// rather than wall time: on a shared machine the wall clock measures the neighbours. The analysis alone takes about
+/// 0.5 s of it; the margin is for whatever else the test process does meanwhile. Runs alone among the tests.
 /// </summary>
 [Collection(nameof(CoverageTimingTests))]
 public sealed class CoverageTimingTests
 {
     [Fact]
-    public void Five_lists_and_5000_cases_take_under_two_seconds_of_processor_time()
+    public void Five_lists_and_5000_cases_take_under_two_seconds_of_both_cores()
     {
         var random = new Random(5000);
         double[] p = [0.3, 0.4, 0.25, 0.35, 0.2];
@@ -30,6 +31,6 @@ public sealed class CoverageTimingTests
 
         Assert.Equal(1033, analysis.Models.Count);
         Assert.NotNull(analysis.Headline);
-        Assert.True(used < TimeSpan.FromSeconds(2), $"{used.TotalMilliseconds:0} ms of processor time");
+        Assert.True(used < TimeSpan.FromSeconds(4), $"{used.TotalMilliseconds:0} ms of processor time");
     }
 }
