@@ -27,7 +27,7 @@ public static class CoverageSimulation
             (r, i) => Independent(r, [.. Base.Select(p => p * (i < 750 ? 0.5 : i < 1200 ? 1 : 2.5))])),
     ];
 
-    private static int Independent(Random random, IReadOnlyList<double> p)
+    private static int Independent(Random random, double[] p)
     {
         var mask = 0;
         for (var list = 0; list < 3; list++)
