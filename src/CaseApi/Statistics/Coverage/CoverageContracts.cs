@@ -1,41 +1,145 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Statistics.Coverage;
 
-/// <summary>The query of GET /stats/coverage: <c>lists=a,b[,c…]</c> (comma-separated or repeated).</summary>
-public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists)
+/// <summary>The query of GET /stats/coverage.</summary>
+/// <param name="Lists">The source lists, two to five, comma-separated or repeated; the digits of every capture pattern follow this order.</param>
+/// <param name="Windows">
+/// How the lists' coverage periods are handled: <c>common</c> (default) keeps only cases dated within the years every
+/// named list covers; <c>stratified</c> splits the years into periods covered by the same lists, estimates each period
+/// from the lists that cover it and adds the periods up.
+/// </param>
+public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists, [FromQuery(Name = "windows")] string? Windows = null)
 {
+    public const string Common = "common";
+    public const string Stratified = "stratified";
+
     /// <summary>The list codes in the order given; the digits of every capture pattern follow this order.</summary>
     public IReadOnlyList<string> Codes =>
         [.. (Lists ?? []).SelectMany(l => l.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
+
+    public bool IsStratified => Windows == Stratified;
 }
 
-/// <summary>How many cases the named lists found, and how many each method estimates exist.</summary>
+/// <summary>
+/// How many cases the named lists found, how many they are estimated to have missed, and how far that answer depends on
+/// the model chosen. Read <c>interpretation</c> first, then <c>headline</c>, then <c>sensitivity</c>.
+/// </summary>
+/// <param name="Lists">The lists, in the order of the pattern digits.</param>
+/// <param name="Population">Which cases the estimate is about: the filters, and the years the lists' coverage periods allow.</param>
+/// <param name="Observed">Cases on at least one of the lists, within the population.</param>
+/// <param name="Histories">Cases per capture pattern ("101": on the first and third list only).</param>
+/// <param name="Headline">The estimate to quote, with an interval that allows for the choice of model; null when no model can be fitted (see notes).</param>
+/// <param name="ObservedShare">Observed ÷ headline estimate, with its 95 % interval (observed ÷ upper … observed ÷ lower).</param>
+/// <param name="Interpretation">The answer in one plain sentence, including what population it is about.</param>
+/// <param name="Models">Every model fitted, with its fit statistics and flags; models that cannot be fitted are listed with the reason.</param>
+/// <param name="Sensitivity">How much the answer moves across models: the span of their estimates and of their intervals.</param>
+/// <param name="Strata">With <c>windows=stratified</c>: the analysis of each period; otherwise absent.</param>
+/// <param name="Notes">What the data cannot tell, and other cautions, in plain words.</param>
+/// <param name="Assumptions">The assumptions every estimate here rests on.</param>
 public sealed record CoverageResponse(
     IReadOnlyList<string> Lists,
+    CoveragePopulation Population,
     long Observed,
     IReadOnlyDictionary<string, long> Histories,
-    IReadOnlyList<CoverageEstimate> Estimates,
-    IReadOnlyDictionary<string, double?> Coverage,
+    CoverageHeadline? Headline,
+    ObservedShare? ObservedShare,
+    string Interpretation,
+    IReadOnlyList<CoverageModelFit> Models,
+    CoverageSensitivity? Sensitivity,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CoverageStratum>? Strata,
+    IReadOnlyList<string> Notes,
     IReadOnlyList<string> Assumptions);
 
+/// <summary>The population the lists are compared on.</summary>
+/// <param name="Windows"><c>common</c> or <c>stratified</c>, as requested.</param>
+/// <param name="DateField">The case date placed against the lists' coverage periods (the filters' <c>dateField</c>).</param>
+/// <param name="From">First year kept (inclusive); null when no bound applies.</param>
+/// <param name="To">Last year kept (inclusive); null when no bound applies.</param>
+/// <param name="Description">The population in words.</param>
+public sealed record CoveragePopulation(string Windows, string DateField, int? From, int? To, string Description);
+
+/// <summary>The estimate to quote and how it was reached.</summary>
+/// <param name="Method">
+/// <c>smoothed-aic-weights</c> (an average of the log-linear models that can be checked, weighted by their AIC),
+/// <c>chapman</c> (two lists: the only estimate there is) or <c>strata-sum</c> (the periods' headlines added up).
+/// </param>
+/// <param name="Estimate">Estimated number of cases that could reach these lists, seen and unseen.</param>
+/// <param name="StandardError">Standard error, including the uncertainty of the model choice where a choice was made.</param>
+/// <param name="Ci95">95 % interval [low, high]; never below the observed count.</param>
+/// <param name="Unseen">Estimate minus observed: the cases no list has found.</param>
+/// <param name="Why">Why this method, in plain words.</param>
+public sealed record CoverageHeadline(string Method, double Estimate, double StandardError, IReadOnlyList<double> Ci95, double Unseen, string Why);
+
+/// <summary>The share of the estimated cases that the lists hold.</summary>
+/// <param name="Estimate">Observed ÷ estimate.</param>
+/// <param name="Ci95">[observed ÷ upper bound, observed ÷ lower bound].</param>
+public sealed record ObservedShare(double Estimate, IReadOnlyList<double> Ci95);
+
 /// <summary>
-/// One method's estimate of the population size. <c>Estimate</c> is null when the method is undefined for the data
-/// (<c>Notes</c> says why); <c>Ci95</c> is [low, high], high null when the data bound it from below only;
-/// <c>Coverage</c> is observed ÷ estimate.
+/// One model of the capture histories. Estimate, interval and fit statistics are null when the model cannot be fitted or
+/// its estimate is not identifiable; <c>flags</c> then says why.
 /// </summary>
-public sealed record CoverageEstimate(
-    string Method,
+/// <param name="Model">Its name: <c>M0</c>, <c>Mt</c>, <c>Mt + a:b + …</c>, <c>Mh Chao (LB)</c>, <c>Mth Darroch</c>, … (Rcapture's names).</param>
+/// <param name="Family"><c>log-linear</c> (list effects and dependences between lists), <c>heterogeneity</c> (catchability that differs between cases) or <c>closed-form</c>.</param>
+/// <param name="Interactions">The pairs of lists allowed to depend on each other (a:b).</param>
+/// <param name="Parameters">Number of parameters estimated.</param>
+/// <param name="Estimate">Estimated population size: observed plus the predicted unseen cell.</param>
+/// <param name="StandardError">Its standard error (delta method).</param>
+/// <param name="Ci95">Profile-likelihood 95 % interval (Cormack 1992); the high end null when the data bound it from below only.</param>
+/// <param name="Deviance">Deviance against the saturated model of the observed cells.</param>
+/// <param name="Df">Residual degrees of freedom: observed cells minus parameters.</param>
+/// <param name="PValue">Goodness of fit: P(χ²(df) ≥ deviance); null when df is 0. Small values mean the model does not fit.</param>
+/// <param name="Aic">Akaike's information criterion (lower is better).</param>
+/// <param name="Bic">Schwarz's Bayesian information criterion, with the observed count as sample size (lower is better).</param>
+/// <param name="Weight">Its smoothed AIC weight in the headline; 0 when it does not take part.</param>
+/// <param name="Flags">Reasons to distrust or leave out this model.</param>
+public sealed record CoverageModelFit(
+    string Model,
+    string Family,
+    IReadOnlyList<string> Interactions,
+    int Parameters,
     double? Estimate,
     double? StandardError,
     IReadOnlyList<double?>? Ci95,
-    double? Coverage,
-    IReadOnlyList<string> Notes,
-    string? Model = null,
-    IReadOnlyList<LogLinearModelFit>? Models = null);
+    double? Deviance,
+    int? Df,
+    double? PValue,
+    double? Aic,
+    double? Bic,
+    double Weight,
+    IReadOnlyList<ModelFlag> Flags);
 
-/// <summary>One log-linear model compared by AIC (interactions written <c>a:b</c>, as in R's formulas): null estimate and AIC when it cannot be fitted to these data.</summary>
-public sealed record LogLinearModelFit(string Model, IReadOnlyList<string> Interactions, int Parameters, double? Estimate, double? Aic);
+/// <summary>A caution about one model.</summary>
+/// <param name="Code">
+/// <c>zero-df</c>, <c>asymptotic-bias</c>, <c>sparse-cells</c>, <c>poor-fit</c>, <c>not-converged</c>, <c>boundary</c>,
+/// <c>not-identifiable</c> or <c>unbounded-interval</c>.
+/// </param>
+/// <param name="Reason">What it means, in words.</param>
+public sealed record ModelFlag(string Code, string Reason);
+
+/// <summary>How much the answer depends on the model.</summary>
+/// <param name="Models">How many models have an estimate.</param>
+/// <param name="EstimateRange">[smallest, largest] model estimate.</param>
+/// <param name="Envelope">[lowest interval end, highest interval end] over those models; high null when some interval is unbounded.</param>
+/// <param name="LogLinearRange">[smallest, largest] estimate of the log-linear models that can be checked (nonzero df).</param>
+/// <param name="HeterogeneityRange">[smallest, largest] estimate of the heterogeneity models; null with fewer than three lists.</param>
+public sealed record CoverageSensitivity(
+    int Models,
+    IReadOnlyList<double> EstimateRange,
+    IReadOnlyList<double?> Envelope,
+    IReadOnlyList<double>? LogLinearRange,
+    IReadOnlyList<double>? HeterogeneityRange);
+
+/// <summary>One period of a stratified analysis: the years, the lists covering them, and their own analysis.</summary>
+/// <param name="From">First year (null: open).</param>
+/// <param name="To">Last year (null: open).</param>
+/// <param name="Lists">The named lists whose coverage period includes these years.</param>
+/// <param name="Observed">Cases of these years on at least one of those lists.</param>
+/// <param name="Headline">This period's headline; null when it cannot be estimated (fewer than two lists, or no model fits).</param>
+/// <param name="Notes">Why a period has no estimate, and its cautions.</param>
+public sealed record CoverageStratum(int? From, int? To, IReadOnlyList<string> Lists, long Observed, CoverageHeadline? Headline, IReadOnlyList<string> Notes);
 
 /// <summary>A row of the capture-history query: the cases with one capture pattern (a bit per list).</summary>
 public sealed record PatternCount(int Mask, long Count);

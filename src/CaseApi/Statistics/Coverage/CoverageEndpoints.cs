@@ -21,26 +21,86 @@ internal static class CoverageEndpoints
 
     /// <summary>Estimate how many cases no list has found (multiple systems estimation).</summary>
     /// <remarks>
-    /// lists=a,b[,c…] names the source lists; the digits of each capture pattern follow that order. Methods undefined for
-    /// the data answer estimate null with a note; 422 when none is defined.
+    /// lists=a,b[,c…] names two to five source lists; the digits of each capture pattern follow that order. The answer
+    /// fits every log-linear and heterogeneity model, quotes a headline that allows for the choice of model, and shows
+    /// how much the answer depends on it. 422 when no model can be estimated from the lists' overlaps.
     /// </remarks>
     private static async Task<Results<Ok<CoverageResponse>, ProblemHttpResult>> GetCoverage(
         [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        // The population the lists are drawn from: the cases the list filters (q, sector, sponsor, …) select.
-        var population = filter.Apply(db);
+        var codes = query.Codes;
+        var known = await db.SourceLists.Where(s => codes.Contains(s.Code)).ToDictionaryAsync(s => s.Code, ct);
+        IReadOnlyList<CoverageWindow> windows = [.. codes.Select(c => new CoverageWindow(c, known[c].CoverageFrom, known[c].CoverageTo))];
+        var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, windows, db, ct);
+        return response.Headline is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate what they missed.",
+                detail: string.Join(" ", response.Notes))
+            : TypedResults.Ok(response);
+    }
 
-        var histories = await CountHistoriesAsync(population, query.Codes, ct);
-        var estimates = CaptureRecapture.EstimateAll(histories);
-        if (estimates.All(e => e.Estimate is null))
+    /// <summary>The default: only the cases dated within the years every named list covers.</summary>
+    private static async Task<CoverageResponse> CommonAsync(CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
+    {
+        var (from, to) = CoverageWindows.Common(windows, filter.From, filter.To);
+        var population = new CoveragePopulation(CoverageQuery.Common, filter.DateField ?? "charged", from, to, Describe(from, to, filter, windows));
+        var histories = await CountHistoriesAsync(filter with { From = from, To = to }, windows.Select(w => w.List).ToList(), db, ct);
+        if (from > to)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "No estimator is defined for these capture histories.",
-                detail: string.Join(" ", estimates.SelectMany(e => e.Notes.Select(n => $"{e.Method}: {n}"))));
+            return Respond(histories, population, new CoverageAnalysis([], null, null, null,
+                [$"The lists' coverage periods do not overlap ({string.Join(", ", windows.Select(Period))}): no year is covered by all of them. Try windows=stratified."]));
+        }
+        return Respond(histories, population, CoverageAnalysis.Analyse(histories));
+    }
+
+    /// <summary>The alternative: periods covered by the same lists, each analysed with its own lists, headlines added up.</summary>
+    private static async Task<CoverageResponse> StratifiedAsync(CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
+    {
+        List<CoverageStratum> strata = [];
+        foreach (var (from, to, lists) in CoverageWindows.Strata(windows, filter.From, filter.To))
+        {
+            var histories = await CountHistoriesAsync(filter with { From = from, To = to }, lists.Count >= 2 ? lists : [.. windows.Select(w => w.List)], db, ct);
+            var analysis = lists.Count >= 2 ? CoverageAnalysis.Analyse(histories) : null;
+            strata.Add(new CoverageStratum(from, to, lists, histories.Observed, analysis?.Headline,
+                analysis?.Notes ?? [$"Fewer than two of the named lists cover these years: its {histories.Observed} case(s) are left out of the total."]));
         }
 
-        return TypedResults.Ok(new CoverageResponse(histories.Lists, histories.Observed, histories.ByPattern(), estimates,
-            estimates.ToDictionary(e => e.Method, e => e.Coverage), CaptureRecapture.Assumptions(histories, estimates)));
+        var all = await CountHistoriesAsync(filter with { From = strata[0].From, To = strata[^1].To }, [.. windows.Select(w => w.List)], db, ct);
+        var population = new CoveragePopulation(CoverageQuery.Stratified, filter.DateField ?? "charged", strata[0].From, strata[^1].To,
+            $"Cases dated by '{filter.DateField ?? "charged"}', cut into {strata.Count} period(s) by the lists' coverage ({string.Join(", ", windows.Select(Period))}); " +
+            "each period is estimated from the lists that cover it, and the periods are added up. Undated cases are left out.");
+        var headline = CoverageAnalysis.SumStrata(strata);
+        var observed = strata.Where(s => s.Headline is not null).Sum(s => s.Observed);
+        List<string> notes = headline is null ? ["No period could be estimated: each needs two lists covering it that overlap."] : [];
+        notes.AddRange(strata.Where(s => s.Headline is null && s.Observed > 0).Select(s => $"{Period(s.From, s.To)}: {string.Join(" ", s.Notes)}"));
+        var share = headline is null ? null : new ObservedShare(observed / headline.Estimate, [observed / headline.Ci95[1], observed / headline.Ci95[0]]);
+        return new CoverageResponse(all.Lists, population, all.Observed, all.ByPattern(), headline, share,
+            CoverageAnalysis.Interpretation(observed, headline, share), [], null, strata, notes, CoverageAnalysis.Assumptions);
     }
+
+    private static CoverageResponse Respond(CaptureHistories h, CoveragePopulation population, CoverageAnalysis analysis) =>
+        new(h.Lists, population, h.Observed, h.ByPattern(), analysis.Headline, analysis.ObservedShare,
+            CoverageAnalysis.Interpretation(h.Observed, analysis.Headline, analysis.ObservedShare), analysis.Models, analysis.Sensitivity, null,
+            analysis.Notes, CoverageAnalysis.Assumptions);
+
+    private static string Describe(int? from, int? to, CaseFilter filter, IReadOnlyList<CoverageWindow> windows) =>
+        from is null && to is null
+            ? "The cases the filters select; the named lists have no coverage periods to restrict them."
+            : $"The cases the filters select, dated by '{filter.DateField ?? "charged"}' within {Period(from, to)}: the years every named list " +
+              $"covers ({string.Join(", ", windows.Select(Period))}). Cases outside those years, or undated, could not be on every list and are left out.";
+
+    private static string Period(CoverageWindow w) => $"{w.List} {Period(w.From, w.To)}";
+
+    private static string Period(int? from, int? to) => (from, to) switch
+    {
+        (null, null) => "all years",
+        (null, { } t) => $"up to {t}",
+        ({ } f, null) => $"from {f}",
+        ({ } f, { } t) => f == t ? $"{f}" : $"{f}–{t}",
+    };
+
+    /// <summary>The capture histories of the filtered cases on the named lists.</summary>
+    internal static Task<CaptureHistories> CountHistoriesAsync(CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct) =>
+        CountHistoriesAsync(filter.Apply(db), lists, ct);
 
     /// <summary>Runs <see cref="HistoryQuery"/> and fills in the patterns no case has.</summary>
     internal static async Task<CaptureHistories> CountHistoriesAsync(IQueryable<Case> population, IReadOnlyList<string> lists, CancellationToken ct)

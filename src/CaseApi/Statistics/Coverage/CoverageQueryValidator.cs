@@ -5,16 +5,22 @@ namespace CaseApi.Statistics.Coverage;
 
 public sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
 {
-    /// <summary>2^k − 1 cells and k(k−1)/2 + 2 models: beyond this the fits stop being instant and the tables sparse.</summary>
-    public const int MaxLists = 8;
+    /// <summary>
+    /// Five lists: 31 cells and 1,033 models, fitted with profile intervals within 2 s. Six would mean 32,768 interaction
+    /// models and tables so sparse that most of them could not be checked.
+    /// </summary>
+    public const int MaxLists = 5;
 
     public CoverageQueryValidator(ReferenceCodes referenceCodes)
     {
         RuleFor(q => q.Codes).Cascade(CascadeMode.Stop)
             .Must(codes => codes.Count >= 2).WithMessage("Name at least two source lists, e.g. lists=doj-press-releases,csis-survey.")
-            .Must(codes => codes.Count <= MaxLists).WithMessage($"Name at most {MaxLists} source lists.")
+            .Must(codes => codes.Count <= MaxLists).WithMessage($"Name at most {MaxLists} source lists: with six the 32,768 models of their dependences cannot be " +
+                "compared within a request, and most of the 63 capture patterns would hold too few cases to check them.")
             .Must(codes => codes.Distinct().Count() == codes.Count).WithMessage("A source list is named twice.")
             .OverridePropertyName("lists");
+        RuleFor(q => q.Windows).Must(w => w is null or CoverageQuery.Common or CoverageQuery.Stratified)
+            .WithMessage($"'windows' is '{CoverageQuery.Common}' (default) or '{CoverageQuery.Stratified}'.").OverridePropertyName("windows");
         RuleFor(q => q.Codes).CustomAsync(async (codes, context, ct) =>
         {
             var known = (await referenceCodes.GetAsync(ct)).SourceLists;

@@ -14,11 +14,13 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     private const string Mit = "mit-tr-china-initiative";
     private const string News = "news-media";
 
-    /// <summary>Loads, for each group, Count cases on exactly those Lists, straight through the DbContext.</summary>
-    private Task<int> SeedAsync(params (string[] Lists, int Count)[] groups) => WithDbAsync(async db =>
+    /// <summary>Loads, for each group, Count cases on exactly those Lists, charged in 2020, straight through the DbContext.</summary>
+    private Task<int> SeedAsync(params (string[] Lists, int Count)[] groups) => SeedInAsync(2020, groups);
+
+    private Task<int> SeedInAsync(int year, params (string[] Lists, int Count)[] groups) => WithDbAsync(async db =>
     {
         var now = DateTimeOffset.UtcNow;
-        var n = 0;
+        var n = await db.Cases.CountAsync(Ct);
         foreach (var (lists, count) in groups)
         {
             for (var i = 0; i < count; i++, n++)
@@ -27,6 +29,7 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
                 {
                     Id = Guid.CreateVersion7(), Slug = $"case-{n}", Title = $"Case {n}", CollectorType = "other", Outcome = "charged",
                     ActivityTypes = ["espionage"], Sectors = ["aerospace"], ListedIn = lists, CreatedAt = now, UpdatedAt = now,
+                    ChargedOn = new DateOnly(year, 6, 1), ChargedOnPrecision = DatePrecision.Day,
                 });
             }
         }
@@ -40,11 +43,8 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         return await ReadObjectAsync(response);
     }
 
-    private static JsonObject Method(JsonObject body, string method) =>
-        body["estimates"]!.AsArray().Single(e => (string?)e!["method"] == method)!.AsObject();
-
     [Fact]
-    public async Task Two_lists_count_each_capture_pattern_and_ignore_cases_on_neither()
+    public async Task Two_lists_count_each_capture_pattern_ignore_cases_on_neither_and_headline_Chapman()
     {
         await SeedAsync(([Doj], 40), ([Csis], 30), ([Doj, Csis], 20), ([Doj, News], 5), ([News], 9), ([], 4));
 
@@ -53,12 +53,10 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         Assert.Equal(95, (long)body["observed"]!);
         Assert.True(JsonNode.DeepEquals(new JsonObject { ["01"] = 30, ["10"] = 45, ["11"] = 20 }, body["histories"]), body["histories"]!.ToJsonString());
         var expected = CaptureRecapture.EstimateChapman(CaptureHistories.FromPatterns([Doj, Csis], [new("10", 45), new("01", 30), new("11", 20)]));
-        var chapman = Method(body, CaptureRecapture.Chapman);
-        Assert.Equal(expected.Estimate!.Value, (double)chapman["estimate"]!, 9);
-        Assert.Equal(expected.Ci95![0]!.Value, (double)chapman["ci95"]![0]!, 9);
-        Assert.Equal(expected.Ci95[1]!.Value, (double)chapman["ci95"]![1]!, 9);
-        Assert.Equal(95 / expected.Estimate.Value, (double)body["coverage"]![CaptureRecapture.Chapman]!, 9);
-        Assert.NotNull(Method(body, CaptureRecapture.ChaoLowerBound)["estimate"]);
+        Assert.Equal("chapman", (string?)body["headline"]!["method"]);
+        Assert.Equal(expected.Estimate!.Value, (double)body["headline"]!["estimate"]!, 9);
+        Assert.Equal(95 / expected.Estimate.Value, (double)body["observedShare"]!["estimate"]!, 9);
+        Assert.Contains("catchable population", (string?)body["interpretation"], StringComparison.Ordinal);
         Assert.NotEmpty(body["assumptions"]!.AsArray());
     }
 
@@ -96,48 +94,88 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Three_lists_give_every_pattern_and_the_log_linear_estimate_of_the_module()
+    public async Task Three_lists_answer_the_module_s_analysis_with_every_model_a_headline_and_the_sensitivity()
     {
-        await SeedAsync(([Doj], 61), ([Csis], 45), ([Mit], 52), ([Doj, Csis], 19), ([Doj, Mit], 23), ([Csis, Mit], 14),
-            ([Doj, Csis, Mit], 7), ([Doj, Csis, Mit, News], 1), ([News], 11));
+        await SeedAsync(([Doj], 61), ([Csis], 45), ([News], 52), ([Doj, Csis], 19), ([Doj, News], 23), ([Csis, News], 14),
+            ([Doj, Csis, News], 7), ([Doj, Csis, News, Mit], 1), ([Mit], 11));
 
-        var body = await GetCoverageAsync($"lists={Doj},{Csis},{Mit}");
+        var body = await GetCoverageAsync($"lists={Doj},{Csis},{News}");
 
         Assert.Equal(61 + 45 + 52 + 19 + 23 + 14 + 8, (long)body["observed"]!);
         var histories = new Dictionary<string, long> { ["100"] = 61, ["010"] = 45, ["001"] = 52, ["110"] = 19, ["101"] = 23, ["011"] = 14, ["111"] = 8 };
-        Assert.Equal(histories.OrderBy(h => h.Key, StringComparer.Ordinal), body["histories"]!.AsObject().Select(h => KeyValuePair.Create(h.Key, (long)h.Value!)));
-        var expected = CaptureRecapture.EstimateLogLinear(CaptureHistories.FromPatterns([Doj, Csis, Mit], histories));
-        var logLinear = Method(body, CaptureRecapture.LogLinear);
-        Assert.Equal(expected.Estimate!.Value, (double)logLinear["estimate"]!, 6);
-        Assert.Equal(expected.Model, (string?)logLinear["model"]);
-        Assert.Equal(5, logLinear["models"]!.AsArray().Count);
-        Assert.Null(body["estimates"]!.AsArray().FirstOrDefault(e => (string?)e!["method"] == CaptureRecapture.Chapman));
+        var expected = CoverageAnalysis.Analyse(CaptureHistories.FromPatterns([Doj, Csis, News], histories));
+        Assert.Equal("smoothed-aic-weights", (string?)body["headline"]!["method"]);
+        Assert.Equal(expected.Headline!.Estimate, (double)body["headline"]!["estimate"]!, 6);
+        Assert.Equal(17, body["models"]!.AsArray().Count);
+        var saturated = body["models"]!.AsArray().Single(m => (int?)m!["df"] == 0 && (string?)m["family"] == "log-linear")!;
+        Assert.Equal(0, (double)saturated["weight"]!);
+        Assert.Contains(saturated["flags"]!.AsArray(), f => (string?)f!["code"] == "zero-df");
+        Assert.Equal(2, body["sensitivity"]!["envelope"]!.AsArray().Count);
+        Assert.Equal("common", (string?)body["population"]!["windows"]);
     }
 
     [Fact]
-    public async Task No_defined_method_is_a_422_problem_that_says_why()
+    public async Task A_list_covering_part_of_the_period_restricts_the_population_to_the_years_all_lists_cover()
     {
-        await SeedAsync(([Doj], 12), ([Csis], 9));
-
-        using var response = await Client.GetAsync($"/api/v1/stats/coverage?lists={Doj},{Csis}", Ct);
-
-        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("m = 0", (string?)problem["detail"], StringComparison.Ordinal);
-        Assert.Contains("f2 = 0", (string?)problem["detail"], StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task An_undefined_method_is_null_with_a_note_while_the_others_answer()
-    {
-        // Three lists, no case on exactly two of them: Chao is undefined, the log-linear models are not.
-        await SeedAsync(([Doj], 30), ([Csis], 20), ([Mit], 25), ([Doj, Csis, Mit], 6));
+        // The MIT list covers 2018–2022 only: cases charged in 2010 cannot be on it, and are not counted as missed by it.
+        await SeedInAsync(2010, ([Doj], 50), ([Csis], 40), ([Doj, Csis], 30));
+        await SeedInAsync(2020, ([Doj], 20), ([Csis], 15), ([Mit], 12), ([Doj, Csis], 10), ([Doj, Mit], 8), ([Csis, Mit], 6), ([Doj, Csis, Mit], 5));
 
         var body = await GetCoverageAsync($"lists={Doj},{Csis},{Mit}");
 
-        var chao = Method(body, CaptureRecapture.ChaoLowerBound);
-        Assert.Null(chao["estimate"]);
-        Assert.Single(chao["notes"]!.AsArray());
-        Assert.Null(body["coverage"]![CaptureRecapture.ChaoLowerBound]);
+        Assert.Equal(76, (long)body["observed"]!);
+        Assert.Equal(2018, (int?)body["population"]!["from"]);
+        Assert.Equal(2022, (int?)body["population"]!["to"]);
+        Assert.Contains("2018–2022", (string?)body["population"]!["description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_stratified_alternative_estimates_each_period_from_the_lists_that_cover_it_and_adds_them_up()
+    {
+        await SeedInAsync(2010, ([Doj], 50), ([Csis], 40), ([Doj, Csis], 30));
+        await SeedInAsync(2020, ([Doj], 20), ([Csis], 15), ([Mit], 12), ([Doj, Csis], 10), ([Doj, Mit], 8), ([Csis, Mit], 6), ([Doj, Csis, Mit], 5));
+
+        var body = await GetCoverageAsync($"lists={Doj},{Csis},{Mit}&windows=stratified");
+
+        var strata = body["strata"]!.AsArray();
+        var early = strata.Single(s => (int?)s!["to"] == 2017)!;
+        var late = strata.Single(s => (int?)s!["from"] == 2018 && (int?)s!["to"] == 2022)!;
+        Assert.Equal([Doj, Csis], early["lists"]!.AsArray().Select(l => (string)l!));
+        Assert.Equal(120, (long)early["observed"]!);
+        Assert.Equal([Doj, Csis, Mit], late["lists"]!.AsArray().Select(l => (string)l!));
+        Assert.Equal(76, (long)late["observed"]!);
+        Assert.Equal("strata-sum", (string?)body["headline"]!["method"]);
+        Assert.Equal((double)early["headline"]!["estimate"]! + (double)late["headline"]!["estimate"]!, (double)body["headline"]!["estimate"]!, 6);
+    }
+
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("one-list-only")]
+    [InlineData("zero-overlap")]
+    public async Task Data_without_overlaps_is_a_422_problem_that_says_what_is_missing(string shape)
+    {
+        (string[], int)[] seed = shape switch
+        {
+            "empty" => [([News], 3)],
+            "one-list-only" => [([Doj], 12)],
+            _ => [([Doj], 12), ([Csis], 9), ([News], 4)],
+        };
+        await SeedAsync(seed);
+
+        using var response = await Client.GetAsync($"/api/v1/stats/coverage?lists={Doj},{Csis},{Mit}", Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.False(string.IsNullOrWhiteSpace((string?)problem["detail"]));
+    }
+
+    [Fact]
+    public async Task A_handful_of_cases_gets_an_answer_not_a_server_error()
+    {
+        await SeedAsync(([Doj], 2), ([Csis], 1), ([Doj, Csis], 1), ([Doj, News], 1));
+
+        using var response = await Client.GetAsync($"/api/v1/stats/coverage?lists={Doj},{Csis},{News}", Ct);
+
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.UnprocessableEntity, response.StatusCode.ToString());
     }
 
     [Theory]
@@ -145,11 +183,20 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     [InlineData("")]
     [InlineData("lists=doj-press-releases,no-such-list")]
     [InlineData("lists=doj-press-releases,doj-press-releases")]
-    public async Task Fewer_than_two_lists_an_unknown_or_a_repeated_list_is_400_naming_lists(string query)
+    [InlineData("lists=a1,a2,a3,a4,a5,a6")]
+    public async Task Fewer_than_two_more_than_five_an_unknown_or_a_repeated_list_is_400_naming_lists(string query)
     {
         using var response = await Client.GetAsync($"/api/v1/stats/coverage?{query}", Ct);
 
         await Problems.AssertFieldAsync(response, "lists");
+    }
+
+    [Fact]
+    public async Task An_unknown_windows_value_is_400_naming_windows()
+    {
+        using var response = await Client.GetAsync($"/api/v1/stats/coverage?lists={Doj},{Csis}&windows=some", Ct);
+
+        await Problems.AssertFieldAsync(response, "windows");
     }
 
     [Fact]
@@ -164,16 +211,19 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task The_OpenAPI_document_describes_the_lists_parameter_and_the_problems()
+    public async Task The_OpenAPI_document_describes_the_parameters_the_new_fields_and_the_problems()
     {
         using var response = await Client.GetAsync("/openapi/v1.json", Ct);
 
-        var operation = (await ReadObjectAsync(response))["paths"]!["/api/v1/stats/coverage"]!["get"]!;
+        var document = await ReadObjectAsync(response);
+        var operation = document["paths"]!["/api/v1/stats/coverage"]!["get"]!;
         var parameters = operation["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
         Assert.Contains("lists", parameters);
+        Assert.Contains("windows", parameters);
         Assert.Contains("listedIn", parameters);
-        Assert.Contains("sector", parameters);
         Assert.NotNull(operation["responses"]!["400"]);
         Assert.NotNull(operation["responses"]!["422"]);
+        var fit = document["components"]!["schemas"]!["CoverageModelFit"]!["properties"]!.AsObject();
+        Assert.All(fit, p => Assert.False(string.IsNullOrWhiteSpace((string?)p.Value!["description"]), p.Key));
     }
 }

@@ -1,0 +1,150 @@
+using CaseApi.Statistics.Coverage;
+
+namespace CaseApi.Tests.Statistics.Coverage;
+
+/// <summary>The answer built from the models: the headline, the flags, the notes, and that nothing ever throws.</summary>
+public sealed class CoverageAnalysisTests
+{
+    private static CaptureHistories Histories(params (string Pattern, long Count)[] cells) => RcaptureAgreementTests.Histories(cells);
+
+    [Fact]
+    public void The_issue_s_three_independent_lists_give_a_headline_that_covers_the_true_1500_and_never_the_zero_df_model()
+    {
+        var h = RcaptureAgreementTests.Data("EX");
+
+        var analysis = CoverageAnalysis.Analyse(h);
+
+        var headline = analysis.Headline!;
+        Assert.Equal(CoverageAnalysis.SmoothedAicWeights, headline.Method);
+        Assert.InRange(1500, headline.Ci95[0], headline.Ci95[1]);
+        var saturated = analysis.Models.Single(m => m.Model == "Mt + list-1:list-2 + list-1:list-3 + list-2:list-3");
+        Assert.Equal(0, saturated.Df);
+        Assert.Contains(saturated.Flags, f => f.Code == "zero-df" && f.Reason.Contains("cannot be checked against the data", StringComparison.Ordinal));
+        Assert.Equal(0, saturated.Weight);
+        Assert.Equal(1, analysis.Models.Sum(m => m.Weight), 9);
+        Assert.Contains(analysis.Notes, n => n.Contains("Link 2003", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Chao_s_lower_bound_for_three_lists_is_the_t_minus_1_over_t_form()
+    {
+        // Chao (1989) and Rivest & Baillargeon (2007): S + ((t−1)/t)·f1²/(2·f2); f1 = 675, f2 = 269, S = 1,006, t = 3.
+        var h = RcaptureAgreementTests.Data("EX");
+
+        var chao = CaptureRecapture.Fit(h, RcaptureAgreementTests.Model("MhC"));
+
+        Assert.Equal(1006 + (2.0 / 3 * 675 * 675 / (2 * 269)), chao.Estimate!.Value, 3);
+    }
+
+    [Fact]
+    public void The_headline_standard_error_adds_the_spread_of_the_models_to_their_own_errors()
+    {
+        var analysis = CoverageAnalysis.Analyse(RcaptureAgreementTests.Data("EX"));
+
+        var averaged = analysis.Models.Where(m => m.Weight > 0).ToList();
+        var mean = averaged.Sum(m => m.Weight * m.Estimate!.Value);
+        var expected = averaged.Sum(m => m.Weight * Math.Sqrt(Math.Pow(m.StandardError!.Value, 2) + Math.Pow(m.Estimate!.Value - mean, 2)));
+        Assert.Equal(mean, analysis.Headline!.Estimate, 6);
+        Assert.Equal(expected, analysis.Headline.StandardError, 6);
+        Assert.True(analysis.Headline.StandardError > averaged.Max(m => m.StandardError!.Value) * 0.5);
+    }
+
+    [Fact]
+    public void Observed_share_and_interpretation_answer_the_question_about_the_catchable_population()
+    {
+        var analysis = CoverageAnalysis.Analyse(RcaptureAgreementTests.Data("EX"));
+
+        var share = analysis.ObservedShare!;
+        Assert.Equal(1006 / analysis.Headline!.Estimate, share.Estimate, 9);
+        Assert.Equal(1006 / analysis.Headline.Ci95[1], share.Ci95[0], 9);
+        Assert.Equal(1006 / analysis.Headline.Ci95[0], share.Ci95[1], 9);
+        var sentence = CoverageAnalysis.Interpretation(1006, analysis.Headline, share);
+        Assert.StartsWith("The 1,006 recorded cases are between ", sentence, StringComparison.Ordinal);
+        Assert.Contains("catchable population", sentence, StringComparison.Ordinal);
+        Assert.Contains("not of all espionage", sentence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_sensitivity_envelope_spans_every_model_s_interval()
+    {
+        var analysis = CoverageAnalysis.Analyse(RcaptureAgreementTests.Data("HAV"));
+
+        var s = analysis.Sensitivity!;
+        var estimated = analysis.Models.Where(m => m.Estimate is not null).ToList();
+        Assert.Equal(estimated.Count, s.Models);
+        Assert.Equal([estimated.Min(m => m.Estimate!.Value), estimated.Max(m => m.Estimate!.Value)], s.EstimateRange);
+        Assert.Equal(estimated.Min(m => m.Ci95![0]), s.Envelope[0]);
+        Assert.True(s.HeterogeneityRange![1] > s.LogLinearRange![1]);
+    }
+
+    [Theory]
+    [InlineData(2, 3)]
+    [InlineData(3, 17)]
+    [InlineData(4, 73)]
+    [InlineData(5, 1033)]
+    public void The_model_space_is_M0_every_set_of_two_way_interactions_and_eight_heterogeneity_models(int lists, int models)
+    {
+        Assert.Equal(models, CaptureModel.All(lists).Count + (lists == 2 ? 1 : 0));
+    }
+
+    [Fact]
+    public void Two_lists_headline_Chapman_and_say_nothing_can_be_checked()
+    {
+        var analysis = CoverageAnalysis.Analyse(Histories(("10", 5), ("01", 10), ("11", 5)));
+
+        Assert.Equal(CoverageAnalysis.Chapman, analysis.Headline!.Method);
+        Assert.Equal(28.333333, analysis.Headline.Estimate, 5);
+        Assert.Contains(analysis.Models.Single(m => m.Model == "Chapman").Flags, f => f.Code == "zero-df");
+        Assert.Contains(analysis.Notes, n => n.Contains("nothing can be checked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void More_than_five_lists_are_refused_by_the_validator_with_the_reason()
+    {
+        Assert.Equal(5, CoverageQueryValidator.MaxLists);
+    }
+
+    /// <summary>
+    /// Property-style: 400 seeded tables of 2–4 lists (five only multiply the models) that are tiny, empty, all on one list, without overlaps or with
+    /// random zeros. Every one is analysed without an exception; a headline is finite and inside its interval, which is
+    /// never below the observed count; without a headline the notes say why.
+    /// </summary>
+    [Fact]
+    public void Tiny_empty_one_list_and_non_overlapping_data_never_throw_and_always_say_why()
+    {
+        var random = new Random(13);
+        for (var trial = 0; trial < 400; trial++)
+        {
+            var lists = 2 + (trial % 3);
+            var counts = new long[1 << lists];
+            var shape = trial % 5;
+            for (var mask = 1; mask < counts.Length; mask++)
+            {
+                var single = System.Numerics.BitOperations.PopCount((uint)mask) == 1;
+                counts[mask] = shape switch
+                {
+                    0 => random.Next(0, 3),                              // tiny
+                    1 => 0,                                              // empty
+                    2 => mask == 1 ? random.Next(1, 50) : 0,            // all on one list
+                    3 => single ? random.Next(0, 40) : 0,               // no overlap
+                    _ => random.Next(0, 4) == 0 ? 0 : random.Next(1, 30), // random zeros
+                };
+            }
+            var h = new CaptureHistories([.. Enumerable.Range(0, lists).Select(i => $"l{i}")], counts);
+
+            var analysis = CoverageAnalysis.Analyse(h);
+
+            if (analysis.Headline is { } headline)
+            {
+                Assert.True(double.IsFinite(headline.Estimate) && double.IsFinite(headline.StandardError), $"trial {trial}");
+                Assert.InRange(headline.Estimate, headline.Ci95[0], headline.Ci95[1]);
+                Assert.True(headline.Ci95[0] >= h.Observed, $"trial {trial}");
+            }
+            else
+            {
+                Assert.NotEmpty(analysis.Notes);
+            }
+            Assert.All(analysis.Models.Where(m => m.Estimate is null), m => Assert.NotEmpty(m.Flags));
+        }
+    }
+}
