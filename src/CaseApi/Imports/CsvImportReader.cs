@@ -19,46 +19,42 @@ internal sealed class CsvImportReader : IAsyncDisposable
 {
     private readonly StreamReader text;
     private readonly CsvParser parser;
-    private readonly Dictionary<string, int> columns;
     private readonly JsonSerializerOptions json;
+    private Dictionary<string, int> columns = [];
     private string? badData;
 
-    private CsvImportReader(StreamReader text, CsvParser parser, Dictionary<string, int> columns, JsonSerializerOptions json)
+    private CsvImportReader(Stream body, JsonSerializerOptions json)
     {
-        this.text = text;
-        this.parser = parser;
-        this.columns = columns;
+        text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        parser = new CsvParser(text, new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            // Bad quoting is reported against its record (or the header) instead of throwing for the whole file.
+            BadDataFound = args => badData ??= args.Field,
+            IgnoreBlankLines = true,
+        });
         this.json = json;
     }
 
     /// <summary>Reads the header; a missing, unknown, repeated or absent required column is a problem for the whole file.</summary>
     public static async Task<(CsvImportReader? Reader, string? HeaderProblem)> OpenAsync(Stream body, JsonSerializerOptions json)
     {
-        var text = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
-        CsvImportReader? reader = null;
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            // Bad quoting is reported against its record instead of throwing for the whole file.
-            BadDataFound = args => reader!.badData ??= args.Field,
-            IgnoreBlankLines = true,
-        };
-        var parser = new CsvParser(text, config);
-        var header = await parser.ReadAsync() ? parser.Record ?? [] : [];
+        var reader = new CsvImportReader(body, json);
+        var header = await reader.parser.ReadAsync() ? reader.parser.Record ?? [] : [];
         var known = new HashSet<string>(CaseCsv.Columns, StringComparer.Ordinal);
         var problem = header.Length == 0 ? "The file is empty: the first line must be a header naming the case fields."
+            : reader.badData is { } bad ? $"The header has malformed quoting near '{Shorten(bad)}': column names are plain field names (RFC 4180)."
             : header.FirstOrDefault(h => !known.Contains(h)) is { } unknown
-                ? $"Unknown column '{unknown}'. Columns are the case field names: {string.Join(", ", CaseCsv.Columns)}."
+                ? $"Unknown column '{Shorten(unknown)}'. Columns are the case field names: {string.Join(", ", CaseCsv.Columns)}."
             : header.GroupBy(h => h).FirstOrDefault(g => g.Count() > 1) is { } repeated ? $"Column '{repeated.Key}' appears more than once."
             : CaseCsv.RequiredColumns.Except(header).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } missing
                 ? $"Missing required column(s): {string.Join(", ", missing)}."
             : null;
         if (problem is not null)
         {
-            parser.Dispose();
-            text.Dispose();
+            await reader.DisposeAsync();
             return (null, problem);
         }
-        reader = new CsvImportReader(text, parser, header.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i), json);
+        reader.columns = header.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i);
         return (reader, null);
     }
 

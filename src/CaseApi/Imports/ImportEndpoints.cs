@@ -112,6 +112,13 @@ internal static class ImportEndpoints
             return Reply(ImportResponse.From(earlier));
         }
 
+        var (text, looksLike) = await ImportBody.OpenAsync(body, ct);
+        if (text is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The file is not text.",
+                detail: $"The body was sent as {format} but looks like {looksLike}. Send the cases as {Csv}, {Json} or {Ndjson}.");
+        }
+        body = text;
         CsvImportReader? csv = null;
         if (format == "csv")
         {

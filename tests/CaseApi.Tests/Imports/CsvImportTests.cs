@@ -91,6 +91,47 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
         Assert.Equal(2, await CountCasesAsync());
     }
 
+    [Theory]
+    [InlineData("slug,ti\"tle,sectors")]
+    [InlineData("\"slug,title")]
+    [InlineData("slug,\"title\"\"")]
+    public async Task A_header_with_a_stray_quote_is_a_400_problem_not_a_500(string header)
+    {
+        using var response = await ImportAsync(header + "\r\nsome-case,A title,aerospace\r\n", CsvType);
+
+        await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(0, await CountCasesAsync());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x22, 0x0D, 0x22, 0x22, 0x0A, 0x2C, 0x22 })]
+    [InlineData(new byte[] { 0xC3, 0x28, 0x22, 0x0A, 0x22, 0x3B })]
+    [InlineData(new byte[] { 0x73, 0x6C, 0x75, 0x67, 0x0A, 0x22, 0x61, 0x22, 0x62, 0x0D })]
+    public async Task Short_runs_of_random_bytes_are_a_4xx_problem(byte[] bytes)
+    {
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new(CsvType);
+
+        using var response = await Client.PostAsync("/api/v1/imports", content, Ct);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await CountCasesAsync());
+    }
+
+    [Fact]
+    public async Task An_xlsx_file_posted_as_csv_is_a_415_naming_what_it_looks_like()
+    {
+        using var content = new ByteArrayContent([.. "PK\u0003\u0004"u8, .. new byte[200]]);
+        content.Headers.ContentType = new(CsvType);
+
+        using var response = await Client.PostAsync("/api/v1/imports", content, Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("ZIP archive", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Unknown column", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unknown_column_is_400_for_the_whole_file()
     {
