@@ -24,4 +24,17 @@ public static class CaseCsv
     /// <summary>Columns holding ';'-separated lists.</summary>
     public static readonly IReadOnlySet<string> ListColumns = new HashSet<string>(
         ["activityTypes", "tradecraft", "defendants", "sectors", "victimTypes", "victims", "usStates", "tags", "listedIn"], StringComparer.Ordinal);
+
+    /// <summary>
+    /// Spreadsheets run a cell that starts with one of these as a formula (CSV injection): the export prefixes such a
+    /// cell with an apostrophe, which spreadsheets read as "this is text", and the import removes exactly that prefix.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> FormulaStarts = System.Buffers.SearchValues.Create("=+-@\t\r");
+
+    public static string? EscapeFormula(string? cell) =>
+        cell is { Length: > 0 } && FormulaStarts.Contains(cell[0]) ? "'" + cell : cell;
+
+    /// <summary>The inverse of <see cref="EscapeFormula"/>: an apostrophe followed by a formula character loses the apostrophe.</summary>
+    public static string UnescapeFormula(string cell) =>
+        cell.Length > 1 && cell[0] == '\'' && FormulaStarts.Contains(cell[1]) ? cell[1..] : cell;
 }

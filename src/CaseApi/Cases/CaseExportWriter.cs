@@ -74,7 +74,7 @@ internal static class CaseExportWriter
 
     private static Task WriteRowAsync(CsvWriter csv, string?[] fields)
     {
-        foreach (var field in fields) csv.WriteField(field);
+        foreach (var field in fields) csv.WriteField(CaseCsv.EscapeFormula(field));
         return csv.NextRecordAsync();
     }
 

@@ -74,7 +74,7 @@ internal sealed class CsvImportReader : IAsyncDisposable
     private ImportRow Map(int number, string[] record)
     {
         string? Cell(string column) =>
-            columns.TryGetValue(column, out var i) && i < record.Length && !string.IsNullOrWhiteSpace(record[i]) ? record[i] : null;
+            columns.TryGetValue(column, out var i) && i < record.Length && !string.IsNullOrWhiteSpace(record[i]) ? CaseCsv.UnescapeFormula(record[i]) : null;
 
         var slug = Cell("slug");
         if (badData is not null)

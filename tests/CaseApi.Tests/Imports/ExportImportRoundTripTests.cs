@@ -59,4 +59,35 @@ public sealed class ExportImportRoundTripTests(CaseApiFactory api) : ImportTest(
         }
         Assert.Equal((string?)created["alignedPolicies"]!.ToJsonString(), reloaded["alignedPolicies"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Csv_cells_that_spreadsheets_would_run_as_formulas_are_escaped_and_round_trip_unchanged()
+    {
+        var risky = CaseSamples.Full("formula-case");
+        risky["title"] = "=HYPERLINK(\"https://evil.example\",\"click\")";
+        risky["summary"] = "+1 555 0100 was called";
+        risky["venue"] = "\tTabbed venue";
+        risky["defendants"] = new JsonArray("-dash", "Plain Name");
+        risky["victims"] = new JsonArray("@company");
+        await CreateCaseAsync(risky);
+
+        var export = await Client.GetStringAsync("/api/v1/cases/export?format=csv", Ct);
+        var unchanged = await ImportReportAsync(export, CsvType);
+        await Api.ResetDatabaseAsync();
+        var created = await ImportReportAsync(export, CsvType);
+
+        Assert.Contains("\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"click\"\")\"", export, StringComparison.Ordinal);
+        Assert.Contains(",'+1 555 0100 was called,", export, StringComparison.Ordinal);
+        Assert.Contains(",'@company,", export, StringComparison.Ordinal);
+        Assert.Contains(",'\tTabbed venue,", export, StringComparison.Ordinal);
+        Assert.Contains(",'-dash;Plain Name,", export, StringComparison.Ordinal);
+        AssertCounts(unchanged, received: 1, created: 0, updated: 0, unchanged: 1, rejected: 0);
+        AssertCounts(created, received: 1, created: 1, updated: 0, unchanged: 0, rejected: 0);
+        using var response = await Client.GetAsync("/api/v1/cases/formula-case", Ct);
+        var reloaded = await ReadObjectAsync(response);
+        foreach (var field in new[] { "title", "summary", "venue", "defendants", "victims" })
+        {
+            Assert.True(JsonNode.DeepEquals(risky[field], reloaded[field]), $"{field}: {reloaded[field]?.ToJsonString()}");
+        }
+    }
 }
