@@ -52,15 +52,27 @@ internal static class RequestExamples
         return value is not null && schema?.Type?.HasFlag(JsonSchemaType.Array) == true ? new JsonArray(value) : value;
     }
 
-    /// <summary>An import body in each format: the same public case as a CSV row (with its header), a JSON array and an NDJSON line.</summary>
+    /// <summary>
+    /// An import body in each format, under a throwaway slug so that "Try it out" never overwrites a real case of the
+    /// sample: the same case as a CSV row (with its header), a JSON array and an NDJSON line.
+    /// </summary>
     public static JsonNode ImportBody(string mediaType) => mediaType switch
     {
         "text/csv" => JsonValue.Create(
             "slug,title,activityTypes,collectorType,sectors,outcome,chargedOn,sources\n" +
-            "kevin-mallory,Kevin Mallory — former CIA officer recruited over LinkedIn,espionage,recruited-us-person,defense;government,convicted,2017-06,https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage\n"),
-        "application/x-ndjson" => JsonValue.Create(Case().ToJsonString() + "\n"),
-        _ => new JsonArray(Case()),
+            $"{ImportSlug},Kevin Mallory — former CIA officer recruited over LinkedIn (import example),espionage,recruited-us-person,defense;government,convicted,2017-06,https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage\n"),
+        "application/x-ndjson" => JsonValue.Create(ImportCase().ToJsonString() + "\n"),
+        _ => new JsonArray(ImportCase()),
     };
+
+    private const string ImportSlug = "example-import-case";
+
+    private static JsonObject ImportCase()
+    {
+        var c = Case();
+        c["slug"] = ImportSlug;
+        return c;
+    }
 
     /// <summary>A real public case (from the bundled sample), so the example also shows what good data looks like.</summary>
     private static JsonObject Case() => new()
