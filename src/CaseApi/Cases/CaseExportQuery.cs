@@ -3,20 +3,20 @@ using FluentValidation;
 
 namespace CaseApi.Cases;
 
-/// <summary>The format of GET /cases/export; the filters are <see cref="CaseFilter"/>.</summary>
-/// <param name="Format">csv (default): the import columns; ndjson: one case object a line; json: one array.</param>
+/// <summary>The format of GET /cases/export; the filters are the case list's.</summary>
+/// <param name="Format">csv (default): the import columns plus id and derived fields; ndjson: one case object a line; json: one array. Any letter case.</param>
 public sealed record CaseExportQuery([property: DefaultValue("csv")] string? Format)
 {
     /// <summary>Each format's media type and file extension; the key set is also the whitelist.</summary>
     public static readonly IReadOnlyDictionary<string, (string ContentType, string Extension)> Formats =
-        new Dictionary<string, (string ContentType, string Extension)>(StringComparer.Ordinal)
+        new Dictionary<string, (string ContentType, string Extension)>(StringComparer.OrdinalIgnoreCase)
         {
             ["csv"] = ("text/csv; charset=utf-8", "csv"),
             ["ndjson"] = ("application/x-ndjson", "ndjson"),
             ["json"] = ("application/json", "json"),
         };
 
-    public string FormatOrDefault => Format ?? "csv";
+    public string FormatOrDefault => Format?.ToLowerInvariant() ?? "csv";
 }
 
 public sealed class CaseExportQueryValidator : AbstractValidator<CaseExportQuery>

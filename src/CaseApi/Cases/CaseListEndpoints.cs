@@ -3,6 +3,8 @@ using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.ReferenceData;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -51,12 +53,12 @@ internal static class CaseListEndpoints
 
     /// <summary>Export every case matching the list filters as CSV, NDJSON or a JSON array, streamed.</summary>
     /// <remarks>
-    /// format=csv (default) uses exactly the import columns, so an export re-imports as unchanged; ndjson writes one
+    /// format=csv (default) uses the import columns plus the id and derived fields, so an export re-imports as unchanged; ndjson writes one
     /// case object a line; json one array. Rows stream from the database as they arrive, ordered by slug.
     /// </remarks>
     private static Results<PushStreamHttpResult, ValidationProblem> ExportCases(
         [AsParameters] CaseFilter filter, [AsParameters] CaseExportQuery query, ReadOnlyCaseDbContext db, TimeProvider time,
-        IOptions<JsonOptions> json, CancellationToken ct)
+        IOptions<JsonOptions> json, ReferenceCodes codes, CancellationToken ct)
     {
         // The validator has accepted the format.
         var format = query.FormatOrDefault;
@@ -66,9 +68,9 @@ internal static class CaseListEndpoints
         var options = json.Value.SerializerOptions;
         Func<Stream, Task> write = format switch
         {
-            "ndjson" => body => CaseExportWriter.WriteNdjsonAsync(body, cases, options, ct),
-            "json" => body => CaseExportWriter.WriteJsonArrayAsync(body, cases, options, ct),
-            _ => body => CaseExportWriter.WriteCsvAsync(body, cases, ct),
+            "ndjson" => body => CaseExportWriter.WriteNdjsonAsync(body, cases, codes, options, ct),
+            "json" => body => CaseExportWriter.WriteJsonArrayAsync(body, cases, codes, options, ct),
+            _ => body => CaseExportWriter.WriteCsvAsync(body, cases, codes, ct),
         };
         var fileName = $"cases-{time.GetUtcNow():yyyyMMdd}.{type.Extension}";
         return TypedResults.Stream(write, type.ContentType, fileName);

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -8,80 +8,86 @@ using NpgsqlTypes;
 namespace CaseApi.Imports;
 
 /// <summary>
-/// The write side of an import, inside the caller's transaction: valid rows stream through binary COPY into a
+/// The SQL side of an import, inside the importer's transaction: valid rows stream through binary COPY into a
 /// temporary staging table (ON COMMIT DROP, so nothing outlives the transaction), and everything after that is
-/// set-based SQL — classification against the stored cases, the INSERT … ON CONFLICT merge and the audit rows.
-/// EF change tracking would cost a round trip and a snapshot per row; COPY costs neither.
+/// set-based — matching against the stored cases, the row checks only the store can answer, the INSERT … ON CONFLICT
+/// merge and the audit rows. Every statement is built once from the column map; no request value is ever in its text.
 /// </summary>
 internal sealed class ImportStaging : IAsyncDisposable
 {
-    /// <summary>The writable columns of cases, in COPY order; id, timestamps, xmin and the search vector are the server's.</summary>
-    private static readonly (string Column, NpgsqlDbType Type, Func<Case, object?> Value)[] Columns =
-    [
-        ("slug", NpgsqlDbType.Text, c => c.Slug),
-        ("title", NpgsqlDbType.Text, c => c.Title),
-        ("summary", NpgsqlDbType.Text, c => c.Summary),
-        ("activity_types", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.ActivityTypes),
-        ("tradecraft", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.Tradecraft),
-        ("sponsor_code", NpgsqlDbType.Text, c => c.SponsorCode),
-        ("sponsor_confidence", NpgsqlDbType.Text, c => c.SponsorConfidence),
-        ("collector_type", NpgsqlDbType.Text, c => c.CollectorType),
-        ("collector_citizenship", NpgsqlDbType.Text, c => c.CollectorCitizenship),
-        ("defendants", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.Defendants),
-        ("sectors", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.Sectors),
-        ("victim_types", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.VictimTypes),
-        ("victims", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.Victims),
-        ("us_states", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.UsStates),
-        ("venue", NpgsqlDbType.Text, c => c.Venue),
-        ("activity_start", NpgsqlDbType.Date, c => c.ActivityStart),
-        ("activity_start_precision", NpgsqlDbType.Text, c => c.ActivityStartPrecision?.ToString()),
-        ("activity_end", NpgsqlDbType.Date, c => c.ActivityEnd),
-        ("activity_end_precision", NpgsqlDbType.Text, c => c.ActivityEndPrecision?.ToString()),
-        ("charged_on", NpgsqlDbType.Date, c => c.ChargedOn),
-        ("charged_on_precision", NpgsqlDbType.Text, c => c.ChargedOnPrecision?.ToString()),
-        ("resolved_on", NpgsqlDbType.Date, c => c.ResolvedOn),
-        ("resolved_on_precision", NpgsqlDbType.Text, c => c.ResolvedOnPrecision?.ToString()),
-        ("outcome", NpgsqlDbType.Text, c => c.Outcome),
-        ("sentence_months", NpgsqlDbType.Integer, c => c.SentenceMonths),
-        ("fine_usd", NpgsqlDbType.Numeric, c => c.FineUsd),
-        ("loss_usd", NpgsqlDbType.Numeric, c => c.LossUsd),
-        ("sources", NpgsqlDbType.Jsonb, c => JsonSerializer.Serialize(c.Sources, CaseConfiguration.SourceJson)),
-        ("tags", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.Tags),
-        ("listed_in", NpgsqlDbType.Array | NpgsqlDbType.Text, c => c.ListedIn),
-    ];
+    private static readonly (CaseField Field, CaseDbColumn Column)[] Columns = [.. CaseColumns.DbColumns];
+    private static readonly string ColumnList = string.Join(", ", Columns.Select(c => c.Column.Name));
 
-    private static readonly string ColumnList = string.Join(", ", Columns.Select(c => c.Column));
-
-    // The statements are built once from the column table above; no value from a request is ever part of their text.
     private static readonly string CreateSql = $"""
         CREATE TEMP TABLE import_staging ON COMMIT DROP AS
-        SELECT 0 AS row_number, id, {ColumnList}, NULL::uuid AS existing_id, NULL::jsonb AS before, NULL::boolean AS changed
+        SELECT 0 AS row_number, id, NULL::uuid AS given_id, 0 AS present, {ColumnList},
+               NULL::uuid AS existing_id, NULL::jsonb AS before, NULL::boolean AS changed
         FROM cases WITH NO DATA
         """;
 
-    // Lock the matched cases first, so that what we classify and diff is still true when we write.
-    private static readonly string ClassifySql = $"""
+    /// <summary>A field the row does not name keeps the stored value: an upsert changes only what the file names.</summary>
+    private static string Merged(CaseField field, string column) => $"CASE WHEN s.present & {field.Bit} = 0 THEN c.{column} ELSE s.{column} END";
+
+    // Lock the matched cases first, so that what we fill, compare and diff is still true when we write.
+    private static readonly string MatchSql = $"""
         SELECT 1 FROM cases c JOIN import_staging s ON s.slug = c.slug FOR UPDATE OF c;
-        UPDATE import_staging s SET existing_id = c.id, before = {Snapshot("c")}, changed = {Snapshot("c")} IS DISTINCT FROM {Snapshot("s")}
-        FROM cases c WHERE c.slug = s.slug;
+        UPDATE import_staging s SET existing_id = c.id,
+            {string.Join(", ", Columns.Select(c => $"{c.Column.Name} = {Merged(c.Field, c.Column.Name)}"))},
+            before = {CaseColumns.SnapshotSql((_, column) => $"c.{column}")},
+            changed = {CaseColumns.SnapshotSql((_, column) => $"c.{column}")} IS DISTINCT FROM {CaseColumns.SnapshotSql(Merged)}
+        FROM cases c WHERE c.slug = s.slug
+        """;
+
+    private static readonly string After = CaseColumns.SnapshotSql((_, column) => $"s.{column}");
+
+    /// <summary>The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.</summary>
+    private static readonly (string Condition, string Field, string Message)[] Checks =
+    [
+        ("@insert AND s.existing_id IS NOT NULL", "slug",
+            "format('A case with the slug ''%s'' already exists; mode=insert never overwrites (use mode=upsert).', s.slug)"),
+        ("s.given_id <> s.existing_id", "id", "format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)"),
+        .. CaseColumns.Fields.Where(f => f.Required).Select(f => ($"s.existing_id IS NULL AND s.present & {f.Bit} = 0", f.Name,
+            $"'''{f.Name}'' is required: no case has this slug, so the row would create one.'")),
+    ];
+
+    private static readonly string RejectedSql = $"""
+        WITH failed AS ({string.Join(" UNION ALL ", Checks.Select(c =>
+            $"SELECT s.row_number, s.slug, '{c.Field}' AS field, {c.Message} AS message FROM import_staging s WHERE {c.Condition}"))})
+        SELECT row_number AS row, slug, field, message, (SELECT count(DISTINCT row_number) FROM failed)::int AS total
+        FROM failed ORDER BY row_number, field LIMIT @limit
+        """;
+
+    private static readonly string RemoveRejectedSql = $"DELETE FROM import_staging s WHERE {string.Join(" OR ", Checks.Select(c => $"({c.Condition})"))}";
+
+    /// <summary>
+    /// (No brace may appear in these statements: EF formats raw SQL that has parameters, so '{}' would be a format item.)
+    /// The fields that differ between two snapshots, as {"field": {"from": …, "to": …}}; against no snapshot (a create),
+    /// the fields that have a value.
+    /// </summary>
+    private static string Diff(string before, string after) => $"""
+        (SELECT coalesce(jsonb_object_agg(a.key, jsonb_build_object('from', b.value, 'to', a.value)), jsonb_build_object())
+         FROM jsonb_each({after}) a LEFT JOIN jsonb_each({before}) b USING (key)
+         WHERE a.value IS DISTINCT FROM b.value AND NOT (b.value IS NULL AND a.value IN ('null'::jsonb, '[]'::jsonb)))
+        """;
+
+    private static readonly string ChangesSql = $"""
+        SELECT row_number AS row, slug, CASE WHEN existing_id IS NULL THEN 'create' ELSE 'update' END AS action,
+               {Diff("coalesce(s.before, jsonb_build_object())", After)}::text AS fields
+        FROM import_staging s WHERE existing_id IS NULL OR changed ORDER BY row_number LIMIT @limit
         """;
 
     private static readonly string MergeSql = $"""
         INSERT INTO cases (id, {ColumnList}, created_at, updated_at)
         SELECT coalesce(existing_id, id), {ColumnList}, @now, @now FROM import_staging
         WHERE existing_id IS NULL OR changed
-        ON CONFLICT (slug) DO UPDATE SET {string.Join(", ", Columns.Select(c => $"{c.Column} = excluded.{c.Column}"))}, updated_at = excluded.updated_at
-        WHERE ROW({string.Join(", ", Columns.Select(c => $"cases.{c.Column}"))}) IS DISTINCT FROM ROW({string.Join(", ", Columns.Select(c => $"excluded.{c.Column}"))})
+        ON CONFLICT (slug) DO UPDATE SET {string.Join(", ", Columns.Select(c => $"{c.Column.Name} = excluded.{c.Column.Name}"))}, updated_at = excluded.updated_at
         """;
 
     private static readonly string AuditSql = $"""
         INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id, request_id, import_id, changes)
         SELECT @now, @actor, CASE WHEN s.existing_id IS NULL THEN 'create' ELSE 'update' END, 'case',
                coalesce(s.existing_id, s.id)::text, @request, @import,
-               CASE WHEN s.existing_id IS NULL THEN {Snapshot("s")} ELSE (
-                   SELECT jsonb_object_agg(a.key, jsonb_build_object('from', b.value, 'to', a.value))
-                   FROM jsonb_each(s.before) b JOIN jsonb_each({Snapshot("s")}) a USING (key)
-                   WHERE a.value IS DISTINCT FROM b.value) END
+               CASE WHEN s.existing_id IS NULL THEN {After} ELSE {Diff("s.before", After)} END
         FROM import_staging s
         WHERE s.existing_id IS NULL OR s.changed
         ORDER BY s.row_number
@@ -101,24 +107,31 @@ internal sealed class ImportStaging : IAsyncDisposable
     {
         await db.Database.ExecuteSqlRawAsync(CreateSql, ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var copy = await connection.BeginBinaryImportAsync($"COPY import_staging (row_number, id, {ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        var copy = await connection.BeginBinaryImportAsync($"COPY import_staging (row_number, id, given_id, present, {ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
         return new ImportStaging(db, copy);
     }
 
-    public async Task WriteAsync(int number, Case c, CancellationToken ct)
+    /// <summary>Streams one valid row into the COPY: its number, a new id, the id it carries, the mask of the fields it names, its values.</summary>
+    public async Task WriteAsync(ImportRow row, Case c, CancellationToken ct)
     {
         await copy!.StartRowAsync(ct);
-        await copy.WriteAsync(number, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(row.Number, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(c.Id, NpgsqlDbType.Uuid, ct);
-        foreach (var (_, type, value) in Columns)
+        if (row.Id is { } given) await copy.WriteAsync(given, NpgsqlDbType.Uuid, ct);
+        else await copy.WriteNullAsync(ct);
+        await copy.WriteAsync(row.Present, NpgsqlDbType.Integer, ct);
+        foreach (var (_, column) in Columns)
         {
-            if (value(c) is { } v) await copy.WriteAsync(v, type, ct);
+            if (column.Value(c) is { } v) await copy.WriteAsync(v, column.Type, ct);
             else await copy.WriteNullAsync(ct);
         }
     }
 
-    /// <summary>Ends the COPY and marks staged rows whose slug exists: the stored id, its state before, and whether the import changes it.</summary>
-    public async Task CompleteAsync(CancellationToken ct)
+    /// <summary>
+    /// Ends the COPY and matches the staged rows to the stored cases by slug: the stored id, the fields the row does not
+    /// name filled from the stored case, its state before, and whether the import changes it.
+    /// </summary>
+    public async Task MatchAsync(CancellationToken ct)
     {
         await copy!.CompleteAsync(ct);
         await copy.DisposeAsync();
@@ -126,24 +139,19 @@ internal sealed class ImportStaging : IAsyncDisposable
         // Temp tables are never auto-analysed; without statistics the planner would guess the join sizes below.
         // Only the join key: statistics on every array and jsonb column cost more than the joins they would inform.
         await db.Database.ExecuteSqlRawAsync("ANALYZE import_staging (slug)", ct);
-        await db.Database.ExecuteSqlRawAsync(ClassifySql, ct);
+        await db.Database.ExecuteSqlRawAsync(MatchSql, ct);
     }
 
     /// <summary>
-    /// mode=insert: how many staged rows have a slug that is already stored, and the first of them to list, found
-    /// in one join rather than a query per row.
+    /// The rows the store refuses — a known slug under mode=insert, an id that is not the stored case's, a new case
+    /// without a required field — found in one query, counted, listed up to the limit, and removed from staging.
     /// </summary>
-    public async Task<(int Count, List<(int Row, string Slug)> First)> ExistingAsync(int limit, CancellationToken ct)
+    public async Task<(int Count, List<ImportError> First)> RejectAsync(bool insertOnly, int limit, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQueryRaw<ExistingRow>("""
-            SELECT row_number AS row, slug, count(*) OVER ()::int AS total FROM import_staging
-            WHERE existing_id IS NOT NULL ORDER BY row_number LIMIT {0}
-            """, limit).ToListAsync(ct);
-        return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => (r.Row, r.Slug)));
+        var rows = await db.Database.SqlQueryRaw<RejectedRow>(RejectedSql, Insert(insertOnly), new NpgsqlParameter("limit", limit)).ToListAsync(ct);
+        if (rows.Count > 0) await db.Database.ExecuteSqlRawAsync(RemoveRejectedSql, [Insert(insertOnly)], ct);
+        return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => new ImportError(r.Row, r.Slug, r.Field, r.Message)));
     }
-
-    public Task RemoveExistingAsync(CancellationToken ct) =>
-        db.Database.ExecuteSqlRawAsync("DELETE FROM import_staging WHERE existing_id IS NOT NULL", ct);
 
     public async Task<(int Created, int Updated, int Unchanged)> CountAsync(CancellationToken ct)
     {
@@ -154,6 +162,14 @@ internal sealed class ImportStaging : IAsyncDisposable
             FROM import_staging
             """).SingleAsync(ct);
         return (counts.Created, counts.Updated, counts.Unchanged);
+    }
+
+    /// <summary>The first rows that would create or change a case, each with its field-level diff.</summary>
+    public async Task<List<ImportChange>> ChangesAsync(int limit, CancellationToken ct)
+    {
+        var rows = await db.Database.SqlQueryRaw<ChangeRow>(ChangesSql, new NpgsqlParameter("limit", limit)).ToListAsync(ct);
+        return rows.ConvertAll(r => new ImportChange(r.Row, r.Slug, r.Action, JsonNode.Parse(r.Fields)!.AsObject()
+            .ToDictionary(p => p.Key, p => new ImportFieldChange(p.Value?["from"]?.DeepClone(), p.Value?["to"]?.DeepClone()))));
     }
 
     /// <summary>
@@ -168,26 +184,16 @@ internal sealed class ImportStaging : IAsyncDisposable
             ct);
     }
 
-    /// <summary>
-    /// A case's writable fields as the API's JSON (camelCase names, partial dates as given), built in SQL over the
-    /// table alias: the audit record of a create, and both sides of an update's field-level diff.
-    /// </summary>
-    private static string Snapshot(string t) => "jsonb_build_object(" + string.Join(", ", CaseCsv.Columns.Select(field =>
-    {
-        var column = field == "sponsor" ? "sponsor_code" : JsonNamingPolicy.SnakeCaseLower.ConvertName(field);
-        var value = field is "activityStart" or "activityEnd" or "chargedOn" or "resolvedOn"
-            ? $"CASE {t}.{column}_precision WHEN 'Year' THEN to_char({t}.{column}, 'YYYY') WHEN 'Month' THEN to_char({t}.{column}, 'YYYY-MM') "
-              + $"WHEN 'Day' THEN to_char({t}.{column}, 'YYYY-MM-DD') END"
-            : $"{t}.{column}";
-        return $"'{field}', {value}";
-    })) + ")";
+    private static NpgsqlParameter Insert(bool insertOnly) => new("insert", NpgsqlDbType.Boolean) { Value = insertOnly };
 
     public async ValueTask DisposeAsync()
     {
         if (copy is not null) await copy.DisposeAsync();
     }
 
-    private sealed record ExistingRow(int Row, string Slug, int Total);
+    private sealed record RejectedRow(int Row, string Slug, string Field, string Message, int Total);
 
     private sealed record StagedCounts(int Created, int Updated, int Unchanged);
+
+    private sealed record ChangeRow(int Row, string Slug, string Action, string Fields);
 }

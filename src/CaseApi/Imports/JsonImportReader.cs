@@ -123,13 +123,48 @@ internal static class JsonImportReader
         }
     }
 
+    /// <summary>
+    /// Binds one record. Its property names say which fields it sets (absent ones keep their stored value in an upsert);
+    /// the read-only fields of an export are accepted and ignored, except that an id is kept to be checked.
+    /// </summary>
     private static ImportRow Bind(int number, JsonElement element, JsonSerializerOptions json)
     {
+        try
+        {
+            return BindCase(number, element, json);
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks JSON's grammar, not the UTF-8 inside strings; reading such a string as text throws.
+            return ImportRow.Broken(number, null, null, "The record has a string that is not valid UTF-8.");
+        }
+    }
+
+    private static ImportRow BindCase(int number, JsonElement element, JsonSerializerOptions json)
+    {
         var slug = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("slug", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var present = 0;
+        Guid? id = null;
+        var errors = new List<ImportError>();
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!seen.Add(property.Name)) errors.Add(new ImportError(number, slug, property.Name, $"'{property.Name}' appears more than once."));
+                else if (CaseColumns.ByName.TryGetValue(property.Name, out var field)) present |= field.Bit;
+                else if (property.Name == "id") id = Id(property.Value, number, slug, errors);
+                else if (!CaseColumns.ReadOnly.Contains(property.Name))
+                {
+                    errors.Add(new ImportError(number, slug, property.Name, $"'{property.Name}' is not a property of a case (unknown or read-only)."));
+                }
+            }
+        }
+        if (errors.Count > 0) return new ImportRow(number, null, slug, errors, 0, null);
         try
         {
             return element.Deserialize<CaseRequest>(json) is { } request
-                ? new ImportRow(number, request, request.Slug, [])
+                ? new ImportRow(number, request, request.Slug, [], present, id)
                 : ImportRow.Broken(number, slug, null, "The record must be a case object, not null.");
         }
         catch (JsonException e)
@@ -137,5 +172,13 @@ internal static class JsonImportReader
             var (field, message) = ApiJson.Describe(e);
             return ImportRow.Broken(number, slug, field, message);
         }
+    }
+
+    private static Guid? Id(JsonElement value, int number, string? slug, List<ImportError> errors)
+    {
+        if (value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.String && Guid.TryParse(value.GetString(), out var id)) return id;
+        errors.Add(new ImportError(number, slug, "id", "'id' must be the case's id (a UUID string) or be left out."));
+        return null;
     }
 }

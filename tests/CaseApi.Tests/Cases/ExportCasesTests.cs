@@ -32,11 +32,11 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
         using var response = await Client.GetAsync("/api/v1/cases/export", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("slug,title,", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.StartsWith("id,slug,title,", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Csv_has_exactly_the_import_columns_and_every_field_of_the_case()
+    public async Task Csv_has_the_id_the_import_columns_and_the_derived_columns_and_every_field_of_the_case()
     {
         var request = CaseSamples.Full();
         request["title"] = "He said \"hi\", then left";
@@ -48,9 +48,16 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
 
         using var csv = new CsvReader(new StringReader(text), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(csv.Read() && csv.ReadHeader());
-        Assert.Equal(CaseCsv.Columns, csv.HeaderRecord);
+        Assert.Equal(["id", .. CaseCsv.Columns, "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt"], csv.HeaderRecord!);
         Assert.True(csv.Read());
         Assert.Equal("full-case", csv.GetField("slug"));
+        var stored = await Client.GetFromJsonAsync<JsonObject>("/api/v1/cases/full-case", Ct);
+        Assert.Equal((string?)stored!["id"], csv.GetField("id"));
+        Assert.Equal("state-owned-enterprise", csv.GetField("sponsorType"));
+        Assert.Equal(((bool)stored["policyAligned"]!).ToString().ToLowerInvariant(), csv.GetField("policyAligned"));
+        Assert.Equal(string.Join(';', stored["alignedPolicies"]!.AsArray().Select(p => (string)p!)), csv.GetField("alignedPolicies"));
+        Assert.Equal(DateTimeOffset.Parse((string)stored["createdAt"]!, System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(csv.GetField("createdAt")!, System.Globalization.CultureInfo.InvariantCulture));
         foreach (var column in CaseCsv.Columns)
         {
             var cell = csv.GetField(column) ?? "";
@@ -82,7 +89,7 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Ndjson_writes_each_matching_case_as_the_single_case_resource()
+    public async Task Ndjson_writes_each_matching_case_as_the_single_case_resource_plus_its_sponsor_type()
     {
         await CreateCaseAsync(CaseSamples.Full("case-a"));
         await CreateCaseAsync(CaseSamples.Minimal("case-b"));
@@ -98,7 +105,8 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
         foreach (var line in lines)
         {
             var exported = JsonNode.Parse(line)!;
-            var single = await Client.GetFromJsonAsync<JsonNode>($"/api/v1/cases/{exported["slug"]}", Ct);
+            var single = await Client.GetFromJsonAsync<JsonObject>($"/api/v1/cases/{exported["slug"]}", Ct);
+            single!["sponsorType"] = (string?)exported["sponsor"] == "soe" ? "state-owned-enterprise" : null;
             Assert.True(JsonNode.DeepEquals(single, exported), line);
         }
     }
@@ -111,11 +119,15 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
         other["outcome"] = "fugitive";
         await CreateCaseAsync(other);
 
-        var all = await Client.GetFromJsonAsync<JsonArray>("/api/v1/cases/export?format=json", Ct);
+        var all = await Client.GetFromJsonAsync<JsonArray>("/api/v1/cases/export?format=JSON", Ct);
         var fugitives = await Client.GetFromJsonAsync<JsonArray>("/api/v1/cases/export?format=json&outcome=fugitive", Ct);
         var none = await Client.GetStringAsync("/api/v1/cases/export?format=json&outcome=acquitted", Ct);
 
         Assert.Equal(["case-a", "case-b"], all!.Select(c => (string)c!["slug"]!));
+        foreach (var field in new[] { "id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt" })
+        {
+            Assert.True(all![0]!.AsObject().ContainsKey(field), field);
+        }
         Assert.Equal("case-b", (string)Assert.Single(fugitives!)!["slug"]!);
         Assert.Equal("[]", none);
     }

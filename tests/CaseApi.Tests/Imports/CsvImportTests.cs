@@ -91,6 +91,48 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
         Assert.Equal(2, await CountCasesAsync());
     }
 
+    [Theory]
+    [InlineData("slug,ti\"tle,sectors")]
+    [InlineData("\"slug,title")]
+    [InlineData("slug,\"title\"\"")]
+    public async Task A_header_with_a_stray_quote_is_a_400_problem_not_a_500(string header)
+    {
+        using var response = await ImportAsync(header + "\r\nsome-case,A title,aerospace\r\n", CsvType);
+
+        await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(0, await CountCasesAsync());
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x22, 0x0D, 0x22, 0x22, 0x0A, 0x2C, 0x22 })]
+    [InlineData(new byte[] { 0xC3, 0x28, 0x22, 0x0A, 0x22, 0x3B })]
+    [InlineData(new byte[] { 0x73, 0x6C, 0x75, 0x67, 0x0A, 0x22, 0x61, 0x22, 0x62, 0x0D })]
+    public async Task Short_runs_of_random_bytes_are_a_4xx_problem_or_row_errors(byte[] bytes)
+    {
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new(CsvType);
+
+        using var response = await Client.PostAsync("/api/v1/imports", content, Ct);
+
+        Assert.InRange((int)response.StatusCode, 400, 499);
+        var body = await ReadObjectAsync(response);
+        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json" || (string?)body["status"] == "rejected", body.ToJsonString());
+        Assert.Equal(0, await CountCasesAsync());
+    }
+
+    [Fact]
+    public async Task An_xlsx_file_posted_as_csv_is_a_415_naming_what_it_looks_like()
+    {
+        using var content = new ByteArrayContent([.. "PK\u0003\u0004"u8, .. new byte[200]]);
+        content.Headers.ContentType = new(CsvType);
+
+        using var response = await Client.PostAsync("/api/v1/imports", content, Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains("ZIP archive", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.DoesNotContain("Unknown column", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_unknown_column_is_400_for_the_whole_file()
     {
@@ -104,14 +146,25 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
-    public async Task A_missing_required_column_is_400_naming_it()
+    public async Task A_required_column_left_out_is_a_row_error_only_for_rows_that_create_a_case()
     {
-        var csv = "slug,title,activityTypes,collectorType,sectors\r\n\"a-case\",\"A\",\"espionage\",\"student\",\"aerospace\"\r\n";
+        await CreateCaseAsync(Case("known"));
+        var csv = "slug,title,activityTypes,collectorType,sectors\r\nknown,New title,espionage,student,aerospace\r\nnew-case,A,espionage,student,aerospace\r\n";
 
-        using var response = await ImportAsync(csv, CsvType);
+        var report = await ImportReportAsync(csv, CsvType, "?atomic=false");
+
+        AssertCounts(report, received: 2, created: 0, updated: 1, unchanged: 0, rejected: 1);
+        Assert.Equal([(2, "outcome")], ErrorsOf(report));
+        Assert.Contains("required", (string?)report["errors"]![0]!["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_header_without_a_slug_column_is_400()
+    {
+        using var response = await ImportAsync("title,outcome\r\nA,convicted\r\n", CsvType);
 
         var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains("outcome", (string?)problem["detail"], StringComparison.Ordinal);
+        Assert.Contains("slug", (string?)problem["detail"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,12 +207,12 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
-    public async Task The_openapi_document_describes_the_three_import_formats()
+    public async Task The_openapi_document_describes_the_three_import_formats_and_the_form_upload()
     {
         using var response = await Client.GetAsync("/openapi/v1.json", Ct);
 
         var document = await ReadObjectAsync(response);
         var content = document["paths"]!["/api/v1/imports"]!["post"]!["requestBody"]!["content"]!.AsObject();
-        Assert.Equal([JsonType, NdjsonType, CsvType], content.Select(p => p.Key).Order());
+        Assert.Equal([JsonType, NdjsonType, "multipart/form-data", CsvType], content.Select(p => p.Key).Order());
     }
 }

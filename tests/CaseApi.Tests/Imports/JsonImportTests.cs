@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using CaseApi.Tests.Infrastructure;
 
@@ -108,5 +109,19 @@ public sealed class JsonImportTests(CaseApiFactory api) : ImportTest(api)
 
         AssertCounts(first, received: count, created: count, updated: 0, unchanged: 0, rejected: 0);
         AssertCounts(again, received: count, created: 0, updated: 0, unchanged: count, rejected: 0);
+    }
+
+    [Fact]
+    public async Task A_json_string_that_is_not_valid_utf8_is_a_row_error_not_a_500()
+    {
+        var good = Encoding.UTF8.GetBytes(JsonArrayOf(Case("good-one")));
+        var at = Array.IndexOf(good, (byte)'F');
+        using var content = new ByteArrayContent([.. good[..at], 0xB6, 0xBD, 0x55, 0xDA, .. good[at..]]);
+        content.Headers.ContentType = new(JsonType);
+
+        using var response = await Client.PostAsync("/api/v1/imports", content, Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal([(1, null)], ErrorsOf(await ReadObjectAsync(response)).Select(e => (e.Row, (string?)null)).ToHashSet());
     }
 }

@@ -51,9 +51,9 @@ internal static class RequestExamples
     {
         "text/csv" => JsonValue.Create(
             "slug,title,activityTypes,collectorType,sectors,outcome,chargedOn,sources\n" +
-            "kevin-mallory,Kevin Mallory — former CIA officer recruited over LinkedIn,espionage,recruited-us-person,defense;government,convicted,2017-06,https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage\n"),
-        "application/x-ndjson" => JsonValue.Create(Case().ToJsonString() + "\n"),
-        _ => new JsonArray(Case()),
+            $"{ThrowawaySlug},Kevin Mallory — former CIA officer recruited over LinkedIn (import example),espionage,recruited-us-person,defense;government,convicted,2017-06,https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage\n"),
+        "application/x-ndjson" => JsonValue.Create(ThrowawayCase().ToJsonString() + "\n"),
+        _ => new JsonArray(ThrowawayCase()),
     };
 
     private static JsonObject ThrowawayCase()
