@@ -47,7 +47,8 @@ internal static class AuditEndpoints
     }
 
     private static ProblemHttpResult CaseNotFound(string idOrSlug) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.", detail: $"No case has, or had, the id or slug '{idOrSlug}'.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.",
+            detail: $"No case has, or had, the id or slug '{idOrSlug}'.");
 
     /// <summary>The audit log: every write, newest first, filtered by entityType, entityId, actor, action and a from/to time range.</summary>
     private static async Task<Ok<PagedResponse<AuditEventResponse>>> ListAuditEvents(

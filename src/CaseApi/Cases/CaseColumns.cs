@@ -19,7 +19,8 @@ internal sealed record CaseField(int Index, string Name, CaseFieldKind Kind, boo
     /// <summary>The field's value as JSON, in SQL, over a function that gives each stored column's SQL expression.</summary>
     public string JsonSql(Func<CaseField, string, string> column) => Kind == CaseFieldKind.Date
         ? $"CASE {column(this, Columns[1].Name)} WHEN 'Year' THEN to_char({column(this, Columns[0].Name)}, 'YYYY') "
-          + $"WHEN 'Month' THEN to_char({column(this, Columns[0].Name)}, 'YYYY-MM') WHEN 'Day' THEN to_char({column(this, Columns[0].Name)}, 'YYYY-MM-DD') END"
+          + $"WHEN 'Month' THEN to_char({column(this, Columns[0].Name)}, 'YYYY-MM') "
+          + $"WHEN 'Day' THEN to_char({column(this, Columns[0].Name)}, 'YYYY-MM-DD') END"
         : column(this, Columns[0].Name);
 
     /// <summary>The CSV cell of an exported case: lists joined with ';', numbers invariant, sources as their JSON array.</summary>
@@ -48,7 +49,8 @@ internal static class CaseColumns
         ("activityTypes", CaseFieldKind.List, true, [Array("activity_types", c => c.ActivityTypes)], r => r.ActivityTypes),
         ("tradecraft", CaseFieldKind.List, false, [Array("tradecraft", c => c.Tradecraft)], r => r.Tradecraft),
         ("sponsor", CaseFieldKind.Text, false, [new("sponsor_code", NpgsqlDbType.Text, c => c.SponsorCode)], r => r.Sponsor),
-        ("sponsorConfidence", CaseFieldKind.Text, false, [new("sponsor_confidence", NpgsqlDbType.Text, c => c.SponsorConfidence)], r => r.SponsorConfidence),
+        ("sponsorConfidence", CaseFieldKind.Text, false, [new("sponsor_confidence", NpgsqlDbType.Text, c => c.SponsorConfidence)],
+            r => r.SponsorConfidence),
         ("collectorType", CaseFieldKind.Text, true, [new("collector_type", NpgsqlDbType.Text, c => c.CollectorType)], r => r.CollectorType),
         ("collectorCitizenship", CaseFieldKind.Text, false, [new("collector_citizenship", NpgsqlDbType.Text, c => c.CollectorCitizenship)],
             r => r.CollectorCitizenship),
@@ -63,7 +65,8 @@ internal static class CaseColumns
         ("chargedOn", CaseFieldKind.Date, false, Date("charged_on", c => (c.ChargedOn, c.ChargedOnPrecision)), r => r.ChargedOn),
         ("resolvedOn", CaseFieldKind.Date, false, Date("resolved_on", c => (c.ResolvedOn, c.ResolvedOnPrecision)), r => r.ResolvedOn),
         ("outcome", CaseFieldKind.Text, true, [new("outcome", NpgsqlDbType.Text, c => c.Outcome)], r => r.Outcome),
-        ("sentenceMonths", CaseFieldKind.Integer, false, [new("sentence_months", NpgsqlDbType.Integer, c => c.SentenceMonths)], r => r.SentenceMonths),
+        ("sentenceMonths", CaseFieldKind.Integer, false, [new("sentence_months", NpgsqlDbType.Integer, c => c.SentenceMonths)],
+            r => r.SentenceMonths),
         ("fineUsd", CaseFieldKind.Number, false, [new("fine_usd", NpgsqlDbType.Numeric, c => c.FineUsd)], r => r.FineUsd),
         ("lossUsd", CaseFieldKind.Number, false, [new("loss_usd", NpgsqlDbType.Numeric, c => c.LossUsd)], r => r.LossUsd),
         ("sources", CaseFieldKind.Sources, false,
@@ -73,7 +76,8 @@ internal static class CaseColumns
     ]);
 
     /// <summary>Fields every export carries and every import accepts and ignores: the server's and the derived ones.</summary>
-    public static readonly IReadOnlyList<string> ReadOnly = ["id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "version"];
+    public static readonly IReadOnlyList<string> ReadOnly =
+        ["id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "version"];
 
     public static readonly int AllFields = (1 << Fields.Count) - 1;
 
@@ -99,6 +103,7 @@ internal static class CaseColumns
     private static CaseDbColumn[] Date(string name, Func<Case, (DateOnly? Value, DatePrecision? Precision)> value) =>
         [new(name, NpgsqlDbType.Date, c => value(c).Value), new($"{name}_precision", NpgsqlDbType.Text, c => value(c).Precision?.ToString())];
 
-    private static CaseField[] Build((string Name, CaseFieldKind Kind, bool Required, CaseDbColumn[] Columns, Func<CaseResponse, object?> Read)[] fields) =>
+    private static CaseField[] Build(
+        (string Name, CaseFieldKind Kind, bool Required, CaseDbColumn[] Columns, Func<CaseResponse, object?> Read)[] fields) =>
         [.. fields.Select((f, i) => new CaseField(i, f.Name, f.Kind, f.Required, f.Columns, f.Read))];
 }

@@ -4,7 +4,8 @@ using FluentValidation;
 namespace CaseApi.Cases;
 
 /// <summary>The format of GET /cases/export; the filters are the case list's.</summary>
-/// <param name="Format">csv (default): the import columns plus id and derived fields; ndjson: one case object a line; json: one array. Any letter case.</param>
+/// <param name="Format">csv (default): the import columns plus id and derived fields; ndjson: one case object a line; json: one array.
+/// Any letter case.</param>
 public sealed record CaseExportQuery([property: DefaultValue("csv")] string? Format)
 {
     /// <summary>Each format's media type and file extension; the key set is also the whitelist.</summary>

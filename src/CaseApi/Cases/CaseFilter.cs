@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaseApi.Infrastructure.Data;
 using CaseApi.ReferenceData;
 using FluentValidation;
@@ -79,6 +80,9 @@ public sealed record CaseFilter(
     /// own fragment; only fixed text and whitelisted column names are spliced in. Other read features (statistics,
     /// coverage) build their SQL around this; EF queries start from <see cref="Apply"/>.
     /// </summary>
+    // The lineage walk's depth bound, spliced in as text: a constant, not a value, so the statement's text stays fixed.
+    private static readonly string MaxDepthText = ReferenceData.Sponsor.MaxDepth.ToString(CultureInfo.InvariantCulture);
+
     public SqlFragment ToSql()
     {
         var sql = SqlFragment.Raw("TRUE");
@@ -103,7 +107,7 @@ public sealed record CaseFilter(
                   c.sponsor_code IN (WITH RECURSIVE tree(code, path) AS (
                       SELECT s.code, ARRAY[s.code::text] FROM sponsors s WHERE s.code = ANY({sponsors})
                       UNION ALL SELECT s.code, t.path || s.code::text FROM sponsors s JOIN tree t ON s.parent_code = t.code
-                      WHERE s.code <> ALL(t.path) AND cardinality(t.path) < {ReferenceData.Sponsor.MaxDepth})
+                      WHERE s.code <> ALL(t.path) AND cardinality(t.path) < {SqlFragment.Raw(MaxDepthText)})
                   SELECT code FROM tree)
                   """)
                 : SqlFragment.Of($"c.sponsor_code = ANY({sponsors})"));

@@ -15,7 +15,8 @@ namespace CaseApi.Imports;
 /// replaced whole, so every field the file leaves out is cleared.
 /// </param>
 /// <param name="DryRun">true: validate and report what a commit would do (with a field-level diff of each change), writing nothing.</param>
-/// <param name="Atomic">true (default): any bad row rejects the whole file with 422; false: the good rows are written and the bad ones reported.</param>
+/// <param name="Atomic">true (default): any bad row rejects the whole file with 422; false: the good rows are written and the bad ones
+/// reported.</param>
 /// <param name="IdempotencyKey">A retry with the same key and body returns the first report without importing again; 1 to 200 characters.</param>
 public sealed record ImportQuery(
     [property: DefaultValue(ImportModes.Upsert)] string? Mode,

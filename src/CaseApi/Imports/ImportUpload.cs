@@ -36,7 +36,8 @@ internal static class ImportUpload
     public static string Accepted => string.Join(", ", Formats.Select(f => f.MediaType)) + " or multipart/form-data with one file part";
 
     /// <summary>The file's format and body; a problem when there is no file of a format we read.</summary>
-    public static async Task<(string? Format, Stream? Body, ProblemHttpResult? Problem)> OpenAsync(HttpRequest request, Stream body, CancellationToken ct)
+    public static async Task<(string? Format, Stream? Body, ProblemHttpResult? Problem)> OpenAsync(
+        HttpRequest request, Stream body, CancellationToken ct)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.MediaType.Value is not { } mediaType)
         {
@@ -44,7 +45,9 @@ internal static class ImportUpload
         }
         if (!mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            return ByMediaType(mediaType) is { } format ? (format, body, null) : (null, null, Unsupported($"'{mediaType}' is not an import format; send {Accepted}."));
+            return ByMediaType(mediaType) is { } format
+                ? (format, body, null)
+                : (null, null, Unsupported($"'{mediaType}' is not an import format; send {Accepted}."));
         }
 
         var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
@@ -54,17 +57,21 @@ internal static class ImportUpload
         {
             while (await form.ReadNextSectionAsync(ct) is { } section)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition()) continue;
-                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.IsFileDisposition()) continue;
+                var fileName = HeaderUtilities
+                    .RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
                 var format = (section.ContentType is { } partType ? ByMediaType(partType) : null) ?? ByExtension(Path.GetExtension(fileName));
                 return format is null
-                    ? (null, null, Unsupported($"The file part '{fileName}' ({section.ContentType ?? "no type"}) is not CSV, JSON or NDJSON by its type or name."))
+                    ? (null, null, Unsupported(
+                        $"The file part '{fileName}' ({section.ContentType ?? "no type"}) is not CSV, JSON or NDJSON by its type or name."))
                     : (format, section.Body, null);
             }
         }
         catch (IOException e)
         {
-            return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form is malformed.", detail: e.Message));
+            return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form is malformed.",
+                detail: e.Message));
         }
         return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has no file.",
             detail: "Send one file part (Content-Disposition: form-data; name=\"file\"; filename=\"cases.csv\")."));

@@ -39,7 +39,9 @@ internal sealed class Importer(
         var mode = query.ModeOrDefault;
         using var sha = SHA256.Create();
         // With a key, the body is hashed as it streams past, so a retry can be told from a different file without buffering either.
-        await using var hashing = query.IdempotencyKey is null ? null : new CryptoStream(http.Request.Body, sha, CryptoStreamMode.Read, leaveOpen: true);
+        await using var hashing = query.IdempotencyKey is null
+            ? null
+            : new CryptoStream(http.Request.Body, sha, CryptoStreamMode.Read, leaveOpen: true);
         Stream raw = hashing ?? http.Request.Body;
         var (format, upload, unsupported) = await ImportUpload.OpenAsync(http.Request, raw, ct);
         if (unsupported is not null) return unsupported;
@@ -69,7 +71,8 @@ internal sealed class Importer(
             (csv, var headerProblem) = await CsvImportReader.OpenAsync(text, head, json);
             if (headerProblem is not null)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The CSV header is not valid.", detail: headerProblem);
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The CSV header is not valid.",
+                    detail: headerProblem);
             }
         }
         await using var csvReader = csv;
@@ -103,7 +106,9 @@ internal sealed class Importer(
             report.Rejected += refused;
             errors.AddRange(first);
 
-            report.Status = query.IsDryRun ? ImportStatus.DryRun : query.IsAtomic && report.Rejected > 0 ? ImportStatus.Rejected : ImportStatus.Committed;
+            report.Status = query.IsDryRun ? ImportStatus.DryRun
+                : query.IsAtomic && report.Rejected > 0 ? ImportStatus.Rejected
+                : ImportStatus.Committed;
             if (report.Status != ImportStatus.Rejected) (report.Created, report.Updated, report.Unchanged) = await staging.CountAsync(ct);
             if (report.Status == ImportStatus.DryRun) changes = await staging.ChangesAsync(MaxListedChanges, ct);
             if (report.Status == ImportStatus.Committed) await staging.MergeAsync(report.Id, report.Actor, http.TraceIdentifier, started, ct);
@@ -121,7 +126,8 @@ internal sealed class Importer(
         if (report.Status == ImportStatus.Committed)
         {
             var counts = new { report.Received, report.Created, report.Updated, report.Unchanged, report.Rejected };
-            var audit = AuditTrail.Event(http, "import", "import", report.Id.ToString(), JsonSerializer.SerializeToNode(counts, JsonSerializerOptions.Web), started);
+            var audit = AuditTrail.Event(http, "import", "import", report.Id.ToString(),
+                JsonSerializer.SerializeToNode(counts, JsonSerializerOptions.Web), started);
             audit.ImportId = report.Id;
             db.AuditEvents.Add(audit);
         }
@@ -129,7 +135,8 @@ internal sealed class Importer(
         await db.SaveChangesAsync(ct);
         if (report.Status == ImportStatus.Committed) await transaction.CommitAsync(ct);
 
-        log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, {Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
+        log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, "
+            + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
             report.Id, report.Status, report.Received, report.Created, report.Updated, report.Unchanged, report.Rejected, report.DurationMs);
         return Reply(ImportResponse.From(report) with { Changes = changes });
     }
@@ -156,7 +163,8 @@ internal sealed class Importer(
             }
             if (row.Slug is { } slug && !firstRowOfSlug.TryAdd(slug, row.Number))
             {
-                rowErrors.Add(new ImportError(row.Number, slug, "slug", $"The slug '{slug}' is already used by row {firstRowOfSlug[slug]} of this file."));
+                rowErrors.Add(new ImportError(row.Number, slug, "slug",
+                    $"The slug '{slug}' is already used by row {firstRowOfSlug[slug]} of this file."));
             }
 
             if (rowErrors.Count == 0) await staging.WriteAsync(row, row.Request!.ToNewCase(now), ct);
@@ -167,7 +175,8 @@ internal sealed class Importer(
             }
             if (report.Received % options.Value.ProgressEvery == 0)
             {
-                log.LogInformation("Import {ImportId}: {Received} records read, {Rejected} rejected so far", report.Id, report.Received, report.Rejected);
+                log.LogInformation("Import {ImportId}: {Received} records read, {Rejected} rejected so far",
+                    report.Id, report.Received, report.Rejected);
             }
         }
     }

@@ -70,8 +70,7 @@ public sealed partial class ExamplesTests(CaseApiFactory api) : ApiTest(api)
         Assert.All(results, r => Assert.True(r.Status is > 0 and < 500, $"{r.Curl.File}: {r.Curl.Command} => {r.Status}: {r.Output}"));
     }
 
-    [Fact(Skip = "README.md (not the examples' owner's file) has curls that write or fail: the create of example-turbine-case and the "
-        + "non-dry-run NDJSON import stay in the store, and the coverage curl sends no API key (401). Unskip once the README rewrite is merged.")]
+    [Fact]
     public async Task Every_curl_in_the_readme_and_docs_succeeds_and_leaves_the_store_as_it_found_it()
     {
         var before = await StoreChecksum.ComputeAsync(Api.ConnectionString, Ct);

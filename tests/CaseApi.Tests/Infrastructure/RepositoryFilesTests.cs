@@ -28,8 +28,6 @@ public sealed partial class RepositoryFilesTests
         "src/CaseApi/Infrastructure/Auth/ApiKeyBootstrap.cs",
         "src/CaseApi/Infrastructure/Data/DatabaseSetup.cs",
         "src/CaseApi/Infrastructure/Errors/ProblemExceptionHandler.cs",
-        "src/CaseApi/Infrastructure/Http/HttpSetup.cs",
-        "src/CaseApi/Infrastructure/Http/RateLimiting.cs",
         "src/CaseApi/Infrastructure/Json/ApiJson.cs",
         "src/CaseApi/Infrastructure/Observability/ObservabilitySetup.cs",
         "src/CaseApi/Infrastructure/OpenApi/ContractOperationTransformer.cs",

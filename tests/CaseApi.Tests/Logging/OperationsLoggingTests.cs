@@ -46,7 +46,11 @@ public sealed class OperationsLoggingTests(CaseApiFactory api) : ApiTest(api)
     {
         var empty = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = $"caseapi_first_{Guid.NewGuid():N}" };
         await ServerCommandAsync($"CREATE DATABASE \"{empty.Database}\"");
-        await using var fresh = new SettingsFactory(new() { ["ConnectionStrings:Cases"] = empty.ConnectionString, ["Database:SeedSample"] = "true" });
+        await using var fresh = new SettingsFactory(new()
+        {
+            ["ConnectionStrings:Cases"] = empty.ConnectionString, ["ConnectionStrings:CasesOwner"] = empty.ConnectionString,
+            ["Database:SeedSample"] = "true",
+        });
 
         await fresh.InitializeAsync();
 

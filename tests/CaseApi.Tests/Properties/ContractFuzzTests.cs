@@ -13,37 +13,24 @@ namespace CaseApi.Tests.Properties;
 /// </summary>
 public sealed class ContractFuzzTests(CaseApiFactory api) : ApiTest(api)
 {
-    /// <summary>
-    /// 5xx answers from code that other work owns and fixes; the fuzz still sends these requests and reports how many
-    /// it tolerated. Remove an entry once its fix is merged.
-    /// </summary>
-    private static readonly (string Reason, Func<FuzzRequest, bool> Matches)[] KnownElsewhere =
-    [
-        ("imports: CSV reader's bad-data callback, and the import list's count/cursor parsing",
-            r => r.Operation.Path.StartsWith("/api/v1/imports", StringComparison.Ordinal)),
-        ("coverage: the profile interval meets a non-finite value", r => r.Operation.Path == "/api/v1/stats/coverage"),
-    ];
-
     [Fact]
     public async Task No_request_generated_from_the_contract_gets_a_5xx_or_writes_on_a_4xx()
     {
         var sequences = long.Parse(Environment.GetEnvironmentVariable("CASEAPI_FUZZ_SEQUENCES") ?? "40", CultureInfo.InvariantCulture);
         var seed = Environment.GetEnvironmentVariable("CsCheck_Seed");
-        var tolerated = new List<string>();
         var statuses = new Dictionary<int, int>();
         var output = TestContext.Current.TestOutputHelper;
         output?.WriteLine($"Fuzzing {ContractOperation.All.Count} operations: {sequences} sequences, seed {seed ?? "(random; a failure prints its own)"}.");
 
         await RequestGenerators.Sequence.SampleAsync(
-            sequence => RunAsync(sequence, statuses, tolerated),
+            sequence => RunAsync(sequence, statuses),
             writeLine: line => output?.WriteLine(line), seed: seed, iter: sequences, threads: 1,
             print: sequence => string.Join("\n", sequence));
 
         output?.WriteLine($"Statuses: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}");
-        foreach (var known in tolerated.Distinct()) output?.WriteLine($"Tolerated 5xx (owned elsewhere): {known}");
     }
 
-    private async Task RunAsync(List<FuzzRequest> sequence, Dictionary<int, int> statuses, List<string> tolerated)
+    private async Task RunAsync(List<FuzzRequest> sequence, Dictionary<int, int> statuses)
     {
         await Api.ResetDatabaseAsync();
         var (seeded, _) = await CreateCaseAsync(CaseSamples.Minimal("fuzz-one"));
@@ -57,14 +44,7 @@ public sealed class ContractFuzzTests(CaseApiFactory api) : ApiTest(api)
             var status = (int)response.StatusCode;
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
             var after = await StoreChecksum.ComputeAsync(Api.ConnectionString, Ct);
-            if (status >= 500 && KnownElsewhere.FirstOrDefault(k => k.Matches(request)) is { Reason: { } reason })
-            {
-                tolerated.Add(reason);
-            }
-            else
-            {
-                await AssertAnswerAsync(request, response, changed: before != after);
-            }
+            await AssertAnswerAsync(request, response, changed: before != after);
             before = after;
         }
     }

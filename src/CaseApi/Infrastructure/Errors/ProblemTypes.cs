@@ -23,7 +23,8 @@ public static class ProblemTypes
         [422] = new(Rfc9110("15.5.21"), "Unprocessable Content", "The request is well formed but cannot be processed."),
         [428] = new(Rfc6585("3"), "Precondition Required", "Send the ETag from a GET of this resource in an If-Match header."),
         [429] = new(Rfc6585("4"), "Too Many Requests", "Too many requests for this API key; wait for Retry-After seconds."),
-        [500] = new(Rfc9110("15.6.1"), "An error occurred while processing your request.", "The error has been logged; quote the traceId when reporting it."),
+        [500] = new(Rfc9110("15.6.1"), "An error occurred while processing your request.",
+            "The error has been logged; quote the traceId when reporting it."),
         [503] = new(Rfc9110("15.6.4"), "Service Unavailable", "The database is unavailable; retry after Retry-After seconds."),
     };
 

@@ -27,7 +27,8 @@ public static class StartupFailures
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is Microsoft.AspNetCore.Connections.AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }) return true;
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse }) return true;
         }
         return false;
     }

@@ -23,8 +23,9 @@ public static class KeysetPage
     }
 
     /// <summary>
-    /// The Link header of the next page: this request's path and query (every parameter kept, escaped) with the cursor
-    /// replaced. A relative reference, so it stays right behind proxies that rewrite the host.
+    /// The Link header of the next page: this request's URL (every parameter kept, escaped) with the cursor replaced.
+    /// Absolute, so clients follow it as is; its origin is trustworthy by then (AllowedHosts, the configured public origin,
+    /// forwarded headers only from known proxies). Without a host (a bare test context) it is a relative reference.
     /// </summary>
     public static string NextLink(HttpRequest request, string cursor)
     {
@@ -32,6 +33,9 @@ public static class KeysetPage
             .Where(p => !p.Key.Equals("cursor", StringComparison.OrdinalIgnoreCase))
             .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v)))
             .Append(KeyValuePair.Create("cursor", (string?)cursor));
-        return $"<{UriHelper.BuildRelative(request.PathBase, request.Path, QueryString.Create(query))}>; rel=\"next\"";
+        var target = request.Host.HasValue
+            ? UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path, QueryString.Create(query))
+            : UriHelper.BuildRelative(request.PathBase, request.Path, QueryString.Create(query));
+        return $"<{target}>; rel=\"next\"";
     }
 }

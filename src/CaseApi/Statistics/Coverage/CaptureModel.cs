@@ -30,7 +30,8 @@ public sealed record CaptureModel(IReadOnlyList<(int A, int B)> Interactions, bo
         }
         if (lists >= 3)
         {
-            foreach (var heterogeneity in new[] { Heterogeneity.ChaoLowerBound, Heterogeneity.Poisson2, Heterogeneity.Darroch, Heterogeneity.Gamma35 })
+            foreach (var heterogeneity in
+                new[] { Heterogeneity.ChaoLowerBound, Heterogeneity.Poisson2, Heterogeneity.Darroch, Heterogeneity.Gamma35 })
             {
                 models.Add(new([], false, heterogeneity));
                 models.Add(new([], true, heterogeneity));

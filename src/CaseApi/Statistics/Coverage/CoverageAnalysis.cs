@@ -56,7 +56,8 @@ public sealed record CoverageAnalysis(
 
     /// <summary>
     /// Smoothed AIC weights over the eligible log-linear models (Buckland, Burnham &amp; Augustin 1997, Biometrics
-    /// 53:603–618): wᵢ ∝ exp(−AICᵢ/2), N̄ = Σ wᵢNᵢ, se = Σ wᵢ √(seᵢ² + (Nᵢ − N̄)²), and Chao's log-normal interval on the unseen.
+    /// 53:603–618): wᵢ ∝ exp(−AICᵢ/2), N̄ = Σ wᵢNᵢ, se = Σ wᵢ √(seᵢ² + (Nᵢ − N̄)²), and Chao's log-normal interval on
+    /// the unseen.
     /// </summary>
     private static (CoverageHeadline?, IReadOnlyList<CoverageModelFit>) WeightedHeadline(CaptureHistories h, IReadOnlyList<CoverageModelFit> fits)
     {
@@ -68,7 +69,8 @@ public sealed record CoverageAnalysis(
         var total = raw.Values.Sum();
         var weights = raw.ToDictionary(p => p.Key, p => p.Value / total);
         var estimate = weights.Sum(p => p.Value * p.Key.Estimate!.Value);
-        var standardError = weights.Sum(p => p.Value * Math.Sqrt(Math.Pow(p.Key.StandardError!.Value, 2) + Math.Pow(p.Key.Estimate!.Value - estimate, 2)));
+        var standardError = weights.Sum(p =>
+            p.Value * Math.Sqrt(Math.Pow(p.Key.StandardError!.Value, 2) + Math.Pow(p.Key.Estimate!.Value - estimate, 2)));
         var (low, high) = CaptureRecapture.LogNormalInterval(h.Observed, estimate, standardError);
         var weighted = fits.Select(f => weights.TryGetValue(f, out var w) ? f with { Weight = w } : f).ToList();
         return (new CoverageHeadline(SmoothedAicWeights, estimate, standardError, [low, high], estimate - h.Observed, WeightsWhy), weighted);
@@ -91,7 +93,9 @@ public sealed record CoverageAnalysis(
     private static IEnumerable<string> HeterogeneityNotes(CaptureHistories h, IReadOnlyList<CoverageModelFit> fits, CoverageHeadline? headline)
     {
         var bestLogLinear = fits.Where(f => f.Weight > 0).Select(f => f.Aic!.Value).DefaultIfEmpty(double.PositiveInfinity).Min();
-        var rivals = fits.Where(f => f.Family == CaptureRecapture.HeterogeneityFamily && f.Estimate is not null && f.Aic <= bestLogLinear + 2).ToList();
+        var rivals = fits
+            .Where(f => f.Family == CaptureRecapture.HeterogeneityFamily && f.Estimate is not null && f.Aic <= bestLogLinear + 2)
+            .ToList();
         if (rivals.Count == 0 || headline is null) yield break;
 
         var range = $"{rivals.Min(f => f.Estimate)!.Value:N0} to {rivals.Max(f => f.Estimate)!.Value:N0}";

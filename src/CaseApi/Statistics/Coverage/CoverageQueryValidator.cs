@@ -11,14 +11,19 @@ public sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
     /// </summary>
     public const int MaxLists = 5;
 
+    private const string AtLeastTwo = "Name at least two source lists, e.g. lists=doj-press-releases,csis-survey.";
+
     public CoverageQueryValidator(ReferenceCodes referenceCodes)
     {
+        // NotEmpty on the bound parameter itself is what the contract reads to mark 'lists' required.
+        RuleFor(q => q.Lists).NotEmpty().WithMessage(AtLeastTwo).OverridePropertyName("lists");
         RuleFor(q => q.Codes).Cascade(CascadeMode.Stop)
-            .Must(codes => codes.Count >= 2).WithMessage("Name at least two source lists, e.g. lists=doj-press-releases,csis-survey.")
-            .Must(codes => codes.Count <= MaxLists).WithMessage($"Name at most {MaxLists} source lists: with six the 32,768 models of their dependences cannot be " +
+            .Must(codes => codes.Count >= 2).WithMessage(AtLeastTwo)
+            .Must(codes => codes.Count <= MaxLists)
+            .WithMessage($"Name at most {MaxLists} source lists: with six the 32,768 models of their dependences cannot be " +
                 "compared within a request, and most of the 63 capture patterns would hold too few cases to check them.")
             .Must(codes => codes.Distinct().Count() == codes.Count).WithMessage("A source list is named twice.")
-            .OverridePropertyName("lists");
+            .OverridePropertyName("lists").When(q => q.Lists is { Length: > 0 });
         RuleFor(q => q.Windows).Must(w => w is null or CoverageQuery.Common or CoverageQuery.Stratified)
             .WithMessage($"'windows' is '{CoverageQuery.Common}' (default) or '{CoverageQuery.Stratified}'.").OverridePropertyName("windows");
         RuleFor(q => q.Codes).CustomAsync(async (codes, context, ct) =>

@@ -1,6 +1,7 @@
 namespace CaseApi.Statistics.Coverage;
 
-/// <summary>One Poisson log-linear fit: coefficients, their covariance (the inverse Fisher information; empty when not asked for), fitted means.</summary>
+/// <summary>One Poisson log-linear fit: coefficients, their covariance (the inverse Fisher information; empty when not asked for),
+/// fitted means.</summary>
 public sealed record PoissonFit(double[] Beta, double[,] Covariance, double[] Mu, double Deviance, double LogLikelihood, bool Converged)
 {
     public int Rank => Beta.Length;

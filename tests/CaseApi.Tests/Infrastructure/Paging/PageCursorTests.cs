@@ -62,6 +62,8 @@ public sealed class PageCursorTests
     public void The_next_link_keeps_every_parameter_escaped_and_replaces_the_cursor()
     {
         var request = new DefaultHttpContext().Request;
+        request.Scheme = "https";
+        request.Host = new HostString("cases.example.org");
         request.PathBase = "/base";
         request.Path = "/api/v1/cases";
         request.QueryString = new QueryString("?q=%22a%3Eb%22%3B%20rel&sector=space&sector=rail&cursor=old");
@@ -69,7 +71,7 @@ public sealed class PageCursorTests
         var link = KeysetPage.NextLink(request, "new.cursor");
 
         // Inside <…> only ">" could end the reference early; it and the quotes are escaped, ";" is legal in a query.
-        Assert.Equal("</base/api/v1/cases?q=%22a%3Eb%22;%20rel&sector=space&sector=rail&cursor=new.cursor>; rel=\"next\"", link);
+        Assert.Equal("<https://cases.example.org/base/api/v1/cases?q=%22a%3Eb%22;%20rel&sector=space&sector=rail&cursor=new.cursor>; rel=\"next\"", link);
     }
 
     [Fact]
