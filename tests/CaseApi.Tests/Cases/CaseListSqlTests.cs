@@ -18,9 +18,10 @@ public sealed class CaseListSqlTests
 
         Assert.Equal(
             """
-            TRUE AND c.search_vector @@ websearch_to_tsquery('english', @p_1) AND c.sectors && @p_2 AND c.sponsor_code IN (WITH RECURSIVE tree AS (
-                SELECT s.code FROM sponsors s WHERE s.code = ANY(@p_3)
-                UNION SELECT s.code FROM sponsors s JOIN tree t ON s.parent_code = t.code)
+            TRUE AND c.search_vector @@ websearch_to_tsquery('english', @p_1) AND c.sectors && @p_2 AND c.sponsor_code IN (WITH RECURSIVE tree(code, path) AS (
+                SELECT s.code, ARRAY[s.code::text] FROM sponsors s WHERE s.code = ANY(@p_3)
+                UNION ALL SELECT s.code, t.path || s.code::text FROM sponsors s JOIN tree t ON s.parent_code = t.code
+                WHERE s.code <> ALL(t.path) AND cardinality(t.path) < 32)
             SELECT code FROM tree) AND c.outcome = ANY(@p_4) AND NOT (c.sectors && ARRAY(SELECT sector_code::text FROM policy_document_sectors)) AND c.charged_on >= make_date(@p_5, 1, 1)
             """, sql);
         Assert.Equal("turbine | aerospace,space | mss | convicted | 2010", SqlPins.Describe(parameters));

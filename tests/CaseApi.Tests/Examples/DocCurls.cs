@@ -5,7 +5,10 @@ namespace CaseApi.Tests.Examples;
 
 public sealed record DocCurl(string File, string Command);
 
-/// <summary>The curl commands of README.md and docs/**/*.md: fenced sh/bash/shell/console blocks, continuations joined.</summary>
+/// <summary>
+/// The shell examples of README.md and docs/**/*.md that call the API: each fenced sh/bash/shell/console block holding a
+/// curl, as a whole script, so that pipes into curl, variables and clean-up steps run as a reader runs them.
+/// </summary>
 public static partial class DocCurls
 {
     public static IReadOnlyList<DocCurl> Find()
@@ -17,29 +20,10 @@ public static partial class DocCurls
         [
             .. from file in docs.Prepend(RepositoryFiles.PathOf("README.md"))
                from block in FencedShell().Matches(File.ReadAllText(file).ReplaceLineEndings("\n")).Select(m => m.Groups[1].Value).ToList()
-               from line in Commands(block)
-               let command = line.Trim().TrimStart('$', ' ')
-               where command.StartsWith("curl ", StringComparison.Ordinal)
-               select new DocCurl(Path.GetRelativePath(RepositoryFiles.Root, file), command),
+               let script = string.Join('\n', block.Split('\n').Select(line => line.StartsWith("$ ", StringComparison.Ordinal) ? line[2..] : line))
+               where CurlCall().IsMatch(script)
+               select new DocCurl(Path.GetRelativePath(RepositoryFiles.Root, file), script),
         ];
-    }
-
-    /// <summary>The block's commands: backslash continuations joined, and a quoted argument kept whole across lines.</summary>
-    private static List<string> Commands(string block)
-    {
-        var commands = new List<string>();
-        var current = "";
-        foreach (var line in block.Replace("\\\n", " ", StringComparison.Ordinal).Split('\n'))
-        {
-            current = current.Length == 0 ? line : $"{current}\n{line}";
-            if (current.Count(c => c == '\'') % 2 == 0)
-            {
-                commands.Add(current);
-                current = "";
-            }
-        }
-        if (current.Length > 0) commands.Add(current);
-        return commands;
     }
 
     /// <summary>A placeholder the reader must fill in (&lt;id&gt;, {id}, …) rather than a command to run as it stands.</summary>
@@ -47,6 +31,9 @@ public static partial class DocCurls
 
     [GeneratedRegex(@"^```(?:sh|bash|shell|console)[^\n]*\n(.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex FencedShell();
+
+    [GeneratedRegex(@"(^|[|(;&]\s*)curl\s", RegexOptions.Multiline)]
+    private static partial Regex CurlCall();
 
     [GeneratedRegex(@"<[a-z][a-z-]*>|\{[a-z]+\}|\.\.\.|…|paste-", RegexOptions.IgnoreCase)]
     private static partial Regex Placeholder();

@@ -100,6 +100,7 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
         {
             ["ConnectionStrings:Cases"] = connectionString,
+            ["ConnectionStrings:CasesOwner"] = connectionString,
         };
     }
 }
