@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CaseApi.Statistics.Coverage;
@@ -35,7 +34,7 @@ public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists, 
 /// <param name="Interpretation">The answer in one plain sentence, including what population it is about.</param>
 /// <param name="Models">Every model fitted, with its fit statistics and flags; models that cannot be fitted are listed with the reason.</param>
 /// <param name="Sensitivity">How much the answer moves across models: the span of their estimates and of their intervals.</param>
-/// <param name="Strata">With <c>windows=stratified</c>: the analysis of each period; otherwise absent.</param>
+/// <param name="Strata">With <c>windows=stratified</c>: the analysis of each period; otherwise null.</param>
 /// <param name="Notes">What the data cannot tell, and other cautions, in plain words.</param>
 /// <param name="Assumptions">The assumptions every estimate here rests on.</param>
 public sealed record CoverageResponse(
@@ -48,7 +47,7 @@ public sealed record CoverageResponse(
     string Interpretation,
     IReadOnlyList<CoverageModelFit> Models,
     CoverageSensitivity? Sensitivity,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<CoverageStratum>? Strata,
+    IReadOnlyList<CoverageStratum>? Strata,
     IReadOnlyList<string> Notes,
     IReadOnlyList<string> Assumptions);
 
