@@ -149,8 +149,8 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// </summary>
     public async Task<(int Count, List<ImportError> First)> RejectAsync(bool insertOnly, int limit, CancellationToken ct)
     {
-        var rows = await Query<RejectedRow>(RejectedSql(insertOnly, limit)).ToListAsync(ct);
-        if (rows.Count > 0) await ExecuteAsync(RemoveRejectedSql(insertOnly), ct);
+        var rows = await db.Database.SqlQuery<RejectedRow>(RejectedSql(insertOnly, limit)).ToListAsync(ct);
+        if (rows.Count > 0) await db.Database.ExecuteAsync(RemoveRejectedSql(insertOnly), ct);
         return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => new ImportError(r.Row, r.Slug, r.Field, r.Message)));
     }
 
@@ -168,7 +168,7 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// <summary>The first rows that would create or change a case, each with its field-level diff.</summary>
     public async Task<List<ImportChange>> ChangesAsync(int limit, CancellationToken ct)
     {
-        var rows = await Query<ChangeRow>(ChangesSql(limit)).ToListAsync(ct);
+        var rows = await db.Database.SqlQuery<ChangeRow>(ChangesSql(limit)).ToListAsync(ct);
         return rows.ConvertAll(r => new ImportChange(r.Row, r.Slug, r.Action, JsonNode.Parse(r.Fields)!.AsObject()
             .ToDictionary(p => p.Key, p => new ImportFieldChange(p.Value?["from"]?.DeepClone(), p.Value?["to"]?.DeepClone()))));
     }
@@ -179,23 +179,11 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// </summary>
     public async Task MergeAsync(Guid importId, string actor, string requestId, DateTimeOffset now, CancellationToken ct)
     {
-        await ExecuteAsync(MergeSql(now), ct);
-        await ExecuteAsync(AuditSql(importId, actor, requestId, now), ct);
+        await db.Database.ExecuteAsync(MergeSql(now), ct);
+        await db.Database.ExecuteAsync(AuditSql(importId, actor, requestId, now), ct);
     }
 
     private static SqlFragment Raw(string text) => SqlFragment.Raw(text);
-
-    private IQueryable<T> Query<T>(SqlFragment statement)
-    {
-        var (sql, parameters) = statement.Render();
-        return db.Database.SqlQueryRaw<T>(sql, [.. parameters]);
-    }
-
-    private Task<int> ExecuteAsync(SqlFragment statement, CancellationToken ct)
-    {
-        var (sql, parameters) = statement.Render();
-        return db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
-    }
 
     public async ValueTask DisposeAsync()
     {

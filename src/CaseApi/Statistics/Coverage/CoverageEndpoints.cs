@@ -100,9 +100,8 @@ internal static class CoverageEndpoints
     /// <summary>The capture histories of the filtered cases on the named lists; the patterns no case has count 0.</summary>
     internal static async Task<CaptureHistories> CountHistoriesAsync(CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var (sql, parameters) = HistorySql(filter, lists).Render();
         var cells = new long[1 << lists.Count];
-        await foreach (var (mask, count) in db.Database.SqlQueryRaw<PatternCount>(sql, [.. parameters]).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var (mask, count) in db.Database.SqlQuery<PatternCount>(HistorySql(filter, lists)).AsAsyncEnumerable().WithCancellation(ct))
         {
             cells[mask] = count;
         }
