@@ -45,7 +45,8 @@ internal sealed class ImportStaging : IAsyncDisposable
     [
         (SqlFragment.Of($"{insertOnly} AND s.existing_id IS NOT NULL"), "slug",
             "format('A case with the slug ''%s'' already exists; mode=insert never overwrites (use mode=upsert).', s.slug)"),
-        (SqlFragment.Raw("s.given_id <> s.existing_id"), "id", "format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)"),
+        (SqlFragment.Raw("s.given_id <> s.existing_id"), "id",
+            "format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)"),
         .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.Bit} = 0"), f.Name,
             $"'''{f.Name}'' is required: no case has this slug, so the row would create one.'")),
     ];
@@ -58,7 +59,8 @@ internal sealed class ImportStaging : IAsyncDisposable
         """);
 
     private static SqlFragment RemoveRejectedSql(bool insertOnly) =>
-        SqlFragment.Raw("DELETE FROM import_staging s WHERE ") + SqlFragment.Join(" OR ", Checks(insertOnly).Select(c => SqlFragment.Of($"({c.Condition})")));
+        SqlFragment.Raw("DELETE FROM import_staging s WHERE ")
+        + SqlFragment.Join(" OR ", Checks(insertOnly).Select(c => SqlFragment.Of($"({c.Condition})")));
 
     /// <summary>
     /// (No brace may appear in these statements: EF formats raw SQL that has parameters, so '{}' would be a format item.)
@@ -77,11 +79,13 @@ internal sealed class ImportStaging : IAsyncDisposable
         FROM import_staging s WHERE existing_id IS NULL OR changed ORDER BY row_number LIMIT {limit}
         """);
 
+    private static readonly string UpdateFromExcluded = string.Join(", ", Columns.Select(c => $"{c.Column.Name} = excluded.{c.Column.Name}"));
+
     private static SqlFragment MergeSql(DateTimeOffset now) => SqlFragment.Of($"""
         INSERT INTO cases (id, {Raw(ColumnList)}, created_at, updated_at)
         SELECT coalesce(existing_id, id), {Raw(ColumnList)}, {now}, {now} FROM import_staging
         WHERE existing_id IS NULL OR changed
-        ON CONFLICT (slug) DO UPDATE SET {Raw(string.Join(", ", Columns.Select(c => $"{c.Column.Name} = excluded.{c.Column.Name}")))}, updated_at = excluded.updated_at
+        ON CONFLICT (slug) DO UPDATE SET {Raw(UpdateFromExcluded)}, updated_at = excluded.updated_at
         """);
 
     private static SqlFragment AuditSql(Guid importId, string actor, string requestId, DateTimeOffset now) => SqlFragment.Of($"""

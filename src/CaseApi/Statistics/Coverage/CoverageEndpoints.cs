@@ -98,7 +98,8 @@ internal static class CoverageEndpoints
     };
 
     /// <summary>The capture histories of the filtered cases on the named lists; the patterns no case has count 0.</summary>
-    internal static async Task<CaptureHistories> CountHistoriesAsync(CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
+    internal static async Task<CaptureHistories> CountHistoriesAsync(
+        CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var cells = new long[1 << lists.Count];
         await foreach (var (mask, count) in db.Database.SqlQuery<PatternCount>(HistorySql(filter, lists)).AsAsyncEnumerable().WithCancellation(ct))
