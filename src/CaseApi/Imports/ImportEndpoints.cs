@@ -59,22 +59,14 @@ internal static class ImportEndpoints
         [AsParameters] ImportListQuery query, CaseDbContext db, HttpContext http, CancellationToken ct)
     {
         var reports = db.Imports.AsNoTracking();
-        // The validator has accepted the cursor.
-        if (query.Cursor is not null && ImportCursor.TryRead(query.Cursor, out var startedAt, out var id))
+        long? total = query.CountTotal ? await reports.LongCountAsync(ct) : null;
+        if (PageCursor.TryDecode<ImportPosition>(query.Cursor, out var after))
         {
-            reports = reports.Where(i => i.StartedAt < startedAt || (i.StartedAt == startedAt && i.Id.CompareTo(id) < 0));
+            reports = reports.Where(i => i.StartedAt < after.StartedAt || (i.StartedAt == after.StartedAt && i.Id.CompareTo(after.Id) < 0));
         }
-        var page = await reports.OrderByDescending(i => i.StartedAt).ThenByDescending(i => i.Id).Take(query.PageSize + 1).ToListAsync(ct);
-        long? total = query.CountTotal ? await db.Imports.LongCountAsync(ct) : null;
-
-        string? next = null;
-        if (page.Count > query.PageSize)
-        {
-            page.RemoveAt(query.PageSize);
-            next = ImportCursor.Write(page[^1]);
-            http.Response.Headers.Link = $"</api/v1/imports?limit={query.PageSize}&cursor={next}&count={(query.CountTotal ? "exact" : "none")}>; rel=\"next\"";
-        }
-        return TypedResults.Ok(new PagedResponse<ImportResponse>(page.ConvertAll(ImportResponse.From), total, next));
+        var rows = await reports.OrderByDescending(i => i.StartedAt).ThenByDescending(i => i.Id).Take(query.PageSize + 1).ToListAsync(ct);
+        return TypedResults.Ok(KeysetPage.Create(rows.ConvertAll(ImportResponse.From), query.PageSize, total,
+            i => new ImportPosition(i.StartedAt, i.Id), http.Response));
     }
 
     /// <summary>Get one import report.</summary>

@@ -1,7 +1,5 @@
-using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using System.ComponentModel;
+using CaseApi.Infrastructure.Paging;
 using FluentValidation;
 using FromHeaderAttribute = Microsoft.AspNetCore.Mvc.FromHeaderAttribute;
 
@@ -48,9 +46,7 @@ public sealed class ImportQueryValidator : AbstractValidator<ImportQuery>
 /// <param name="Count">exact (default): total in the body; none: skip counting, total is null.</param>
 public sealed record ImportListQuery(int? Limit, string? Cursor, string? Count)
 {
-    public const int MaxLimit = 1000;
-
-    public int PageSize => Limit ?? 50;
+    public int PageSize => Limit ?? PagingRules.DefaultLimit;
 
     public bool CountTotal => Count is null or "exact";
 }
@@ -59,38 +55,11 @@ public sealed class ImportListQueryValidator : AbstractValidator<ImportListQuery
 {
     public ImportListQueryValidator()
     {
-        RuleFor(q => q.Limit).InclusiveBetween(1, ImportListQuery.MaxLimit);
-        RuleFor(q => q.Count).Must(c => c is null or "exact" or "none").WithMessage("'count' is exact or none.");
-        RuleFor(q => q.Cursor).Must(c => c is null || ImportCursor.TryRead(c, out _, out _))
-            .WithMessage("Pass the nextCursor of a previous page unchanged.");
+        RuleFor(q => q.Limit).PageLimit();
+        RuleFor(q => q.Count).CountMode();
+        RuleFor(q => q.Cursor).PageCursorOf<ImportListQuery, ImportPosition>();
     }
 }
 
-/// <summary>The opaque keyset cursor of the import list: the last report's start time and id.</summary>
-internal static class ImportCursor
-{
-    public static string Write(ImportReport last) => Base64Url.EncodeToString(
-        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{last.StartedAt.UtcTicks}_{last.Id:N}")));
-
-    public static bool TryRead(string cursor, out DateTimeOffset startedAt, out Guid id)
-    {
-        startedAt = default;
-        id = default;
-        if (cursor.Length > 100) return false;
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor)).Split('_');
-            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                || ticks > DateTimeOffset.MaxValue.UtcTicks || !Guid.TryParseExact(parts[1], "N", out id))
-            {
-                return false;
-            }
-            startedAt = new DateTimeOffset(ticks, TimeSpan.Zero);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-}
+/// <summary>The position of an import-list page: the last report's start time and id.</summary>
+internal sealed record ImportPosition(DateTimeOffset StartedAt, Guid Id);

@@ -41,23 +41,26 @@ internal sealed class ImportStaging : IAsyncDisposable
     private static readonly string After = CaseColumns.SnapshotSql((_, column) => $"s.{column}");
 
     /// <summary>The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.</summary>
-    private static readonly (string Condition, string Field, string Message)[] Checks =
+    private static (SqlFragment Condition, string Field, string Message)[] Checks(bool insertOnly) =>
     [
-        ("@insert AND s.existing_id IS NOT NULL", "slug",
+        (SqlFragment.Of($"{insertOnly} AND s.existing_id IS NOT NULL"), "slug",
             "format('A case with the slug ''%s'' already exists; mode=insert never overwrites (use mode=upsert).', s.slug)"),
-        ("s.given_id <> s.existing_id", "id", "format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)"),
-        .. CaseColumns.Fields.Where(f => f.Required).Select(f => ($"s.existing_id IS NULL AND s.present & {f.Bit} = 0", f.Name,
+        (SqlFragment.Raw("s.given_id <> s.existing_id"), "id",
+            "format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)"),
+        .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.Bit} = 0"), f.Name,
             $"'''{f.Name}'' is required: no case has this slug, so the row would create one.'")),
     ];
 
-    private static readonly string RejectedSql = $"""
-        WITH failed AS ({string.Join(" UNION ALL ", Checks.Select(c =>
-            $"SELECT s.row_number, s.slug, '{c.Field}' AS field, {c.Message} AS message FROM import_staging s WHERE {c.Condition}"))})
+    private static SqlFragment RejectedSql(bool insertOnly, int limit) => SqlFragment.Of($"""
+        WITH failed AS ({SqlFragment.Join(" UNION ALL ", Checks(insertOnly).Select(c => SqlFragment.Raw(
+            $"SELECT s.row_number, s.slug, '{c.Field}' AS field, {c.Message} AS message FROM import_staging s WHERE ") + c.Condition))})
         SELECT row_number AS row, slug, field, message, (SELECT count(DISTINCT row_number) FROM failed)::int AS total
-        FROM failed ORDER BY row_number, field LIMIT @limit
-        """;
+        FROM failed ORDER BY row_number, field LIMIT {limit}
+        """);
 
-    private static readonly string RemoveRejectedSql = $"DELETE FROM import_staging s WHERE {string.Join(" OR ", Checks.Select(c => $"({c.Condition})"))}";
+    private static SqlFragment RemoveRejectedSql(bool insertOnly) =>
+        SqlFragment.Raw("DELETE FROM import_staging s WHERE ")
+        + SqlFragment.Join(" OR ", Checks(insertOnly).Select(c => SqlFragment.Of($"({c.Condition})")));
 
     /// <summary>
     /// (No brace may appear in these statements: EF formats raw SQL that has parameters, so '{}' would be a format item.)
@@ -70,28 +73,30 @@ internal sealed class ImportStaging : IAsyncDisposable
          WHERE a.value IS DISTINCT FROM b.value AND NOT (b.value IS NULL AND a.value IN ('null'::jsonb, '[]'::jsonb)))
         """;
 
-    private static readonly string ChangesSql = $"""
+    private static SqlFragment ChangesSql(int limit) => SqlFragment.Of($"""
         SELECT row_number AS row, slug, CASE WHEN existing_id IS NULL THEN 'create' ELSE 'update' END AS action,
-               {Diff("coalesce(s.before, jsonb_build_object())", After)}::text AS fields
-        FROM import_staging s WHERE existing_id IS NULL OR changed ORDER BY row_number LIMIT @limit
-        """;
+               {Raw(Diff("coalesce(s.before, jsonb_build_object())", After))}::text AS fields
+        FROM import_staging s WHERE existing_id IS NULL OR changed ORDER BY row_number LIMIT {limit}
+        """);
 
-    private static readonly string MergeSql = $"""
-        INSERT INTO cases (id, {ColumnList}, created_at, updated_at)
-        SELECT coalesce(existing_id, id), {ColumnList}, @now, @now FROM import_staging
+    private static readonly string UpdateFromExcluded = string.Join(", ", Columns.Select(c => $"{c.Column.Name} = excluded.{c.Column.Name}"));
+
+    private static SqlFragment MergeSql(DateTimeOffset now) => SqlFragment.Of($"""
+        INSERT INTO cases (id, {Raw(ColumnList)}, created_at, updated_at)
+        SELECT coalesce(existing_id, id), {Raw(ColumnList)}, {now}, {now} FROM import_staging
         WHERE existing_id IS NULL OR changed
-        ON CONFLICT (slug) DO UPDATE SET {string.Join(", ", Columns.Select(c => $"{c.Column.Name} = excluded.{c.Column.Name}"))}, updated_at = excluded.updated_at
-        """;
+        ON CONFLICT (slug) DO UPDATE SET {Raw(UpdateFromExcluded)}, updated_at = excluded.updated_at
+        """);
 
-    private static readonly string AuditSql = $"""
+    private static SqlFragment AuditSql(Guid importId, string actor, string requestId, DateTimeOffset now) => SqlFragment.Of($"""
         INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id, request_id, import_id, changes)
-        SELECT @now, @actor, CASE WHEN s.existing_id IS NULL THEN 'create' ELSE 'update' END, 'case',
-               coalesce(s.existing_id, s.id)::text, @request, @import,
-               CASE WHEN s.existing_id IS NULL THEN {After} ELSE {Diff("s.before", After)} END
+        SELECT {now}, {actor}, CASE WHEN s.existing_id IS NULL THEN 'create' ELSE 'update' END, 'case',
+               coalesce(s.existing_id, s.id)::text, {requestId}, {importId},
+               CASE WHEN s.existing_id IS NULL THEN {Raw(After)} ELSE {Raw(Diff("s.before", After))} END
         FROM import_staging s
         WHERE s.existing_id IS NULL OR s.changed
         ORDER BY s.row_number
-        """;
+        """);
 
     private readonly CaseDbContext db;
     private NpgsqlBinaryImporter? copy;
@@ -148,8 +153,8 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// </summary>
     public async Task<(int Count, List<ImportError> First)> RejectAsync(bool insertOnly, int limit, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQueryRaw<RejectedRow>(RejectedSql, Insert(insertOnly), new NpgsqlParameter("limit", limit)).ToListAsync(ct);
-        if (rows.Count > 0) await db.Database.ExecuteSqlRawAsync(RemoveRejectedSql, [Insert(insertOnly)], ct);
+        var rows = await db.Database.SqlQuery<RejectedRow>(RejectedSql(insertOnly, limit)).ToListAsync(ct);
+        if (rows.Count > 0) await db.Database.ExecuteAsync(RemoveRejectedSql(insertOnly), ct);
         return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => new ImportError(r.Row, r.Slug, r.Field, r.Message)));
     }
 
@@ -167,7 +172,7 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// <summary>The first rows that would create or change a case, each with its field-level diff.</summary>
     public async Task<List<ImportChange>> ChangesAsync(int limit, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQueryRaw<ChangeRow>(ChangesSql, new NpgsqlParameter("limit", limit)).ToListAsync(ct);
+        var rows = await db.Database.SqlQuery<ChangeRow>(ChangesSql(limit)).ToListAsync(ct);
         return rows.ConvertAll(r => new ImportChange(r.Row, r.Slug, r.Action, JsonNode.Parse(r.Fields)!.AsObject()
             .ToDictionary(p => p.Key, p => new ImportFieldChange(p.Value?["from"]?.DeepClone(), p.Value?["to"]?.DeepClone()))));
     }
@@ -178,13 +183,11 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// </summary>
     public async Task MergeAsync(Guid importId, string actor, string requestId, DateTimeOffset now, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlRawAsync(MergeSql, [new NpgsqlParameter("now", now)], ct);
-        await db.Database.ExecuteSqlRawAsync(AuditSql,
-            [new NpgsqlParameter("now", now), new NpgsqlParameter("actor", actor), new NpgsqlParameter("request", requestId), new NpgsqlParameter("import", importId)],
-            ct);
+        await db.Database.ExecuteAsync(MergeSql(now), ct);
+        await db.Database.ExecuteAsync(AuditSql(importId, actor, requestId, now), ct);
     }
 
-    private static NpgsqlParameter Insert(bool insertOnly) => new("insert", NpgsqlDbType.Boolean) { Value = insertOnly };
+    private static SqlFragment Raw(string text) => SqlFragment.Raw(text);
 
     public async ValueTask DisposeAsync()
     {

@@ -34,7 +34,7 @@ internal static class StatisticsEndpoints
     private static async Task<Results<Ok<CaseStatisticsResponse>, ValidationProblem>> GetCaseStatistics(
         [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var rows = await Query<GroupRow>(db, GroupBySql(filter, query)).ToListAsync(ct);
+        var rows = await db.Database.SqlQuery<GroupRow>(GroupBySql(filter, query)).ToListAsync(ct);
 
         var dimensions = query.Dimensions.Select(d => StatisticsDimension.All[d]).ToList();
         var metrics = query.MetricNames;
@@ -58,7 +58,7 @@ internal static class StatisticsEndpoints
     private static async Task<Results<Ok<SummaryResponse>, ValidationProblem>> GetSummary(
         [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var rows = await Query<SummaryRow>(db, SummarySql(filter)).ToListAsync(ct);
+        var rows = await db.Database.SqlQuery<SummaryRow>(SummarySql(filter)).ToListAsync(ct);
 
         long Single(string dimension) => rows.Single(r => r.Dimension == dimension).Count ?? 0;
         var total = Single("total");
@@ -86,7 +86,7 @@ internal static class StatisticsEndpoints
     private static async Task<Results<Ok<PolicyAlignmentResponse>, ValidationProblem>> GetPolicyAlignment(
         [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var rows = await Query<AlignmentRow>(db, PolicyAlignmentSql(filter)).ToListAsync(ct);
+        var rows = await db.Database.SqlQuery<AlignmentRow>(PolicyAlignmentSql(filter)).ToListAsync(ct);
 
         var (total, aligned) = (rows[0].Total, rows[0].Aligned);
         var documents = rows.Where(r => r.Code is not null)
@@ -173,12 +173,6 @@ internal static class StatisticsEndpoints
         """);
 
     private static SqlFragment Raw(string text) => SqlFragment.Raw(text);
-
-    private static IQueryable<T> Query<T>(ReadOnlyCaseDbContext db, SqlFragment statement)
-    {
-        var (sql, parameters) = statement.Render();
-        return db.Database.SqlQueryRaw<T>(sql, [.. parameters]);
-    }
 
     internal sealed record GroupRow(string? Key1, string? Key2, long? Count, double? Average, double? Median, decimal? Sum, long Total);
 

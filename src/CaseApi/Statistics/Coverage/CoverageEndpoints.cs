@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
@@ -98,39 +97,30 @@ internal static class CoverageEndpoints
         ({ } f, { } t) => f == t ? $"{f}" : $"{f}–{t}",
     };
 
-    /// <summary>The capture histories of the filtered cases on the named lists.</summary>
-    internal static Task<CaptureHistories> CountHistoriesAsync(CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct) =>
-        CountHistoriesAsync(filter.Apply(db), lists, ct);
-
-    /// <summary>Runs <see cref="HistoryQuery"/> and fills in the patterns no case has.</summary>
-    internal static async Task<CaptureHistories> CountHistoriesAsync(IQueryable<Case> population, IReadOnlyList<string> lists, CancellationToken ct)
+    /// <summary>The capture histories of the filtered cases on the named lists; the patterns no case has count 0.</summary>
+    internal static async Task<CaptureHistories> CountHistoriesAsync(
+        CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var cells = new long[1 << lists.Count];
-        await foreach (var (mask, count) in HistoryQuery(population, lists).AsAsyncEnumerable().WithCancellation(ct)) cells[mask] = count;
+        await foreach (var (mask, count) in db.Database.SqlQuery<PatternCount>(HistorySql(filter, lists)).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            cells[mask] = count;
+        }
         return new CaptureHistories(lists, cells);
     }
 
     /// <summary>
-    /// One SQL statement: for cases on at least one named list (listed_in &amp;&amp; lists, served by the GIN index), the capture
-    /// pattern as an integer with one bit per list, counted per pattern. The pattern is built as an expression tree
-    /// because the number of lists varies; each bit becomes a <c>listed_in @&gt; ARRAY['code']</c> test with the code inlined
-    /// as an escaped literal (codes are validated against the source lists first), one cached plan per combination of lists.
+    /// One statement: for the cases on at least one named list (listed_in &amp;&amp; lists, served by the GIN index), the capture
+    /// pattern as an integer with one bit per list (the first list in the highest bit), counted per pattern.
     /// </summary>
-    internal static IQueryable<PatternCount> HistoryQuery(IQueryable<Case> population, IReadOnlyList<string> lists)
+    internal static SqlFragment HistorySql(CaseFilter filter, IReadOnlyList<string> lists)
     {
-        var @case = Expression.Parameter(typeof(Case), "c");
-        var listedIn = Expression.Property(@case, nameof(Case.ListedIn));
-        var contains = typeof(Enumerable).GetMethods().Single(m => m.Name == nameof(Enumerable.Contains) && m.GetParameters().Length == 2)
-            .MakeGenericMethod(typeof(string));
-        var pattern = lists
-            .Select((code, i) => (Expression)Expression.Condition(
-                Expression.Call(contains, listedIn, Expression.Constant(code)), Expression.Constant(1 << (lists.Count - 1 - i)), Expression.Constant(0)))
-            .Aggregate(Expression.Add);
-
-        var codes = lists.ToArray();
-        return population
-            .Where(c => c.ListedIn.Any(l => codes.Contains(l)))
-            .GroupBy(Expression.Lambda<Func<Case, int>>(pattern, @case))
-            .Select(g => new PatternCount(g.Key, g.LongCount()));
+        var pattern = SqlFragment.Join(" + ", lists.Select((code, i) =>
+            SqlFragment.Of($"CASE WHEN c.listed_in @> ARRAY[{code}] THEN {SqlFragment.Raw($"{1 << (lists.Count - 1 - i)}")} ELSE 0 END")));
+        return SqlFragment.Of($"""
+            SELECT {pattern} AS mask, count(*) AS count
+            FROM cases c WHERE ({filter.ToSql()}) AND c.listed_in && {lists.ToArray()}
+            GROUP BY 1
+            """);
     }
 }

@@ -200,17 +200,6 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Capture_histories_are_counted_in_one_grouped_statement_that_can_use_the_array_index()
-    {
-        var sql = await WithDbAsync(db => Task.FromResult(CoverageEndpoints.HistoryQuery(db.Cases, [Doj, Csis, Mit]).ToQueryString()));
-
-        Assert.DoesNotContain(";", sql, StringComparison.Ordinal);
-        Assert.Contains("WHERE c.listed_in && @codes", sql, StringComparison.Ordinal);
-        Assert.Contains("listed_in @> ARRAY['mit-tr-china-initiative']", sql, StringComparison.Ordinal);
-        Assert.Contains("GROUP BY", sql, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task The_OpenAPI_document_describes_the_parameters_the_new_fields_and_the_problems()
     {
         using var response = await Client.GetAsync("/openapi/v1.json", Ct);
