@@ -22,9 +22,18 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await cluster.StartAsync();
-        api = new RestartFactory(cluster.ConnectionString);
-        await api.InitializeAsync();
+        try
+        {
+            await cluster.StartAsync();
+            api = new RestartFactory(cluster.ConnectionString);
+            await api.InitializeAsync();
+        }
+        catch
+        {
+            // A cluster left running would hold its port and its memory after the run.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
