@@ -1,6 +1,4 @@
 using CaseApi.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseApi.Tests.Cases;
 
@@ -22,26 +20,12 @@ public sealed class ExportMemoryTests(CaseApiFactory api) : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private async Task WithDbAsync(Func<CaseApi.Infrastructure.Data.CaseDbContext, Task> action)
-    {
-        await using var scope = api.Services.CreateAsyncScope();
-        await action(scope.ServiceProvider.GetRequiredService<CaseApi.Infrastructure.Data.CaseDbContext>());
-    }
-
     [Fact]
     public async Task A_large_export_streams_in_flat_memory()
     {
         // Large enough that background allocations of the shared test process (a few MB) stay far below the bound.
         const int Rows = 60_000;
-        await WithDbAsync(db => db.Database.ExecuteSqlAsync($"""
-            INSERT INTO cases (id, slug, title, summary, activity_types, tradecraft, collector_type, defendants, sectors,
-                victim_types, victims, us_states, outcome, sources, tags, listed_in, created_at, updated_at, charged_on, charged_on_precision)
-            SELECT gen_random_uuid(), 'bulk-case-' || i, 'Bulk case ' || i, repeat('A long summary of a bulk case. ', 10),
-                ARRAY['economic-espionage'], ARRAY['insider'], 'student', ARRAY['Someone Else'], ARRAY['aerospace', 'energy'],
-                ARRAY['company'], ARRAY['Boeing'], ARRAY['CA'], 'convicted', '[]', ARRAY[]::text[], ARRAY[]::text[], now(), now(),
-                make_date(2000 + i % 20, 1, 1), 'Year'
-            FROM generate_series(1, {Rows}) AS i
-            """, Ct));
+        await BulkCases.InsertAsync(api.ConnectionString, Rows, Ct);
         // Warm up (query compilation, JIT) so that one-off allocations do not count as growth.
         (await client.GetStringAsync("/api/v1/cases/export?q=nomatch", Ct)).AsSpan();
         var baseline = GC.GetTotalMemory(forceFullCollection: true);

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Tests.Infrastructure;
-using Npgsql;
 
 namespace CaseApi.Tests.Security;
 
@@ -128,22 +127,10 @@ public sealed class ResourceIsolationTests(SmallPoolFactory api) : ApiTest(api),
     }
 
     // Enough rows that an export cannot fit in the socket buffers between server and client; returns one case's id.
-    // Seeded as the superuser, without the service's statement timeout (a loaded test machine is slow to index them).
     private async Task<Guid> SeedCasesAsync(int rows)
     {
         var (created, _) = await CreateCaseAsync(CaseSamples.Minimal());
-        await using var connection = new NpgsqlConnection(Api.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var insert = new NpgsqlCommand($"""
-            INSERT INTO cases (id, slug, title, summary, activity_types, tradecraft, collector_type, defendants, sectors,
-                victim_types, victims, us_states, outcome, sources, tags, listed_in, created_at, updated_at, charged_on, charged_on_precision)
-            SELECT gen_random_uuid(), 'bulk-case-' || i, 'Bulk case ' || i, repeat('A long summary of a bulk case. ', 10),
-                ARRAY['economic-espionage'], ARRAY['insider'], 'student', ARRAY['Someone Else'], ARRAY['aerospace', 'energy'],
-                ARRAY['company'], ARRAY['Boeing'], ARRAY['CA'], 'convicted', '[]', ARRAY[]::text[], ARRAY[]::text[], now(), now(),
-                make_date(2000 + i % 20, 1, 1), 'Year'
-            FROM generate_series(1, {rows}) AS i
-            """, connection) { CommandTimeout = 0 };
-        await insert.ExecuteNonQueryAsync(Ct);
+        await BulkCases.InsertAsync(Api.ConnectionString, rows, Ct);
         return Guid.Parse((string)created["id"]!);
     }
 }
