@@ -47,15 +47,18 @@ app.UseCaseApiSecurity();
 app.MapCaseApiDocs();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
-app.MapCaseEndpoints();
-app.MapCaseListEndpoints();
-app.MapReferenceEndpoints();
-app.MapReferenceAdminEndpoints();
-app.MapAuditEndpoints();
-app.MapApiKeyEndpoints();
-app.MapImportEndpoints();
-app.MapStatisticsEndpoints();
-app.MapCoverageEndpoints();
+
+// Every resource is one route group under the versioned root.
+var api = app.MapGroup("/api/v1");
+api.MapCaseEndpoints();
+api.MapCaseListEndpoints();
+api.MapReferenceEndpoints();
+api.MapReferenceAdminEndpoints();
+api.MapAuditEndpoints();
+api.MapApiKeyEndpoints();
+api.MapImportEndpoints();
+api.MapStatisticsEndpoints();
+api.MapCoverageEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.EnsureBootstrapAdminKeyAsync();

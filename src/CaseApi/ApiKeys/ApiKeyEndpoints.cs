@@ -12,15 +12,15 @@ namespace CaseApi.ApiKeys;
 
 internal static class ApiKeyEndpoints
 {
-    public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapApiKeyEndpoints(this RouteGroupBuilder api)
     {
-        var keys = app.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
+        var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
 
         keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).WithValidation<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys));
         keys.MapDelete("/{id:guid}", RevokeApiKey).WithName(nameof(RevokeApiKey));
-        return app;
+        return api;
     }
 
     /// <summary>Create an API key.</summary>

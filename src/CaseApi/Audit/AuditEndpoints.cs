@@ -13,13 +13,13 @@ namespace CaseApi.Audit;
 
 internal static class AuditEndpoints
 {
-    public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
-        app.MapGet("/api/v1/cases/{id}/history", GetCaseHistory).WithName(nameof(GetCaseHistory)).WithTags("Cases")
+        api.MapGet("/cases/{id}/history", GetCaseHistory).WithName(nameof(GetCaseHistory)).WithTags("Cases")
             .RequireAuthorization(Policies.Reader);
-        app.MapGet("/api/v1/audit", ListAuditEvents).WithName(nameof(ListAuditEvents)).WithTags("Audit")
+        api.MapGet("/audit", ListAuditEvents).WithName(nameof(ListAuditEvents)).WithTags("Audit")
             .RequireAuthorization(Policies.Admin).WithValidation<AuditQuery>();
-        return app;
+        return api;
     }
 
     /// <summary>A case's history: its audit events, newest first, with field-level {from, to} changes.</summary>

@@ -22,9 +22,9 @@ internal static class CaseEndpoints
     public const string MergePatchMediaType = "application/merge-patch+json";
     public const string IdOrSlugDescription = "The case's id (a UUID) or its slug.";
 
-    public static IEndpointRouteBuilder MapCaseEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapCaseEndpoints(this RouteGroupBuilder api)
     {
-        var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
+        var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
 
         // One path parameter for /cases/{id} in every method (OpenAPI has one path item per template), and one rule for
         // it: the id or the slug, whichever the client has.
@@ -37,7 +37,7 @@ internal static class CaseEndpoints
             .Accepts<JsonObject>(MergePatchMediaType).WithWriteProblems();
         cases.MapDelete("/{id}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
-        return app;
+        return api;
     }
 
     // 400, 404, 413 and 415 follow from the path and the body; the contract infers them.

@@ -17,15 +17,15 @@ namespace CaseApi.Cases;
 /// </summary>
 internal static class CaseListEndpoints
 {
-    public static IEndpointRouteBuilder MapCaseListEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapCaseListEndpoints(this RouteGroupBuilder api)
     {
-        var cases = app.MapGroup("/api/v1/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
+        var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
         cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<CaseFilter, CaseListQuery>();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .WithQuery<CaseFilter, CaseExportQuery>()
             .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/x-ndjson", "application/json"]);
-        return app;
+        return api;
     }
 
     /// <summary>List cases: filtered, sorted, keyset-paged.</summary>

@@ -21,10 +21,10 @@ internal static class ImportEndpoints
         return services;
     }
 
-    public static IEndpointRouteBuilder MapImportEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapImportEndpoints(this RouteGroupBuilder api)
     {
-        var options = app.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value;
-        var imports = app.MapGroup("/api/v1/imports").WithTags("Imports").RequireAuthorization(Policies.Admin);
+        var options = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value;
+        var imports = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Admin);
 
         imports.MapPost("/", CreateImport).WithName(nameof(CreateImport)).RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<ImportQuery>()
             // Declared for the document only: Accepts() would make routing answer 415 itself, with a detail about JSON.
@@ -40,7 +40,7 @@ internal static class ImportEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         imports.MapGet("/", ListImports).WithName(nameof(ListImports)).WithQuery<ImportListQuery>();
         imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).ProducesProblem(StatusCodes.Status404NotFound);
-        return app;
+        return api;
     }
 
     /// <summary>Import cases from a CSV, JSON or NDJSON file, sent as the body or as the one file of a form.</summary>

@@ -22,9 +22,9 @@ internal static class ReferenceAdminEndpoints
     /// <summary>The database trigger that refuses sponsor cycles and over-deep hierarchies (migration RefuseSponsorCycles).</summary>
     private const string SponsorParentConstraint = "sponsors_parent_acyclic";
 
-    public static IEndpointRouteBuilder MapReferenceAdminEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapReferenceAdminEndpoints(this RouteGroupBuilder api)
     {
-        var admin = app.MapGroup("/api/v1").WithTags("Reference data").RequireAuthorization(Policies.Admin);
+        var admin = api.MapGroup("").WithTags("Reference data").RequireAuthorization(Policies.Admin);
 
         admin.MapPut("/sectors/{code}", PutSector).WithName(nameof(PutSector)).WithValidation<SectorRequest>();
         admin.MapDelete("/sectors/{code}", DeleteSector).WithName(nameof(DeleteSector)).WithDeleteProblems();
@@ -35,7 +35,7 @@ internal static class ReferenceAdminEndpoints
         admin.MapDelete("/policy-documents/{code}", DeletePolicyDocument).WithName(nameof(DeletePolicyDocument)).ProducesValidationProblem();
         admin.MapPut("/source-lists/{code}", PutSourceList).WithName(nameof(PutSourceList)).WithValidation<SourceListRequest>();
         admin.MapDelete("/source-lists/{code}", DeleteSourceList).WithName(nameof(DeleteSourceList)).WithDeleteProblems();
-        return app;
+        return api;
     }
 
     private static RouteHandlerBuilder WithDeleteProblems(this RouteHandlerBuilder builder) => builder

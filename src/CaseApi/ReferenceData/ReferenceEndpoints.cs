@@ -8,16 +8,16 @@ namespace CaseApi.ReferenceData;
 
 internal static class ReferenceEndpoints
 {
-    public static IEndpointRouteBuilder MapReferenceEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapReferenceEndpoints(this RouteGroupBuilder api)
     {
-        var reference = app.MapGroup("/api/v1").WithTags("Reference data").RequireAuthorization(Policies.Reader);
+        var reference = api.MapGroup("").WithTags("Reference data").RequireAuthorization(Policies.Reader);
 
         reference.MapGet("/code-lists", GetCodeLists).WithName(nameof(GetCodeLists));
         reference.MapGet("/sectors", ListSectors).WithName(nameof(ListSectors));
         reference.MapGet("/sponsors", ListSponsors).WithName(nameof(ListSponsors));
         reference.MapGet("/policy-documents", ListPolicyDocuments).WithName(nameof(ListPolicyDocuments));
         reference.MapGet("/source-lists", ListSourceLists).WithName(nameof(ListSourceLists));
-        return app;
+        return api;
     }
 
     /// <summary>Every code list: the fixed ones of the design and the current reference tables.</summary>

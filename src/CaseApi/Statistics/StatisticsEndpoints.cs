@@ -14,14 +14,14 @@ namespace CaseApi.Statistics;
 /// </summary>
 internal static class StatisticsEndpoints
 {
-    public static IEndpointRouteBuilder MapStatisticsEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapStatisticsEndpoints(this RouteGroupBuilder api)
     {
-        var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics")
+        var stats = api.MapGroup("/stats").WithTags("Statistics")
             .RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics)).WithQuery<CaseFilter, StatisticsQuery>();
         stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).WithQuery<CaseFilter>();
         stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment)).WithQuery<CaseFilter>();
-        return app;
+        return api;
     }
 
     /// <summary>Count matching cases grouped by one or two dimensions, with shares, top-N, a minimum count and metrics.</summary>

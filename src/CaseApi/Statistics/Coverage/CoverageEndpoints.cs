@@ -10,12 +10,12 @@ namespace CaseApi.Statistics.Coverage;
 
 internal static class CoverageEndpoints
 {
-    public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapCoverageEndpoints(this RouteGroupBuilder api)
     {
-        var stats = app.MapGroup("/api/v1/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
+        var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithQuery<CaseFilter, CoverageQuery>()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        return app;
+        return api;
     }
 
     /// <summary>Estimate how many cases no list has found (multiple systems estimation).</summary>
