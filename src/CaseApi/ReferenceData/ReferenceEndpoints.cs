@@ -26,7 +26,7 @@ internal static class ReferenceEndpoints
             [.. CodeLists.ActivityTypes.Select(a => new CodeResponse(a.Key, a.Value))],
             Plain(CodeLists.Tradecraft), Plain(CodeLists.CollectorTypes), Plain(CodeLists.Outcomes),
             Plain(CodeLists.VictimTypes), Plain(CodeLists.SourceKinds), Plain(CodeLists.SponsorConfidence),
-            Plain(CodeLists.SponsorTypes), Plain(CodeLists.UsStates.Order(StringComparer.Ordinal)),
+            Plain(CodeLists.SponsorTypes), Plain(CodeLists.MatchMethods), Plain(CodeLists.UsStates.Order(StringComparer.Ordinal)),
             await SectorsAsync(db, ct), await SponsorsAsync(db, ct), await PolicyDocumentsAsync(db, ct), await SourceListsAsync(db, ct)));
 
     /// <summary>The technology sectors a case can target.</summary>

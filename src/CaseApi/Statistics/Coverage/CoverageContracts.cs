@@ -29,6 +29,7 @@ public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists, 
 /// <param name="Population">Which cases the estimate is about: the filters, and the years the lists' coverage periods allow.</param>
 /// <param name="Observed">Cases on at least one of the lists, within the population.</param>
 /// <param name="Histories">Cases per capture pattern ("101": on the first and third list only).</param>
+/// <param name="Evidence">How many of the population's memberships in the named lists carry the list's own reference, and how they were matched.</param>
 /// <param name="Headline">The estimate to quote, with an interval that allows for the choice of model; null when no model can be fitted (see notes).</param>
 /// <param name="ObservedShare">Observed ÷ headline estimate, with its 95 % interval (observed ÷ upper … observed ÷ lower).</param>
 /// <param name="Interpretation">The answer in one plain sentence, including what population it is about.</param>
@@ -42,6 +43,7 @@ public sealed record CoverageResponse(
     CoveragePopulation Population,
     long Observed,
     IReadOnlyDictionary<string, long> Histories,
+    MatchingEvidence Evidence,
     CoverageHeadline? Headline,
     ObservedShare? ObservedShare,
     string Interpretation,
@@ -50,6 +52,25 @@ public sealed record CoverageResponse(
     IReadOnlyList<CoverageStratum>? Strata,
     IReadOnlyList<string> Notes,
     IReadOnlyList<string> Assumptions);
+
+/// <summary>
+/// How well the memberships behind the estimate are documented. The estimate rests on matching each list's entries to
+/// cases: a false match adds an overlap that shrinks the unseen estimate, a missed match removes one and inflates it.
+/// </summary>
+/// <param name="Memberships">Memberships of the population's cases in the named lists (a case on two lists counts twice).</param>
+/// <param name="WithReference">Of those, how many carry the list's own reference for the case (entry id or URL).</param>
+/// <param name="Manual">Of those, how many a person matched.</param>
+/// <param name="Rule">Of those, how many an automatic rule matched.</param>
+/// <param name="ByList">The same counts for each named list, in the order of the pattern digits.</param>
+public sealed record MatchingEvidence(long Memberships, long WithReference, long Manual, long Rule, IReadOnlyList<ListMatchingEvidence> ByList);
+
+/// <summary>The memberships of one list and their evidence.</summary>
+/// <param name="List">The source-list code.</param>
+/// <param name="Memberships">The population's cases on this list.</param>
+/// <param name="WithReference">Of those, how many carry this list's reference.</param>
+/// <param name="Manual">Of those, how many a person matched.</param>
+/// <param name="Rule">Of those, how many an automatic rule matched.</param>
+public sealed record ListMatchingEvidence(string List, long Memberships, long WithReference, long Manual, long Rule);
 
 /// <summary>The population the lists are compared on.</summary>
 /// <param name="Windows"><c>common</c> or <c>stratified</c>, as requested.</param>
