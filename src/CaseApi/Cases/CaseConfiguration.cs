@@ -54,7 +54,10 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
 
         // Array filters (sector=, tradecraft=, …) use the array-overlap operator &&, which GIN indexes serve.
         string[] arrays =
-            [nameof(Case.Sectors), nameof(Case.ActivityTypes), nameof(Case.Tradecraft), nameof(Case.UsStates), nameof(Case.Tags), nameof(Case.ListedIn)];
+        [
+            nameof(Case.Sectors), nameof(Case.ActivityTypes), nameof(Case.Tradecraft), nameof(Case.UsStates), nameof(Case.Tags),
+            nameof(Case.ListedIn),
+        ];
         foreach (var array in arrays)
         {
             c.HasIndex(array).HasMethod("gin");

@@ -37,7 +37,11 @@ internal static class CaseMapping
 
     public static Case ToNewCase(this CaseRequest r, DateTimeOffset now)
     {
-        var c = new Case { Id = Guid.CreateVersion7(now), Slug = r.Slug!, Title = r.Title!, CollectorType = r.CollectorType!, Outcome = r.Outcome!, CreatedAt = now, UpdatedAt = now };
+        var c = new Case
+        {
+            Id = Guid.CreateVersion7(now), Slug = r.Slug!, Title = r.Title!, CollectorType = r.CollectorType!, Outcome = r.Outcome!,
+            CreatedAt = now, UpdatedAt = now,
+        };
         r.ApplyTo(c);
         return c;
     }

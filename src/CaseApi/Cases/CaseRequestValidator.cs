@@ -15,7 +15,8 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
     public CaseRequestValidator(ReferenceCodes referenceCodes, TimeProvider time)
     {
         RuleFor(c => c.Slug).NotEmpty().Length(3, 120)
-            .Matches(ReferenceValidation.KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. 'kevin-mallory').")
+            .Matches(ReferenceValidation.KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. " +
+                "'kevin-mallory').")
             // GET /cases/export is the export, so a case with that slug could never be read by its slug.
             .NotEqual("export").WithMessage("'export' is reserved (GET /api/v1/cases/export is the export); choose another slug.");
         RuleFor(c => c.Title).NotEmpty().MaximumLength(200);
@@ -119,7 +120,8 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
                 if (!seen.Add(list)) context.AddFailure($"listEvidence[{i}].list", $"'{list}' already has evidence: a list has at most one.");
                 else if (c.ListedIn?.Contains(list) != true)
                 {
-                    context.AddFailure($"listEvidence[{i}].list", $"'{list}' is not in this case's listedIn: add the list there, or remove its evidence.");
+                    context.AddFailure($"listEvidence[{i}].list", $"'{list}' is not in this case's listedIn: add the list there, or remove its " +
+                        "evidence.");
                 }
             }
         });

@@ -58,7 +58,8 @@ internal static class ReferenceEndpoints
 
     private static async Task<IReadOnlyList<PolicyDocumentResponse>> PolicyDocumentsAsync(CaseDbContext db, CancellationToken ct) =>
         await db.PolicyDocuments.AsNoTracking().OrderBy(p => p.Code)
-            .Select(p => new PolicyDocumentResponse(p.Code, p.Name, p.Description, p.Year, p.Sectors.OrderBy(s => s.SectorCode).Select(s => s.SectorCode).ToList()))
+            .Select(p => new PolicyDocumentResponse(
+                p.Code, p.Name, p.Description, p.Year, p.Sectors.OrderBy(s => s.SectorCode).Select(s => s.SectorCode).ToList()))
             .ToListAsync(ct);
 
     private static async Task<IReadOnlyList<SourceListResponse>> SourceListsAsync(CaseDbContext db, CancellationToken ct) =>

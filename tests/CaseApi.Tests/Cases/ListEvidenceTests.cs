@@ -30,9 +30,11 @@ public sealed class ListEvidenceTests(CaseApiFactory api) : ApiTest(api)
         return c;
     }
 
+    private static readonly string[] EvidenceProperties = ["list", "reference", "matchMethod", "matchedBy", "matchedAt"];
+
     /// <summary>Evidence as the API returns it: every property present, null where not given.</summary>
     private static JsonArray Evidence(string json) => new([.. JsonNode.Parse(json)!.AsArray().Select(e => (JsonNode)new JsonObject(
-        new[] { "list", "reference", "matchMethod", "matchedBy", "matchedAt" }.Select(p => KeyValuePair.Create(p, e![p]?.DeepClone()))))]);
+        EvidenceProperties.Select(p => KeyValuePair.Create(p, e![p]?.DeepClone()))))]);
 
     private async Task<JsonObject> GetCaseAsync(string slug)
     {
