@@ -29,10 +29,12 @@ public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists, 
 /// <param name="Population">Which cases the estimate is about: the filters, and the years the lists' coverage periods allow.</param>
 /// <param name="Observed">Cases on at least one of the lists, within the population.</param>
 /// <param name="Histories">Cases per capture pattern ("101": on the first and third list only).</param>
-/// <param name="Evidence">How many of the population's memberships in the named lists carry the list's own reference,
-/// and how they were matched.</param>
-/// <param name="Headline">The estimate to quote, with an interval that allows for the choice of model; null when no
-/// model can be fitted (see notes).</param>
+/// <param name="Evidence">
+/// How many of the population's memberships in the named lists carry the list's own reference, and how they were matched.
+/// </param>
+/// <param name="Headline">
+/// The estimate to quote, with an interval that allows for the choice of model; null when no model can be fitted (see notes).
+/// </param>
 /// <param name="ObservedShare">Observed ÷ headline estimate, with its 95 % interval (observed ÷ upper … observed ÷ lower).</param>
 /// <param name="Interpretation">The answer in one plain sentence, including what population it is about.</param>
 /// <param name="Models">Every model fitted, with its fit statistics and flags; models that cannot be fitted are listed with the reason.</param>
@@ -106,8 +108,10 @@ public sealed record ObservedShare(double Estimate, IReadOnlyList<double> Ci95);
 /// <param name="Model">
 /// Its name: <c>M0</c>, <c>Mt</c>, <c>Mt + a:b + …</c>, <c>Mh Chao (LB)</c>, <c>Mth Darroch</c>, … (Rcapture's names).
 /// </param>
-/// <param name="Family"><c>log-linear</c> (list effects and dependences between lists), <c>heterogeneity</c>
-/// (catchability that differs between cases) or <c>closed-form</c>.</param>
+/// <param name="Family">
+/// <c>log-linear</c> (list effects and dependences between lists), <c>heterogeneity</c> (catchability that differs
+/// between cases) or <c>closed-form</c>.
+/// </param>
 /// <param name="Interactions">The pairs of lists allowed to depend on each other (a:b).</param>
 /// <param name="Parameters">Number of parameters estimated.</param>
 /// <param name="Estimate">Estimated population size: observed plus the predicted unseen cell.</param>
