@@ -22,24 +22,24 @@ internal static class ReferenceAdminEndpoints
     /// <summary>The database trigger that refuses sponsor cycles and over-deep hierarchies (migration RefuseSponsorCycles).</summary>
     private const string SponsorParentConstraint = "sponsors_parent_acyclic";
 
-    public static RouteGroupBuilder MapReferenceAdminEndpoints(this RouteGroupBuilder api)
+    public static void MapSectorAdmin(this RouteGroupBuilder sectors) => sectors.MapAdmin<SectorRequest>(PutSector, DeleteSector);
+
+    public static void MapSponsorAdmin(this RouteGroupBuilder sponsors) => sponsors.MapAdmin<SponsorRequest>(PutSponsor, DeleteSponsor);
+
+    // Nothing refers to a policy document (alignment is computed), so deleting one never conflicts.
+    public static void MapPolicyDocumentAdmin(this RouteGroupBuilder documents) =>
+        documents.MapAdmin<PolicyDocumentRequest>(PutPolicyDocument, DeletePolicyDocument, deleteConflicts: false);
+
+    public static void MapSourceListAdmin(this RouteGroupBuilder lists) => lists.MapAdmin<SourceListRequest>(PutSourceList, DeleteSourceList);
+
+    /// <summary>PUT and DELETE of <c>/{code}</c> in a reference resource's group, for admins only.</summary>
+    private static void MapAdmin<TRequest>(this RouteGroupBuilder group, Delegate put, Delegate delete, bool deleteConflicts = true)
     {
-        var admin = api.MapGroup("").WithTags("Reference data").RequireAuthorization(Policies.Admin);
-
-        admin.MapPut("/sectors/{code}", PutSector).WithName(nameof(PutSector)).WithValidation<SectorRequest>();
-        admin.MapDelete("/sectors/{code}", DeleteSector).WithName(nameof(DeleteSector)).WithDeleteProblems();
-        admin.MapPut("/sponsors/{code}", PutSponsor).WithName(nameof(PutSponsor)).WithValidation<SponsorRequest>();
-        admin.MapDelete("/sponsors/{code}", DeleteSponsor).WithName(nameof(DeleteSponsor)).WithDeleteProblems();
-        admin.MapPut("/policy-documents/{code}", PutPolicyDocument).WithName(nameof(PutPolicyDocument)).WithValidation<PolicyDocumentRequest>();
-        // Nothing refers to a policy document (alignment is computed), so deleting one never conflicts.
-        admin.MapDelete("/policy-documents/{code}", DeletePolicyDocument).WithName(nameof(DeletePolicyDocument)).ProducesValidationProblem();
-        admin.MapPut("/source-lists/{code}", PutSourceList).WithName(nameof(PutSourceList)).WithValidation<SourceListRequest>();
-        admin.MapDelete("/source-lists/{code}", DeleteSourceList).WithName(nameof(DeleteSourceList)).WithDeleteProblems();
-        return api;
+        group.MapPut("/{code}", put).WithName(put.Method.Name).WithValidation<TRequest>().RequireAuthorization(Policies.Admin);
+        var deleting = group.MapDelete("/{code}", delete).WithName(delete.Method.Name).ProducesValidationProblem()
+            .RequireAuthorization(Policies.Admin);
+        if (deleteConflicts) deleting.ProducesProblem(StatusCodes.Status409Conflict);
     }
-
-    private static RouteHandlerBuilder WithDeleteProblems(this RouteHandlerBuilder builder) => builder
-        .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
     /// <summary>Create or replace a sector.</summary>
     private static async Task<Results<Created<SectorResponse>, Ok<SectorResponse>, ValidationProblem>> PutSector(
