@@ -53,7 +53,6 @@ var api = app.MapGroup("/api/v1");
 api.MapCaseEndpoints();
 api.MapCaseListEndpoints();
 api.MapReferenceEndpoints();
-api.MapReferenceAdminEndpoints();
 api.MapAuditEndpoints();
 api.MapApiKeyEndpoints();
 api.MapImportEndpoints();

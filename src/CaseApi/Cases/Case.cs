@@ -34,6 +34,7 @@ public sealed class Case
     public List<CaseSource> Sources { get; set; } = [];
     public string[] Tags { get; set; } = [];
     public string[] ListedIn { get; set; } = [];
+    public List<ListEvidence> ListEvidence { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

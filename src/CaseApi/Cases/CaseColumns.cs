@@ -4,7 +4,8 @@ using NpgsqlTypes;
 
 namespace CaseApi.Cases;
 
-internal enum CaseFieldKind { Text, List, Date, Integer, Number, Sources }
+/// <summary>How a field is read and written; <c>Sources</c> and <c>Evidence</c> are lists of objects, a JSON array in one CSV cell.</summary>
+internal enum CaseFieldKind { Text, List, Date, Integer, Number, Sources, Evidence }
 
 /// <summary>One stored column of a field; a partial date has two, the date and its precision.</summary>
 internal sealed record CaseDbColumn(string Name, NpgsqlDbType Type, Func<Case, object?> Value);
@@ -23,13 +24,17 @@ internal sealed record CaseField(int Index, string Name, CaseFieldKind Kind, boo
           + $"WHEN 'Day' THEN to_char({column(this, Columns[0].Name)}, 'YYYY-MM-DD') END"
         : column(this, Columns[0].Name);
 
-    /// <summary>The CSV cell of an exported case: lists joined with ';', numbers invariant, sources as their JSON array.</summary>
+    /// <summary>
+    /// The CSV cell of an exported case: lists joined with ';', numbers invariant, lists of objects (sources, list
+    /// evidence) as their JSON array.
+    /// </summary>
     public string? ToCell(CaseResponse c) => Read(c) switch
     {
         null => null,
         string text => text,
-        IReadOnlyList<CaseSource> sources => sources.Count == 0 ? null : JsonSerializer.Serialize(sources, CaseConfiguration.SourceJson),
         IReadOnlyList<string> list => string.Join(CaseCsv.ListSeparator, list),
+        IReadOnlyCollection<object> { Count: 0 } => null,
+        IReadOnlyCollection<object> objects => JsonSerializer.Serialize(objects, CaseConfiguration.SourceJson),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         var other => other.ToString(),
     };
@@ -69,10 +74,10 @@ internal static class CaseColumns
             r => r.SentenceMonths),
         ("fineUsd", CaseFieldKind.Number, false, [new("fine_usd", NpgsqlDbType.Numeric, c => c.FineUsd)], r => r.FineUsd),
         ("lossUsd", CaseFieldKind.Number, false, [new("loss_usd", NpgsqlDbType.Numeric, c => c.LossUsd)], r => r.LossUsd),
-        ("sources", CaseFieldKind.Sources, false,
-            [new("sources", NpgsqlDbType.Jsonb, c => JsonSerializer.Serialize(c.Sources, CaseConfiguration.SourceJson))], r => r.Sources),
+        ("sources", CaseFieldKind.Sources, false, [Json("sources", c => c.Sources)], r => r.Sources),
         ("tags", CaseFieldKind.List, false, [Array("tags", c => c.Tags)], r => r.Tags),
         ("listedIn", CaseFieldKind.List, false, [Array("listed_in", c => c.ListedIn)], r => r.ListedIn),
+        ("listEvidence", CaseFieldKind.Evidence, false, [Json("list_evidence", c => c.ListEvidence)], r => r.ListEvidence),
     ]);
 
     /// <summary>Fields every export carries and every import accepts and ignores: the server's and the derived ones.</summary>
@@ -96,9 +101,12 @@ internal static class CaseColumns
         (string?)v[7], (string?)v[8], (IReadOnlyList<string?>?)v[9], (IReadOnlyList<string?>?)v[10], (IReadOnlyList<string?>?)v[11],
         (IReadOnlyList<string?>?)v[12], (IReadOnlyList<string?>?)v[13], (string?)v[14], (string?)v[15], (string?)v[16], (string?)v[17],
         (string?)v[18], (string?)v[19], (int?)v[20], (decimal?)v[21], (decimal?)v[22], (IReadOnlyList<CaseSource?>?)v[23],
-        (IReadOnlyList<string?>?)v[24], (IReadOnlyList<string?>?)v[25]);
+        (IReadOnlyList<string?>?)v[24], (IReadOnlyList<string?>?)v[25], (IReadOnlyList<ListEvidence?>?)v[26]);
 
     private static CaseDbColumn Array(string name, Func<Case, string[]> value) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value);
+
+    private static CaseDbColumn Json<T>(string name, Func<Case, List<T>> value) =>
+        new(name, NpgsqlDbType.Jsonb, c => JsonSerializer.Serialize(value(c), CaseConfiguration.SourceJson));
 
     private static CaseDbColumn[] Date(string name, Func<Case, (DateOnly? Value, DatePrecision? Precision)> value) =>
         [new(name, NpgsqlDbType.Date, c => value(c).Value), new($"{name}_precision", NpgsqlDbType.Text, c => value(c).Precision?.ToString())];

@@ -9,7 +9,10 @@ namespace CaseApi.Cases;
 
 internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
 {
-    /// <summary>Sources are stored as the same camelCase JSON the API speaks, so SQL (imports, exports) can read them too.</summary>
+    /// <summary>
+    /// Sources and list evidence are stored as the same camelCase JSON the API speaks, so SQL (imports, exports,
+    /// coverage) can read them too.
+    /// </summary>
     internal static readonly JsonSerializerOptions SourceJson = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -17,7 +20,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
 
     public void Configure(EntityTypeBuilder<Case> c)
     {
-        c.ToTable("cases");
+        // Evidence explains a membership: the validator says so per request, this constraint for every write (imports
+        // that change listedIn alone included). case_evidence_lists() is created by the ListEvidence migration.
+        c.ToTable("cases", t => t.HasCheckConstraint("ck_cases_list_evidence_listed", "case_evidence_lists(list_evidence) <@ listed_in"));
         c.HasKey(x => x.Id);
         c.Property(x => x.Id).ValueGeneratedNever();
         c.Property(x => x.Slug).HasMaxLength(120);
@@ -35,13 +40,8 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         c.Property(x => x.ResolvedOnPrecision).HasConversion<string>().HasMaxLength(5);
         c.Property(x => x.Version).IsRowVersion();
 
-        c.Property(x => x.Sources).HasColumnType("jsonb").HasConversion(
-            v => JsonSerializer.Serialize(v, SourceJson),
-            v => JsonSerializer.Deserialize<List<CaseSource>>(v, SourceJson) ?? new List<CaseSource>(),
-            new ValueComparer<List<CaseSource>>(
-                (a, b) => a!.SequenceEqual(b!),
-                v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s.GetHashCode())),
-                v => v.ToList()));
+        JsonList(c.Property(x => x.Sources));
+        JsonList(c.Property(x => x.ListEvidence));
 
         // Deleting a sponsor that cases still name must fail (409), so no cascade.
         c.HasOne<Sponsor>().WithMany().HasForeignKey(x => x.SponsorCode).OnDelete(DeleteBehavior.Restrict);
@@ -53,7 +53,12 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         c.HasIndex("SearchVector").HasMethod("gin");
 
         // Array filters (sector=, tradecraft=, …) use the array-overlap operator &&, which GIN indexes serve.
-        foreach (var array in new[] { nameof(Case.Sectors), nameof(Case.ActivityTypes), nameof(Case.Tradecraft), nameof(Case.UsStates), nameof(Case.Tags), nameof(Case.ListedIn) })
+        string[] arrays =
+        [
+            nameof(Case.Sectors), nameof(Case.ActivityTypes), nameof(Case.Tradecraft), nameof(Case.UsStates), nameof(Case.Tags),
+            nameof(Case.ListedIn),
+        ];
+        foreach (var array in arrays)
         {
             c.HasIndex(array).HasMethod("gin");
         }
@@ -69,4 +74,12 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         c.HasIndex(x => new { x.UpdatedAt, x.Id });
         c.HasIndex(x => new { x.Title, x.Id });
     }
+
+    private static void JsonList<T>(PropertyBuilder<List<T>> property) => property.HasColumnType("jsonb").HasConversion(
+        v => JsonSerializer.Serialize(v, SourceJson),
+        v => JsonSerializer.Deserialize<List<T>>(v, SourceJson) ?? new List<T>(),
+        new ValueComparer<List<T>>(
+            (a, b) => a!.SequenceEqual(b!),
+            v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)),
+            v => v.ToList()));
 }

@@ -35,10 +35,29 @@ public sealed record CaseRequest(
     decimal? LossUsd,
     IReadOnlyList<CaseSource?>? Sources,
     IReadOnlyList<string?>? Tags,
-    IReadOnlyList<string?>? ListedIn);
+    IReadOnlyList<string?>? ListedIn,
+    IReadOnlyList<ListEvidence?>? ListEvidence = null);
 
 /// <summary>A published source for a case. A value, not an entity: it is stored inside the case row as JSON.</summary>
 public sealed record CaseSource(string? Url, string? Title = null, string? Publisher = null, string? PublishedOn = null, string? Kind = null);
+
+/// <summary>
+/// Why a case is on one of its lists: the list's own reference for it (an entry id or URL) and how the case was matched
+/// to that entry. A value stored inside the case row as JSON, like sources.
+/// </summary>
+/// <param name="List">The source-list code; one of the case's <c>listedIn</c> codes, at most one evidence per list.</param>
+/// <param name="Reference">The list's own id or URL for this case (at most 500 characters; a URL must be http or https).</param>
+/// <param name="MatchMethod"><c>manual</c> (a person compared the entry with the case) or <c>rule</c> (an automatic rule did).</param>
+/// <param name="MatchedBy">Who matched them: a person, or the name of the rule (at most 200 characters).</param>
+/// <param name="MatchedAt">When they were matched (not in the future).</param>
+public sealed record ListEvidence(
+    string? List, string? Reference = null, string? MatchMethod = null, string? MatchedBy = null, DateTimeOffset? MatchedAt = null)
+{
+    /// <summary>The short CSV form written by hand: "list" or "list=reference" (the reference may itself contain '=').</summary>
+    internal static ListEvidence FromPair(string pair) => pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0
+        ? new(pair[..i].Trim(), pair[(i + 1)..].Trim() is { Length: > 0 } reference ? reference : null)
+        : new(pair.Trim());
+}
 
 /// <summary>A case as the API returns it, with the derived policy alignment.</summary>
 public sealed record CaseResponse(
@@ -69,6 +88,7 @@ public sealed record CaseResponse(
     IReadOnlyList<CaseSource> Sources,
     IReadOnlyList<string> Tags,
     IReadOnlyList<string> ListedIn,
+    IReadOnlyList<ListEvidence> ListEvidence,
     bool PolicyAligned,
     IReadOnlyList<string> AlignedPolicies,
     DateTimeOffset CreatedAt,
@@ -89,7 +109,7 @@ public sealed record CaseResponse(
         PartialDate.Format(c.ActivityEnd, c.ActivityEndPrecision),
         PartialDate.Format(c.ChargedOn, c.ChargedOnPrecision),
         PartialDate.Format(c.ResolvedOn, c.ResolvedOnPrecision),
-        c.Outcome, c.SentenceMonths, c.FineUsd, c.LossUsd, c.Sources, c.Tags, c.ListedIn,
+        c.Outcome, c.SentenceMonths, c.FineUsd, c.LossUsd, c.Sources, c.Tags, c.ListedIn, c.ListEvidence,
         CaseDbContext.AlignedPolicies(c.Sectors).Length > 0,
         CaseDbContext.AlignedPolicies(c.Sectors),
         c.CreatedAt, c.UpdatedAt)

@@ -32,11 +32,16 @@ internal static class CaseMapping
         c.Sources = r.Sources is null ? [] : [.. r.Sources.OfType<CaseSource>()];
         c.Tags = Codes(r.Tags);
         c.ListedIn = Codes(r.ListedIn);
+        c.ListEvidence = r.ListEvidence is null ? [] : [.. r.ListEvidence.OfType<ListEvidence>()];
     }
 
     public static Case ToNewCase(this CaseRequest r, DateTimeOffset now)
     {
-        var c = new Case { Id = Guid.CreateVersion7(now), Slug = r.Slug!, Title = r.Title!, CollectorType = r.CollectorType!, Outcome = r.Outcome!, CreatedAt = now, UpdatedAt = now };
+        var c = new Case
+        {
+            Id = Guid.CreateVersion7(now), Slug = r.Slug!, Title = r.Title!, CollectorType = r.CollectorType!, Outcome = r.Outcome!,
+            CreatedAt = now, UpdatedAt = now,
+        };
         r.ApplyTo(c);
         return c;
     }
@@ -48,7 +53,7 @@ internal static class CaseMapping
         PartialDate.Format(c.ActivityEnd, c.ActivityEndPrecision),
         PartialDate.Format(c.ChargedOn, c.ChargedOnPrecision),
         PartialDate.Format(c.ResolvedOn, c.ResolvedOnPrecision),
-        c.Outcome, c.SentenceMonths, c.FineUsd, c.LossUsd, c.Sources, c.Tags, c.ListedIn);
+        c.Outcome, c.SentenceMonths, c.FineUsd, c.LossUsd, c.Sources, c.Tags, c.ListedIn, c.ListEvidence);
 
     private static string[] Codes(IReadOnlyList<string?>? values) => values is null ? [] : [.. values.OfType<string>()];
 

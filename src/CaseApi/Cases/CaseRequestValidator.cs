@@ -15,7 +15,8 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
     public CaseRequestValidator(ReferenceCodes referenceCodes, TimeProvider time)
     {
         RuleFor(c => c.Slug).NotEmpty().Length(3, 120)
-            .Matches(ReferenceValidation.KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. 'kevin-mallory').")
+            .Matches(ReferenceValidation.KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. " +
+                "'kevin-mallory').")
             // GET /cases/export is the export, so a case with that slug could never be read by its slug.
             .NotEqual("export").WithMessage("'export' is reserved (GET /api/v1/cases/export is the export); choose another slug.");
         RuleFor(c => c.Title).NotEmpty().MaximumLength(200);
@@ -65,7 +66,7 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
         RuleForEach(c => c.Sources).NotNull().ChildRules(source =>
         {
             source.RuleFor(s => s!.Url).NotEmpty().MaximumLength(2000)
-                .Must(url => url is null || (Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)))
+                .Must(url => url is null || IsWebUrl(url))
                 .WithMessage("'url' must be an absolute http or https URL.");
             source.RuleFor(s => s!.Title).MaximumLength(500);
             source.RuleFor(s => s!.Publisher).MaximumLength(200);
@@ -79,6 +80,7 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
         RuleForEach(c => c.Tags).NotEmpty().MaximumLength(50)
             .Matches(ReferenceValidation.KebabCase()).WithMessage("Tag '{PropertyValue}' must be kebab-case (e.g. 'talent-program').");
         CodesAsync(c => c.ListedIn, "source list", "/api/v1/source-lists", (s, code) => s.SourceLists.Contains(code), referenceCodes);
+        ListEvidenceRules(time);
 
         // PostgreSQL text cannot store NUL (\u0000): refuse it here, naming the field, instead of failing in the database.
         RuleFor(c => c).Custom((c, context) =>
@@ -89,6 +91,53 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
             }
         });
     }
+
+    /// <summary>
+    /// Evidence explains a membership, so it names one of the case's own lists (whose codes the listedIn rule checks
+    /// against the source lists), once. A reference that looks like a link must be one a browser can open safely.
+    /// </summary>
+    private void ListEvidenceRules(TimeProvider time)
+    {
+        RuleFor(c => c.ListEvidence).Must(e => e is null || e.Count <= MaxListItems).WithMessage($"At most {MaxListItems} items.");
+        RuleForEach(c => c.ListEvidence).NotNull().ChildRules(evidence =>
+        {
+            evidence.RuleFor(e => e!.List).NotEmpty();
+            evidence.RuleFor(e => e!.Reference).MaximumLength(MaxReferenceLength)
+                .Must(r => r is null || !LooksLikeUrl(r) || IsWebUrl(r))
+                .WithMessage("'reference' looks like a URL, so it must be an absolute http or https URL.");
+            evidence.RuleFor(e => e!.MatchMethod).Must(m => m is null || CodeLists.MatchMethods.Contains(m))
+                .WithMessage("'{PropertyValue}' is not a match method; use manual or rule.");
+            evidence.RuleFor(e => e!.MatchedBy).MaximumLength(200);
+            evidence.RuleFor(e => e!.MatchedAt).Must(at => at is null || at <= time.GetUtcNow())
+                .WithMessage("'matchedAt' is in the future.");
+        });
+        RuleFor(c => c).Custom((c, context) =>
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (list, i) in (c.ListEvidence ?? []).Select((e, i) => (e?.List, i)))
+            {
+                if (list is null) continue;
+                if (!seen.Add(list)) context.AddFailure($"listEvidence[{i}].list", $"'{list}' already has evidence: a list has at most one.");
+                else if (c.ListedIn?.Contains(list) != true)
+                {
+                    context.AddFailure($"listEvidence[{i}].list", $"'{list}' is not in this case's listedIn: add the list there, or remove its " +
+                        "evidence.");
+                }
+            }
+        });
+    }
+
+    public const int MaxReferenceLength = 500;
+
+    /// <summary>A scheme-like prefix or a 'www.' start: what a client might turn into a link.</summary>
+    private static bool LooksLikeUrl(string text) =>
+        text.Contains("://", StringComparison.Ordinal) || text.StartsWith("www.", StringComparison.OrdinalIgnoreCase)
+        || UnsafeSchemes.Any(s => text.TrimStart().StartsWith(s, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] UnsafeSchemes = ["javascript:", "data:", "vbscript:", "file:"];
+
+    private static bool IsWebUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps);
 
     private static IEnumerable<(string Path, string? Text)> Strings(CaseRequest c)
     {
@@ -109,7 +158,12 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
             ($"sources[{i}].url", s.Url), ($"sources[{i}].title", s.Title), ($"sources[{i}].publisher", s.Publisher),
             ($"sources[{i}].publishedOn", s.PublishedOn), ($"sources[{i}].kind", s.Kind),
         });
-        return fields.Concat(lists.SelectMany(l => (l.Item2 ?? []).Select((text, i) => ($"{l.Item1}[{i}]", text)))).Concat(sources);
+        var evidence = (c.ListEvidence ?? []).SelectMany((e, i) => e is null ? [] : new (string, string?)[]
+        {
+            ($"listEvidence[{i}].list", e.List), ($"listEvidence[{i}].reference", e.Reference),
+            ($"listEvidence[{i}].matchMethod", e.MatchMethod), ($"listEvidence[{i}].matchedBy", e.MatchedBy),
+        });
+        return fields.Concat(lists.SelectMany(l => (l.Item2 ?? []).Select((text, i) => ($"{l.Item1}[{i}]", text)))).Concat(sources).Concat(evidence);
     }
 
     private void Codes(Expression<Func<CaseRequest, IEnumerable<string?>?>> list, string what, Func<string, bool> known)

@@ -14,7 +14,8 @@ namespace CaseApi.Imports;
 /// fields the file sets, matched to the column map without regard to letter case or surrounding spaces; the read-only
 /// columns of an export (id, sponsorType, …) are accepted and ignored, except that the id is checked. Lists split on
 /// ';', an empty cell is null (it clears the field), numbers are invariant, sources are a JSON array of source
-/// objects or ';'-separated URLs, and a formula-escaping apostrophe is removed.
+/// objects or ';'-separated URLs, list evidence a JSON array of evidence objects or ';'-separated "list=reference"
+/// pairs, and a formula-escaping apostrophe is removed.
 /// </summary>
 internal sealed class CsvImportReader : IAsyncDisposable
 {
@@ -129,26 +130,30 @@ internal sealed class CsvImportReader : IAsyncDisposable
             CaseFieldKind.List => cell.Split(CaseCsv.ListSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             CaseFieldKind.Integer => int.TryParse(cell.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : Invalid("a whole number"),
             CaseFieldKind.Number => decimal.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : Invalid("a number"),
-            CaseFieldKind.Sources => Sources(cell, number, slug, errors),
+            CaseFieldKind.Sources => Objects(field, cell, url => new CaseSource(url), number, slug, errors),
+            CaseFieldKind.Evidence => Objects(field, cell, ListEvidence.FromPair, number, slug, errors),
             _ => cell,
         };
     }
 
-    /// <summary>The export writes sources as a JSON array (nothing lost); people writing CSV by hand list URLs.</summary>
-    private List<CaseSource?>? Sources(string cell, int number, string? slug, List<ImportError> errors)
+    /// <summary>
+    /// The export writes lists of objects as a JSON array (nothing lost); people writing CSV by hand list short forms
+    /// separated by ';' (a source's URL, a list's "code=reference").
+    /// </summary>
+    private List<T?>? Objects<T>(CaseField field, string cell, Func<string, T> shortForm, int number, string? slug, List<ImportError> errors)
     {
         if (!cell.TrimStart().StartsWith('['))
         {
-            return [.. cell.Split(CaseCsv.ListSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(url => new CaseSource(url))];
+            return [.. cell.Split(CaseCsv.ListSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(shortForm)];
         }
         try
         {
-            return JsonSerializer.Deserialize<List<CaseSource?>>(cell, json);
+            return JsonSerializer.Deserialize<List<T?>>(cell, json);
         }
         catch (JsonException e)
         {
-            var (field, message) = ApiJson.Describe(e);
-            errors.Add(new ImportError(number, slug, field == "$" ? "sources" : $"sources{(field.StartsWith('[') ? "" : ".")}{field}", message));
+            var (path, message) = ApiJson.Describe(e);
+            errors.Add(new ImportError(number, slug, path == "$" ? field.Name : $"{field.Name}{(path.StartsWith('[') ? "" : ".")}{path}", message));
             return null;
         }
     }

@@ -47,6 +47,9 @@ internal sealed class ImportStaging : IAsyncDisposable
             "format('A case with the slug ''%s'' already exists; mode=insert never overwrites (use mode=upsert).', s.slug)"),
         (SqlFragment.Raw("s.given_id <> s.existing_id"), "id",
             "format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)"),
+        // A row that names listedIn alone keeps the stored evidence, which must still name only the case's lists.
+        (SqlFragment.Raw("NOT (case_evidence_lists(s.list_evidence) <@ s.listed_in)"), "listEvidence",
+            "'Every list in ''listEvidence'' must also be in ''listedIn'': remove its evidence, or keep the list.'"),
         .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.Bit} = 0"), f.Name,
             $"'''{f.Name}'' is required: no case has this slug, so the row would create one.'")),
     ];

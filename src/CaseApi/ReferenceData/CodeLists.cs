@@ -43,6 +43,9 @@ public static class CodeLists
     public static readonly IReadOnlyList<string> SourceKinds =
         ["doj-press-release", "indictment", "court-record", "news", "report", "book", "other"];
 
+    /// <summary>How a case was matched to a list's entry: by a person comparing them, or by an automatic rule.</summary>
+    public static readonly IReadOnlyList<string> MatchMethods = ["manual", "rule"];
+
     public static readonly IReadOnlyList<string> SponsorConfidence = ["alleged", "confirmed", "assessed"];
 
     public static readonly IReadOnlyList<string> SponsorTypes =

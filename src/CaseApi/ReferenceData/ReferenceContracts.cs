@@ -20,6 +20,7 @@ public sealed record CodeListsResponse(
     IReadOnlyList<CodeResponse> SourceKinds,
     IReadOnlyList<CodeResponse> SponsorConfidence,
     IReadOnlyList<CodeResponse> SponsorTypes,
+    IReadOnlyList<CodeResponse> MatchMethods,
     IReadOnlyList<CodeResponse> UsStates,
     IReadOnlyList<SectorResponse> Sectors,
     IReadOnlyList<SponsorResponse> Sponsors,

@@ -8,17 +8,31 @@ namespace CaseApi.ReferenceData;
 
 internal static class ReferenceEndpoints
 {
+    /// <summary>One group per reference resource: any key reads it, admins change it (the handlers of ReferenceAdminEndpoints).</summary>
     public static RouteGroupBuilder MapReferenceEndpoints(this RouteGroupBuilder api)
     {
-        var reference = api.MapGroup("").WithTags("Reference data").RequireAuthorization(Policies.Reader);
+        Resource(api, "/code-lists").MapGet("", GetCodeLists).WithName(nameof(GetCodeLists));
 
-        reference.MapGet("/code-lists", GetCodeLists).WithName(nameof(GetCodeLists));
-        reference.MapGet("/sectors", ListSectors).WithName(nameof(ListSectors));
-        reference.MapGet("/sponsors", ListSponsors).WithName(nameof(ListSponsors));
-        reference.MapGet("/policy-documents", ListPolicyDocuments).WithName(nameof(ListPolicyDocuments));
-        reference.MapGet("/source-lists", ListSourceLists).WithName(nameof(ListSourceLists));
+        var sectors = Resource(api, "/sectors");
+        sectors.MapGet("", ListSectors).WithName(nameof(ListSectors));
+        sectors.MapSectorAdmin();
+
+        var sponsors = Resource(api, "/sponsors");
+        sponsors.MapGet("", ListSponsors).WithName(nameof(ListSponsors));
+        sponsors.MapSponsorAdmin();
+
+        var documents = Resource(api, "/policy-documents");
+        documents.MapGet("", ListPolicyDocuments).WithName(nameof(ListPolicyDocuments));
+        documents.MapPolicyDocumentAdmin();
+
+        var lists = Resource(api, "/source-lists");
+        lists.MapGet("", ListSourceLists).WithName(nameof(ListSourceLists));
+        lists.MapSourceListAdmin();
         return api;
     }
+
+    private static RouteGroupBuilder Resource(RouteGroupBuilder api, string path) =>
+        api.MapGroup(path).WithTags("Reference data").RequireAuthorization(Policies.Reader);
 
     /// <summary>Every code list: the fixed ones of the design and the current reference tables.</summary>
     private static async Task<Ok<CodeListsResponse>> GetCodeLists(CaseDbContext db, CancellationToken ct) =>
@@ -26,7 +40,7 @@ internal static class ReferenceEndpoints
             [.. CodeLists.ActivityTypes.Select(a => new CodeResponse(a.Key, a.Value))],
             Plain(CodeLists.Tradecraft), Plain(CodeLists.CollectorTypes), Plain(CodeLists.Outcomes),
             Plain(CodeLists.VictimTypes), Plain(CodeLists.SourceKinds), Plain(CodeLists.SponsorConfidence),
-            Plain(CodeLists.SponsorTypes), Plain(CodeLists.UsStates.Order(StringComparer.Ordinal)),
+            Plain(CodeLists.SponsorTypes), Plain(CodeLists.MatchMethods), Plain(CodeLists.UsStates.Order(StringComparer.Ordinal)),
             await SectorsAsync(db, ct), await SponsorsAsync(db, ct), await PolicyDocumentsAsync(db, ct), await SourceListsAsync(db, ct)));
 
     /// <summary>The technology sectors a case can target.</summary>
@@ -58,7 +72,8 @@ internal static class ReferenceEndpoints
 
     private static async Task<IReadOnlyList<PolicyDocumentResponse>> PolicyDocumentsAsync(CaseDbContext db, CancellationToken ct) =>
         await db.PolicyDocuments.AsNoTracking().OrderBy(p => p.Code)
-            .Select(p => new PolicyDocumentResponse(p.Code, p.Name, p.Description, p.Year, p.Sectors.OrderBy(s => s.SectorCode).Select(s => s.SectorCode).ToList()))
+            .Select(p => new PolicyDocumentResponse(
+                p.Code, p.Name, p.Description, p.Year, p.Sectors.OrderBy(s => s.SectorCode).Select(s => s.SectorCode).ToList()))
             .ToListAsync(ct);
 
     private static async Task<IReadOnlyList<SourceListResponse>> SourceListsAsync(CaseDbContext db, CancellationToken ct) =>

@@ -33,7 +33,8 @@ public sealed class PolicyDocumentRequestValidator : AbstractValidator<PolicyDoc
         RuleFor(r => r.Year).InclusiveBetween(1949, 2100);
         RuleFor(r => r.Sectors).NotNull().WithMessage("'sectors' is required (it may be empty).")
             .Must(s => s is null || s.Distinct().Count() == s.Count).WithMessage("Items must not repeat.");
-        RuleForEach(r => r.Sectors).NotEmpty().Must(s => s is null || ReferenceValidation.IsCode(s)).WithMessage("'{PropertyValue}' is not a sector code.");
+        RuleForEach(r => r.Sectors).NotEmpty().Must(s => s is null || ReferenceValidation.IsCode(s)).WithMessage("'{PropertyValue}' is not a " +
+            "sector code.");
     }
 }
 
@@ -46,6 +47,7 @@ public sealed class SourceListRequestValidator : AbstractValidator<SourceListReq
         RuleFor(r => r.Publisher).ReferenceText(200);
         RuleFor(r => r.CoverageFrom).InclusiveBetween(1900, 2100);
         RuleFor(r => r.CoverageTo).InclusiveBetween(1900, 2100)
-            .Must((r, to) => r.CoverageFrom is null || to is null || to >= r.CoverageFrom).WithMessage("'coverageTo' must not be before 'coverageFrom'.");
+            .Must((r, to) => r.CoverageFrom is null || to is null || to >= r.CoverageFrom).WithMessage("'coverageTo' must not be before " +
+                "'coverageFrom'.");
     }
 }

@@ -35,7 +35,11 @@ public static class ReferenceSeed
         new() { Code = "mss-hainan", Name = "MSS Hainan State Security Department", Type = "intelligence-service", ParentCode = "mss" },
         new() { Code = "mss-shanghai", Name = "MSS Shanghai State Security Bureau", Type = "intelligence-service", ParentCode = "mss" },
         new() { Code = "pla", Name = "People's Liberation Army", Type = "military" },
-        new() { Code = "cmc-jsd-ib", Name = "Central Military Commission Joint Staff Department Intelligence Bureau", Type = "military", ParentCode = "pla" },
+        new()
+        {
+            Code = "cmc-jsd-ib", Name = "Central Military Commission Joint Staff Department Intelligence Bureau", Type = "military",
+            ParentCode = "pla",
+        },
         new() { Code = "pla-unit-61398", Name = "PLA Unit 61398", Type = "military", ParentCode = "pla" },
         new() { Code = "pla-54th-ri", Name = "PLA 54th Research Institute", Type = "military", ParentCode = "pla" },
         new() { Code = "pla-air-force", Name = "PLA Air Force", Type = "military", ParentCode = "pla" },
@@ -50,9 +54,15 @@ public static class ReferenceSeed
 
     public static readonly PolicyDocument[] PolicyDocuments =
     [
-        new() { Code = "mic2025", Name = "Made in China 2025", Year = 2015, Description = "State Council plan to upgrade Chinese manufacturing in ten priority sectors." },
-        new() { Code = "fyp13-sei", Name = "13th Five-Year Plan for Strategic Emerging Industries", Year = 2016, Description = "State Council plan for strategic emerging industries, 2016-2020." },
-        new() { Code = "space2050", Name = "Space Science & Technology in China: A Roadmap to 2050", Year = 2009, Description = "Chinese Academy of Sciences roadmap for space science and technology." },
+        new() { Code = "mic2025", Name = "Made in China 2025", Year = 2015, Description = "State Council plan to upgrade Chinese manufacturing " +
+            "in ten priority sectors." },
+        new() { Code = "fyp13-sei", Name = "13th Five-Year Plan for Strategic Emerging Industries", Year = 2016, Description = "State Council " +
+            "plan for strategic emerging industries, 2016-2020." },
+        new()
+        {
+            Code = "space2050", Name = "Space Science & Technology in China: A Roadmap to 2050", Year = 2009,
+            Description = "Chinese Academy of Sciences roadmap for space science and technology.",
+        },
     ];
 
     public static readonly PolicyDocumentSector[] PolicyDocumentSectors =
@@ -67,9 +77,18 @@ public static class ReferenceSeed
     public static readonly SourceList[] SourceLists =
     [
         new() { Code = "doj-press-releases", Name = "US Department of Justice press releases", Publisher = "US Department of Justice" },
-        new() { Code = "csis-survey", Name = "Survey of Chinese espionage in the United States since 2000", Publisher = "Center for Strategic and International Studies", CoverageFrom = 2000 },
-        new() { Code = "mit-tr-china-initiative", Name = "China Initiative database", Publisher = "MIT Technology Review", CoverageFrom = 2018, CoverageTo = 2022 },
-        new() { Code = "eftimiades-2020", Name = "Chinese espionage operations and tactics (595 cases)", Publisher = "Nicholas Eftimiades", CoverageTo = 2020 },
+        new() { Code = "csis-survey", Name = "Survey of Chinese espionage in the United States since 2000", Publisher = "Center for Strategic " +
+            "and International Studies", CoverageFrom = 2000 },
+        new()
+        {
+            Code = "mit-tr-china-initiative", Name = "China Initiative database", Publisher = "MIT Technology Review",
+            CoverageFrom = 2018, CoverageTo = 2022,
+        },
+        new()
+        {
+            Code = "eftimiades-2020", Name = "Chinese espionage operations and tactics (595 cases)", Publisher = "Nicholas Eftimiades",
+            CoverageTo = 2020,
+        },
         new() { Code = "news-media", Name = "News media reports", Publisher = "Various" },
     ];
 

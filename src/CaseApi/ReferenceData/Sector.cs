@@ -1,6 +1,6 @@
 namespace CaseApi.ReferenceData;
 
-public sealed class Sector
+public sealed class Sector : IReferenceRow
 {
     public required string Code { get; set; }
     public required string Name { get; set; }

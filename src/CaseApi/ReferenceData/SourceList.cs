@@ -1,7 +1,7 @@
 namespace CaseApi.ReferenceData;
 
 /// <summary>An independent published compilation of cases: a "capture list" for coverage estimation.</summary>
-public sealed class SourceList
+public sealed class SourceList : IReferenceRow
 {
     public required string Code { get; set; }
     public required string Name { get; set; }

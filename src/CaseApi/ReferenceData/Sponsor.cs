@@ -1,6 +1,6 @@
 namespace CaseApi.ReferenceData;
 
-public sealed class Sponsor
+public sealed class Sponsor : IReferenceRow
 {
     /// <summary>The most levels a sponsor hierarchy may have; the database refuses deeper ones, and lineage queries stop there.</summary>
     public const int MaxDepth = 32;

@@ -67,7 +67,7 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     public async Task Sources_may_be_semicolon_separated_urls_and_lists_are_trimmed()
     {
         var csv = Csv("\"url-sources\",\"Title\",,\" economic-espionage ; trade-secret-theft \",,,,\"company\",,,\"aerospace\",,,,,,,,,\"charged\",,,,"
-            + "\"https://example.org/a; https://example.org/b\",,");
+            + "\"https://example.org/a; https://example.org/b\",,,");
 
         var report = await ImportReportAsync(csv, CsvType);
 

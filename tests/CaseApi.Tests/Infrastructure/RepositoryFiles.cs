@@ -12,7 +12,7 @@ public static class RepositoryFiles
     public static string Read(string relative) => File.ReadAllText(PathOf(relative));
 
     /// <summary>The files git tracks, as paths relative to the root with '/' separators.</summary>
-    public static IReadOnlyList<string> Tracked() => tracked.Value;
+    public static IReadOnlyList<string> Tracked() => TrackedPaths.Value;
 
     /// <summary>True unless the file's first 8 kB hold a NUL byte, git's own test for binary content.</summary>
     public static bool IsText(string relative)
@@ -23,7 +23,7 @@ public static class RepositoryFiles
         return Array.IndexOf(head, (byte)0, 0, read) < 0;
     }
 
-    private static readonly Lazy<IReadOnlyList<string>> tracked = new(() =>
+    private static readonly Lazy<IReadOnlyList<string>> TrackedPaths = new(() =>
     {
         using var git = Process.Start(new ProcessStartInfo("git", ["-C", Root, "ls-files", "-z"])
         {

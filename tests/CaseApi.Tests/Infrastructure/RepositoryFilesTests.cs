@@ -15,11 +15,8 @@ public sealed partial class RepositoryFilesTests
     {
         "src/CaseApi/ApiKeys/ApiKeyEndpoints.cs",
         "src/CaseApi/Audit/AuditTrail.cs",
-        "src/CaseApi/Cases/CaseConfiguration.cs",
         "src/CaseApi/Cases/CaseEndpoints.cs",
         "src/CaseApi/Cases/CaseExportWriter.cs",
-        "src/CaseApi/Cases/CaseMapping.cs",
-        "src/CaseApi/Cases/CaseRequestValidator.cs",
         "src/CaseApi/Imports/CsvImportReader.cs",
         "src/CaseApi/Imports/ImportContracts.cs",
         "src/CaseApi/Imports/ImportEndpoints.cs",
@@ -33,16 +30,6 @@ public sealed partial class RepositoryFilesTests
         "src/CaseApi/Infrastructure/OpenApi/ContractOperationTransformer.cs",
         "src/CaseApi/Infrastructure/OpenApi/HandlerDocs.cs",
         "src/CaseApi/Infrastructure/OpenApi/RequestExamples.cs",
-        "src/CaseApi/ReferenceData/ReferenceAdminContracts.cs",
-        "src/CaseApi/ReferenceData/ReferenceAdminEndpoints.cs",
-        "src/CaseApi/ReferenceData/ReferenceDataConfiguration.cs",
-        "src/CaseApi/ReferenceData/ReferenceEndpoints.cs",
-        "src/CaseApi/ReferenceData/ReferenceRequestValidators.cs",
-        "src/CaseApi/ReferenceData/ReferenceSeed.cs",
-        "src/CaseApi/Statistics/Coverage/CaptureHistories.cs",
-        "src/CaseApi/Statistics/Coverage/CaptureRecapture.cs",
-        "src/CaseApi/Statistics/Coverage/CoverageContracts.cs",
-        "src/CaseApi/Statistics/Coverage/CoverageEndpoints.cs",
     };
 
     [Fact]

@@ -11,7 +11,8 @@ public sealed class CaptureHistories
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lists.Count, 2, nameof(lists));
         ArgumentOutOfRangeException.ThrowIfNotEqual(counts.Count, 1 << lists.Count, nameof(counts));
-        if (counts[0] != 0 || counts.Any(c => c < 0)) throw new ArgumentException("Counts are non-negative and the unseen cell is unknown (0).", nameof(counts));
+        if (counts[0] != 0 || counts.Any(c => c < 0)) throw new ArgumentException("Counts are non-negative and the unseen cell is unknown " +
+            "(0).", nameof(counts));
         Lists = lists;
         Counts = counts;
     }

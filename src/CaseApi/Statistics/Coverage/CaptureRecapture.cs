@@ -45,7 +45,8 @@ public static class CaptureRecapture
         if (h.Observed == 0) return Unfitted("not-identifiable", "No case is on any of the lists.");
         if (FitDropping(x, y, model.FirstDroppable(h.ListCount), null) is not { } result)
         {
-            return Unfitted("not-identifiable", "The observed cells do not determine every parameter (a list or an overlap with no cases, or too few cells).");
+            return Unfitted("not-identifiable", "The observed cells do not determine every parameter (a list or an overlap with no cases, or " +
+                "too few cells).");
         }
 
         var (fit, _) = result;
@@ -65,22 +66,27 @@ public static class CaptureRecapture
         var profile = ProfileInterval(h, model, estimate, standardError);
 
         List<ModelFlag> flags = [];
-        if (df == 0) flags.Add(new("zero-df", "No degrees of freedom are left: the model fits any data exactly and cannot be checked against the data."));
+        if (df == 0) flags.Add(new("zero-df", "No degrees of freedom are left: the model fits any data exactly and cannot be checked against " +
+            "the data."));
         if (!fit.Converged) flags.Add(new("not-converged", "The fit did not converge: the estimate is unreliable."));
         if (fit.Mu.Any(m => m < 1e-6))
         {
-            flags.Add(new("boundary", "A fitted cell is zero: a parameter sits at the edge of its range, so its standard error and interval are unreliable."));
+            flags.Add(new("boundary", "A fitted cell is zero: a parameter sits at the edge of its range, so its standard error and interval are " +
+                "unreliable."));
         }
         if (Math.Abs(AsymptoticBias(x, fit, result.Columns)) > 0.1 * estimate)
         {
-            flags.Add(new("asymptotic-bias", "The estimate's asymptotic bias exceeds 10 % of it (Rivest & Baillargeon 2007): too few cases for this model."));
+            flags.Add(new("asymptotic-bias", "The estimate's asymptotic bias exceeds 10 % of it (Rivest & Baillargeon 2007): too few cases for " +
+                "this model."));
         }
         if (fit.Mu.Count(m => m < 5) > 0.2 * fit.Mu.Length)
         {
-            flags.Add(new("sparse-cells", "More than a fifth of the cells expect fewer than 5 cases: the deviance, p-value and AIC are rough guides only."));
+            flags.Add(new("sparse-cells", "More than a fifth of the cells expect fewer than 5 cases: the deviance, p-value and AIC are rough " +
+                "guides only."));
         }
         if (pValue < 0.05) flags.Add(new("poor-fit", $"The model does not fit the observed patterns (p = {pValue:0.###})."));
-        if (profile.High is null) flags.Add(new("unbounded-interval", "The likelihood does not fall off above the estimate: the data bound the size from below only."));
+        if (profile.High is null) flags.Add(new("unbounded-interval", "The likelihood does not fall off above the estimate: the data bound the " +
+            "size from below only."));
 
         return new CoverageModelFit(name, family, interactions, fit.Rank, estimate, standardError, [profile.Low, profile.High],
             fit.Deviance, df, pValue, aic, bic, 0, flags);
@@ -177,7 +183,8 @@ public static class CaptureRecapture
         {
             y[0] = n - observed;
             // A warm start from a distant N can overshoot; a cold start from the counts is the fallback.
-            if ((FitDropping(x, y, firstDroppable, start, false) ?? FitDropping(x, y, firstDroppable, null, false)) is not { } result) return double.NegativeInfinity;
+            var fitted = FitDropping(x, y, firstDroppable, start, false) ?? FitDropping(x, y, firstDroppable, null, false);
+            if (fitted is not { } result) return double.NegativeInfinity;
             start = result.Fit.Beta;
             var kernel = 0.0;
             for (var i = 0; i < y.Length; i++) kernel += y[i] > 0 ? y[i] * Math.Log(result.Fit.Mu[i] / n) : 0;
@@ -209,7 +216,10 @@ public static class CaptureRecapture
         return (a + b) / 2;
     }
 
-    /// <summary>Where <paramref name="f"/> (a deviance) crosses zero between the bracket's ends, to 1e-5; if Brent's method fails, the outer end, so the interval errs wide.</summary>
+    /// <summary>
+    /// Where <paramref name="f"/> (a deviance) crosses zero between the bracket's ends, to 1e-5; if Brent's method
+    /// fails, the outer end, so the interval errs wide.
+    /// </summary>
     private static double Root(Func<double, double> f, double from, double to) =>
         Brent.TryFindRoot(f, from, to, 1e-5, 100, out var root) ? root : f(from) > 0 ? from : to;
 
@@ -223,11 +233,13 @@ public static class CaptureRecapture
         ArgumentOutOfRangeException.ThrowIfNotEqual(h.ListCount, 2, nameof(h));
         double n1 = h.OnList(0), n2 = h.OnList(1), m = h.Counts[0b11];
         const string name = "Chapman";
-        var zeroDf = new ModelFlag("zero-df", "Two lists leave no degrees of freedom: independence of the lists is assumed and cannot be checked against the data.");
+        var zeroDf = new ModelFlag("zero-df", "Two lists leave no degrees of freedom: independence of the lists is assumed and cannot be " +
+            "checked against the data.");
         if (m == 0)
         {
             return new(name, ClosedForm, [], 2, null, null, null, null, null, null, null, null, 0,
-                [new("not-identifiable", "No case is on both lists (m = 0): without an overlap two lists say nothing about the cases both missed."), zeroDf]);
+                [new("not-identifiable", "No case is on both lists (m = 0): without an overlap two lists say nothing about the cases both " +
+                    "missed."), zeroDf]);
         }
 
         var estimate = ((n1 + 1) * (n2 + 1) / (m + 1)) - 1;
@@ -235,7 +247,8 @@ public static class CaptureRecapture
         var (low, high) = LogNormalInterval(h.Observed, estimate, Math.Sqrt(variance));
         List<ModelFlag> flags = [zeroDf];
         // Robson & Regier (1964), Trans. Am. Fish. Soc. 93:215–226: Chapman's estimator is nearly unbiased once m > 7.
-        if (m <= 7) flags.Add(new("asymptotic-bias", $"Only {m} case(s) on both lists: with 7 or fewer the estimate is biased and its interval wide (Robson & Regier 1964)."));
+        if (m <= 7) flags.Add(new("asymptotic-bias", $"Only {m} case(s) on both lists: with 7 or fewer the estimate is biased and its interval " +
+            "wide (Robson & Regier 1964)."));
         return new(name, ClosedForm, [], 2, estimate, Math.Sqrt(variance), [low, high], null, 0, null, null, null, 0, flags);
     }
 

@@ -29,7 +29,12 @@ public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists, 
 /// <param name="Population">Which cases the estimate is about: the filters, and the years the lists' coverage periods allow.</param>
 /// <param name="Observed">Cases on at least one of the lists, within the population.</param>
 /// <param name="Histories">Cases per capture pattern ("101": on the first and third list only).</param>
-/// <param name="Headline">The estimate to quote, with an interval that allows for the choice of model; null when no model can be fitted (see notes).</param>
+/// <param name="Evidence">
+/// How many of the population's memberships in the named lists carry the list's own reference, and how they were matched.
+/// </param>
+/// <param name="Headline">
+/// The estimate to quote, with an interval that allows for the choice of model; null when no model can be fitted (see notes).
+/// </param>
 /// <param name="ObservedShare">Observed ÷ headline estimate, with its 95 % interval (observed ÷ upper … observed ÷ lower).</param>
 /// <param name="Interpretation">The answer in one plain sentence, including what population it is about.</param>
 /// <param name="Models">Every model fitted, with its fit statistics and flags; models that cannot be fitted are listed with the reason.</param>
@@ -42,6 +47,7 @@ public sealed record CoverageResponse(
     CoveragePopulation Population,
     long Observed,
     IReadOnlyDictionary<string, long> Histories,
+    MatchingEvidence Evidence,
     CoverageHeadline? Headline,
     ObservedShare? ObservedShare,
     string Interpretation,
@@ -50,6 +56,25 @@ public sealed record CoverageResponse(
     IReadOnlyList<CoverageStratum>? Strata,
     IReadOnlyList<string> Notes,
     IReadOnlyList<string> Assumptions);
+
+/// <summary>
+/// How well the memberships behind the estimate are documented. The estimate rests on matching each list's entries to
+/// cases: a false match adds an overlap that shrinks the unseen estimate, a missed match removes one and inflates it.
+/// </summary>
+/// <param name="Memberships">Memberships of the population's cases in the named lists (a case on two lists counts twice).</param>
+/// <param name="WithReference">Of those, how many carry the list's own reference for the case (entry id or URL).</param>
+/// <param name="Manual">Of those, how many a person matched.</param>
+/// <param name="Rule">Of those, how many an automatic rule matched.</param>
+/// <param name="ByList">The same counts for each named list, in the order of the pattern digits.</param>
+public sealed record MatchingEvidence(long Memberships, long WithReference, long Manual, long Rule, IReadOnlyList<ListMatchingEvidence> ByList);
+
+/// <summary>The memberships of one list and their evidence.</summary>
+/// <param name="List">The source-list code.</param>
+/// <param name="Memberships">The population's cases on this list.</param>
+/// <param name="WithReference">Of those, how many carry this list's reference.</param>
+/// <param name="Manual">Of those, how many a person matched.</param>
+/// <param name="Rule">Of those, how many an automatic rule matched.</param>
+public sealed record ListMatchingEvidence(string List, long Memberships, long WithReference, long Manual, long Rule);
 
 /// <summary>The population the lists are compared on.</summary>
 /// <param name="Windows"><c>common</c> or <c>stratified</c>, as requested.</param>
@@ -80,8 +105,13 @@ public sealed record ObservedShare(double Estimate, IReadOnlyList<double> Ci95);
 /// One model of the capture histories. Estimate, interval and fit statistics are null when the model cannot be fitted or
 /// its estimate is not identifiable; <c>flags</c> then says why.
 /// </summary>
-/// <param name="Model">Its name: <c>M0</c>, <c>Mt</c>, <c>Mt + a:b + …</c>, <c>Mh Chao (LB)</c>, <c>Mth Darroch</c>, … (Rcapture's names).</param>
-/// <param name="Family"><c>log-linear</c> (list effects and dependences between lists), <c>heterogeneity</c> (catchability that differs between cases) or <c>closed-form</c>.</param>
+/// <param name="Model">
+/// Its name: <c>M0</c>, <c>Mt</c>, <c>Mt + a:b + …</c>, <c>Mh Chao (LB)</c>, <c>Mth Darroch</c>, … (Rcapture's names).
+/// </param>
+/// <param name="Family">
+/// <c>log-linear</c> (list effects and dependences between lists), <c>heterogeneity</c> (catchability that differs
+/// between cases) or <c>closed-form</c>.
+/// </param>
 /// <param name="Interactions">The pairs of lists allowed to depend on each other (a:b).</param>
 /// <param name="Parameters">Number of parameters estimated.</param>
 /// <param name="Estimate">Estimated population size: observed plus the predicted unseen cell.</param>
@@ -138,7 +168,8 @@ public sealed record CoverageSensitivity(
 /// <param name="Observed">Cases of these years on at least one of those lists.</param>
 /// <param name="Headline">This period's headline; null when it cannot be estimated (fewer than two lists, or no model fits).</param>
 /// <param name="Notes">Why a period has no estimate, and its cautions.</param>
-public sealed record CoverageStratum(int? From, int? To, IReadOnlyList<string> Lists, long Observed, CoverageHeadline? Headline, IReadOnlyList<string> Notes);
+public sealed record CoverageStratum(
+    int? From, int? To, IReadOnlyList<string> Lists, long Observed, CoverageHeadline? Headline, IReadOnlyList<string> Notes);
 
 /// <summary>A row of the capture-history query: the cases with one capture pattern (a bit per list).</summary>
 public sealed record PatternCount(int Mask, long Count);

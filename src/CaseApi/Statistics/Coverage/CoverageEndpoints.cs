@@ -32,52 +32,65 @@ internal static class CoverageEndpoints
         IReadOnlyList<CoverageWindow> windows = [.. codes.Select(c => new CoverageWindow(c, known[c].CoverageFrom, known[c].CoverageTo))];
         var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, windows, db, ct);
         return response.Headline is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate what they missed.",
+            ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate " +
+                "what they missed.",
                 detail: string.Join(" ", response.Notes))
             : TypedResults.Ok(response);
     }
 
     /// <summary>The default: only the cases dated within the years every named list covers.</summary>
-    private static async Task<CoverageResponse> CommonAsync(CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
+    private static async Task<CoverageResponse> CommonAsync(
+        CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var (from, to) = CoverageWindows.Common(windows, filter.From, filter.To);
         var population = new CoveragePopulation(CoverageQuery.Common, filter.DateField ?? "charged", from, to, Describe(from, to, filter, windows));
-        var histories = await CountHistoriesAsync(filter with { From = from, To = to }, windows.Select(w => w.List).ToList(), db, ct);
+        var lists = windows.Select(w => w.List).ToList();
+        var histories = await CountHistoriesAsync(filter with { From = from, To = to }, lists, db, ct);
+        var evidence = await CountEvidenceAsync(filter with { From = from, To = to }, lists, db, ct);
         if (from > to)
         {
-            return Respond(histories, population, new CoverageAnalysis([], null, null, null,
-                [$"The lists' coverage periods do not overlap ({string.Join(", ", windows.Select(Period))}): no year is covered by all of them. Try windows=stratified."]));
+            return Respond(histories, evidence, population, new CoverageAnalysis([], null, null, null,
+                [$"The lists' coverage periods do not overlap ({string.Join(", ", windows.Select(Period))}): no year is covered by all of them. " +
+                    "Try windows=stratified."]));
         }
-        return Respond(histories, population, CoverageAnalysis.Analyse(histories));
+        return Respond(histories, evidence, population, CoverageAnalysis.Analyse(histories));
     }
 
     /// <summary>The alternative: periods covered by the same lists, each analysed with its own lists, headlines added up.</summary>
-    private static async Task<CoverageResponse> StratifiedAsync(CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
+    private static async Task<CoverageResponse> StratifiedAsync(
+        CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         List<CoverageStratum> strata = [];
         foreach (var (from, to, lists) in CoverageWindows.Strata(windows, filter.From, filter.To))
         {
-            var histories = await CountHistoriesAsync(filter with { From = from, To = to }, lists.Count >= 2 ? lists : [.. windows.Select(w => w.List)], db, ct);
+            IReadOnlyList<string> counted = lists.Count >= 2 ? lists : [.. windows.Select(w => w.List)];
+            var histories = await CountHistoriesAsync(filter with { From = from, To = to }, counted, db, ct);
             var analysis = lists.Count >= 2 ? CoverageAnalysis.Analyse(histories) : null;
             strata.Add(new CoverageStratum(from, to, lists, histories.Observed, analysis?.Headline,
-                analysis?.Notes ?? [$"Fewer than two of the named lists cover these years: its {histories.Observed} case(s) are left out of the total."]));
+                analysis?.Notes ?? [$"Fewer than two of the named lists cover these years: its {histories.Observed} case(s) are left out of the " +
+                    "total."]));
         }
 
-        var all = await CountHistoriesAsync(filter with { From = strata[0].From, To = strata[^1].To }, [.. windows.Select(w => w.List)], db, ct);
+        var whole = filter with { From = strata[0].From, To = strata[^1].To };
+        var all = await CountHistoriesAsync(whole, [.. windows.Select(w => w.List)], db, ct);
+        var evidence = await CountEvidenceAsync(whole, all.Lists, db, ct);
         var population = new CoveragePopulation(CoverageQuery.Stratified, filter.DateField ?? "charged", strata[0].From, strata[^1].To,
-            $"Cases dated by '{filter.DateField ?? "charged"}', cut into {strata.Count} period(s) by the lists' coverage ({string.Join(", ", windows.Select(Period))}); " +
+            $"Cases dated by '{filter.DateField ?? "charged"}', cut into {strata.Count} period(s) by the lists' coverage " +
+            $"({string.Join(", ", windows.Select(Period))}); " +
             "each period is estimated from the lists that cover it, and the periods are added up. Undated cases are left out.");
         var headline = CoverageAnalysis.SumStrata(strata);
         var observed = strata.Where(s => s.Headline is not null).Sum(s => s.Observed);
         List<string> notes = headline is null ? ["No period could be estimated: each needs two lists covering it that overlap."] : [];
         notes.AddRange(strata.Where(s => s.Headline is null && s.Observed > 0).Select(s => $"{Period(s.From, s.To)}: {string.Join(" ", s.Notes)}"));
-        var share = headline is null ? null : new ObservedShare(observed / headline.Estimate, [observed / headline.Ci95[1], observed / headline.Ci95[0]]);
-        return new CoverageResponse(all.Lists, population, all.Observed, all.ByPattern(), headline, share,
+        var share = headline is null ? null
+            : new ObservedShare(observed / headline.Estimate, [observed / headline.Ci95[1], observed / headline.Ci95[0]]);
+        return new CoverageResponse(all.Lists, population, all.Observed, all.ByPattern(), evidence, headline, share,
             CoverageAnalysis.Interpretation(observed, headline, share), [], null, strata, notes, CoverageAnalysis.Assumptions);
     }
 
-    private static CoverageResponse Respond(CaptureHistories h, CoveragePopulation population, CoverageAnalysis analysis) =>
-        new(h.Lists, population, h.Observed, h.ByPattern(), analysis.Headline, analysis.ObservedShare,
+    private static CoverageResponse Respond(
+        CaptureHistories h, MatchingEvidence evidence, CoveragePopulation population, CoverageAnalysis analysis) =>
+        new(h.Lists, population, h.Observed, h.ByPattern(), evidence, analysis.Headline, analysis.ObservedShare,
             CoverageAnalysis.Interpretation(h.Observed, analysis.Headline, analysis.ObservedShare), analysis.Models, analysis.Sensitivity, null,
             analysis.Notes, CoverageAnalysis.Assumptions);
 
@@ -85,7 +98,8 @@ internal static class CoverageEndpoints
         from is null && to is null
             ? "The cases the filters select; the named lists have no coverage periods to restrict them."
             : $"The cases the filters select, dated by '{filter.DateField ?? "charged"}' within {Period(from, to)}: the years every named list " +
-              $"covers ({string.Join(", ", windows.Select(Period))}). Cases outside those years, or undated, could not be on every list and are left out.";
+              $"covers ({string.Join(", ", windows.Select(Period))}). Cases outside those years, or undated, could not be on every list and are " +
+                  "left out.";
 
     private static string Period(CoverageWindow w) => $"{w.List} {Period(w.From, w.To)}";
 
@@ -123,4 +137,30 @@ internal static class CoverageEndpoints
             GROUP BY 1
             """);
     }
+
+    /// <summary>The population's memberships in each named list, with how many carry that list's reference and how they were matched.</summary>
+    internal static async Task<MatchingEvidence> CountEvidenceAsync(
+        CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
+    {
+        var found = await db.Database.SqlQuery<ListMatchingEvidence>(EvidenceSql(filter, lists)).ToDictionaryAsync(e => e.List, ct);
+        var byList = lists.Select(l => found.GetValueOrDefault(l) ?? new ListMatchingEvidence(l, 0, 0, 0, 0)).ToList();
+        return new MatchingEvidence(
+            byList.Sum(e => e.Memberships), byList.Sum(e => e.WithReference), byList.Sum(e => e.Manual), byList.Sum(e => e.Rule), byList);
+    }
+
+    /// <summary>
+    /// One statement: each membership of a filtered case in a named list, joined to that list's evidence in the case's
+    /// list_evidence.
+    /// </summary>
+    internal static SqlFragment EvidenceSql(CaseFilter filter, IReadOnlyList<string> lists) => SqlFragment.Of($"""
+        SELECT m.list, count(*) AS memberships, count(e.reference) AS with_reference,
+               count(*) FILTER (WHERE e.match_method = 'manual') AS manual, count(*) FILTER (WHERE e.match_method = 'rule') AS rule
+        FROM cases c
+        CROSS JOIN LATERAL unnest(c.listed_in) AS m(list)
+        LEFT JOIN LATERAL (
+            SELECT x ->> 'reference' AS reference, x ->> 'matchMethod' AS match_method
+            FROM jsonb_array_elements(c.list_evidence) x WHERE x ->> 'list' = m.list LIMIT 1) e ON true
+        WHERE ({filter.ToSql()}) AND c.listed_in && {lists.ToArray()} AND m.list = ANY({lists.ToArray()})
+        GROUP BY m.list
+        """);
 }

@@ -3,7 +3,7 @@ using CaseApi.Tests.Infrastructure.Data;
 
 namespace CaseApi.Tests.Statistics.Coverage;
 
-/// <summary>Pins the statement behind the capture histories, so that a change to it shows up in review.</summary>
+/// <summary>Pins the statements behind the capture histories and the evidence counts, so that a change shows up in review.</summary>
 public sealed class CoverageSqlTests
 {
     [Fact]
@@ -18,5 +18,25 @@ public sealed class CoverageSqlTests
             GROUP BY 1
             """, sql);
         Assert.Equal("doj-china-initiative | csis | mit | aerospace,space | convicted | 2010 | doj-china-initiative,csis,mit", SqlPins.Describe(parameters));
+    }
+
+    [Fact]
+    public void Evidence_is_counted_per_membership_of_a_named_list_joined_to_that_lists_evidence()
+    {
+        var (sql, parameters) = CoverageEndpoints.EvidenceSql(SqlPins.AerospaceConvictions, ["csis", "mit"]).Render();
+
+        Assert.Equal(
+            """
+            SELECT m.list, count(*) AS memberships, count(e.reference) AS with_reference,
+                   count(*) FILTER (WHERE e.match_method = 'manual') AS manual, count(*) FILTER (WHERE e.match_method = 'rule') AS rule
+            FROM cases c
+            CROSS JOIN LATERAL unnest(c.listed_in) AS m(list)
+            LEFT JOIN LATERAL (
+                SELECT x ->> 'reference' AS reference, x ->> 'matchMethod' AS match_method
+                FROM jsonb_array_elements(c.list_evidence) x WHERE x ->> 'list' = m.list LIMIT 1) e ON true
+            WHERE (TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)) AND c.listed_in && @p_4 AND m.list = ANY(@p_5)
+            GROUP BY m.list
+            """, sql);
+        Assert.Equal("aerospace,space | convicted | 2010 | csis,mit | csis,mit", SqlPins.Describe(parameters));
     }
 }

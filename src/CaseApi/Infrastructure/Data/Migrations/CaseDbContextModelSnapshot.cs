@@ -214,6 +214,11 @@ namespace CaseApi.Infrastructure.Data.Migrations
                         .HasColumnType("numeric")
                         .HasColumnName("fine_usd");
 
+                    b.Property<string>("ListEvidence")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("list_evidence");
+
                     b.PrimitiveCollection<string[]>("ListedIn")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -393,7 +398,10 @@ namespace CaseApi.Infrastructure.Data.Migrations
                     b.HasIndex("UpdatedAt", "Id")
                         .HasDatabaseName("ix_cases_updated_at_id");
 
-                    b.ToTable("cases", (string)null);
+                    b.ToTable("cases", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_cases_list_evidence_listed", "case_evidence_lists(list_evidence) <@ listed_in");
+                        });
                 });
 
             modelBuilder.Entity("CaseApi.Imports.ImportReport", b =>
