@@ -12,7 +12,6 @@ public sealed class StoreVersionETagTests(CaseApiFactory api) : HistoryTest(api)
     [InlineData("/api/v1/stats/summary")]
     [InlineData("/api/v1/stats/cases?groupBy=sector")]
     [InlineData("/api/v1/stats/policy-alignment")]
-    [InlineData("/api/v1/stats/coverage")]
     public async Task A_store_wide_read_answers_304_until_something_commits(string path)
     {
         await CreateCaseAsync(CaseSamples.Minimal("etag-case"));
