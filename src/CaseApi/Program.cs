@@ -26,6 +26,7 @@ builder.Services.AddCaseStore(builder.Configuration);
 builder.Services.AddCaseApiSecurity(builder.Configuration);
 builder.Services.AddImports();
 builder.Services.AddHistory();
+builder.Services.AddStoreVersionCache();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 builder.Services.AddCaseApiOpenApi();

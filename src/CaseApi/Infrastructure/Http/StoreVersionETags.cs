@@ -17,6 +17,9 @@ public static class StoreVersionETags
     /// <summary>Marks an endpoint whose 200 and 304 carry the store-version ETag (the OpenAPI transformer declares the header).</summary>
     public sealed class Metadata;
 
+    /// <summary>Where the request's tag waits for <see cref="StoreVersionCache"/>, which keys its entries by it.</summary>
+    public const string TagKey = "CaseApi.StoreVersionTag";
+
     /// <summary>Adds the ETag and the 304 to an endpoint, or to every endpoint of a group.</summary>
     public static TBuilder WithStoreVersionETag<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(CheckAsync).WithMetadata(new Metadata(), new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified));
@@ -35,6 +38,7 @@ public static class StoreVersionETags
             http.Response.Headers.ETag = tag.ToString();
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
+        http.Items[TagKey] = tag.Tag.ToString();
         http.Response.OnStarting(() =>
         {
             if (http.Response.StatusCode == StatusCodes.Status200OK) http.Response.Headers.ETag = tag.ToString();
