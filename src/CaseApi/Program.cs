@@ -1,6 +1,7 @@
 using CaseApi.ApiKeys;
 using CaseApi.Audit;
 using CaseApi.Cases;
+using CaseApi.History;
 using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
@@ -24,6 +25,8 @@ builder.Services.AddCaseApiHttp(builder.Configuration);
 builder.Services.AddCaseStore(builder.Configuration);
 builder.Services.AddCaseApiSecurity(builder.Configuration);
 builder.Services.AddImports();
+builder.Services.AddHistory();
+builder.Services.AddStoreVersionCache();
 builder.Services.AddSingleton<ReferenceCodes>();
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
 builder.Services.AddCaseApiOpenApi();
@@ -58,6 +61,7 @@ api.MapApiKeyEndpoints();
 api.MapImportEndpoints();
 api.MapStatisticsEndpoints();
 api.MapCoverageEndpoints();
+api.MapHistoryEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.EnsureBootstrapAdminKeyAsync();

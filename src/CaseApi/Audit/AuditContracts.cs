@@ -19,3 +19,24 @@ public sealed record AuditQuery(
     [property: FromQuery(Name = "cursor")] string? Cursor = null,
     [property: FromQuery(Name = "limit")] int Limit = 50,
     [property: FromQuery(Name = "count")] string Count = "exact");
+
+/// <summary>A point of the history chain to keep outside the database: its position and the hash of its commit.</summary>
+public sealed record ChainCheckpoint(long Position, string Hash, DateTimeOffset? CommittedAt)
+{
+    /// <summary>The checkpoint as one token, for GET /audit/verify?checkpoint=….</summary>
+    public string Checkpoint => $"{Position}:{Hash}";
+}
+
+/// <summary>
+/// The first place the history chain does not hold: the commit position, the entry id when one entry is to blame, and why
+/// (entry: its content or the audit row it covers changed or vanished; link: an entry was added or removed, or the commit's
+/// hash was changed; unsealed: an entry belongs to no commit; unlogged: an audit row has no entry; checkpoint: the
+/// commit at the checkpoint's position is missing or has another hash, so the chain was recomputed).
+/// </summary>
+public sealed record ChainMismatch(long? Position, long? Id, string? Entity, string? Key, string Reason);
+
+/// <summary>The result of recomputing the chain: how many entries were checked, and the first mismatch when it is not valid.</summary>
+public sealed record ChainVerification(bool Valid, long Checked, ChainCheckpoint? Head, ChainMismatch? FirstMismatch);
+
+/// <summary>An optional checkpoint, as published by GET /audit/checkpoint, that the chain must still pass through.</summary>
+public sealed record ChainVerifyQuery([property: FromQuery(Name = "checkpoint")] string? Checkpoint = null);

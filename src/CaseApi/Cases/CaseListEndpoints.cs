@@ -19,7 +19,7 @@ internal static class CaseListEndpoints
 {
     public static RouteGroupBuilder MapCaseListEndpoints(this RouteGroupBuilder api)
     {
-        var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(Policies.Reader);
+        var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(Policies.Reader).WithStoreVersionETag();
         cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<CaseFilter, CaseListQuery>();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)

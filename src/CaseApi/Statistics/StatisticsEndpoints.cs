@@ -17,7 +17,7 @@ internal static class StatisticsEndpoints
     public static RouteGroupBuilder MapStatisticsEndpoints(this RouteGroupBuilder api)
     {
         var stats = api.MapGroup("/stats").WithTags("Statistics")
-            .RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
+            .RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag().WithStoreVersionCache();
         stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics)).WithQuery<CaseFilter, StatisticsQuery>();
         stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).WithQuery<CaseFilter>();
         stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment)).WithQuery<CaseFilter>();

@@ -1,20 +1,25 @@
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.OpenApi;
+using CaseApi.ReferenceData;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace CaseApi.Infrastructure.Auth;
 
 /// <summary>
-/// Keeps one connection that LISTENs on <see cref="Channel"/>, which a statement trigger on api_keys notifies
-/// when a transaction that changed keys commits, and tells <see cref="ApiKeyStore"/>. So a revocation through
-/// any replica empties every replica's key cache within milliseconds of its commit.
+/// Keeps one connection that LISTENs on <see cref="Channel"/>, which the history notifies as each writing transaction
+/// commits ("position entity,entity…", migration StoreHistory), and tells the caches of the entities it names: a key
+/// change empties <see cref="ApiKeyStore"/>, a reference-data change <see cref="ReferenceCodes"/>. So a revocation or
+/// a new sector through any replica reaches every replica within milliseconds of its commit.
 /// </summary>
 internal sealed class ApiKeyChangeListener(
-    IServiceScopeFactory scopes, IConfiguration configuration, ApiKeyStore store, TimeProvider time, ILogger<ApiKeyChangeListener> logger)
+    IServiceScopeFactory scopes, IConfiguration configuration, ApiKeyStore store, ReferenceCodes codes, TimeProvider time,
+    ILogger<ApiKeyChangeListener> logger)
     : BackgroundService
 {
-    public const string Channel = "api_keys_changed";
+    public const string Channel = "history";
+
+    private static readonly string[] ReferenceEntities = ["sector", "sponsor", "source-list", "policy-document", "policy-document-sector"];
 
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
 
@@ -40,10 +45,12 @@ internal sealed class ApiKeyChangeListener(
             try
             {
                 await using var connection = source.CreateConnection();
-                connection.Notification += (_, _) => store.Changed();
+                connection.Notification += (_, e) => Heard(e.Payload);
                 await connection.OpenAsync(stoppingToken);
                 await using (var command = new NpgsqlCommand($"LISTEN {Channel}", connection)) await command.ExecuteNonQueryAsync(stoppingToken);
                 store.Listening(true);
+                // Whatever committed while nobody listened is read afresh.
+                codes.Invalidate();
                 while (true) await connection.WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -68,5 +75,12 @@ internal sealed class ApiKeyChangeListener(
                 return;
             }
         }
+    }
+
+    private void Heard(string payload)
+    {
+        var entities = payload.Split(' ', 2) is [_, var names] ? names.Split(',') : [];
+        if (entities.Contains("api-key")) store.Changed();
+        if (entities.Intersect(ReferenceEntities).Any()) codes.Invalidate();
     }
 }

@@ -123,7 +123,8 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
     }
 
     private static bool HasVersion(ApiDescription api) =>
-        api.SupportedResponseTypes.Any(r => r.StatusCode is 200 or 201 && r.Type?.GetProperty("Version") is not null);
+        api.SupportedResponseTypes.Any(r => r.StatusCode is 200 or 201 && r.Type?.GetProperty("Version") is not null)
+        || api.ActionDescriptor.EndpointMetadata.OfType<Http.StoreVersionETags.Metadata>().Any();
 
     private static void DescribeParameters(OpenApiOperation operation, ApiDescription api, MethodInfo? handler, IServiceProvider services)
     {

@@ -1,0 +1,98 @@
+using System.Globalization;
+using CaseApi.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.Audit;
+
+/// <summary>
+/// Recomputes the history's hash chain (migration StoreHistory): every entry's hash from its content (an audit entry
+/// from the audit row itself), every commit's link from the previous link and its entries' hashes, and finds audit rows
+/// no entry covers. Someone with database rights can recompute the whole chain after an edit; a checkpoint kept outside
+/// the database (GET /audit/checkpoint, or the periodic log line) catches that.
+/// </summary>
+internal static class AuditChain
+{
+    private const string Sealed = """
+        WITH sealed AS (
+            SELECT c.xid, c.position, c.hash, c.committed_at,
+                   lag(c.hash) OVER (ORDER BY c.position) AS previous, lag(c.position) OVER (ORDER BY c.position) AS previous_position
+            FROM history_commits c WHERE c.position IS NOT NULL)
+        """;
+
+    private static SqlFragment MismatchSql(long? checkpointPosition, byte[]? checkpointHash) => SqlFragment.Raw(Sealed) + SqlFragment.Of($"""
+        , mismatches AS (
+            SELECT s.position, e.id, e.entity, e.key,
+                   CASE WHEN s.position IS NULL THEN 'unsealed' ELSE 'entry' END AS reason, 0 AS rank
+            FROM history_entries e
+            LEFT JOIN sealed s ON s.xid = e.xid
+            LEFT JOIN audit_events a ON e.entity = 'audit' AND a.id = CASE WHEN e.entity = 'audit' THEN e.key::bigint END
+            WHERE s.position IS NULL OR e.hash IS DISTINCT FROM
+                history_entry_hash(e.entity, e.key, e.slug, e.action, CASE WHEN e.entity = 'audit' THEN to_jsonb(a) ELSE e.row END)
+            UNION ALL
+            SELECT s.position, NULL, NULL, NULL, 'link', 1
+            FROM sealed s
+            WHERE s.position <> coalesce(s.previous_position, 0) + 1
+               OR s.hash IS DISTINCT FROM history_link_hash(coalesce(s.previous, '\x'::bytea), s.position,
+                    (SELECT string_agg(e.hash, '\x'::bytea ORDER BY e.id) FROM history_entries e WHERE e.xid = s.xid))
+            UNION ALL
+            SELECT NULL, a.id, 'audit', a.id::text, 'unlogged', 2
+            FROM audit_events a
+            WHERE NOT EXISTS (SELECT FROM history_entries e WHERE e.entity = 'audit' AND e.key = a.id::text)
+            UNION ALL
+            SELECT {checkpointPosition}::bigint, NULL, NULL, NULL, 'checkpoint', 3
+            WHERE {checkpointPosition}::bigint IS NOT NULL
+              AND NOT EXISTS (SELECT FROM sealed s WHERE s.position = {checkpointPosition}::bigint AND s.hash = {checkpointHash}::bytea))
+        SELECT position, id, entity, key, reason, (SELECT count(*) FROM history_entries) AS checked
+        FROM mismatches ORDER BY position NULLS LAST, rank, id LIMIT 1
+        """);
+
+    private static readonly SqlFragment HeadSql = SqlFragment.Raw("""
+        SELECT c.position, c.hash, c.committed_at FROM history_commits c
+        WHERE c.position = (SELECT position FROM history_clock)
+        """);
+
+    public static async Task<ChainVerification> VerifyAsync(CaseDbContext db, string? checkpoint, CancellationToken ct)
+    {
+        long? position = null;
+        byte[]? hash = null;
+        if (TryParseCheckpoint(checkpoint, out var p, out var h)) (position, hash) = (p, h);
+        var head = await HeadAsync(db, ct);
+        var mismatch = await db.Database.SqlQuery<MismatchRow>(MismatchSql(position, hash)).FirstOrDefaultAsync(ct);
+        var count = mismatch?.Checked ?? await db.Database.SqlQuery<long>(SqlFragment.Raw("SELECT count(*) AS \"Value\" FROM history_entries"))
+            .SingleAsync(ct);
+        return mismatch is null
+            ? new ChainVerification(true, count, head, null)
+            : new ChainVerification(false, count, head, new ChainMismatch(mismatch.Position, mismatch.Id, mismatch.Entity, mismatch.Key, mismatch.Reason));
+    }
+
+    /// <summary>The newest commit's position and hash: a checkpoint to keep.</summary>
+    public static async Task<ChainCheckpoint?> HeadAsync(CaseDbContext db, CancellationToken ct)
+    {
+        var row = await db.Database.SqlQuery<HeadRow>(HeadSql).FirstOrDefaultAsync(ct);
+        return row is null ? null : new ChainCheckpoint(row.Position, Convert.ToHexStringLower(row.Hash), row.CommittedAt);
+    }
+
+    public static bool TryParseCheckpoint(string? text, out long position, out byte[] hash)
+    {
+        position = 0;
+        hash = [];
+        if (text?.Split(':') is not [var p, var h] || h.Length != 64
+            || !long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out position) || position < 1)
+        {
+            return false;
+        }
+        try
+        {
+            hash = Convert.FromHexString(h);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private sealed record MismatchRow(long? Position, long? Id, string? Entity, string? Key, string Reason, long Checked);
+
+    private sealed record HeadRow(long Position, byte[] Hash, DateTimeOffset CommittedAt);
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using CaseApi.Cases;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Paging;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.History;
+
+/// <summary>
+/// Reads the history in commit order after a cursor. Each statement sees a prefix of the positions (see StoreHistory),
+/// so a page never holds a change while an earlier one is still to come: following the cursor never skips a change.
+/// Audit rows and API keys are history too, but not the feed's business.
+/// </summary>
+internal static class ChangeFeed
+{
+    // The case as the API writes it (writable fields, partial dates as given) plus its id and times, from the stored row.
+    private static readonly string CaseJson = "jsonb_build_object('id', r.id, 'createdAt', r.created_at, 'updatedAt', r.updated_at) || "
+        + CaseColumns.SnapshotSql((_, column) => $"r.{column}");
+
+    private static SqlFragment PageSql(ChangePosition after, int limit) => SqlFragment.Of($"""
+        SELECT c.position, e.id AS entry, e.entity, e.action, e.key AS id, e.slug,
+               CASE WHEN e.entity = 'case' AND e.row IS NOT NULL
+                    THEN (SELECT {SqlFragment.Raw(CaseJson)} FROM jsonb_populate_record(NULL::cases, e.row) r)::text END AS case_json,
+               CASE WHEN e.entity <> 'case' THEN e.row::text END AS record_json
+        FROM history_commits c JOIN history_entries e ON e.xid = c.xid
+        WHERE c.position >= {after.Position} AND (c.position, e.id) > ({after.Position}, {after.Entry})
+          AND e.entity NOT IN ('audit', 'api-key')
+        ORDER BY c.position, e.id
+        LIMIT {limit}
+        """);
+
+    public static async Task<ChangeFeedResponse> PageAsync(CaseDbContext db, ChangeFeedQuery query, CancellationToken ct)
+    {
+        var after = PageCursor.TryDecode<ChangePosition>(query.After, out var given) ? given : new ChangePosition(0, 0);
+        var rows = await db.Database.SqlQuery<FeedRow>(PageSql(after, query.Limit)).ToListAsync(ct);
+        var items = rows.ConvertAll(r => new ChangeResponse(r.Position, r.Entity, r.Action, r.Id, r.Slug, Json(r.CaseJson), Json(r.RecordJson)));
+        var last = rows.Count == 0 ? after : new ChangePosition(rows[^1].Position, rows[^1].Entry);
+        return new ChangeFeedResponse(items, PageCursor.Encode(last));
+    }
+
+    private static JsonElement? Json(string? text)
+    {
+        if (text is null) return null;
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    private sealed record FeedRow(long Position, long Entry, string Entity, string Action, string Id, string? Slug, string? CaseJson, string? RecordJson);
+}

@@ -1,0 +1,81 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace CaseApi.Infrastructure.Http;
+
+public sealed class StatisticsCacheOptions
+{
+    public const string Section = "StatisticsCache";
+
+    /// <summary>The most memory the cached statistics responses may hold, counted in response bytes. 0 turns the cache off.</summary>
+    [Range(0, 1024)]
+    public int Megabytes { get; set; } = 32;
+}
+
+/// <summary>
+/// Statistics computed once per state of the store: a 200 is kept under its store-version ETag (version plus the
+/// normalised request), so the next identical question at the same version is answered from memory. A commit advances
+/// the version, so no later request can reach an entry computed before it: a read that starts after a write committed
+/// reads a newer version first and misses. Entries are the serialised bodies, so their size is exact and the cache
+/// stays within its byte budget (least recently used entries go first). The answer says which in RFC 9211's
+/// Cache-Status header.
+/// </summary>
+public sealed class StoreVersionCache(IOptions<StatisticsCacheOptions> options) : IDisposable
+{
+    private const string CacheName = "CaseApi";
+
+    private readonly MemoryCache entries = new(new MemoryCacheOptions { SizeLimit = Math.Max(1L, options.Value.Megabytes) << 20 });
+    private readonly bool enabled = options.Value.Megabytes > 0;
+
+    private sealed record Entry(int StatusCode, KeyValuePair<string, string?[]>[] Headers, byte[] Body);
+
+    private sealed record Replay(Entry Entry, string CacheStatus) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = Entry.StatusCode;
+            foreach (var (name, values) in Entry.Headers) http.Response.Headers[name] = values;
+            http.Response.Headers["Cache-Status"] = CacheStatus;
+            http.Response.ContentLength = Entry.Body.Length;
+            return http.Response.Body.WriteAsync(Entry.Body, http.RequestAborted).AsTask();
+        }
+    }
+
+    internal async ValueTask<object?> AnswerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        if (!enabled || http.Items[StoreVersionETags.TagKey] is not string tag) return await next(context);
+        if (entries.TryGetValue(tag, out Entry? cached)) return new Replay(cached!, $"{CacheName}; hit");
+
+        var result = await next(context);
+        // Only a 200 is kept (a ContentHttpResult without a status is one); problems go out as they are.
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        if (inner is not IStatusCodeHttpResult { StatusCode: null or StatusCodes.Status200OK } || inner is not IResult answer) return result;
+        // Serialise once into memory with the same services, then keep the bytes and headers.
+        var buffer = new DefaultHttpContext { RequestServices = http.RequestServices, TraceIdentifier = http.TraceIdentifier };
+        using var body = new MemoryStream();
+        buffer.Response.Body = body;
+        await answer.ExecuteAsync(buffer);
+        var entry = new Entry(buffer.Response.StatusCode, [.. buffer.Response.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))],
+            body.ToArray());
+        entries.Set(tag, entry, new MemoryCacheEntryOptions { Size = entry.Body.Length + 256 });
+        return new Replay(entry, $"{CacheName}; fwd=miss; stored");
+    }
+
+    public void Dispose() => entries.Dispose();
+}
+
+public static class StoreVersionCacheSetup
+{
+    public static IServiceCollection AddStoreVersionCache(this IServiceCollection services)
+    {
+        services.AddOptions<StatisticsCacheOptions>().BindConfiguration(StatisticsCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        return services.AddSingleton<StoreVersionCache>();
+    }
+
+    /// <summary>Caches an endpoint's 200s per store version; it must follow <c>WithStoreVersionETag</c>, which sets the key.</summary>
+    public static TBuilder WithStoreVersionCache<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(static (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<StoreVersionCache>().AnswerAsync(context, next));
+}
