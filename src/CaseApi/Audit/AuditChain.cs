@@ -62,7 +62,8 @@ internal static class AuditChain
             .SingleAsync(ct);
         return mismatch is null
             ? new ChainVerification(true, count, head, null)
-            : new ChainVerification(false, count, head, new ChainMismatch(mismatch.Position, mismatch.Id, mismatch.Entity, mismatch.Key, mismatch.Reason));
+            : new ChainVerification(false, count, head,
+                new ChainMismatch(mismatch.Position, mismatch.Id, mismatch.Entity, mismatch.Key, mismatch.Reason));
     }
 
     /// <summary>The newest commit's position and hash: a checkpoint to keep.</summary>

@@ -72,5 +72,6 @@ internal static class AuditEndpoints
     private static async Task<Results<Ok<ChainCheckpoint>, ProblemHttpResult>> GetAuditCheckpoint(CaseDbContext db, CancellationToken ct) =>
         await AuditChain.HeadAsync(db, ct) is { } head
             ? TypedResults.Ok(head)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No history yet.", detail: "Nothing has been committed to the store yet.");
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No history yet.",
+                detail: "Nothing has been committed to the store yet.");
 }

@@ -45,5 +45,6 @@ internal static class ChangeFeed
         return document.RootElement.Clone();
     }
 
-    private sealed record FeedRow(long Position, long Entry, string Entity, string Action, string Id, string? Slug, string? CaseJson, string? RecordJson);
+    private sealed record FeedRow(
+        long Position, long Entry, string Entity, string Action, string Id, string? Slug, string? CaseJson, string? RecordJson);
 }

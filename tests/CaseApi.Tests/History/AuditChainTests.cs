@@ -52,7 +52,8 @@ public sealed class AuditChainTests(CaseApiFactory api) : HistoryTest(api)
     {
         await WriteSomeHistoryAsync();
 
-        await ExecuteAsync(Api.ConnectionString, "DELETE FROM history_entries WHERE id = (SELECT min(id) FROM history_entries WHERE entity = 'case')");
+        await ExecuteAsync(Api.ConnectionString,
+            "DELETE FROM history_entries WHERE id = (SELECT min(id) FROM history_entries WHERE entity = 'case')");
         var result = await VerifyAsync();
 
         Assert.Equal(Mismatch(1, null, null, null, "link"), result["firstMismatch"]!.ToJsonString());
@@ -81,7 +82,8 @@ public sealed class AuditChainTests(CaseApiFactory api) : HistoryTest(api)
 
         await ExecuteAsync(Api.ConnectionString, Unguarded + """
             UPDATE audit_events SET actor = 'someone-else' WHERE id = 1;
-            UPDATE history_entries e SET hash = history_entry_hash(e.entity, e.key, e.slug, e.action, (SELECT to_jsonb(a) FROM audit_events a WHERE a.id = 1))
+            UPDATE history_entries e
+                SET hash = history_entry_hash(e.entity, e.key, e.slug, e.action, (SELECT to_jsonb(a) FROM audit_events a WHERE a.id = 1))
                 WHERE e.entity = 'audit' AND e.key = '1';
             DO $$
             DECLARE c record; previous bytea := '\x'::bytea;

@@ -79,7 +79,8 @@ public sealed class CommitOrderTests(CaseApiFactory api) : HistoryTest(api)
     public async Task An_import_of_many_rows_takes_one_position()
     {
         var csv = string.Join("\r\n", ["slug,title,activityTypes,collectorType,sectors,outcome",
-            .. Enumerable.Range(1, 50).Select(i => $"imported-{i},Imported {i},economic-espionage,private-company-employee,aerospace,convicted")]) + "\r\n";
+            .. Enumerable.Range(1, 50).Select(i => $"imported-{i},Imported {i},economic-espionage,private-company-employee,aerospace,convicted")])
+            + "\r\n";
 
         using var response = await Client.PostAsync("/api/v1/imports", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), Ct);
         var (items, _) = await DrainFeedAsync(Client);

@@ -23,7 +23,8 @@ public sealed class ImportTimingTests(CaseApiFactory api) : HistoryTest(api)
             {
                 await ExecuteAsync(Api.ConnectionString, Triggers(history ? "ENABLE" : "DISABLE"));
                 var csv = string.Join("\r\n", ["slug,title,activityTypes,collectorType,sectors,outcome,summary",
-                    .. Enumerable.Range(1, rows).Select(i => $"run-{run}-{i},Case {i},economic-espionage,private-company-employee,energy,charged,Summary {i}")]);
+                    .. Enumerable.Range(1, rows).Select(i =>
+                        $"run-{run}-{i},Case {i},economic-espionage,private-company-employee,energy,charged,Summary {i}")]);
                 var clock = Stopwatch.StartNew();
                 using var response = await Client.PostAsync("/api/v1/imports", new StringContent(csv + "\r\n", Encoding.UTF8, "text/csv"), Ct);
                 times.Add($"{(history ? "with" : "without")} history: {clock.Elapsed.TotalSeconds:F2} s");
