@@ -13,8 +13,8 @@ internal static class CoverageEndpoints
     public static RouteGroupBuilder MapCoverageEndpoints(this RouteGroupBuilder api)
     {
         var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
-        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithQuery<CaseFilter, CoverageQuery>().WithStoreVersionETag().WithStoreVersionCache()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithQuery<CaseFilter, CoverageQuery>()
+            .WithStoreVersionETag().WithStoreVersionCache().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return api;
     }
 
