@@ -237,7 +237,7 @@ public sealed class StatisticsTests(CaseApiFactory api) : ApiTest(api)
 
     [Theory]
     [InlineData("groupBy=colour", "groupBy")]
-    [InlineData("groupBy=sector,year,outcome", "groupBy")]
+    [InlineData("groupBy=sector,year,outcome,state", "groupBy")]
     [InlineData("groupBy=sector&sort=outcome", "sort")]
     [InlineData("groupBy=sector&metrics=lossUsd.max", "metrics")]
     [InlineData("groupBy=sector&limit=0", "limit")]
