@@ -15,6 +15,8 @@ public static class ApiJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.PropertyNameCaseInsensitive = false;
         options.MaxDepth = 32;
+        // The hottest responses serialize from compile-time metadata; every other type still resolves by reflection.
+        options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
     }
 
     public static JsonSerializerOptions Create()
