@@ -45,7 +45,7 @@ internal static class BenchProgram
             }
             bool Runs(string phase) => o.Phases == "all" || o.Phases.Split(',').Contains(phase);
             if (Runs("get")) await Phases.GetByIdAsync(o, db, prepared, memory, metrics);
-            if (Runs("list")) await Phases.ListPageAsync(o, db, memory, metrics);
+            if (Runs("list")) await Phases.ListPageAsync(o, db, http, memory, metrics);
             if (Runs("stats")) await Phases.StatisticsAsync(o, db, http, memory, metrics);
             if (Runs("export")) await Phases.ExportAsync(o, db, http, memory, size, metrics);
             if (Runs("mixed")) await Phases.MixedAsync(o, db, http, metrics, size);
