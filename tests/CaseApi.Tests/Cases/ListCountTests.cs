@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
@@ -10,18 +7,11 @@ using Npgsql;
 namespace CaseApi.Tests.Cases;
 
 /// <summary>The count modes of the case list: what each returns and how it says what kind of number total is.</summary>
-public sealed class ListCountTests(CaseApiFactory api) : ApiTest(api)
+public sealed class ListCountTests(CaseApiFactory api) : StudyApiTest(api)
 {
-    private static readonly IReadOnlyList<CaseRequest> Study = StudyCases.Cases;
-
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        await WithDbAsync(async db =>
-        {
-            await StudyCases.InsertAsync(db, Ct);
-            return 0;
-        });
         // Only the table's owner may gather its statistics.
         await using var owner = new NpgsqlConnection(Api.ConnectionString);
         await owner.OpenAsync(Ct);
@@ -97,12 +87,5 @@ public sealed class ListCountTests(CaseApiFactory api) : ApiTest(api)
 
         Assert.Equal("SELECT count(*) AS total FROM (SELECT 1 FROM cases c WHERE TRUE LIMIT @p_1) AS m", sql);
         Assert.Equal(1001L, parameters.Single().Value);
-    }
-
-    private async Task<JsonObject> GetAsync(string url)
-    {
-        using var response = await Client.GetAsync(url, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
-        return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
     }
 }

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using CaseApi.Cases;
 using CaseApi.ReferenceData;
 using CaseApi.Tests.Infrastructure;
 using CsvHelper;
@@ -10,20 +7,8 @@ using CsvHelper;
 namespace CaseApi.Tests.Statistics;
 
 /// <summary>Statistics as a chart or a spreadsheet takes them: labels, zero-filled years, three dimensions and CSV.</summary>
-public sealed class ChartStatisticsTests(CaseApiFactory api) : ApiTest(api)
+public sealed class ChartStatisticsTests(CaseApiFactory api) : StudyApiTest(api)
 {
-    private static readonly IReadOnlyList<CaseRequest> Study = StudyCases.Cases;
-
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await WithDbAsync(async db =>
-        {
-            await StudyCases.InsertAsync(db, Ct);
-            return 0;
-        });
-    }
-
     [Theory]
     [InlineData("sector")]
     [InlineData("sponsor")]
@@ -201,11 +186,4 @@ public sealed class ChartStatisticsTests(CaseApiFactory api) : ApiTest(api)
         "policy" => ReferenceSeed.PolicyDocuments.ToDictionary(s => s.Code, s => s.Name),
         _ => ReferenceSeed.SourceLists.ToDictionary(s => s.Code, s => s.Name),
     };
-
-    private async Task<JsonObject> GetAsync(string url)
-    {
-        using var response = await Client.GetAsync(url, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
-        return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
-    }
 }
