@@ -85,7 +85,8 @@ internal sealed record StatisticsDimension(
 
     // A multi-valued dimension: one row per value, so a case counts once under each of its values and not at all when it has none.
     private static StatisticsDimension Unnest(string array, string? labelTable = null, Func<string, string>? title = null) =>
-        new((_, j) => (SqlFragment.Raw($"CROSS JOIN LATERAL unnest({array}) AS {j}(v)"), SqlFragment.Raw($"{j}.v")), t => t, title ?? Humanize, labelTable);
+        new((_, j) => (SqlFragment.Raw($"CROSS JOIN LATERAL unnest({array}) AS {j}(v)"), SqlFragment.Raw($"{j}.v")),
+            t => t, title ?? Humanize, labelTable);
 
     private static StatisticsDimension Column(string column) => new((_, _) => (SqlFragment.Empty, SqlFragment.Raw(column)), t => t, Humanize);
 }

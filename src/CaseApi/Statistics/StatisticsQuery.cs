@@ -68,7 +68,8 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
             .Must((q, f) => f is null || q.Dimensions.Contains("year")).WithMessage("fill=zero fills years: add year to groupBy.")
             // minCount drops groups that zero-filling would add back; the two ask for opposite things.
             .Must((q, f) => f is null || q.MinCount is null or 1).WithMessage("fill=zero adds empty groups that minCount removes; use one of them.");
-        RuleFor(q => q.Format).Must(f => f is null || f.Equals("json", StringComparison.OrdinalIgnoreCase) || f.Equals("csv", StringComparison.OrdinalIgnoreCase))
+        RuleFor(q => q.Format)
+            .Must(f => f is null || f.Equals("json", StringComparison.OrdinalIgnoreCase) || f.Equals("csv", StringComparison.OrdinalIgnoreCase))
             .WithMessage("'{PropertyValue}' is not a statistics format; use json or csv.");
     }
 }

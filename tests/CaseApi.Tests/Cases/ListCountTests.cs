@@ -63,8 +63,9 @@ public sealed class ListCountTests(CaseApiFactory api) : StudyApiTest(api)
     [Fact]
     public async Task Past_the_cap_the_default_returns_the_estimate()
     {
-        var total = await WithDbAsync(db => ListCount.CountAsync(db.Database, new CaseFilter(
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null).SelectSql(), null, Ct, exactUpTo: 100));
+        var everything = new CaseFilter(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+        var total = await WithDbAsync(db => ListCount.CountAsync(db.Database, everything.SelectSql(), null, Ct, exactUpTo: 100));
 
         Assert.Equal(PageTotal.Estimate(StudyCases.Total), total);
     }

@@ -17,7 +17,8 @@ public static class ApiJson
         options.PropertyNameCaseInsensitive = false;
         options.MaxDepth = 32;
         // The hottest responses serialize from compile-time metadata; every other type still resolves by reflection.
-        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(ApiJsonContext.Default, options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver());
+        options.TypeInfoResolver =
+            JsonTypeInfoResolver.Combine(ApiJsonContext.Default, options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver());
     }
 
     public static JsonSerializerOptions Create()
