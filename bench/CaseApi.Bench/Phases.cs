@@ -24,27 +24,13 @@ internal static class Phases
             "binary COPY into the indexed table (value) against a table LIKE cases without any index or constraint (reference, the physical " +
             "limit); ratio = how many times slower the indexes make a COPY"),
         ("copy_indexed_vs_no_fulltext_index_rows_per_s", "bench_copy_no_fts",
-            """
-            CREATE TABLE IF NOT EXISTS bench_copy_no_fts (LIKE cases INCLUDING ALL);
-            DO $$ DECLARE i text; BEGIN
-              FOR i IN SELECT indexname FROM pg_indexes WHERE tablename = 'bench_copy_no_fts' AND indexdef LIKE '%search_vector%' LOOP
-                EXECUTE format('DROP INDEX %I', i);
-              END LOOP;
-            END $$
-            """, null,
+            EachIndex("bench_copy_no_fts", "%search_vector%", "DROP INDEX %I"), null,
             "the same against every index but the full-text (search_vector) GIN index; ratio = the weight of that one index"),
         ("copy_indexed_vs_gin_pending_64mb_rows_per_s", "bench_copy_gin_pending",
             "CREATE TABLE IF NOT EXISTS bench_copy_gin_pending (LIKE cases INCLUDING ALL)", "SET gin_pending_list_limit = '64MB'",
             "the same, all indexes, with gin_pending_list_limit = 64MB for the COPY's session (default 4MB); ratio > 1 = the setting helps"),
         ("copy_indexed_vs_gin_fastupdate_off_rows_per_s", "bench_copy_gin_direct",
-            """
-            CREATE TABLE IF NOT EXISTS bench_copy_gin_direct (LIKE cases INCLUDING ALL);
-            DO $$ DECLARE i text; BEGIN
-              FOR i IN SELECT indexname FROM pg_indexes WHERE tablename = 'bench_copy_gin_direct' AND indexdef LIKE '%USING gin%' LOOP
-                EXECUTE format('ALTER INDEX %I SET (fastupdate = off)', i);
-              END LOOP;
-            END $$
-            """, null,
+            EachIndex("bench_copy_gin_direct", "%USING gin%", "ALTER INDEX %I SET (fastupdate = off)"), null,
             "the same, all indexes, GIN fastupdate off (every row goes straight into the GIN trees); ratio > 1 = the setting helps"),
     ];
 
@@ -85,6 +71,16 @@ internal static class Phases
     // Every stored field of every case plus its alignment, in the export's order (by slug).
     private const string ExportSql = $"COPY (SELECT {CaseColumns} FROM cases AS c ORDER BY c.slug) TO STDOUT (FORMAT csv)";
 
+    // A copy of cases with all its indexes, then one statement run on each index whose definition matches.
+    private static string EachIndex(string table, string definition, string statement) => $"""
+        CREATE TABLE IF NOT EXISTS {table} (LIKE cases INCLUDING ALL);
+        DO $$ DECLARE i text; BEGIN
+          FOR i IN SELECT indexname FROM pg_indexes WHERE tablename = '{table}' AND indexdef LIKE '{definition}' LOOP
+            EXECUTE format('{statement}', i);
+          END LOOP;
+        END $$
+        """;
+
     /// <summary>
     /// Import rows/s against a raw binary COPY of the same rows. The reference goes into a scratch table made
     /// LIKE cases INCLUDING ALL (same generated search vector, same GIN and B-tree indexes, plus the sponsor
@@ -116,8 +112,16 @@ internal static class Phases
                 if (session is not null) await SqlLoad.ReadAllAsync(connection, "RESET ALL");
             }
             var rate = rows / (copyMs / 1000);
-            BenchProgram.Log($"COPY into {table}{(session is null ? "" : $" ({session})")}: {rows:N0} rows in {copyMs / 1000:F1} s = {rate:N0} rows/s");
+            var setting = session is null ? "" : $" ({session})";
+            BenchProgram.Log($"COPY into {table}{setting}: {rows:N0} rows in {copyMs / 1000:F1} s = {rate:N0} rows/s");
             return rate;
+        }
+        // Warm the generator and the driver's COPY path (JIT) first, so that the table measured first is not slower for that alone.
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            await SqlLoad.ReadAllAsync(connection,
+                "CREATE TEMP TABLE IF NOT EXISTS bench_copy_warmup (LIKE cases INCLUDING DEFAULTS INCLUDING GENERATED)");
+            await CaseCopy.WriteAsync(connection, "bench_copy_warmup", [.. Enumerable.Range(0, 500).Select(i => CaseGenerator.Generate(i))], now);
         }
         var copyRate = await CopyRateAsync(ReferenceTable, null);
         foreach (var (metric, table, setup, session, note) in CopyVariants)
@@ -221,7 +225,8 @@ internal static class Phases
             $"wrk, {o.Connections} connections, random ids; reference: the same SELECT through Npgsql (default settings) from {o.Connections} connections");
         metrics["get_by_id_vs_prepared_sql_rps"] = Metric.Throughput(apiRps, preparedRps, 1 / 0.7, "req/s",
             "the same; reference: the same SELECT prepared (Max Auto Prepare), the fastest way through the driver; target: at least 0.7 of it");
-        metrics["get_by_id_p50_ms"] = Metric.Time(BenchProgram.Median(api.Select(r => r.P50Ms)), BenchProgram.Median(sqlPrepared.Select(r => r.P50Ms)), null, "ms",
+        metrics["get_by_id_p50_ms"] = Metric.Time(
+            BenchProgram.Median(api.Select(r => r.P50Ms)), BenchProgram.Median(sqlPrepared.Select(r => r.P50Ms)), null, "ms",
             "the same runs' median latency; reference: the prepared SELECT's; the yardstick of the list and polling targets");
         if (o.NodeUrl is not null)
         {
@@ -427,7 +432,10 @@ internal static class Phases
         var mixed = await HttpLoad.RunAsync(http, o.MixedConnections, dashboard, import);
         var importMixed = await import;
         await RemoveAsync();
-        if (alone.Errors + mixed.Errors > 0) throw new InvalidOperationException($"mixed phase: {alone.Errors + mixed.Errors} dashboard requests failed.");
+        if (alone.Errors + mixed.Errors > 0)
+        {
+            throw new InvalidOperationException($"mixed phase: {alone.Errors + mixed.Errors} dashboard requests failed.");
+        }
         BenchProgram.Log($"mixed: import {importAlone:N0} rows/s alone, {importMixed:N0} with dashboards; dashboards p50/p99 {alone.P50Ms:N1}/{alone.P99Ms:N1} ms " +
             $"alone ({alone.Requests} requests), {mixed.P50Ms:N1}/{mixed.P99Ms:N1} ms during the import ({mixed.Requests} requests)");
 
