@@ -9,7 +9,9 @@
 # and stops everything it started on exit, failure included. Generated data stays in bench/work/data for reuse.
 # Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 10:
 # the JIT keeps promoting hot code to optimised tiers for several seconds under load), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000),
-# BENCH_NODE (1; 0 skips the Node.js comparison).
+# BENCH_NODE (1; 0 skips the Node.js comparison), BENCH_MIXED_CONNECTIONS (8: the dashboards polling during the mixed phase),
+# BENCH_PHASES (all; or a subset of get,list,stats,export,mixed: the import always runs, since the others need its data).
+# A smoke test of every phase at a tiny scale: BENCH_STAGES=2000 BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_REPETITIONS=1 BENCH_NODE=0 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,14 +62,22 @@ url="http://127.0.0.1:$port"
 api_key=$(head -c 32 /dev/urandom | base64 | tr -d '=+/\n')
 
 # Run from the output folder so that its appsettings.json (log levels) applies, as in a deployment.
-# Production settings, except: no sample, a bootstrap admin key, import bodies up to 1 GB, and rate limits
-# high enough not to throttle a load generator (they are per-key budgets for real clients).
+# Production settings, except: no sample, a bootstrap admin key, import bodies up to 1 GB, and per-key rate limits
+# high enough not to throttle a load generator (they are budgets for real clients; the bench's one key does the work
+# of many): every request and every bulk request per window, and bulk requests in flight at once (16 connections of
+# wrk, or 8 dashboards plus an import). The report lists them.
+permit_limit=1000000000
+bulk_permit_limit=1000000000
+bulk_concurrency_limit=1000
+limits="PermitLimit=$permit_limit, BulkPermitLimit=$bulk_permit_limit, BulkConcurrencyLimit=$bulk_concurrency_limit (per 60 s window)"
 ConnectionStrings__Cases="$connection" \
 Database__SeedSample=false \
 Auth__BootstrapAdminKey="$api_key" \
 Imports__MaxBodyBytes=1073741824 \
-RateLimits__PermitLimit=1000000000 \
-RateLimits__BulkPermitLimit=1000000000 \
+RateLimits__PermitLimit=$permit_limit \
+RateLimits__BulkPermitLimit=$bulk_permit_limit \
+RateLimits__BulkConcurrencyLimit=$bulk_concurrency_limit \
+RateLimits__WindowSeconds=60 \
 ASPNETCORE_ENVIRONMENT=Production \
   bash -c 'cd src/CaseApi/bin/Release/net10.0 && exec dotnet CaseApi.dll --urls "$1"' _ "$url" >"$work/service.log" 2>&1 &
 service_pid=$!  # exec: the subshell becomes the service, so this is the pid whose memory is sampled
@@ -112,7 +122,8 @@ dotnet bench/CaseApi.Bench/bin/Release/net10.0/CaseApi.Bench.dll \
   --url "$url" --api-key "$api_key" --connection "$connection" --pid "$service_pid" \
   --work "$work" --results bench/results --wrk bench/wrk --stages "$stages" --command "$command" \
   --duration "${BENCH_DURATION:-10}" --warmup "${BENCH_WARMUP:-10}" --repetitions "${BENCH_REPETITIONS:-3}" \
-  --connections "${BENCH_CONNECTIONS:-16}" --chunk "${BENCH_CHUNK:-50000}" "${node_args[@]}" || status=$?
+  --connections "${BENCH_CONNECTIONS:-16}" --chunk "${BENCH_CHUNK:-50000}" \
+  --mixed-connections "${BENCH_MIXED_CONNECTIONS:-8}" --phases "${BENCH_PHASES:-all}" --limits "$limits" "${node_args[@]}" || status=$?
 
 cat bench/results/latest.md 2>/dev/null || true
 [ "$status" = 0 ] || log "some targets were not met (or the run failed): exit $status"

@@ -6,7 +6,7 @@ namespace CaseApi.Bench;
 internal sealed record BenchOptions(
     string BaseUrl, string ApiKey, string ConnectionString, int ServicePid, string WorkDir, string ResultsDir, string WrkDir,
     long[] Stages, int ChunkRows, TimeSpan Duration, TimeSpan WarmUp, int Repetitions, int Connections, int WrkThreads, string Command,
-    string? NodeUrl, string NodeLabel)
+    string? NodeUrl, string NodeLabel, int MixedConnections, string Limits, string Phases)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -34,6 +34,11 @@ internal sealed record BenchOptions(
             Command: Get("command", "bench/run.sh"),
             // Platformatic DB over the same database, when bench/run.sh could start it (Node.js 20+ present).
             NodeUrl: Get("node-url", "") is { Length: > 0 } node ? node.TrimEnd('/') : null,
-            NodeLabel: Get("node-label", "the Node.js auto-REST layer"));
+            NodeLabel: Get("node-label", "the Node.js auto-REST layer"),
+            MixedConnections: Int("mixed-connections", 8),
+            // The service's per-key rate limits that bench/run.sh set, as it passed them: reported with the results.
+            Limits: Get("limits", "as configured"),
+            // A comma-separated subset of import,get,list,stats,export,mixed: a smoke test of some phases (import always runs).
+            Phases: Get("phases", "all"));
     }
 }

@@ -43,10 +43,12 @@ internal static class BenchProgram
             {
                 await SqlLoad.ReadAllAsync(connection, "VACUUM ANALYZE cases");
             }
-            await Phases.GetByIdAsync(o, db, prepared, memory, metrics);
-            await Phases.ListPageAsync(o, db, memory, metrics);
-            await Phases.StatisticsAsync(o, db, http, memory, metrics);
-            await Phases.ExportAsync(o, db, http, memory, size, metrics);
+            bool Runs(string phase) => o.Phases == "all" || o.Phases.Split(',').Contains(phase);
+            if (Runs("get")) await Phases.GetByIdAsync(o, db, prepared, memory, metrics);
+            if (Runs("list")) await Phases.ListPageAsync(o, db, http, memory, metrics);
+            if (Runs("stats")) await Phases.StatisticsAsync(o, db, http, memory, metrics);
+            if (Runs("export")) await Phases.ExportAsync(o, db, http, memory, size, metrics);
+            if (Runs("mixed")) await Phases.MixedAsync(o, db, http, metrics, size);
             metrics["memory_high_water_mb"] = Metric.Ceiling(memory.HighWaterMb, 300, "MB", "service VmHWM since start-up, all phases");
             stages.Add((size, metrics));
             Log($"stage {size:N0} done: {string.Join("; ", metrics.Select(m => $"{m.Key}={m.Value.Value}/{m.Value.Reference}"))}");

@@ -21,7 +21,7 @@ internal static class Report
 
         Directory.CreateDirectory(o.ResultsDir);
         await File.WriteAllTextAsync(Path.Combine(o.ResultsDir, "latest.json"),
-            JsonSerializer.Serialize(new { machine, cases, metrics = all }, Json) + "\n");
+            JsonSerializer.Serialize(new { machine, cases, rateLimits = o.Limits, metrics = all }, Json) + "\n");
         await File.WriteAllTextAsync(Path.Combine(o.ResultsDir, "latest.md"), Markdown(o, machine, cases, all, stages));
     }
 
@@ -77,6 +77,8 @@ internal static class Report
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"`{o.Command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {string.Join(", ", machine.Select(m => $"{m.Key}: {m.Value}"))}.");
         md.AppendLine(CultureInfo.InvariantCulture, $"Measurement windows {o.Duration.TotalSeconds:0} s after a {o.WarmUp.TotalSeconds:0} s warm-up, medians of {o.Repetitions}, {o.Connections} concurrent connections for the load tests.");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Per-key rate limits set for the benchmark's one API key (so that they never throttle the load generator): {o.Limits}.");
         md.AppendLine();
         md.AppendLine("ratio = the service's cost relative to its reference (reference/value for rates, value/reference for times); met when ratio ≤ target (memory: value ≤ target MB).");
         md.AppendLine();

@@ -11,7 +11,6 @@ using CaseApi.Infrastructure.Observability;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
 using CaseApi.Statistics;
-using CaseApi.Statistics.Coverage;
 using FluentValidation;
 
 if (args is ["healthcheck", ..]) return await HealthProbe.RunAsync();
@@ -60,7 +59,6 @@ api.MapAuditEndpoints();
 api.MapApiKeyEndpoints();
 api.MapImportEndpoints();
 api.MapStatisticsEndpoints();
-api.MapCoverageEndpoints();
 api.MapHistoryEndpoints();
 
 await app.PrepareDatabaseAsync();

@@ -32,6 +32,7 @@ internal static class CaseListEndpoints
     /// <remarks>
     /// Follow nextCursor (or the Link rel="next" header) until it is null. Pages are stable: cases inserted while a
     /// client pages never make it skip or repeat a case. Repeat a filter to OR its values; different filters AND.
+    /// By default total is exact for small results and the planner's estimate for large ones (see count).
     /// </remarks>
     private static async Task<Results<Ok<PagedResponse<CaseResponse>>, ValidationProblem>> ListCases(
         [AsParameters] CaseFilter filter, [AsParameters] CaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, CancellationToken ct)
@@ -42,7 +43,7 @@ internal static class CaseListEndpoints
         _ = PageCursor.TryDecode<KeysetCursor>(query.Cursor, out var cursor);
 
         var rows = await PageQuery(db, filter, sort, cursor, query.PageSize).ToListAsync(ct);
-        long? total = query.CountTotal ? await filter.Apply(db).LongCountAsync(ct) : null;
+        var total = await ListCount.CountAsync(db.Database, filter.SelectSql(), query.Count, ct);
         return TypedResults.Ok(KeysetPage.Create(rows, query.PageSize, total, sort.CursorAfter, http.Response));
     }
 

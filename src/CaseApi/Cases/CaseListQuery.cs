@@ -7,12 +7,14 @@ namespace CaseApi.Cases;
 /// <param name="Sort">title, chargedOn, resolvedOn, createdAt or updatedAt; '-' in front for descending (default -chargedOn).</param>
 /// <param name="Limit">Cases per page, 1–1000 (default 50).</param>
 /// <param name="Cursor">The nextCursor of the previous page.</param>
-/// <param name="Count">exact (default): total in the body; none: skip counting (faster), total is null.</param>
+/// <param name="Count">
+/// Omitted: the cheapest honest total: exact (totalIsExact) when the planner expects at most 1,000 matches, else its estimate
+/// (totalIsEstimate); at least 1,000 (both false) when it expected few but more match. exact: always counted (reads every
+/// match); estimate: always the planner's estimate; none: no total (null).
+/// </param>
 public sealed record CaseListQuery(string? Sort, int? Limit, string? Cursor, string? Count)
 {
     public int PageSize => Limit ?? PagingRules.DefaultLimit;
-
-    public bool CountTotal => Count is null or "exact";
 }
 
 public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
@@ -22,7 +24,7 @@ public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
         RuleFor(q => q.Sort).Must(s => CaseSort.TryParse(s, out _))
             .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
         RuleFor(q => q.Limit).PageLimit();
-        RuleFor(q => q.Count).CountMode();
+        RuleFor(q => q.Count).ListCountMode();
         RuleFor(q => q.Cursor)
             .Must((q, text) => text is null
                 || (PageCursor.TryDecode<KeysetCursor>(text, out var cursor) && (!CaseSort.TryParse(q.Sort, out var sort) || sort!.Accepts(cursor))))

@@ -1,7 +1,8 @@
 namespace CaseApi.Statistics;
 
 /// <summary>
-/// GET /stats/cases: one row per group, each with the dimension values, <c>count</c>, <c>share</c> (count ÷ total) and the
+/// GET /stats/cases: one row per group, each with the dimension values and their labels (<c>label</c> with one dimension;
+/// with more, the dimension's name plus Label, e.g. <c>sectorLabel</c>), <c>count</c>, <c>share</c> (count ÷ total) and the
 /// requested metrics. A case counts once in every value of a multi-valued dimension, so shares can sum past 1.
 /// </summary>
 public sealed record CaseStatisticsResponse(IReadOnlyList<string> GroupBy, long Total, IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows);
@@ -19,16 +20,17 @@ public sealed record SummaryResponse(
     IReadOnlyList<OutcomeShare> ByOutcome,
     YearRange YearRange);
 
-public sealed record SectorShare(string Sector, long Count, double Share);
+/// <summary>A breakdown row: the code, its label (name or title), the cases and their share.</summary>
+public sealed record SectorShare(string Sector, string Label, long Count, double Share);
 
-/// <summary>A null sponsor type counts the cases whose sponsor is unknown.</summary>
-public sealed record SponsorTypeShare(string? SponsorType, long Count, double Share);
+/// <summary>A null sponsor type (labelled Unknown) counts the cases whose sponsor is unknown.</summary>
+public sealed record SponsorTypeShare(string? SponsorType, string Label, long Count, double Share);
 
-public sealed record CollectorTypeShare(string CollectorType, long Count, double Share);
+public sealed record CollectorTypeShare(string CollectorType, string Label, long Count, double Share);
 
-public sealed record ActivityTypeShare(string ActivityType, long Count, double Share);
+public sealed record ActivityTypeShare(string ActivityType, string Label, long Count, double Share);
 
-public sealed record OutcomeShare(string Outcome, long Count, double Share);
+public sealed record OutcomeShare(string Outcome, string Label, long Count, double Share);
 
 /// <summary>The first and last year of <c>dateField</c> among the matching cases; null when none has that date.</summary>
 public sealed record YearRange(int? From, int? To);

@@ -7,32 +7,57 @@ namespace CaseApi.Statistics;
 
 /// <summary>
 /// The whitelist of group-by dimensions and metrics, as SQL over <c>matching m</c> (the filtered cases). Only these
-/// fixed fragments ever reach the SQL text; the client's words only choose among them.
+/// fixed fragments ever reach the SQL text; the client's words only choose among them. A dimension's label comes from
+/// its reference table (<see cref="LabelTable"/>, read in the same statement as the counts) or else from <see cref="Title"/>.
 /// </summary>
-internal sealed record StatisticsDimension(Func<CaseFilter, string, (SqlFragment Join, SqlFragment Value)> Sql, Func<string?, object?> FromText)
+internal sealed record StatisticsDimension(
+    Func<CaseFilter, string, (SqlFragment Join, SqlFragment Value)> Sql, Func<string?, object?> FromText, Func<string, string> Title,
+    string? LabelTable = null)
 {
+    /// <summary>The label of rows whose value is missing (no date, no sponsor).</summary>
+    public const string UnknownLabel = "Unknown";
     public static readonly IReadOnlyDictionary<string, StatisticsDimension> All = new Dictionary<string, StatisticsDimension>(StringComparer.Ordinal)
     {
         // Cases without the date group under null.
         ["year"] = new((f, _) => (SqlFragment.Empty, SqlFragment.Raw($"extract(year from m.{f.DateColumn})::int")),
-            t => t is null ? null : int.Parse(t, CultureInfo.InvariantCulture)),
-        ["sector"] = Unnest("m.sectors"),
+            t => t is null ? null : int.Parse(t, CultureInfo.InvariantCulture), t => t),
+        ["sector"] = Unnest("m.sectors", labelTable: "sectors"),
         // With includeChildren a case also counts under every ancestor of its sponsor (mss includes mss-jssd).
         ["sponsor"] = new((f, j) => f.IncludeChildren == true
             ? (SqlFragment.Raw($"LEFT JOIN sponsor_lineage {j} ON {j}.code = m.sponsor_code"), SqlFragment.Raw($"{j}.ancestor"))
-            : (SqlFragment.Empty, SqlFragment.Raw("m.sponsor_code")), t => t),
+            : (SqlFragment.Empty, SqlFragment.Raw("m.sponsor_code")), t => t, Humanize, "sponsors"),
         ["sponsorType"] = new(
-            (_, j) => (SqlFragment.Raw($"LEFT JOIN sponsors {j} ON {j}.code = m.sponsor_code"), SqlFragment.Raw($"{j}.type")), t => t),
+            (_, j) => (SqlFragment.Raw($"LEFT JOIN sponsors {j} ON {j}.code = m.sponsor_code"), SqlFragment.Raw($"{j}.type")), t => t, Humanize),
         ["collectorType"] = Column("m.collector_type"),
-        ["activityType"] = Unnest("m.activity_types"),
+        ["activityType"] = Unnest("m.activity_types", title: ActivityTitle),
         ["tradecraft"] = Unnest("m.tradecraft"),
         ["outcome"] = Column("m.outcome"),
-        ["state"] = Unnest("m.us_states"),
-        ["policy"] = Unnest("aligned_policies(m.sectors)"),
-        ["aligned"] = new((_, _) => (SqlFragment.Empty, CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true"),
+        ["state"] = Unnest("m.us_states", title: t => t),
+        ["policy"] = Unnest("aligned_policies(m.sectors)", labelTable: "policy_documents"),
+        ["aligned"] = new((_, _) => (SqlFragment.Empty, CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true",
+            t => t == "true" ? "Aligned with a policy document" : "Not aligned"),
         // The source lists a case appears in: how much each compilation covers.
-        ["list"] = Unnest("m.listed_in"),
+        ["list"] = Unnest("m.listed_in", labelTable: "source_lists"),
     };
+
+    /// <summary>The dimensions one statistics query may group by at most.</summary>
+    public const int MaxDimensions = 3;
+
+    /// <summary>The label of a row's value: the reference table's name when it has one, else the code list's title.</summary>
+    public string Label(string? key, string? tableName) => key is null ? UnknownLabel : tableName ?? Title(key);
+
+    /// <summary>The title of an activity type in the code list; the humanized code for one the list no longer has.</summary>
+    public static string ActivityTitle(string code) => CodeLists.ActivityTypes.TryGetValue(code, out var title) ? title : Humanize(code);
+
+    /// <summary>A plain code list's title: the code as words ("soe-employee" reads "SOE employee").</summary>
+    public static string Humanize(string code)
+    {
+        var words = code.Split('-').Select(w => Acronyms.Contains(w) ? w.ToUpperInvariant() : w).ToArray();
+        if (words.Length > 0 && words[0].Length > 0) words[0] = char.ToUpperInvariant(words[0][0]) + words[0][1..];
+        return string.Join(' ', words);
+    }
+
+    private static readonly HashSet<string> Acronyms = new(StringComparer.Ordinal) { "soe", "us", "pla", "ngo" };
 
     public static readonly IReadOnlyDictionary<string, string> Metrics = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -59,8 +84,9 @@ internal sealed record StatisticsDimension(Func<CaseFilter, string, (SqlFragment
         """;
 
     // A multi-valued dimension: one row per value, so a case counts once under each of its values and not at all when it has none.
-    private static StatisticsDimension Unnest(string array) =>
-        new((_, j) => (SqlFragment.Raw($"CROSS JOIN LATERAL unnest({array}) AS {j}(v)"), SqlFragment.Raw($"{j}.v")), t => t);
+    private static StatisticsDimension Unnest(string array, string? labelTable = null, Func<string, string>? title = null) =>
+        new((_, j) => (SqlFragment.Raw($"CROSS JOIN LATERAL unnest({array}) AS {j}(v)"), SqlFragment.Raw($"{j}.v")),
+            t => t, title ?? Humanize, labelTable);
 
-    private static StatisticsDimension Column(string column) => new((_, _) => (SqlFragment.Empty, SqlFragment.Raw(column)), t => t);
+    private static StatisticsDimension Column(string column) => new((_, _) => (SqlFragment.Empty, SqlFragment.Raw(column)), t => t, Humanize);
 }

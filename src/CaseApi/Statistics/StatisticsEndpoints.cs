@@ -2,9 +2,12 @@ using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Statistics.Coverage;
 using CaseApi.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Statistics;
 
@@ -17,44 +20,44 @@ internal static class StatisticsEndpoints
     public static RouteGroupBuilder MapStatisticsEndpoints(this RouteGroupBuilder api)
     {
         var stats = api.MapGroup("/stats").WithTags("Statistics")
-            .RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag().WithStoreVersionCache();
-        stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics)).WithQuery<CaseFilter, StatisticsQuery>();
+            .RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk)
+            .WithStoreVersionETag().WithStoreVersionCache();
+        stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics)).WithQuery<CaseFilter, StatisticsQuery>()
+            .AddOpenApiOperationTransformer(AlsoCsv);
         stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).WithQuery<CaseFilter>();
         stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment)).WithQuery<CaseFilter>();
+        stats.MapCoverageEndpoints();
         return api;
     }
 
-    /// <summary>Count matching cases grouped by one or two dimensions, with shares, top-N, a minimum count and metrics.</summary>
+    /// <summary>Count matching cases grouped by one to three dimensions, with labels, shares, top-N, a minimum count and metrics.</summary>
     /// <remarks>
     /// share = count ÷ total, where total is the number of matching cases. A case with several values of a multi-valued
     /// dimension (sector, activityType, tradecraft, state, policy) counts once under each, so shares can sum past 1;
     /// a case with no value of such a dimension is in no row. Single-valued dimensions (year, sponsor, sponsorType,
-    /// collectorType, outcome, aligned) group missing values under null.
+    /// collectorType, outcome, aligned) group missing values under null, labelled Unknown. Each value comes with its label:
+    /// label with one dimension, the dimension's name plus Label with more (sectorLabel), from the reference tables' names and
+    /// the code lists' titles.
+    /// fill=zero adds the years without cases as rows with count 0; format=csv returns the same rows as CSV.
     /// </remarks>
-    private static async Task<Results<Ok<CaseStatisticsResponse>, ValidationProblem>> GetCaseStatistics(
+    private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem>> GetCaseStatistics(
         [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var rows = await db.Database.SqlQuery<GroupRow>(GroupBySql(filter, query)).ToListAsync(ct);
 
-        var dimensions = query.Dimensions.Select(d => StatisticsDimension.All[d]).ToList();
-        var metrics = query.MetricNames;
+        var columns = StatisticsTable.Columns(query);
         var total = rows[0].Total;
-        var shaped = rows.Where(r => r.Count is not null).Select(r =>
-        {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal) { [query.Dimensions[0]] = dimensions[0].FromText(r.Key1) };
-            if (dimensions.Count == 2) row[query.Dimensions[1]] = dimensions[1].FromText(r.Key2);
-            row["count"] = r.Count;
-            row["share"] = Share(r.Count!.Value, total);
-            if (metrics.Contains("sentenceMonths.avg")) row["sentenceMonths.avg"] = r.Average;
-            if (metrics.Contains("sentenceMonths.median")) row["sentenceMonths.median"] = r.Median;
-            if (metrics.Contains("lossUsd.sum")) row["lossUsd.sum"] = r.Sum;
-            return (IReadOnlyDictionary<string, object?>)row;
-        }).ToList();
-        return TypedResults.Ok(new CaseStatisticsResponse(query.Dimensions, total, shaped));
+        var shaped = rows.Where(r => r.Count is not null).Select(r => StatisticsTable.Row(query, r, Share(r.Count!.Value, total))).ToList();
+        return query.Csv
+            ? TypedResults.Text(StatisticsTable.ToCsv(columns, shaped), StatisticsTable.CsvContentType)
+            : TypedResults.Ok(new CaseStatisticsResponse(query.Dimensions, total, shaped));
     }
 
     /// <summary>The headline findings over the matching cases: totals, policy alignment, top sectors and the main breakdowns.</summary>
-    /// <remarks>Shares are of the matching cases; sectors and activity types are multi-valued, so their shares can sum past 1.</remarks>
+    /// <remarks>
+    /// Shares are of the matching cases; sectors and activity types are multi-valued, so their shares can sum past 1. Every
+    /// breakdown row carries the label of its code.
+    /// </remarks>
     private static async Task<Results<Ok<SummaryResponse>, ValidationProblem>> GetSummary(
         [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
@@ -62,22 +65,23 @@ internal static class StatisticsEndpoints
 
         long Single(string dimension) => rows.Single(r => r.Dimension == dimension).Count ?? 0;
         var total = Single("total");
-        List<T> Breakdown<T>(string dimension, Func<string?, long, double, T> create) =>
+        // The breakdowns are statistics dimensions, labelled the same way as GET /stats/cases labels them.
+        List<T> Breakdown<T>(string dimension, Func<string?, string, long, double, T> create) =>
         [
             .. rows.Where(r => r.Dimension == dimension)
                 .OrderByDescending(r => r.Count).ThenBy(r => r.Key, StringComparer.Ordinal)
-                .Select(r => create(r.Key, r.Count!.Value, Share(r.Count.Value, total))),
+                .Select(r => create(r.Key, StatisticsDimension.All[dimension].Label(r.Key, r.Label), r.Count!.Value, Share(r.Count.Value, total))),
         ];
         int? Year(string dimension) => rows.Single(r => r.Dimension == dimension).Count is { } year ? (int)year : null;
 
         return TypedResults.Ok(new SummaryResponse(
             total,
             new CountShare(Single("aligned"), Share(Single("aligned"), total)),
-            Breakdown("sector", (k, n, s) => new SectorShare(k!, n, s)),
-            Breakdown("sponsorType", (k, n, s) => new SponsorTypeShare(k, n, s)),
-            Breakdown("collectorType", (k, n, s) => new CollectorTypeShare(k!, n, s)),
-            Breakdown("activityType", (k, n, s) => new ActivityTypeShare(k!, n, s)),
-            Breakdown("outcome", (k, n, s) => new OutcomeShare(k!, n, s)),
+            Breakdown("sector", (k, l, n, s) => new SectorShare(k!, l, n, s)),
+            Breakdown("sponsorType", (k, l, n, s) => new SponsorTypeShare(k, l, n, s)),
+            Breakdown("collectorType", (k, l, n, s) => new CollectorTypeShare(k!, l, n, s)),
+            Breakdown("activityType", (k, l, n, s) => new ActivityTypeShare(k!, l, n, s)),
+            Breakdown("outcome", (k, l, n, s) => new OutcomeShare(k!, l, n, s)),
             new YearRange(Year("yearFrom"), Year("yearTo"))));
     }
 
@@ -96,25 +100,45 @@ internal static class StatisticsEndpoints
         return TypedResults.Ok(new PolicyAlignmentResponse(total, new CountShare(aligned, Share(aligned, total)), documents));
     }
 
+    // format=csv answers the same 200 as text/csv; the Results union only tells the JSON one.
+    private static Task AlsoCsv(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+        {
+            response.Content ??= new Dictionary<string, OpenApiMediaType>();
+            response.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        }
+        return Task.CompletedTask;
+    }
+
     private static double Share(long count, long total) => total == 0 ? 0 : (double)count / total;
 
-    /// <summary>GET /stats/cases as one statement: groups of the matching cases, ranked, cut to top-N, with the total.</summary>
+    /// <summary>
+    /// GET /stats/cases as one statement: groups of the matching cases (zero-filled over the years when asked), ranked, cut to
+    /// top-N, labelled from the reference tables, with the total. Unused key slots are NULL, so the row shape is fixed.
+    /// </summary>
     internal static SqlFragment GroupBySql(CaseFilter filter, StatisticsQuery query)
     {
-        var parts = query.Dimensions.Select((d, i) => StatisticsDimension.All[d].Sql(filter, $"d{i + 1}")).ToList();
+        var dimensions = query.Dimensions;
+        var parts = dimensions.Select((d, i) => StatisticsDimension.All[d].Sql(filter, $"d{i + 1}")).ToList();
+        var slots = Enumerable.Range(1, StatisticsDimension.MaxDimensions).ToList();
         SqlFragment Metric(string name) => Raw(query.MetricNames.Contains(name) ? StatisticsDimension.Metrics[name] : "NULL");
 
         var sortKey = query.Sort?.TrimStart('-') ?? "count";
         var direction = query.Sort is null || query.Sort.StartsWith('-') ? "DESC" : "ASC";
-        var keys = parts.Count == 2 ? "g.key1 NULLS LAST, g.key2 NULLS LAST" : "g.key1 NULLS LAST";
+        var keys = string.Join(", ", parts.Select((_, i) => $"g.key{i + 1} NULLS LAST"));
         var order = Raw(sortKey == "count"
             ? $"g.count {direction}, {keys}"
-            : $"g.key{query.Dimensions.ToList().IndexOf(sortKey) + 1} {direction} NULLS LAST, g.count DESC, {keys}");
-        var key2 = parts.Count == 2 ? parts[1].Value : Raw("NULL::text");
+            : $"g.key{dimensions.ToList().IndexOf(sortKey) + 1} {direction} NULLS LAST, g.count DESC, {keys}");
+        var keyColumns = SqlFragment.Join(", ", slots.Select(i => (i <= parts.Count ? parts[i - 1].Value : Raw("NULL::text")) + Raw($" AS key{i}")));
+        var labels = Raw(string.Join(", ", slots.Select(i => i <= parts.Count && StatisticsDimension.All[dimensions[i - 1]].LabelTable is { } table
+            ? $"(SELECT l.name FROM {table} l WHERE l.code = r.key{i}::text) AS label{i}"
+            : $"NULL::text AS label{i}")));
         var joins = SqlFragment.Join(" ", parts.Select(p => p.Join));
-        var grouping = Raw(parts.Count == 2 ? "1, 2" : "1");
+        var grouping = Raw(string.Join(", ", parts.Select((_, i) => i + 1)));
         var minCount = (long)(query.MinCount ?? 1);
         var limit = (long)(query.Limit ?? StatisticsQuery.MaxLimit);
+        var (fill, ranked) = query.FillZero ? (FillSql(filter, dimensions), Raw("filled")) : (SqlFragment.Empty, Raw("groups"));
 
         // NOT MATERIALIZED: scanning the matches twice (groups, total) is cheaper than spilling their arrays to a
         // work table; measured at about 1.2x the hand-written GROUP BY instead of 2x.
@@ -122,15 +146,45 @@ internal static class StatisticsEndpoints
             WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT {Raw(StatisticsDimension.Columns)} FROM cases c WHERE {filter.ToSql()}),
             {Raw(StatisticsDimension.SponsorLineage)},
             groups AS (
-                SELECT {parts[0].Value} AS key1, {key2} AS key2, count(*) AS count,
+                SELECT {keyColumns}, count(*) AS count,
                     {Metric("sentenceMonths.avg")} AS average, {Metric("sentenceMonths.median")} AS median, {Metric("lossUsd.sum")} AS sum
                 FROM matching m {joins}
                 GROUP BY {grouping}
-                HAVING count(*) >= {minCount}),
-            ranked AS (SELECT g.*, row_number() OVER (ORDER BY {order}) AS rank FROM groups g)
-            SELECT r.key1::text AS key1, r.key2::text AS key2, r.count, r.average, r.median, r.sum, t.total
+                HAVING count(*) >= {minCount}),{fill}
+            ranked AS (SELECT g.*, row_number() OVER (ORDER BY {order}) AS rank FROM {ranked} g)
+            SELECT r.key1::text AS key1, r.key2::text AS key2, r.key3::text AS key3,
+                {labels},
+                r.count, r.average, r.median, r.sum, t.total
             FROM (SELECT count(*) AS total FROM matching) t LEFT JOIN ranked r ON r.rank <= {limit}
             ORDER BY r.rank
+            """);
+    }
+
+    /// <summary>
+    /// The zero-filled groups: every year of the range for every series (combination of the other dimensions' values that
+    /// occurs; one series with year alone), the counted group where there is one and 0 elsewhere; cases without the date
+    /// keep their null-year group. The range is from/to, else the first and last year counted.
+    /// </summary>
+    private static SqlFragment FillSql(CaseFilter filter, IReadOnlyList<string> dimensions)
+    {
+        var year = dimensions.ToList().IndexOf("year") + 1;
+        var yearKey = Raw($"key{year}");
+        var others = Enumerable.Range(1, dimensions.Count).Where(i => i != year).ToList();
+        var from = filter.From is { } f ? SqlFragment.Of($"{f}") : Raw("b.lo");
+        var to = filter.To is { } t ? SqlFragment.Of($"{t}") : Raw("b.hi");
+        var series = others.Count == 0 ? "SELECT 1 AS one" : $"SELECT DISTINCT {string.Join(", ", others.Select(i => $"key{i}"))} FROM groups";
+        var columns = string.Join(", ", Enumerable.Range(1, StatisticsDimension.MaxDimensions)
+            .Select(i => i == year ? $"y.year AS key{i}" : others.Contains(i) ? $"s.key{i}" : $"NULL::text AS key{i}"));
+        var matches = string.Concat(others.Select(i => $" AND g.key{i} IS NOT DISTINCT FROM s.key{i}"));
+        return SqlFragment.Of($"""
+
+            years AS (SELECT y.year FROM (SELECT min({yearKey}) AS lo, max({yearKey}) AS hi FROM groups) b
+                CROSS JOIN LATERAL generate_series({from}, {to}) AS y(year)),
+            series AS ({Raw(series)}),
+            filled AS (
+                SELECT {Raw(columns)}, coalesce(g.count, 0) AS count, g.average, g.median, g.sum
+                FROM series s CROSS JOIN years y LEFT JOIN groups g ON g.{yearKey} = y.year{Raw(matches)}
+                UNION ALL SELECT * FROM groups WHERE {yearKey} IS NULL),
             """);
     }
 
@@ -147,15 +201,16 @@ internal static class StatisticsEndpoints
             SELECT count(*) AS total, count(*) FILTER (WHERE {CaseFilter.AlignedSql("sectors")}) AS aligned,
                    min(extract(year from dated))::bigint AS year_from, max(extract(year from dated))::bigint AS year_to
             FROM matching)
-        SELECT 'total' AS dimension, NULL AS key, total AS count FROM totals
-        UNION ALL SELECT 'aligned', NULL, aligned FROM totals
-        UNION ALL SELECT 'yearFrom', NULL, year_from FROM totals
-        UNION ALL SELECT 'yearTo', NULL, year_to FROM totals
-        UNION ALL SELECT 'sector', v, count(*) FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
-        UNION ALL SELECT 'sponsorType', s.type, count(*) FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
-        UNION ALL SELECT 'collectorType', collector_type, count(*) FROM matching GROUP BY collector_type
-        UNION ALL SELECT 'activityType', v, count(*) FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
-        UNION ALL SELECT 'outcome', outcome, count(*) FROM matching GROUP BY outcome
+        SELECT 'total' AS dimension, NULL AS key, total AS count, NULL AS label FROM totals
+        UNION ALL SELECT 'aligned', NULL, aligned, NULL FROM totals
+        UNION ALL SELECT 'yearFrom', NULL, year_from, NULL FROM totals
+        UNION ALL SELECT 'yearTo', NULL, year_to, NULL FROM totals
+        UNION ALL SELECT 'sector', v, count(*), (SELECT l.name FROM sectors l WHERE l.code = v)
+            FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
+        UNION ALL SELECT 'sponsorType', s.type, count(*), NULL FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
+        UNION ALL SELECT 'collectorType', collector_type, count(*), NULL FROM matching GROUP BY collector_type
+        UNION ALL SELECT 'activityType', v, count(*), NULL FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
+        UNION ALL SELECT 'outcome', outcome, count(*), NULL FROM matching GROUP BY outcome
         """);
 
     /// <summary>
@@ -174,9 +229,11 @@ internal static class StatisticsEndpoints
 
     private static SqlFragment Raw(string text) => SqlFragment.Raw(text);
 
-    internal sealed record GroupRow(string? Key1, string? Key2, long? Count, double? Average, double? Median, decimal? Sum, long Total);
+    internal sealed record GroupRow(
+        string? Key1, string? Key2, string? Key3, string? Label1, string? Label2, string? Label3,
+        long? Count, double? Average, double? Median, decimal? Sum, long Total);
 
-    internal sealed record SummaryRow(string Dimension, string? Key, long? Count);
+    internal sealed record SummaryRow(string Dimension, string? Key, long? Count, string? Label);
 
     internal sealed record AlignmentRow(long Total, long Aligned, string? Code, string? Title, long? Count);
 }

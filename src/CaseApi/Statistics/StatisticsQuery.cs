@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using CaseApi.Cases;
 using FluentValidation;
 
@@ -5,33 +6,46 @@ namespace CaseApi.Statistics;
 
 /// <summary>The grouping of GET /stats/cases; the filters are <see cref="CaseFilter"/>.</summary>
 /// <param name="GroupBy">
-/// One or two dimensions, comma-separated or repeated: year, sector, sponsor, sponsorType, collectorType, activityType, tradecraft,
+/// One to three dimensions, comma-separated or repeated: year, sector, sponsor, sponsorType, collectorType, activityType, tradecraft,
 /// outcome, state, policy, aligned, list.
 /// </param>
 /// <param name="Sort">-count (default), count, or a grouped dimension, '-' in front for descending.</param>
 /// <param name="Limit">Top-N: at most this many rows (after sort).</param>
 /// <param name="MinCount">Only groups with at least this many cases.</param>
 /// <param name="Metrics">Comma-separated: sentenceMonths.avg, sentenceMonths.median, lossUsd.sum.</param>
-public sealed record StatisticsQuery(string[]? GroupBy, string? Sort, int? Limit, int? MinCount, string[]? Metrics)
+/// <param name="Fill">
+/// zero: with year among groupBy, a row with count 0 for every year from 'from' to 'to' (else the data's first and last year) that
+/// has no cases; with more dimensions, every year for every combination of the other dimensions' values that occurs.
+/// </param>
+/// <param name="Format">json (default) or csv: one header row, then one line a row, labels included. Any letter case.</param>
+public sealed record StatisticsQuery(
+    string[]? GroupBy, string? Sort, int? Limit, int? MinCount, string[]? Metrics, string? Fill = null,
+    [property: DefaultValue("json")] string? Format = null)
 {
     public const int MaxLimit = 100_000;
 
     public IReadOnlyList<string> Dimensions => CaseFilter.Values(GroupBy);
 
     public IReadOnlyList<string> MetricNames => CaseFilter.Values(Metrics);
+
+    public bool FillZero => Fill == "zero";
+
+    public bool Csv => string.Equals(Format, "csv", StringComparison.OrdinalIgnoreCase);
 }
 
 public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery>
 {
+    private const string GroupByHint = "Group by one to three dimensions, e.g. groupBy=sector or groupBy=year,sector,sponsorType.";
+
     public StatisticsQueryValidator()
     {
         // NotEmpty first: it is what tells the contract that groupBy is required.
         RuleFor(q => q.GroupBy).Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("Group by one or two dimensions, e.g. groupBy=sector or groupBy=year,sector.")
+            .NotEmpty().WithMessage(GroupByHint)
             .Custom((_, context) =>
             {
                 var dimensions = context.InstanceToValidate.Dimensions;
-                if (dimensions.Count is < 1 or > 2) context.AddFailure("Group by one or two dimensions, e.g. groupBy=sector or groupBy=year,sector.");
+                if (dimensions.Count is < 1 or > StatisticsDimension.MaxDimensions) context.AddFailure(GroupByHint);
                 foreach (var unknown in dimensions.Where(d => !StatisticsDimension.All.ContainsKey(d)))
                 {
                     context.AddFailure($"'{unknown}' is not a dimension; use {string.Join(", ", StatisticsDimension.All.Keys)}.");
@@ -49,5 +63,13 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
                 context.AddFailure($"'{unknown}' is not a metric; use {string.Join(", ", StatisticsDimension.Metrics.Keys)}.");
             }
         });
+        RuleFor(q => q.Fill).Cascade(CascadeMode.Stop)
+            .Must(f => f is null || f == "zero").WithMessage("'{PropertyValue}' is not a fill; use fill=zero.")
+            .Must((q, f) => f is null || q.Dimensions.Contains("year")).WithMessage("fill=zero fills years: add year to groupBy.")
+            // minCount drops groups that zero-filling would add back; the two ask for opposite things.
+            .Must((q, f) => f is null || q.MinCount is null or 1).WithMessage("fill=zero adds empty groups that minCount removes; use one of them.");
+        RuleFor(q => q.Format)
+            .Must(f => f is null || f.Equals("json", StringComparison.OrdinalIgnoreCase) || f.Equals("csv", StringComparison.OrdinalIgnoreCase))
+            .WithMessage("'{PropertyValue}' is not a statistics format; use json or csv.");
     }
 }

@@ -19,13 +19,15 @@ public sealed class StatisticsSqlTests
             WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT c.sectors, c.activity_types, c.tradecraft, c.us_states, c.sponsor_code, c.collector_type, c.outcome, c.charged_on, c.activity_start, c.resolved_on, c.sentence_months, c.loss_usd, c.listed_in FROM cases c WHERE TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)),
             {StatisticsDimension.SponsorLineage},
             groups AS (
-                SELECT d1.v AS key1, extract(year from m.charged_on)::int AS key2, count(*) AS count,
+                SELECT d1.v AS key1, extract(year from m.charged_on)::int AS key2, NULL::text AS key3, count(*) AS count,
                     NULL AS average, percentile_cont(0.5) WITHIN GROUP (ORDER BY m.sentence_months) AS median, NULL AS sum
                 FROM matching m CROSS JOIN LATERAL unnest(m.sectors) AS d1(v)
                 GROUP BY 1, 2
                 HAVING count(*) >= @p_4),
             ranked AS (SELECT g.*, row_number() OVER (ORDER BY g.count DESC, g.key1 NULLS LAST, g.key2 NULLS LAST) AS rank FROM groups g)
-            SELECT r.key1::text AS key1, r.key2::text AS key2, r.count, r.average, r.median, r.sum, t.total
+            SELECT r.key1::text AS key1, r.key2::text AS key2, r.key3::text AS key3,
+                (SELECT l.name FROM sectors l WHERE l.code = r.key1::text) AS label1, NULL::text AS label2, NULL::text AS label3,
+                r.count, r.average, r.median, r.sum, t.total
             FROM (SELECT count(*) AS total FROM matching) t LEFT JOIN ranked r ON r.rank <= @p_5
             ORDER BY r.rank
             """, sql);
@@ -46,15 +48,16 @@ public sealed class StatisticsSqlTests
                 SELECT count(*) AS total, count(*) FILTER (WHERE sectors && ARRAY(SELECT sector_code::text FROM policy_document_sectors)) AS aligned,
                        min(extract(year from dated))::bigint AS year_from, max(extract(year from dated))::bigint AS year_to
                 FROM matching)
-            SELECT 'total' AS dimension, NULL AS key, total AS count FROM totals
-            UNION ALL SELECT 'aligned', NULL, aligned FROM totals
-            UNION ALL SELECT 'yearFrom', NULL, year_from FROM totals
-            UNION ALL SELECT 'yearTo', NULL, year_to FROM totals
-            UNION ALL SELECT 'sector', v, count(*) FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
-            UNION ALL SELECT 'sponsorType', s.type, count(*) FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
-            UNION ALL SELECT 'collectorType', collector_type, count(*) FROM matching GROUP BY collector_type
-            UNION ALL SELECT 'activityType', v, count(*) FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
-            UNION ALL SELECT 'outcome', outcome, count(*) FROM matching GROUP BY outcome
+            SELECT 'total' AS dimension, NULL AS key, total AS count, NULL AS label FROM totals
+            UNION ALL SELECT 'aligned', NULL, aligned, NULL FROM totals
+            UNION ALL SELECT 'yearFrom', NULL, year_from, NULL FROM totals
+            UNION ALL SELECT 'yearTo', NULL, year_to, NULL FROM totals
+            UNION ALL SELECT 'sector', v, count(*), (SELECT l.name FROM sectors l WHERE l.code = v)
+                FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
+            UNION ALL SELECT 'sponsorType', s.type, count(*), NULL FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
+            UNION ALL SELECT 'collectorType', collector_type, count(*), NULL FROM matching GROUP BY collector_type
+            UNION ALL SELECT 'activityType', v, count(*), NULL FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
+            UNION ALL SELECT 'outcome', outcome, count(*), NULL FROM matching GROUP BY outcome
             """, sql);
         Assert.Equal("aerospace,space | convicted | 2010", SqlPins.Describe(parameters));
     }

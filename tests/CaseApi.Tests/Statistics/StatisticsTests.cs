@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Cases;
 using CaseApi.Tests.Infrastructure;
@@ -8,20 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Tests.Statistics;
 
-public sealed class StatisticsTests(CaseApiFactory api) : ApiTest(api)
+public sealed class StatisticsTests(CaseApiFactory api) : StudyApiTest(api)
 {
-    private static readonly IReadOnlyList<CaseRequest> Study = StudyCases.Cases;
-
-    public override async ValueTask InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await WithDbAsync(async db =>
-        {
-            await StudyCases.InsertAsync(db, Ct);
-            return 0;
-        });
-    }
-
     [Fact]
     public async Task Summary_returns_the_study_figures()
     {
@@ -237,7 +223,7 @@ public sealed class StatisticsTests(CaseApiFactory api) : ApiTest(api)
 
     [Theory]
     [InlineData("groupBy=colour", "groupBy")]
-    [InlineData("groupBy=sector,year,outcome", "groupBy")]
+    [InlineData("groupBy=sector,year,outcome,state", "groupBy")]
     [InlineData("groupBy=sector&sort=outcome", "sort")]
     [InlineData("groupBy=sector&metrics=lossUsd.max", "metrics")]
     [InlineData("groupBy=sector&limit=0", "limit")]
@@ -249,13 +235,6 @@ public sealed class StatisticsTests(CaseApiFactory api) : ApiTest(api)
         using var response = await Client.GetAsync($"/api/v1/stats/cases?{query}", Ct);
 
         await Problems.AssertFieldAsync(response, parameter);
-    }
-
-    private async Task<JsonObject> GetAsync(string url)
-    {
-        using var response = await Client.GetAsync(url, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
-        return (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
     }
 
     private static Dictionary<string, int> Count(Func<CaseRequest, IEnumerable<string?>> values) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CaseApi.Infrastructure.Json;
 
@@ -15,6 +16,9 @@ public static class ApiJson
         options.NumberHandling = JsonNumberHandling.Strict;
         options.PropertyNameCaseInsensitive = false;
         options.MaxDepth = 32;
+        // The hottest responses serialize from compile-time metadata; every other type still resolves by reflection.
+        options.TypeInfoResolver =
+            JsonTypeInfoResolver.Combine(ApiJsonContext.Default, options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver());
     }
 
     public static JsonSerializerOptions Create()

@@ -10,7 +10,12 @@ namespace CaseApi.Infrastructure.Paging;
 public static class KeysetPage
 {
     public static PagedResponse<T> Create<T, TPosition>(
-        List<T> rows, int limit, long? total, Func<T, TPosition> positionOf, HttpResponse response) where TPosition : class
+        List<T> rows, int limit, long? total, Func<T, TPosition> positionOf, HttpResponse response) where TPosition : class =>
+        Create(rows, limit, total is { } exact ? PageTotal.Exact(exact) : PageTotal.None, positionOf, response);
+
+    /// <inheritdoc cref="Create{T, TPosition}(List{T}, int, long?, Func{T, TPosition}, HttpResponse)"/>
+    public static PagedResponse<T> Create<T, TPosition>(
+        List<T> rows, int limit, PageTotal total, Func<T, TPosition> positionOf, HttpResponse response) where TPosition : class
     {
         string? next = null;
         if (rows.Count > limit)
@@ -19,7 +24,7 @@ public static class KeysetPage
             next = PageCursor.Encode(positionOf(rows[^1]));
             response.Headers.Link = NextLink(response.HttpContext.Request, next);
         }
-        return new PagedResponse<T>(rows, total, next);
+        return new PagedResponse<T>(rows, total.Value, next) { TotalIsExact = total.IsExact, TotalIsEstimate = total.IsEstimate };
     }
 
     /// <summary>

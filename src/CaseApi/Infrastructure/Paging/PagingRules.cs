@@ -16,6 +16,12 @@ public static class PagingRules
     public static IRuleBuilderOptions<T, string?> CountMode<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(c => c is null or "exact" or "none").WithMessage("'count' must be exact or none.");
 
+    /// <summary>
+    /// The count modes of a large list (<see cref="ListCount"/>): exact, estimate, none, or omitted for the cheapest honest total.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> ListCountMode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(c => c is null or "exact" or "estimate" or "none").WithMessage("'count' must be exact, estimate or none.");
+
     /// <summary>A cursor this list issued: <see cref="PageCursor"/> accepts it as a <typeparamref name="TPosition"/>.</summary>
     public static IRuleBuilderOptions<T, string?> PageCursorOf<T, TPosition>(this IRuleBuilder<T, string?> rule) where TPosition : class =>
         rule.Must(c => c is null || PageCursor.TryDecode<TPosition>(c, out _))

@@ -1,6 +1,4 @@
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,12 +8,12 @@ namespace CaseApi.Statistics.Coverage;
 
 internal static class CoverageEndpoints
 {
-    public static RouteGroupBuilder MapCoverageEndpoints(this RouteGroupBuilder api)
+    /// <summary>Maps onto the statistics group, whose key, rate-limit, ETag and cache rules it shares.</summary>
+    public static RouteGroupBuilder MapCoverageEndpoints(this RouteGroupBuilder stats)
     {
-        var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithQuery<CaseFilter, CoverageQuery>()
-            .WithStoreVersionETag().WithStoreVersionCache().ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        return api;
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return stats;
     }
 
     /// <summary>Estimate how many cases no list has found (multiple systems estimation).</summary>

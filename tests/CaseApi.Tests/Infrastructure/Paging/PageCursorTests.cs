@@ -94,7 +94,7 @@ public sealed class PageCursorTests
     {
         var http = new DefaultHttpContext();
 
-        var page = KeysetPage.Create(new List<long> { 1 }, 2, null, id => new Forged.AuditLikePosition(id), http.Response);
+        var page = KeysetPage.Create(new List<long> { 1 }, 2, PageTotal.None, id => new Forged.AuditLikePosition(id), http.Response);
 
         Assert.Null(page.NextCursor);
         Assert.False(http.Response.Headers.ContainsKey("Link"));

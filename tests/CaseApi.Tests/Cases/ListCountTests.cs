@@ -1,0 +1,92 @@
+using CaseApi.Cases;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Paging;
+using CaseApi.Tests.Infrastructure;
+using Npgsql;
+
+namespace CaseApi.Tests.Cases;
+
+/// <summary>The count modes of the case list: what each returns and how it says what kind of number total is.</summary>
+public sealed class ListCountTests(CaseApiFactory api) : StudyApiTest(api)
+{
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // Only the table's owner may gather its statistics.
+        await using var owner = new NpgsqlConnection(Api.ConnectionString);
+        await owner.OpenAsync(Ct);
+        await using var analyze = new NpgsqlCommand("ANALYZE cases", owner);
+        await analyze.ExecuteNonQueryAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Count_exact_counts_every_match()
+    {
+        var page = await GetAsync("/api/v1/cases?count=exact&limit=1&aligned=true");
+
+        Assert.Equal(StudyCases.Aligned, (long)page["total"]!);
+        Assert.True((bool)page["totalIsExact"]!);
+        Assert.False((bool)page["totalIsEstimate"]!);
+    }
+
+    [Fact]
+    public async Task By_default_a_small_result_is_counted_exactly()
+    {
+        var page = await GetAsync("/api/v1/cases?limit=1&sector=space");
+
+        Assert.Equal(Study.Count(c => c.Sectors!.Contains("space")), (long)page["total"]!);
+        Assert.True((bool)page["totalIsExact"]!);
+        Assert.False((bool)page["totalIsEstimate"]!);
+    }
+
+    [Fact]
+    public async Task Count_estimate_returns_the_planners_estimate_flagged_as_one()
+    {
+        var page = await GetAsync("/api/v1/cases?count=estimate&limit=1");
+
+        // The statistics were just gathered, so the estimate of an unfiltered list is the table's size.
+        Assert.Equal(StudyCases.Total, (long)page["total"]!);
+        Assert.True((bool)page["totalIsEstimate"]!);
+        Assert.False((bool)page["totalIsExact"]!);
+    }
+
+    [Fact]
+    public async Task Count_none_has_no_total_and_claims_nothing_about_it()
+    {
+        var page = await GetAsync("/api/v1/cases?count=none&limit=1");
+
+        Assert.Null(page["total"]);
+        Assert.False((bool)page["totalIsExact"]!);
+        Assert.False((bool)page["totalIsEstimate"]!);
+    }
+
+    [Fact]
+    public async Task Past_the_cap_the_default_returns_the_estimate()
+    {
+        var everything = new CaseFilter(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+        var total = await WithDbAsync(db => ListCount.CountAsync(db.Database, everything.SelectSql(), null, Ct, exactUpTo: 100));
+
+        Assert.Equal(PageTotal.Estimate(StudyCases.Total), total);
+    }
+
+    [Fact]
+    public async Task When_the_planner_expects_few_but_more_match_the_default_returns_the_cap_as_a_lower_bound()
+    {
+        // The planner guesses 0.5% for a condition it has no statistics for: 25 of these 5,000 rows, where 2,500 match.
+        var matching = SqlFragment.Raw("SELECT g FROM generate_series(1, 5000) AS g WHERE g % 2 = 0");
+
+        var total = await WithDbAsync(db => ListCount.CountAsync(db.Database, matching, null, Ct, exactUpTo: 100));
+
+        Assert.Equal(PageTotal.AtLeast(100), total);
+    }
+
+    [Fact]
+    public void The_capped_count_stops_reading_at_the_cap()
+    {
+        var (sql, parameters) = ListCount.CountSql(SqlFragment.Raw("SELECT 1 FROM cases c WHERE TRUE"), 1001).Render();
+
+        Assert.Equal("SELECT count(*) AS total FROM (SELECT 1 FROM cases c WHERE TRUE LIMIT @p_1) AS m", sql);
+        Assert.Equal(1001L, parameters.Single().Value);
+    }
+}
