@@ -43,6 +43,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCaseApiRequestLogging();
 app.UseCaseApiSecurity();
+app.UseConsistentReads();
 
 app.MapCaseApiDocs();
 app.MapHealthEndpoints();
