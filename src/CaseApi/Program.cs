@@ -51,6 +51,7 @@ app.MapMetricsEndpoint();
 
 // Every resource is one route group under the versioned root.
 var api = app.MapGroup("/api/v1");
+api.AddEndpointFilter<ShutdownDrainFilter>();
 api.MapCaseEndpoints();
 api.MapCaseListEndpoints();
 api.MapReferenceEndpoints();

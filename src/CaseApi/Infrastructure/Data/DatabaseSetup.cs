@@ -128,6 +128,10 @@ public static class DatabaseSetup
                 .ConfigureDataSource(source => source.Name = poolName))
             .UseSnakeCaseNamingConvention();
 
+    /// <inheritdoc cref="UseCaseStore(DbContextOptionsBuilder, string, string)"/>
+    public static DbContextOptionsBuilder UseCaseStore(this DbContextOptionsBuilder options, NpgsqlDataSource source) =>
+        options.UseNpgsql(source, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
+
     /// <summary>Start-up work the configuration asks for: migrations, then the sample into an empty store.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {

@@ -41,6 +41,9 @@ internal sealed class ReadRouter : IAsyncDisposable
             "How far the standby's replay was behind the primary at the last check (NaN when unknown or unreachable).");
     }
 
+    /// <summary>Raised when a check finds the standby unreachable after it was reachable.</summary>
+    public event Action? StandbyLost;
+
     public TimeSpan MaxLag => TimeSpan.FromSeconds(options.MaxLagSeconds);
 
     /// <summary>True when the standby serves this read.</summary>
@@ -84,6 +87,12 @@ internal sealed class ReadRouter : IAsyncDisposable
             var checkedNow = await CheckAsync(ct);
             // A state transition, not every check: the log says when reads moved between the servers, and why.
             if (Serves(status) != Serves(checkedNow)) log.LogWarning("Read routing: {Standby}", checkedNow.Describe(MaxLag));
+            // Idle connections to a standby that went away are dead; dropped now, the first reads after its return open new ones.
+            if (status is { Reachable: true } && !checkedNow.Reachable)
+            {
+                standby.Clear();
+                StandbyLost?.Invoke();
+            }
             status = checkedNow;
             return checkedNow;
         }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace CaseApi.Infrastructure.Data;
 
@@ -25,7 +26,19 @@ internal static class ReadRoutingSetup
         services.AddSingleton(sp => new ReadRouter(primary, standby, sp.GetRequiredService<IOptions<ReadRoutingOptions>>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<ILogger<ReadRouter>>()));
-        services.AddSingleton(sp => new ReadOnlyPools(Pool(sp, standby, "caseapi-standby", options), Pool(sp, primary, "caseapi-bulk", options)));
+        services.AddSingleton(sp =>
+        {
+            // The standby's connections come from a data source of our own, so that they can all be dropped when it goes away.
+            var source = new NpgsqlDataSourceBuilder(DatabaseSetup.BulkConnectionString(standby, options)) { Name = "caseapi-standby" }.Build();
+            var standbyOptions = new DbContextOptionsBuilder<ReadOnlyCaseDbContext>();
+            standbyOptions.UseCaseStore(source).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
+                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            var primaryOptions = new DbContextOptionsBuilder<ReadOnlyCaseDbContext>();
+            primaryOptions.UseReadOnlyStore(primary, "caseapi-bulk", options).UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            var pools = new ReadOnlyPools(source, new(standbyOptions.Options), new(primaryOptions.Options));
+            sp.GetRequiredService<ReadRouter>().StandbyLost += source.Clear;
+            return pools;
+        });
         services.AddScoped<ReadRoute>();
         services.AddScoped(sp => sp.GetRequiredService<ReadOnlyPools>().Create(sp.GetRequiredService<ReadRoute>().Standby));
         services.AddHealthChecks().AddCheck<StandbyHealthCheck>("standby", tags: ["ready"]);
@@ -37,17 +50,12 @@ internal static class ReadRoutingSetup
             .UseCaseStore(DatabaseSetup.BulkConnectionString(connectionString, options), pool)
             .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
 
-    private static PooledDbContextFactory<ReadOnlyCaseDbContext> Pool(IServiceProvider services, string connectionString, string pool,
-        DatabaseOptions options)
-    {
-        var builder = new DbContextOptionsBuilder<ReadOnlyCaseDbContext>();
-        builder.UseReadOnlyStore(connectionString, pool, options).UseLoggerFactory(services.GetRequiredService<ILoggerFactory>());
-        return new PooledDbContextFactory<ReadOnlyCaseDbContext>(builder.Options);
-    }
-
-    private sealed class ReadOnlyPools(PooledDbContextFactory<ReadOnlyCaseDbContext> standby, PooledDbContextFactory<ReadOnlyCaseDbContext> primary)
+    private sealed class ReadOnlyPools(NpgsqlDataSource standbySource, PooledDbContextFactory<ReadOnlyCaseDbContext> standby,
+        PooledDbContextFactory<ReadOnlyCaseDbContext> primary) : IAsyncDisposable
     {
         public ReadOnlyCaseDbContext Create(bool onStandby) => (onStandby ? standby : primary).CreateDbContext();
+
+        public ValueTask DisposeAsync() => standbySource.DisposeAsync();
     }
 }
 
