@@ -39,7 +39,9 @@ psql_admin -c "CREATE DATABASE $database OWNER caseapi_owner"
 
 # The same server, the new database: libpq takes the last dbname given.
 target="$conninfo dbname=$database"
-[[ "$conninfo" == postgres://* || "$conninfo" == postgresql://* ]] && target=$(sed -E "s#^(postgres(ql)?://[^/?]*)(/[^?]*)?#\1/$database#" <<<"$conninfo")
+if [[ "$conninfo" == postgres://* || "$conninfo" == postgresql://* ]]; then
+  target=$(sed -E "s#^(postgres(ql)?://[^/?]*)(/[^?]*)?#\1/$database#" <<<"$conninfo")
+fi
 if ! pg_restore --dbname="$target" --no-password --single-transaction --exit-on-error "$file"; then
   psql_admin -c "DROP DATABASE IF EXISTS $database" || true
   echo "restore.sh: the restore failed; $database was dropped" >&2

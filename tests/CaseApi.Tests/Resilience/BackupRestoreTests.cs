@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Tests.Imports;
 using CaseApi.Tests.Infrastructure;
@@ -24,8 +22,9 @@ public sealed class BackupRestoreTests(CaseApiFactory api) : ImportTest(api)
         var restored = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = $"caseapi_restored_{Guid.NewGuid():N}" };
         try
         {
-            var archive = (await ScriptAsync("scripts/backup.sh", LibpqOf(Api.ConnectionString), Path.Combine(directory, "caseapi.dump"))).Trim();
-            await ScriptAsync("scripts/restore.sh", archive, LibpqOf(Api.ConnectionString, "postgres"), restored.Database!);
+            var file = Path.Combine(directory, "caseapi.dump");
+            var archive = (await RepositoryScripts.RunAsync("scripts/backup.sh", [LibpqOf(Api.ConnectionString), file], ct: Ct)).Trim();
+            await RepositoryScripts.RunAsync("scripts/restore.sh", [archive, LibpqOf(Api.ConnectionString, "postgres"), restored.Database!], ct: Ct);
             await using var copy = new ExistingDatabaseFactory(restored.ConnectionString);
             await copy.InitializeAsync();
             using var copyClient = copy.CreateClient(CaseApiFactory.AdminKey);
@@ -43,7 +42,8 @@ public sealed class BackupRestoreTests(CaseApiFactory api) : ImportTest(api)
         {
             Directory.Delete(directory, recursive: true);
             NpgsqlConnection.ClearAllPools();
-            await using var server = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = "postgres" }.ConnectionString);
+            var postgres = new NpgsqlConnectionStringBuilder(Api.ConnectionString) { Database = "postgres" };
+            await using var server = new NpgsqlConnection(postgres.ConnectionString);
             await server.OpenAsync(Ct);
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{restored.Database}\" WITH (FORCE)", server);
             await drop.ExecuteNonQueryAsync(Ct);
@@ -87,20 +87,6 @@ public sealed class BackupRestoreTests(CaseApiFactory api) : ImportTest(api)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         return $"host={b.Host} port={b.Port} user={b.Username} dbname={database ?? b.Database}";
-    }
-
-    private static async Task<string> ScriptAsync(string script, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(RepositoryFiles.PathOf(script), arguments)
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepositoryFiles.Root,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var errors = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"{script} failed: {await errors}");
-        return await output;
     }
 
     private sealed class ExistingDatabaseFactory(string connectionString) : CaseApiFactory

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Tests.Infrastructure;
 using Npgsql;
@@ -91,19 +90,7 @@ public sealed class StandbyPair : IAsyncLifetime
         return (await command.ExecuteScalarAsync(Ct))?.ToString();
     }
 
-    private async Task<string> StandbyAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(RepositoryFiles.PathOf("scripts/standby.sh"), [arguments[0], directory, .. arguments[1..]])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            // Durable like production: replication streams what the primary has flushed.
-            Environment = { ["PG_FAST"] = "0", ["PG_DATABASE"] = "caseapi" },
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"standby.sh {string.Join(' ', arguments)} failed: {await errors}");
-        return await output;
-    }
+    // Durable like production: replication streams what the primary has flushed.
+    private Task<string> StandbyAsync(params string[] arguments) => RepositoryScripts.RunAsync("scripts/standby.sh",
+        [arguments[0], directory, .. arguments[1..]], new Dictionary<string, string> { ["PG_FAST"] = "0", ["PG_DATABASE"] = "caseapi" });
 }

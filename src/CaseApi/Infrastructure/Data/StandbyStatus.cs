@@ -14,7 +14,8 @@ internal sealed record StandbyStatus(NpgsqlLogSequenceNumber? Replayed, TimeSpan
     {
         { Failure: { } failure } => $"The standby is unavailable ({failure}); reads go to the primary.",
         { Lag: null } => "The standby is not replaying WAL; reads go to the primary.",
-        { Lag: var lag } when lag > maxLag => $"The standby is {lag.Value.TotalSeconds:0.0} s behind (more than {maxLag.TotalSeconds:0.#} s); reads go to the primary.",
+        { Lag: var lag } when lag > maxLag =>
+            $"The standby is {lag.Value.TotalSeconds:0.0} s behind (more than {maxLag.TotalSeconds:0.#} s); reads go to the primary.",
         { Lag: var lag } => $"The standby is {lag.Value.TotalSeconds:0.0} s behind; reads without a consistency token go to it.",
     };
 }
