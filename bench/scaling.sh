@@ -29,7 +29,7 @@ dotnet build src/CaseApi -c Release -nologo -v quiet >/dev/null
 # Limits off: this measures the service and the database, not the rate limiter.
 ConnectionStrings__Cases="$primary" ConnectionStrings__CasesOwner="$owner" ConnectionStrings__CasesReadOnly="$standby" \
   ASPNETCORE_ENVIRONMENT=Production AllowedHosts='*' Auth__BootstrapAdminKey=$key Database__SeedSample=true \
-  RateLimits__PermitLimit=100000000 RateLimits__BulkPermitLimit=100000000 RateLimits__BulkConcurrencyLimit=100000 \
+  RateLimits__PermitLimit=100000000 RateLimits__BulkPermitLimit=100000000 RateLimits__BulkConcurrencyLimit=1000 \
   Serilog__MinimumLevel__Default=Warning \
   dotnet src/CaseApi/bin/Release/net10.0/CaseApi.dll --urls "$url" >"$dir/service.log" 2>&1 &
 service=$!
