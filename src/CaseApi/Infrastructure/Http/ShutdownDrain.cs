@@ -60,7 +60,9 @@ internal sealed class ShutdownDrainFilter(ShutdownDrain drain, ILogger<ShutdownD
     {
         var http = context.HttpContext;
         var aborted = http.RequestAborted;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Ended);
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, drain.Ended);
+        // Kept until the response ends: a streamed result (an export) goes on using the handler's token after it returned.
+        http.Response.RegisterForDispose(linked);
         for (var i = 0; i < context.Arguments.Count; i++)
         {
             if (context.Arguments[i] is CancellationToken) context.Arguments[i] = linked.Token;
