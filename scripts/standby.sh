@@ -17,6 +17,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { echo "standby.sh: $*" >&2; }
+
+# pg.sh picks a free port, but on a busy machine another server may take it before this one binds it: try again
+# (pg.sh then picks another).
+pg_start() {
+  local attempt
+  for attempt in 1 2 3; do
+    scripts/pg.sh start "$1" && return 0
+    log "starting $1 failed (attempt $attempt); retrying"
+  done
+  return 1
+}
 as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 start_standby() {
@@ -31,12 +42,12 @@ start_standby() {
     as_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$port" -U postgres -D "$DIR/standby/data" -R -X stream -c fast
   fi
   # pg.sh starts the copy on a port of its own; the roles and the database came with it, so it creates nothing.
-  scripts/pg.sh start "$DIR/standby"
+  pg_start "$DIR/standby"
 }
 
 start() {
   local primary
-  primary=$(scripts/pg.sh start "$DIR/primary")
+  primary=$(pg_start "$DIR/primary")
   [ "$WHICH" = primary ] && { echo "$primary"; return; }
   local standby; standby=$(start_standby)
   [ "$WHICH" = standby ] && { echo "$standby"; return; }
