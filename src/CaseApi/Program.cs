@@ -45,6 +45,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCaseApiRequestLogging();
 app.UseCaseApiSecurity();
+app.UseConsistentReads();
 
 app.MapCaseApiDocs();
 app.MapHealthEndpoints();
@@ -52,6 +53,7 @@ app.MapMetricsEndpoint();
 
 // Every resource is one route group under the versioned root.
 var api = app.MapGroup("/api/v1");
+api.AddEndpointFilter<ShutdownDrainFilter>();
 api.MapCaseEndpoints();
 api.MapCaseListEndpoints();
 api.MapReferenceEndpoints();

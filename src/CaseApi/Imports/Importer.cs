@@ -133,7 +133,9 @@ internal sealed class Importer(
         }
         // A committed import's report commits with its rows; a dry run's or a rejection's is saved on its own.
         await db.SaveChangesAsync(ct);
-        if (report.Status == ImportStatus.Committed) await transaction.CommitAsync(ct);
+        // A commit once begun is seen through: cancelled half-way (a shutdown drain ending), the client could not be told
+        // whether the import was stored.
+        if (report.Status == ImportStatus.Committed) await transaction.CommitAsync(CancellationToken.None);
 
         log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, "
             + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",

@@ -58,7 +58,7 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
         var paths = (await DocumentAsync())["paths"]!;
 
         Assert.Equal(["ETag", "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["get"]!, "200"));
-        Assert.Equal(["ETag", "Location", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["post"]!, "201"));
+        Assert.Equal(["ETag", "Location", "X-Consistency-Token", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["post"]!, "201"));
         Assert.Equal(["ETag", "Link", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "200"));
         Assert.Equal(["Content-Disposition", "ETag", "X-Request-Id"], Headers(paths["/api/v1/cases/export"]!["get"]!, "200"));
         Assert.Equal(["Retry-After", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "429"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CaseApi.Tests.Infrastructure;
 
 namespace CaseApi.Tests.Resilience;
@@ -17,19 +16,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await PgAsync("destroy");
 
-    private async Task<string> PgAsync(string command)
-    {
-        var start = new ProcessStartInfo(RepositoryFiles.PathOf("scripts/pg.sh"), [command, directory])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            // Durable, unlike the shared test cluster: the test checks that acknowledged writes survive a restart.
-            Environment = { ["PG_FAST"] = "0", ["PG_DATABASE"] = "caseapi" },
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"pg.sh {command} failed: {await errors}");
-        return await output;
-    }
+    // Durable, unlike the shared test cluster: the test checks that acknowledged writes survive a restart.
+    private Task<string> PgAsync(string command) => RepositoryScripts.RunAsync("scripts/pg.sh", [command, directory],
+        new Dictionary<string, string> { ["PG_FAST"] = "0", ["PG_DATABASE"] = "caseapi" });
 }

@@ -52,13 +52,10 @@ public static class DatabaseSetup
 
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var bulkConnectionString = configuration.GetConnectionString("CasesReadOnly") is { Length: > 0 } replica ? replica : connectionString;
+        services.AddReadOnlyStore(configuration, connectionString, options);
         connectionString = WithStatementTimeout(WithServiceDefaults(connectionString), options.StatementTimeoutSeconds);
         // Pooling: a context per request without the allocation cost (hot read paths are measured against raw SQL).
         services.AddDbContextPool<CaseDbContext>(o => o.UseCaseStore(connectionString));
-        services.AddDbContextPool<ReadOnlyCaseDbContext>(o => o
-            .UseCaseStore(BulkConnectionString(bulkConnectionString, options), "caseapi-bulk")
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
         services.AddHealthChecks()
             .AddDbContextCheck<CaseDbContext>("database", tags: ["ready"])
             .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);
@@ -131,6 +128,10 @@ public static class DatabaseSetup
                 .ConfigureDataSource(source => source.Name = poolName))
             .UseSnakeCaseNamingConvention();
 
+    /// <inheritdoc cref="UseCaseStore(DbContextOptionsBuilder, string, string)"/>
+    public static DbContextOptionsBuilder UseCaseStore(this DbContextOptionsBuilder options, NpgsqlDataSource source) =>
+        options.UseNpgsql(source, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
+
     /// <summary>Start-up work the configuration asks for: migrations, then the sample into an empty store.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
@@ -145,9 +146,20 @@ public static class DatabaseSetup
         // Live: the process answers. Ready: the database answers and its schema is current.
         // Both are anonymous: orchestrators probe them without a key.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadinessAsync })
+            .AllowAnonymous();
         return app;
     }
+
+    /// <summary>
+    /// The overall status and each check's, with its description where it has one (the standby's lag and where reads
+    /// go): what an operator looking at a degraded replica needs. Exception messages stay in the log.
+    /// </summary>
+    private static Task WriteReadinessAsync(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(new
+    {
+        status = report.Status.ToString(),
+        checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+    });
 }
 
 internal sealed class MigrationsHealthCheck(CaseDbContext db) : IHealthCheck

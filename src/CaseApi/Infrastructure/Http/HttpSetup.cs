@@ -47,6 +47,12 @@ public static class HttpSetup
                 new MinDataRate(limits.MinResponseBytesPerSecond, TimeSpan.FromSeconds(limits.MinResponseRateGraceSeconds));
         });
         services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = limits.MaxRequestBodyBytes);
+
+        // SIGTERM: Kestrel stops accepting, and running requests get the drain (the host's shutdown timeout) to finish.
+        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var shutdown = configuration.GetSection(ShutdownOptions.Section).Get<ShutdownOptions>() ?? new ShutdownOptions();
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(shutdown.DrainSeconds));
+        services.AddSingleton<ShutdownDrain>();
         return services;
     }
 }

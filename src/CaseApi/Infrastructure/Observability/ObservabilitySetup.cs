@@ -23,6 +23,8 @@ public static class ObservabilitySetup
                 .AddAspNetCoreInstrumentation()
                 // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side of every EF Core query.
                 .AddNpgsqlInstrumentation()
+                // The service's own: reads by the server that served them, and the standby's lag.
+                .AddMeter(Data.ReadRouter.MeterName)
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
         // No exporter, no tracer provider: once one listens, every request and SQL command records a span whether or

@@ -107,6 +107,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             headers.Add(ProblemContract.LinkHeader);
         }
         if (status == StatusCodes.Status200OK && ReturnsFile(handler)) headers.Add(ProblemContract.ContentDispositionHeader);
+        if (status is >= 200 and < 300 && !HttpMethods.IsGet(api.HttpMethod ?? "GET")) headers.Add(ProblemContract.ConsistencyTokenHeader);
         response.Headers = headers.ToDictionary(h => h, h => ProblemContract.HeaderReference(h, document));
     }
 
@@ -138,6 +139,18 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         if (operation.Responses.ContainsKey("304"))
         {
             AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
+        }
+        // Reads a standby may serve accept a write's consistency token, as a header or (for links and browsers) in the query.
+        if (Data.ConsistentReads.ReadsStandby(handler))
+        {
+            const string token = "The X-Consistency-Token of an earlier write: the read then sees that write (it waits briefly for the standby, else "
+                + "the primary serves it).";
+            AddHeader(operation, ProblemContract.ConsistencyTokenHeader, required: false, token, "0/16B3740");
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Data.ConsistentReads.QueryParameter, In = ParameterLocation.Query, Description = $"{token} The same as the header.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$" }, Example = "0/16B3740",
+            });
         }
 
         var validators = QueryValidators(handler, services);
@@ -172,13 +185,13 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             .Select(v => v.CreateDescriptor())];
     }
 
-    private static void AddHeader(OpenApiOperation operation, string name, bool required, string description)
+    private static void AddHeader(OpenApiOperation operation, string name, bool required, string description, string example = "\"3f1a9c\"")
     {
         if (operation.Parameters!.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))) return;
         operation.Parameters!.Add(new OpenApiParameter
         {
             Name = name, In = ParameterLocation.Header, Required = required, Description = description,
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = "\"3f1a9c\"",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String }, Example = example,
         });
     }
 }

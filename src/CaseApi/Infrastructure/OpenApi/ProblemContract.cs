@@ -20,6 +20,7 @@ internal static class ProblemContract
     public const string LinkHeader = "Link";
     public const string ContentDispositionHeader = "Content-Disposition";
     public const string WwwAuthenticateHeader = "WWW-Authenticate";
+    public const string ConsistencyTokenHeader = Data.ConsistentReads.HeaderName;
 
     // What ASP.NET Core's own generator would publish for its problem types (no traceId, no extensions allowed).
     private static readonly string[] FrameworkSchemas = ["ProblemDetails", "HttpValidationProblemDetails"];
@@ -43,6 +44,9 @@ internal static class ProblemContract
         components.Headers[ContentDispositionHeader] = Header(required: true,
             "attachment, with a file name that carries the date and the format's extension.");
         components.Headers[WwwAuthenticateHeader] = Header(required: true, "The Bearer challenge.");
+        components.Headers[ConsistencyTokenHeader] = Header(required: false,
+            "Where reads may be served by a standby: a WAL position at or after this write's commit. Send it with the next read "
+            + "(the X-Consistency-Token header or consistency= in the query) to see this write.");
     }
 
     /// <summary>The problem content of a response with this status: a 400 can carry field errors, other statuses cannot.</summary>
