@@ -8,7 +8,8 @@ namespace CaseApi.Cases;
 /// <param name="Limit">Cases per page, 1–1000 (default 50).</param>
 /// <param name="Cursor">The nextCursor of the previous page.</param>
 /// <param name="Count">exact (default): total in the body; none: skip counting (faster), total is null.</param>
-public sealed record CaseListQuery(string? Sort, int? Limit, string? Cursor, string? Count)
+/// <param name="Fields">Comma-separated fields each listed case carries, e.g. id,slug,chargedOn; all when absent.</param>
+public sealed record CaseListQuery(string? Sort, int? Limit, string? Cursor, string? Count, string? Fields)
 {
     public int PageSize => Limit ?? PagingRules.DefaultLimit;
 
@@ -23,6 +24,7 @@ public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
             .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
         RuleFor(q => q.Limit).PageLimit();
         RuleFor(q => q.Count).CountMode();
+        RuleFor(q => q.Fields).FieldList(CaseExportColumns.ListNames);
         RuleFor(q => q.Cursor)
             .Must((q, text) => text is null
                 || (PageCursor.TryDecode<KeysetCursor>(text, out var cursor) && (!CaseSort.TryParse(q.Sort, out var sort) || sort!.Accepts(cursor))))
