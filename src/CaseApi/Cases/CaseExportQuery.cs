@@ -18,7 +18,7 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
             ["csv"] = ("text/csv; charset=utf-8", "csv"),
             ["ndjson"] = ("application/x-ndjson", "ndjson"),
             ["json"] = ("application/json", "json"),
-            ["xlsx"] = (SpreadsheetColumns.MediaType, "xlsx"),
+            ["xlsx"] = (Spreadsheet.MediaType, "xlsx"),
             ["parquet"] = (CaseParquetWriter.MediaType, "parquet"),
         };
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using System.Xml;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Spreadsheet;
 
@@ -48,7 +47,7 @@ internal static class CaseXlsxWriter
             Element(zip, "xl/workbook.xml", new Workbook(new Sheets(new Sheet { Name = "cases", SheetId = 1, Id = "rId1" })));
             Element(zip, "xl/styles.xml", Styles());
 
-            var references = columns.Select((_, i) => SpreadsheetColumns.Name(i)).ToArray();
+            var references = columns.Select((_, i) => Spreadsheet.Name(i)).ToArray();
             using var sheet = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.Fastest).Open();
             using var xml = OpenXmlWriter.Create(sheet);
             xml.WriteStartDocument();
@@ -100,7 +99,7 @@ internal static class CaseXlsxWriter
     }
 
     private static Cell InlineText(string text) =>
-        new(new InlineString(new Text(XmlSafe(text)) { Space = SpaceProcessingModeValues.Preserve })) { DataType = CellValues.InlineString };
+        new(new InlineString(new Text(Spreadsheet.Escape(text)) { Space = SpaceProcessingModeValues.Preserve })) { DataType = CellValues.InlineString };
 
     private static Cell At(this Cell cell, string column, uint row)
     {
@@ -112,22 +111,6 @@ internal static class CaseXlsxWriter
     {
         cell.StyleIndex = style;
         return cell.At(column, row);
-    }
-
-    /// <summary>XML 1.0 cannot carry most control characters; such a character becomes U+FFFD rather than failing the export halfway.</summary>
-    private static string XmlSafe(string text)
-    {
-        if (text.All(XmlConvert.IsXmlChar)) return text;
-        var safe = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
-            {
-                safe.Append(text, i++, 2);
-            }
-            else safe.Append(XmlConvert.IsXmlChar(text[i]) ? text[i] : '\uFFFD');
-        }
-        return safe.ToString();
     }
 
     private static Stylesheet Styles() => new(

@@ -22,7 +22,7 @@ internal static class ImportUpload
         ("csv", "text/csv", ["application/csv", "text/comma-separated-values"], [".csv", ".txt"]),
         ("json", "application/json", ["text/json"], [".json"]),
         ("ndjson", "application/x-ndjson", ["application/ndjson", "application/jsonl", "application/x-jsonlines"], [".ndjson", ".jsonl"]),
-        ("xlsx", SpreadsheetColumns.MediaType, [], [".xlsx"]),
+        ("xlsx", Spreadsheet.MediaType, [], [".xlsx"]),
     ];
 
     private static readonly (byte[] Magic, string What)[] Signatures =

@@ -114,7 +114,7 @@ internal sealed class XlsxImportReader : IAsyncDisposable
             yield return beyond.c is null
                 ? header.Map(number, cells, json)
                 : ImportRow.Broken(number, header.SlugOf(cells), null,
-                    $"Column {SpreadsheetColumns.Name(header.Width + beyond.i)} has a value but no header; the header has {header.Width} column(s).");
+                    $"Column {Spreadsheet.Name(header.Width + beyond.i)} has a value but no header; the header has {header.Width} column(s).");
         }
     }
 
@@ -141,7 +141,7 @@ internal sealed class XlsxImportReader : IAsyncDisposable
         var cells = new List<string?>();
         foreach (var cell in row.Elements<Cell>())
         {
-            var column = cell.CellReference?.Value is { } reference ? SpreadsheetColumns.Index(reference) : cells.Count;
+            var column = cell.CellReference?.Value is { } reference ? Spreadsheet.Index(reference) : cells.Count;
             while (cells.Count <= column) cells.Add(null);
             cells[column] = Text(cell);
         }
@@ -165,7 +165,7 @@ internal sealed class XlsxImportReader : IAsyncDisposable
             if (cell.StyleIndex?.Value is { } style && dateStyles.Contains(style)) return DateText(number);
             return number.ToString(CultureInfo.InvariantCulture);
         }
-        return value;
+        return value is null ? null : Spreadsheet.Unescape(value);
     }
 
     /// <summary>A date cell's serial number as the API writes dates; a time of day, where there is one, after a 'T'.</summary>
@@ -179,7 +179,7 @@ internal sealed class XlsxImportReader : IAsyncDisposable
 
     /// <summary>Plain or rich text of a shared or inline string, without phonetic guides.</summary>
     private static string RichText(OpenXmlElement text) =>
-        text.GetFirstChild<Text>()?.Text ?? string.Concat(text.Elements<Run>().Select(r => r.Text?.Text));
+        Spreadsheet.Unescape(text.GetFirstChild<Text>()?.Text ?? string.Concat(text.Elements<Run>().Select(r => r.Text?.Text)));
 
     private static List<string> ReadSharedStrings(SharedStringTablePart? part)
     {
