@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Cases;
 
@@ -23,6 +25,22 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
         };
 
     public string FormatOrDefault => Format?.ToLowerInvariant() ?? "csv";
+
+    /// <summary>The export's 200 in the contract: one media type per format; the JSON export is an array, the others a file.</summary>
+    internal static Task DescribeResponseAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+        {
+            response.Description = "The matching cases as a file in the requested format.";
+            response.Content = Formats.Values.ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
+            {
+                Schema = f.Extension == "json"
+                    ? new OpenApiSchema { Type = JsonSchemaType.Array }
+                    : new OpenApiSchema { Type = JsonSchemaType.String, Format = f.Extension is "xlsx" or "parquet" ? "binary" : null },
+            });
+        }
+        return Task.CompletedTask;
+    }
 }
 
 public sealed class CaseExportQueryValidator : AbstractValidator<CaseExportQuery>

@@ -32,7 +32,8 @@ internal static class CaseExportWriter
     };
 
     /// <summary>The CSV columns of <see cref="CaseCsv"/> (or those selected), formula-escaped; CsvHelper does the RFC 4180 quoting.</summary>
-    private static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<ExportedCase> cases, IReadOnlyList<CaseExportColumn> columns, CancellationToken ct)
+    private static async Task WriteCsvAsync(
+        Stream body, IAsyncEnumerable<ExportedCase> cases, IReadOnlyList<CaseExportColumn> columns, CancellationToken ct)
     {
         // Async all the way: Kestrel forbids synchronous writes to the response, so the writer flushes explicitly.
         await using var text = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), FlushBytes, leaveOpen: true);
@@ -55,8 +56,8 @@ internal static class CaseExportWriter
 
     /// <summary>One case object per line (application/x-ndjson), or one JSON array written element by element.</summary>
     private static async Task WriteJsonValuesAsync(
-        Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, JsonSerializerOptions json, IReadOnlyList<string>? fields, bool lines,
-        CancellationToken ct)
+        Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, JsonSerializerOptions json, IReadOnlyList<string>? fields,
+        bool lines, CancellationToken ct)
     {
         var options = WithSponsorType(json, (await codes.GetAsync(ct)).Sponsors, fields);
         var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);

@@ -24,8 +24,7 @@ internal static class CaseListEndpoints
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .WithQuery<CaseFilter, CaseExportQuery>()
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv",
-                additionalContentTypes: [.. CaseExportQuery.Formats.Values.Select(f => f.ContentType).Where(t => !t.StartsWith("text/csv", StringComparison.Ordinal))]);
+            .Produces(StatusCodes.Status200OK).AddOpenApiOperationTransformer(CaseExportQuery.DescribeResponseAsync);
         return api;
     }
 
@@ -72,6 +71,7 @@ internal static class CaseListEndpoints
         var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(CaseResponse.Projection).AsAsyncEnumerable();
         var options = json.Value.SerializerOptions;
         var fileName = $"cases-{time.GetUtcNow():yyyyMMdd}.{type.Extension}";
-        return TypedResults.Stream(body => CaseExportWriter.WriteAsync(body, format, cases, query.Fields, codes, options, ct), type.ContentType, fileName);
+        return TypedResults.Stream(
+            body => CaseExportWriter.WriteAsync(body, format, cases, query.Fields, codes, options, ct), type.ContentType, fileName);
     }
 }

@@ -19,7 +19,8 @@ internal static class CaseParquetWriter
     /// <summary>One Parquet column: its schema field, and how it writes a row group's values.</summary>
     private sealed record Column(Field Field, Func<ParquetRowGroupWriter, List<ExportedCase>, CancellationToken, Task> Write);
 
-    public static async Task WriteAsync(Stream body, IAsyncEnumerable<ExportedCase> cases, IReadOnlyList<CaseExportColumn> columns, CancellationToken ct)
+    public static async Task WriteAsync(
+        Stream body, IAsyncEnumerable<ExportedCase> cases, IReadOnlyList<CaseExportColumn> columns, CancellationToken ct)
     {
         var parquet = columns.SelectMany(ColumnsOf).ToList();
         await using var buffer = new ExportBuffer();
@@ -73,9 +74,11 @@ internal static class CaseParquetWriter
                     rows.WriteAsync<bool>(flag, group.Select(c => (bool)column.Value(c)!).ToArray(), cancellationToken: ct));
                 break;
             case ExportKind.Timestamp:
-                var moment = new DateTimeDataField(name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false);
+                var moment = new DateTimeDataField(
+                    name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false);
                 yield return new Column(moment, (rows, group, ct) =>
-                    rows.WriteAsync<DateTime>(moment, group.Select(c => ((DateTimeOffset)column.Value(c)!).UtcDateTime).ToArray(), cancellationToken: ct));
+                    rows.WriteAsync<DateTime>(
+                        moment, group.Select(c => ((DateTimeOffset)column.Value(c)!).UtcDateTime).ToArray(), cancellationToken: ct));
                 break;
             case ExportKind.PartialDate:
                 var date = new DataField<DateOnly?>(name);
@@ -99,7 +102,8 @@ internal static class CaseParquetWriter
     /// A list column in Parquet's three-level shape: each row's strings one after another, a repetition level of 0 where
     /// a row starts, and an empty list as one definition level short of an element (so it reads back empty, not null).
     /// </summary>
-    private static Task WriteListAsync(ParquetRowGroupWriter rows, DataField element, List<ExportedCase> group, CaseExportColumn column, CancellationToken ct)
+    private static Task WriteListAsync(
+        ParquetRowGroupWriter rows, DataField element, List<ExportedCase> group, CaseExportColumn column, CancellationToken ct)
     {
         var values = new List<ReadOnlyMemory<char>>();
         var definitions = new List<int>();

@@ -74,7 +74,8 @@ internal sealed class CsvImportReader : IAsyncDisposable
         if (badData is not null)
         {
             return ImportRow.Broken(number, header.SlugOf(cells), null,
-                $"Malformed CSV quoting near '{ImportHeader.Shorten(badData)}': a field containing quotes must be quoted, with inner quotes doubled (RFC 4180).");
+                $"Malformed CSV quoting near '{ImportHeader.Shorten(badData)}': "
+                + "a field containing quotes must be quoted, with inner quotes doubled (RFC 4180).");
         }
         return record.Length != header.Width
             ? ImportRow.Broken(number, header.SlugOf(cells), null, $"The record has {record.Length} field(s); the header has {header.Width}.")

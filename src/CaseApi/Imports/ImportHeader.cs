@@ -52,7 +52,7 @@ internal sealed class ImportHeader
     /// <summary>The slug of a row, for rows that are broken before their cells are read.</summary>
     public string? SlugOf(IReadOnlyList<string?> cells) => Cell(cells, slugCell);
 
-    /// <summary>One row's cells (blank ones null or whitespace) as the case it sets, with an error for each cell that is not of its field's kind.</summary>
+    /// <summary>One row's cells (blank ones null or whitespace) as the case it sets, with an error for each cell not of its field's kind.</summary>
     public ImportRow Map(int number, IReadOnlyList<string?> cells, JsonSerializerOptions json)
     {
         var slug = SlugOf(cells);
@@ -87,8 +87,10 @@ internal sealed class ImportHeader
         return field.Kind switch
         {
             CaseFieldKind.List => cell.Split(CaseCsv.ListSeparator, StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            CaseFieldKind.Integer => int.TryParse(cell.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : Invalid("a whole number"),
-            CaseFieldKind.Number => decimal.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : Invalid("a number"),
+            CaseFieldKind.Integer =>
+                int.TryParse(cell.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : Invalid("a whole number"),
+            CaseFieldKind.Number =>
+                decimal.TryParse(cell.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : Invalid("a number"),
             CaseFieldKind.Sources => Sources(cell, number, slug, errors, json),
             _ => cell,
         };

@@ -136,7 +136,9 @@ internal sealed class Importer(
         }
         if (format != "csv")
         {
-            var records = format == "json" ? JsonImportReader.ReadArrayAsync(text, RecordOptions(json), ct) : JsonImportReader.ReadLinesAsync(text, RecordOptions(json), ct);
+            var records = format == "json"
+                ? JsonImportReader.ReadArrayAsync(text, RecordOptions(json), ct)
+                : JsonImportReader.ReadLinesAsync(text, RecordOptions(json), ct);
             return new(records, null, null);
         }
         var (csv, csvProblem) = await CsvImportReader.OpenAsync(text, head, json);

@@ -39,8 +39,9 @@ internal sealed class XlsxImportReader : IAsyncDisposable
         this.json = json;
     }
 
-    /// <summary>Stores the upload, opens its first sheet and reads the header row; a file that is no workbook is a problem for the whole file.</summary>
-    public static async Task<(XlsxImportReader? Reader, string? HeaderProblem)> OpenAsync(Stream upload, JsonSerializerOptions json, CancellationToken ct)
+    /// <summary>Stores the upload, opens its first sheet and reads the header row; a file that is no workbook is refused whole.</summary>
+    public static async Task<(XlsxImportReader? Reader, string? HeaderProblem)> OpenAsync(
+        Stream upload, JsonSerializerOptions json, CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), $"caseapi-import-{Guid.NewGuid():N}.xlsx");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
@@ -154,7 +155,9 @@ internal sealed class XlsxImportReader : IAsyncDisposable
         var type = cell.DataType?.Value;
         if (type == CellValues.SharedString)
         {
-            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Count ? sharedStrings[i] : null;
+            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Count
+                ? sharedStrings[i]
+                : null;
         }
         if (type == CellValues.InlineString) return cell.InlineString is { } inline ? RichText(inline) : value;
         if (type == CellValues.Boolean) return value == "1" ? "true" : value == "0" ? "false" : value;
