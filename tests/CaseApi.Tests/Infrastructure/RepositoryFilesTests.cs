@@ -20,7 +20,6 @@ public sealed partial class RepositoryFilesTests
         "src/CaseApi/Cases/CaseMapping.cs",
         "src/CaseApi/Cases/CaseRequestValidator.cs",
         "src/CaseApi/Imports/ImportContracts.cs",
-        "src/CaseApi/Imports/ImportEndpoints.cs",
         "src/CaseApi/Imports/ImportStaging.cs",
         "src/CaseApi/Imports/JsonImportReader.cs",
         "src/CaseApi/Infrastructure/Auth/ApiKeyBootstrap.cs",
