@@ -1,12 +1,17 @@
 using System.ComponentModel;
 using FluentValidation;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Cases;
 
-/// <summary>The format of GET /cases/export; the filters are the case list's.</summary>
-/// <param name="Format">csv (default): the import columns plus id and derived fields; ndjson: one case object a line; json: one array.
-/// Any letter case.</param>
-public sealed record CaseExportQuery([property: DefaultValue("csv")] string? Format)
+/// <summary>The format and columns of GET /cases/export; the filters are the case list's.</summary>
+/// <param name="Format">csv (default): the import columns plus id and derived fields; ndjson: one case object a line; json: one array;
+/// xlsx: one sheet of typed cells under a frozen header; parquet: typed columns (dates with their precision, lists as lists). Any letter
+/// case.</param>
+/// <param name="Fields">Comma-separated columns to export, in that order (JSON keeps its own property order), e.g. id,slug,chargedOn; all
+/// when absent. Names as in the CSV header, any letter case.</param>
+public sealed record CaseExportQuery([property: DefaultValue("csv")] string? Format, string? Fields)
 {
     /// <summary>Each format's media type and file extension; the key set is also the whitelist.</summary>
     public static readonly IReadOnlyDictionary<string, (string ContentType, string Extension)> Formats =
@@ -15,14 +20,35 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
             ["csv"] = ("text/csv; charset=utf-8", "csv"),
             ["ndjson"] = ("application/x-ndjson", "ndjson"),
             ["json"] = ("application/json", "json"),
+            ["xlsx"] = (Spreadsheet.MediaType, "xlsx"),
+            ["parquet"] = (CaseParquetWriter.MediaType, "parquet"),
         };
 
     public string FormatOrDefault => Format?.ToLowerInvariant() ?? "csv";
+
+    /// <summary>The export's 200 in the contract: one media type per format; the JSON export is an array, the others a file.</summary>
+    internal static Task DescribeResponseAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
+        {
+            response.Description = "The matching cases as a file in the requested format.";
+            response.Content = Formats.Values.ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
+            {
+                Schema = f.Extension == "json"
+                    ? new OpenApiSchema { Type = JsonSchemaType.Array }
+                    : new OpenApiSchema { Type = JsonSchemaType.String, Format = f.Extension is "xlsx" or "parquet" ? "binary" : null },
+            });
+        }
+        return Task.CompletedTask;
+    }
 }
 
 public sealed class CaseExportQueryValidator : AbstractValidator<CaseExportQuery>
 {
-    public CaseExportQueryValidator() =>
+    public CaseExportQueryValidator()
+    {
         RuleFor(q => q.Format).Must(f => f is null || CaseExportQuery.Formats.ContainsKey(f))
-            .WithMessage("'{PropertyValue}' is not an export format; use csv, ndjson or json.");
+            .WithMessage($"'{{PropertyValue}}' is not an export format; use {string.Join(", ", CaseExportQuery.Formats.Keys)}.");
+        RuleFor(q => q.Fields).FieldList(CaseExportColumns.ExportNames);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -10,48 +11,55 @@ using CsvHelper;
 namespace CaseApi.Cases;
 
 /// <summary>
-/// Writes exported cases to the response as they arrive from the database: nothing holds more than one row and a
-/// small buffer, so memory stays flat however many cases match. Every format carries the case's id and its derived
-/// fields (sponsorType from the cached reference codes, policy alignment, timestamps); imports accept and ignore them.
+/// Writes exported cases to the response as they arrive from the database: nothing holds more than one row (a row
+/// group for Parquet, a few hundred rows of compressed sheet for .xlsx) and a small buffer, so memory stays flat however
+/// many cases match. Every format carries the case's id and its derived fields (sponsorType from the cached reference
+/// codes, policy alignment, timestamps), or the columns fields= selects; imports accept and ignore the derived ones.
 /// </summary>
 internal static class CaseExportWriter
 {
     private const int FlushBytes = 32 * 1024;
 
-    /// <summary>The CSV columns of <see cref="CaseCsv"/>, formula-escaped; CsvHelper does the RFC 4180 quoting.</summary>
-    public static async Task WriteCsvAsync(Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, CancellationToken ct)
+    /// <summary>Writes the cases in the export format (validated, lower case) with the columns fields= selects, or all of them.</summary>
+    public static Task WriteAsync(Stream body, string format, IAsyncEnumerable<CaseResponse> cases, string? fields, ReferenceCodes codes,
+        JsonSerializerOptions json, CancellationToken ct) => format switch
     {
-        var sponsors = (await codes.GetAsync(ct)).Sponsors;
+        "ndjson" => WriteJsonValuesAsync(body, cases, codes, json, CaseExportColumns.Names(fields), lines: true, ct),
+        "json" => WriteJsonValuesAsync(body, cases, codes, json, CaseExportColumns.Names(fields), lines: false, ct),
+        "xlsx" => CaseXlsxWriter.WriteAsync(body, WithSponsorTypesAsync(cases, codes, ct), CaseExportColumns.Select(fields), ct),
+        "parquet" => CaseParquetWriter.WriteAsync(body, WithSponsorTypesAsync(cases, codes, ct), CaseExportColumns.Select(fields), ct),
+        _ => WriteCsvAsync(body, WithSponsorTypesAsync(cases, codes, ct), CaseExportColumns.Select(fields), ct),
+    };
+
+    /// <summary>The CSV columns of <see cref="CaseCsv"/> (or those selected), formula-escaped; CsvHelper does the RFC 4180 quoting.</summary>
+    private static async Task WriteCsvAsync(
+        Stream body, IAsyncEnumerable<ExportedCase> cases, IReadOnlyList<CaseExportColumn> columns, CancellationToken ct)
+    {
         // Async all the way: Kestrel forbids synchronous writes to the response, so the writer flushes explicitly.
         await using var text = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), FlushBytes, leaveOpen: true);
         await using var csv = new CsvWriter(text, CultureInfo.InvariantCulture, leaveOpen: true);
-        await WriteRowAsync(csv, CaseCsv.ExportColumns);
-        await foreach (var c in cases.WithCancellation(ct))
-        {
-            string?[] derived =
-            [
-                c.Sponsor is { } code && sponsors.TryGetValue(code, out var sponsor) ? sponsor.Type : null,
-                c.PolicyAligned ? "true" : "false", string.Join(CaseCsv.ListSeparator, c.AlignedPolicies),
-                c.CreatedAt.ToString("O", CultureInfo.InvariantCulture), c.UpdatedAt.ToString("O", CultureInfo.InvariantCulture),
-            ];
-            await WriteRowAsync(csv, [c.Id.ToString(), .. CaseColumns.Fields.Select(f => f.ToCell(c)), .. derived]);
-        }
+        await WriteRowAsync(csv, columns.Select(c => c.Name));
+        await foreach (var c in cases.WithCancellation(ct)) await WriteRowAsync(csv, columns.Select(column => column.Cell(c)));
         await csv.FlushAsync();
         await text.FlushAsync(ct);
     }
 
-    /// <summary>One case object per line (application/x-ndjson).</summary>
-    public static Task WriteNdjsonAsync(Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, JsonSerializerOptions json, CancellationToken ct) =>
-        WriteJsonValuesAsync(body, cases, codes, json, lines: true, ct);
-
-    /// <summary>One JSON array, written element by element.</summary>
-    public static Task WriteJsonArrayAsync(Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, JsonSerializerOptions json, CancellationToken ct) =>
-        WriteJsonValuesAsync(body, cases, codes, json, lines: false, ct);
-
-    private static async Task WriteJsonValuesAsync(
-        Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, JsonSerializerOptions json, bool lines, CancellationToken ct)
+    private static async IAsyncEnumerable<ExportedCase> WithSponsorTypesAsync(
+        IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, [EnumeratorCancellation] CancellationToken ct)
     {
-        var options = WithSponsorType(json, (await codes.GetAsync(ct)).Sponsors);
+        var sponsors = (await codes.GetAsync(ct)).Sponsors;
+        await foreach (var c in cases.WithCancellation(ct))
+        {
+            yield return new ExportedCase(c, c.Sponsor is { } code && sponsors.TryGetValue(code, out var sponsor) ? sponsor.Type : null);
+        }
+    }
+
+    /// <summary>One case object per line (application/x-ndjson), or one JSON array written element by element.</summary>
+    private static async Task WriteJsonValuesAsync(
+        Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, JsonSerializerOptions json, IReadOnlyList<string>? fields,
+        bool lines, CancellationToken ct)
+    {
+        var options = WithSponsorType(json, (await codes.GetAsync(ct)).Sponsors, fields);
         var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = json.Encoder });
         if (!lines) buffer.Write("["u8);
@@ -75,10 +83,12 @@ internal static class CaseExportWriter
     }
 
     /// <summary>
-    /// The API's JSON options plus a "sponsorType" property after "sponsor" on each exported case: System.Text.Json's
-    /// contract customisation, so the case resource itself stays one shape and no row is copied to add a field.
+    /// The API's JSON options plus a "sponsorType" property after "sponsor" on each exported case, then only the fields
+    /// selected: System.Text.Json's contract customisation, so the case resource itself stays one shape and no row is
+    /// copied to add or drop a field.
     /// </summary>
-    private static JsonSerializerOptions WithSponsorType(JsonSerializerOptions json, FrozenDictionary<string, Sponsor> sponsors) =>
+    private static JsonSerializerOptions WithSponsorType(JsonSerializerOptions json, FrozenDictionary<string, Sponsor> sponsors,
+        IReadOnlyList<string>? fields) =>
         new(json)
         {
             TypeInfoResolver = (json.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(type =>
@@ -88,7 +98,7 @@ internal static class CaseExportWriter
                 sponsorType.Get = c => ((CaseResponse)c).Sponsor is { } code && sponsors.TryGetValue(code, out var s) ? s.Type : null;
                 var after = type.Properties.Select((p, i) => (p.Name, i)).FirstOrDefault(p => p.Name == "sponsor").i;
                 type.Properties.Insert(after + 1, sponsorType);
-            }),
+            }).WithAddedModifier(CaseExportColumns.KeepOnly(fields)),
         };
 
     private static Task WriteRowAsync(CsvWriter csv, IEnumerable<string?> fields)

@@ -24,7 +24,7 @@ internal static class CaseListEndpoints
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .WithQuery<CaseFilter, CaseExportQuery>()
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv", additionalContentTypes: ["application/x-ndjson", "application/json"]);
+            .Produces(StatusCodes.Status200OK).AddOpenApiOperationTransformer(CaseExportQuery.DescribeResponseAsync);
         return api;
     }
 
@@ -34,8 +34,9 @@ internal static class CaseListEndpoints
     /// client pages never make it skip or repeat a case. Repeat a filter to OR its values; different filters AND.
     /// By default total is exact for small results and the planner's estimate for large ones (see count).
     /// </remarks>
-    private static async Task<Results<Ok<PagedResponse<CaseResponse>>, ValidationProblem>> ListCases(
-        [AsParameters] CaseFilter filter, [AsParameters] CaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, CancellationToken ct)
+    private static async Task<Results<Ok<PagedResponse<CaseResponse>>, JsonHttpResult<PagedResponse<CaseResponse>>, ValidationProblem>> ListCases(
+        [AsParameters] CaseFilter filter, [AsParameters] CaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, IOptions<JsonOptions> json,
+        CancellationToken ct)
     {
         // The validators have accepted the sort and the cursor.
         _ = CaseSort.TryParse(query.Sort, out var parsed);
@@ -44,17 +45,21 @@ internal static class CaseListEndpoints
 
         var rows = await PageQuery(db, filter, sort, cursor, query.PageSize).ToListAsync(ct);
         var total = await ListCount.CountAsync(db.Database, filter.SelectSql(), query.Count, ct);
-        return TypedResults.Ok(KeysetPage.Create(rows, query.PageSize, total, sort.CursorAfter, http.Response));
+        var page = KeysetPage.Create(rows, query.PageSize, total, sort.CursorAfter, http.Response);
+        return CaseExportColumns.Names(query.Fields) is { } fields
+            ? TypedResults.Json(page, CaseExportColumns.ListJson(json.Value.SerializerOptions, fields))
+            : TypedResults.Ok(page);
     }
 
     /// <summary>One page in list order, plus one row that only tells whether another page exists.</summary>
     internal static IQueryable<CaseResponse> PageQuery(CaseDbContext db, CaseFilter filter, CaseSort sort, KeysetCursor? after, int pageSize) =>
         sort.Order(filter.Apply(db, after is null ? null : sort.After(after))).Take(pageSize + 1).Select(CaseResponse.Projection);
 
-    /// <summary>Export every case matching the list filters as CSV, NDJSON or a JSON array, streamed.</summary>
+    /// <summary>Export every case matching the list filters as CSV, NDJSON, a JSON array, an .xlsx sheet or Parquet, streamed.</summary>
     /// <remarks>
     /// format=csv (default) uses the import columns plus the id and derived fields, so an export re-imports as unchanged; ndjson writes one
-    /// case object a line; json one array. Rows stream from the database as they arrive, ordered by slug.
+    /// case object a line; json one array; xlsx one sheet of typed cells under a frozen header, which re-imports too; parquet typed
+    /// columns for notebooks. fields= picks the columns. Rows stream from the database as they arrive, ordered by slug.
     /// </remarks>
     private static Results<PushStreamHttpResult, ValidationProblem> ExportCases(
         [AsParameters] CaseFilter filter, [AsParameters] CaseExportQuery query, ReadOnlyCaseDbContext db, TimeProvider time,
@@ -66,13 +71,8 @@ internal static class CaseListEndpoints
         // No ToList: EF streams a no-tracking query row by row from the open data reader.
         var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(CaseResponse.Projection).AsAsyncEnumerable();
         var options = json.Value.SerializerOptions;
-        Func<Stream, Task> write = format switch
-        {
-            "ndjson" => body => CaseExportWriter.WriteNdjsonAsync(body, cases, codes, options, ct),
-            "json" => body => CaseExportWriter.WriteJsonArrayAsync(body, cases, codes, options, ct),
-            _ => body => CaseExportWriter.WriteCsvAsync(body, cases, codes, ct),
-        };
         var fileName = $"cases-{time.GetUtcNow():yyyyMMdd}.{type.Extension}";
-        return TypedResults.Stream(write, type.ContentType, fileName);
+        return TypedResults.Stream(
+            body => CaseExportWriter.WriteAsync(body, format, cases, query.Fields, codes, options, ct), type.ContentType, fileName);
     }
 }

@@ -12,7 +12,8 @@ namespace CaseApi.Cases;
 /// (totalIsEstimate); at least 1,000 (both false) when it expected few but more match. exact: always counted (reads every
 /// match); estimate: always the planner's estimate; none: no total (null).
 /// </param>
-public sealed record CaseListQuery(string? Sort, int? Limit, string? Cursor, string? Count)
+/// <param name="Fields">Comma-separated fields each listed case carries, e.g. id,slug,chargedOn; all when absent.</param>
+public sealed record CaseListQuery(string? Sort, int? Limit, string? Cursor, string? Count, string? Fields)
 {
     public int PageSize => Limit ?? PagingRules.DefaultLimit;
 }
@@ -25,6 +26,7 @@ public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
             .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
         RuleFor(q => q.Limit).PageLimit();
         RuleFor(q => q.Count).ListCountMode();
+        RuleFor(q => q.Fields).FieldList(CaseExportColumns.ListNames);
         RuleFor(q => q.Cursor)
             .Must((q, text) => text is null
                 || (PageCursor.TryDecode<KeysetCursor>(text, out var cursor) && (!CaseSort.TryParse(q.Sort, out var sort) || sort!.Accepts(cursor))))

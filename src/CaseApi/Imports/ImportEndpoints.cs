@@ -43,7 +43,7 @@ internal static class ImportEndpoints
         return api;
     }
 
-    /// <summary>Import cases from a CSV, JSON or NDJSON file, sent as the body or as the one file of a form.</summary>
+    /// <summary>Import cases from a CSV, JSON, NDJSON or .xlsx file, sent as the body or as the one file of a form.</summary>
     /// <remarks>
     /// mode=upsert (default, keyed on slug) changes only the fields the file names; insert only creates; replace
     /// replaces each named case whole. dryRun=true reports what a commit would do, with a field-level diff, and writes
@@ -77,7 +77,9 @@ internal static class ImportEndpoints
 
     private static OpenApiRequestBody RequestBody()
     {
-        var content = ImportUpload.Formats.ToDictionary(f => f.MediaType, f => new OpenApiMediaType { Example = RequestExamples.ImportBody(f.MediaType) });
+        var content = ImportUpload.Formats.ToDictionary(f => f.MediaType, f => f.Format == "xlsx"
+            ? new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }
+            : new OpenApiMediaType { Example = RequestExamples.ImportBody(f.MediaType) });
         content["multipart/form-data"] = new OpenApiMediaType
         {
             Schema = new OpenApiSchema
@@ -89,7 +91,7 @@ internal static class ImportEndpoints
                     ["file"] = new OpenApiSchema
                     {
                         Type = JsonSchemaType.String, Format = "binary",
-                        Description = "The file; its format from the part's media type, else from its name (.csv, .json, .ndjson, .jsonl).",
+                        Description = "The file; its format from the part's media type, else from its name (.csv, .json, .ndjson, .jsonl, .xlsx).",
                     },
                 },
             },
@@ -97,7 +99,8 @@ internal static class ImportEndpoints
         return new OpenApiRequestBody
         {
             Required = true,
-            Description = "The cases: CSV with a header row of case field names, a JSON array of cases, NDJSON (one case a line), or a form with one such file.",
+            Description = "The cases: CSV with a header row of case field names, a JSON array of cases, NDJSON (one case a line), an .xlsx "
+                + "workbook whose first sheet has the CSV's header row, or a form with one such file.",
             Content = content,
         };
     }

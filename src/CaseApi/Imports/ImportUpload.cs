@@ -1,4 +1,5 @@
 using System.Text;
+using CaseApi.Cases;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -8,8 +9,8 @@ namespace CaseApi.Imports;
 /// <summary>
 /// Opens an import upload: the file itself, or the one file part of a multipart/form-data form (a browser form,
 /// Swagger UI's file button), with its format from the media type or, failing that, the file name. The first bytes
-/// are looked at before any parser sees them: a file that is plainly not text (an .xlsx posted as CSV) is named
-/// rather than parsed, and every text encoding accepted (UTF-8 with or without BOM, UTF-16 with BOM) reaches the
+/// of a text format are looked at before any parser sees them: a file that is plainly not text (an .xlsx posted as
+/// CSV) is named rather than parsed, and every text encoding accepted (UTF-8 with or without BOM, UTF-16 with BOM) reaches the
 /// readers as UTF-8 without a byte order mark. Only a small prefix is held; the rest still streams.
 /// </summary>
 internal static class ImportUpload
@@ -21,6 +22,7 @@ internal static class ImportUpload
         ("csv", "text/csv", ["application/csv", "text/comma-separated-values"], [".csv", ".txt"]),
         ("json", "application/json", ["text/json"], [".json"]),
         ("ndjson", "application/x-ndjson", ["application/ndjson", "application/jsonl", "application/x-jsonlines"], [".ndjson", ".jsonl"]),
+        ("xlsx", Spreadsheet.MediaType, [], [".xlsx"]),
     ];
 
     private static readonly (byte[] Magic, string What)[] Signatures =
@@ -64,7 +66,7 @@ internal static class ImportUpload
                 var format = (section.ContentType is { } partType ? ByMediaType(partType) : null) ?? ByExtension(Path.GetExtension(fileName));
                 return format is null
                     ? (null, null, Unsupported(
-                        $"The file part '{fileName}' ({section.ContentType ?? "no type"}) is not CSV, JSON or NDJSON by its type or name."))
+                        $"The file part '{fileName}' ({section.ContentType ?? "no type"}) is not CSV, JSON, NDJSON or XLSX by its type or name."))
                     : (format, section.Body, null);
             }
         }

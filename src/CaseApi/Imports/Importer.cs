@@ -58,30 +58,9 @@ internal sealed class Importer(
             return Reply(ImportResponse.From(earlier));
         }
 
-        var (text, head, looksLike) = await ImportUpload.ReadTextAsync(upload!, ct);
-        if (text is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The file is not text.",
-                detail: $"The file was sent as {format} but looks like {looksLike}. Send {ImportUpload.Accepted}.");
-        }
-        var json = jsonOptions.Value.SerializerOptions;
-        CsvImportReader? csv = null;
-        if (format == "csv")
-        {
-            (csv, var headerProblem) = await CsvImportReader.OpenAsync(text, head, json);
-            if (headerProblem is not null)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The CSV header is not valid.",
-                    detail: headerProblem);
-            }
-        }
-        await using var csvReader = csv;
-        var rows = format switch
-        {
-            "csv" => csv!.ReadAsync(ct),
-            "json" => JsonImportReader.ReadArrayAsync(text, RecordOptions(json), ct),
-            _ => JsonImportReader.ReadLinesAsync(text, RecordOptions(json), ct),
-        };
+        await using var opened = await OpenRowsAsync(format!, upload!, jsonOptions.Value.SerializerOptions, ct);
+        if (opened.Problem is not null) return opened.Problem;
+        var rows = opened.Rows!;
 
         var report = new ImportReport
         {
@@ -141,6 +120,40 @@ internal sealed class Importer(
             + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
             report.Id, report.Status, report.Received, report.Created, report.Updated, report.Unchanged, report.Rejected, report.DurationMs);
         return Reply(ImportResponse.From(report) with { Changes = changes });
+    }
+
+    /// <summary>The upload's records in its format's reader, or the problem that refuses the whole file (not text, a bad header).</summary>
+    private static async Task<OpenedFile> OpenRowsAsync(string format, Stream upload, JsonSerializerOptions json, CancellationToken ct)
+    {
+        if (format == "xlsx")
+        {
+            var (sheet, sheetProblem) = await XlsxImportReader.OpenAsync(upload, json, ct);
+            return sheet is null ? new(null, null, HeaderProblem("The spreadsheet", sheetProblem!)) : new(sheet.ReadAsync(ct), sheet, null);
+        }
+        var (text, head, looksLike) = await ImportUpload.ReadTextAsync(upload, ct);
+        if (text is null)
+        {
+            return new(null, null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The file is not text.",
+                detail: $"The file was sent as {format} but looks like {looksLike}. Send {ImportUpload.Accepted}."));
+        }
+        if (format != "csv")
+        {
+            var records = format == "json"
+                ? JsonImportReader.ReadArrayAsync(text, RecordOptions(json), ct)
+                : JsonImportReader.ReadLinesAsync(text, RecordOptions(json), ct);
+            return new(records, null, null);
+        }
+        var (csv, csvProblem) = await CsvImportReader.OpenAsync(text, head, json);
+        return csv is null ? new(null, null, HeaderProblem("The CSV header", csvProblem!)) : new(csv.ReadAsync(ct), csv, null);
+    }
+
+    private static ProblemHttpResult HeaderProblem(string what, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: $"{what} is not valid.", detail: detail);
+
+    /// <summary>An opened upload: its records and the reader to close after them, or the problem with the whole file.</summary>
+    private sealed record OpenedFile(IAsyncEnumerable<ImportRow>? Rows, IAsyncDisposable? Reader, ProblemHttpResult? Problem) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Reader?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     /// <summary>

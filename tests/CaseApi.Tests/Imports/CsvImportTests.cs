@@ -207,12 +207,12 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
-    public async Task The_openapi_document_describes_the_three_import_formats_and_the_form_upload()
+    public async Task The_openapi_document_describes_the_four_import_formats_and_the_form_upload()
     {
         using var response = await Client.GetAsync("/openapi/v1.json", Ct);
 
         var document = await ReadObjectAsync(response);
         var content = document["paths"]!["/api/v1/imports"]!["post"]!["requestBody"]!["content"]!.AsObject();
-        Assert.Equal([JsonType, NdjsonType, "multipart/form-data", CsvType], content.Select(p => p.Key).Order());
+        Assert.Equal([JsonType, XlsxType, NdjsonType, "multipart/form-data", CsvType], content.Select(p => p.Key).Order());
     }
 }

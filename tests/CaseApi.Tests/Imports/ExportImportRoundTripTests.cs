@@ -13,6 +13,7 @@ public sealed class ExportImportRoundTripTests(CaseApiFactory api) : ImportTest(
     [InlineData("csv", CsvType)]
     [InlineData("json", JsonType)]
     [InlineData("ndjson", NdjsonType)]
+    [InlineData("xlsx", XlsxType)]
     public async Task An_export_re_imports_as_unchanged_with_no_write(string format, string mediaType)
     {
         var tricky = CaseSamples.Full("tricky-case");
@@ -27,7 +28,7 @@ public sealed class ExportImportRoundTripTests(CaseApiFactory api) : ImportTest(
         var before = await WithDbAsync(db => db.Cases.OrderBy(c => c.Slug).Select(c => new { c.Slug, c.Version }).ToListAsync(Ct));
         var auditRows = await WithDbAsync(db => db.AuditEvents.CountAsync(Ct));
 
-        var export = await Client.GetStringAsync($"/api/v1/cases/export?format={format}", Ct);
+        var export = await Client.GetByteArrayAsync($"/api/v1/cases/export?format={format}", Ct);
         var report = await ImportReportAsync(export, mediaType);
 
         Assert.Equal(before.Count, (int)report["received"]!);
@@ -45,12 +46,13 @@ public sealed class ExportImportRoundTripTests(CaseApiFactory api) : ImportTest(
     [InlineData("csv", CsvType)]
     [InlineData("json", JsonType)]
     [InlineData("ndjson", NdjsonType)]
+    [InlineData("xlsx", XlsxType)]
     public async Task An_export_loads_an_empty_store_with_every_field_intact(string format, string mediaType)
     {
         var original = CaseSamples.Full();
         original["summary"] = "Commas, \"quotes\"\nand a new line.";
         var (created, _) = await CreateCaseAsync(original);
-        var export = await Client.GetStringAsync($"/api/v1/cases/export?format={format}", Ct);
+        var export = await Client.GetByteArrayAsync($"/api/v1/cases/export?format={format}", Ct);
         await Api.ResetDatabaseAsync();
 
         var report = await ImportReportAsync(export, mediaType);

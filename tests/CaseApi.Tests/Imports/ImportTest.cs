@@ -14,6 +14,7 @@ public abstract class ImportTest(CaseApiFactory api) : ApiTest(api)
     protected const string CsvType = "text/csv";
     protected const string JsonType = "application/json";
     protected const string NdjsonType = "application/x-ndjson";
+    protected const string XlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     protected async Task<HttpResponseMessage> ImportAsync(string body, string mediaType, string query = "", string? idempotencyKey = null)
     {
@@ -25,8 +26,18 @@ public abstract class ImportTest(CaseApiFactory api) : ApiTest(api)
         return await Client.SendAsync(request, Ct);
     }
 
+    protected async Task<HttpResponseMessage> ImportAsync(byte[] body, string mediaType, string query = "")
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return await Client.PostAsync("/api/v1/imports" + query, content, Ct);
+    }
+
     /// <summary>Posts the file and returns its report, failing when the status is not the expected one.</summary>
-    protected async Task<JsonObject> ImportReportAsync(string body, string mediaType, string query = "", HttpStatusCode expected = HttpStatusCode.OK)
+    protected Task<JsonObject> ImportReportAsync(string body, string mediaType, string query = "", HttpStatusCode expected = HttpStatusCode.OK) =>
+        ImportReportAsync(Encoding.UTF8.GetBytes(body), mediaType, query, expected);
+
+    protected async Task<JsonObject> ImportReportAsync(byte[] body, string mediaType, string query = "", HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await ImportAsync(body, mediaType, query);
         var text = await response.Content.ReadAsStringAsync(Ct);
