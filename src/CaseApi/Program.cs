@@ -55,7 +55,6 @@ app.MapMetricsEndpoint();
 var api = app.MapGroup("/api/v1");
 api.AddEndpointFilter<ShutdownDrainFilter>();
 api.MapCaseEndpoints();
-api.MapCaseListEndpoints();
 api.MapReferenceEndpoints();
 api.MapAuditEndpoints();
 api.MapApiKeyEndpoints();

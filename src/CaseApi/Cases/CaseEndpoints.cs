@@ -37,6 +37,7 @@ internal static class CaseEndpoints
             .Accepts<JsonObject>(MergePatchMediaType).WithWriteProblems();
         cases.MapDelete("/{id}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        cases.MapCaseListEndpoints();
         return api;
     }
 

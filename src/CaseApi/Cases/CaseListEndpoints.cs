@@ -1,4 +1,3 @@
-using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
@@ -17,15 +16,16 @@ namespace CaseApi.Cases;
 /// </summary>
 internal static class CaseListEndpoints
 {
-    public static RouteGroupBuilder MapCaseListEndpoints(this RouteGroupBuilder api)
+    /// <summary>Maps onto the one /cases group; both reads are store-wide, so they carry the store-version ETag.</summary>
+    public static RouteGroupBuilder MapCaseListEndpoints(this RouteGroupBuilder cases)
     {
-        var cases = api.MapGroup("/cases").WithTags("Cases").RequireAuthorization(Policies.Reader).WithStoreVersionETag();
-        cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<CaseFilter, CaseListQuery>();
+        cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
+            .WithQuery<CaseFilter, CaseListQuery>();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
-        cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
+        cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
             .WithQuery<CaseFilter, CaseExportQuery>()
             .Produces(StatusCodes.Status200OK).AddOpenApiOperationTransformer(CaseExportQuery.DescribeResponseAsync);
-        return api;
+        return cases;
     }
 
     /// <summary>List cases: filtered, sorted, keyset-paged.</summary>

@@ -97,7 +97,7 @@ public sealed class ExportFormatsTests(CaseApiFactory api) : ApiTest(api)
             var actual = parquet[name];
             switch (name)
             {
-                case "sources":
+                case "sources" or "listEvidence":
                     Assert.True(JsonNode.DeepEquals(value, (string?)actual is { } text ? JsonNode.Parse(text) : new JsonArray()), name);
                     break;
                 case "activityStart" or "activityEnd" or "chargedOn" or "resolvedOn":

@@ -142,7 +142,7 @@ public sealed class ExportMemoryTests(CaseApiFactory api) : IAsyncLifetime
         var cases = Enumerable.Range(1, rows).Select(i => new ExportedCase(new CaseResponse(
             Guid.NewGuid(), $"sheet-case-{i}", $"Sheet case {i}", "A long summary of a bulk case. A long summary of a bulk case.",
             ["economic-espionage"], [], null, null, "student", null, [], ["aerospace", "energy"], [], [], [], null, null, null,
-            $"{2000 + i % 20}-0{1 + i % 9}-1{i % 10}", null, "convicted", null, null, null, [], [], [], false, [], now, now), null));
+            $"{2000 + i % 20}-0{1 + i % 9}-1{i % 10}", null, "convicted", null, null, null, [], [], [], [], false, [], now, now), null));
         using var file = new MemoryStream();
         await CaseXlsxWriter.WriteAsync(file, cases.ToAsyncEnumerable(), columns, Ct);
         return file.ToArray();

@@ -102,7 +102,7 @@ public sealed class ReadRoutingTests(StandbyPair pair) : IAsyncLifetime
         await pair.PauseReplayAsync();
         await PostAsync("written-while-paused");
 
-        var ready = await ReadinessUntilAsync(strictClient, "behind");
+        var ready = await ReadinessUntilAsync(strictClient, "behind (more than");
         using var counting = strict.CountReads(reads);
         var slugs = await ListSlugsAsync(strictClient, "/api/v1/cases");
 
