@@ -7,7 +7,7 @@ using FluentValidation;
 namespace CaseApi.Cases;
 
 /// <summary>What an export column holds, which decides its cell type in a spreadsheet and its column type in Parquet.</summary>
-internal enum ExportKind { Text, List, PartialDate, Integer, Number, Sources, Boolean, Timestamp }
+internal enum ExportKind { Text, List, PartialDate, Integer, Number, Boolean, Timestamp }
 
 /// <summary>An exported case with the one derived value that needs the reference tables: the sponsor's type.</summary>
 internal readonly record struct ExportedCase(CaseResponse Case, string? SponsorType);
@@ -100,8 +100,8 @@ internal static class CaseExportColumns
         CaseFieldKind.Date => ExportKind.PartialDate,
         CaseFieldKind.Integer => ExportKind.Integer,
         CaseFieldKind.Number => ExportKind.Number,
-        CaseFieldKind.Sources => ExportKind.Sources,
-        // Text, and any kind the map gains later: written as its CSV cell, so nothing is ever left out.
+        // Text, lists of objects (sources, list evidence: a JSON array) and any kind the map gains later: written as its
+        // CSV cell, so nothing is ever left out.
         _ => ExportKind.Text,
     };
 }

@@ -25,7 +25,7 @@ public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
         RuleFor(q => q.Sort).Must(s => CaseSort.TryParse(s, out _))
             .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
         RuleFor(q => q.Limit).PageLimit();
-        RuleFor(q => q.Count).ListCountMode();
+        RuleFor(q => q.Count).CountMode("exact", "estimate", "none");
         RuleFor(q => q.Fields).FieldList(CaseExportColumns.ListNames);
         RuleFor(q => q.Cursor)
             .Must((q, text) => text is null

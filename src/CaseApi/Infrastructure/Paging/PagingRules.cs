@@ -12,15 +12,16 @@ public static class PagingRules
 
     public static IRuleBuilderOptions<T, int> PageLimit<T>(this IRuleBuilder<T, int> rule) => rule.InclusiveBetween(1, MaxLimit);
 
-    /// <summary><c>count=exact</c> (the default) puts the total in the body; <c>count=none</c> skips counting.</summary>
-    public static IRuleBuilderOptions<T, string?> CountMode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(c => c is null or "exact" or "none").WithMessage("'count' must be exact or none.");
-
     /// <summary>
-    /// The count modes of a large list (<see cref="ListCount"/>): exact, estimate, none, or omitted for the cheapest honest total.
+    /// The <c>count</c> modes a list offers, or omitted for its default: imports and audit count <c>exact</c> or
+    /// <c>none</c>; the case list adds <c>estimate</c> (<see cref="ListCount"/>).
     /// </summary>
-    public static IRuleBuilderOptions<T, string?> ListCountMode<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(c => c is null or "exact" or "estimate" or "none").WithMessage("'count' must be exact, estimate or none.");
+    public static IRuleBuilderOptions<T, string?> CountMode<T>(this IRuleBuilder<T, string?> rule, params string[] modes)
+    {
+        string[] offered = modes is [] ? ["exact", "none"] : modes;
+        return rule.Must(c => c is null || offered.Contains(c, StringComparer.Ordinal))
+            .WithMessage($"'count' must be {string.Join(", ", offered[..^1])} or {offered[^1]}.");
+    }
 
     /// <summary>A cursor this list issued: <see cref="PageCursor"/> accepts it as a <typeparamref name="TPosition"/>.</summary>
     public static IRuleBuilderOptions<T, string?> PageCursorOf<T, TPosition>(this IRuleBuilder<T, string?> rule) where TPosition : class =>
