@@ -10,7 +10,7 @@
 # caseapi_owner) prints a connection string for that role instead of the superuser's.
 #
 # Finds the server binaries under /usr/lib/postgresql (installing Debian's postgresql package when missing),
-# listens on 127.0.0.1 only, on a free port remembered in DIR/port. As root the server runs as the postgres
+# listens on 127.0.0.1 only, on a random free port remembered in DIR/port. As root the server runs as the postgres
 # user, since postgres refuses to run as root. PG_FAST=1 turns off durability for throwaway test clusters.
 set -euo pipefail
 
@@ -38,9 +38,15 @@ as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@";
 
 port_in_use() { (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# A random free port, not the first free one: clusters started one after another (the test suite starts several)
+# would otherwise get the same port, hence the same connection string, and a client's connection pool keyed by that
+# string would hand the new server's callers idle connections to the old one, which it terminated on shutdown (57P01).
 free_port() {
-  local p
-  for p in $(seq "${1:-55432}" 65000); do port_in_use "$p" || { echo "$p"; return 0; }; done
+  local p attempt
+  for attempt in $(seq 200); do
+    p=$(( 20000 + RANDOM % 12000 ))   # below Linux's ephemeral range (32768+), where outgoing connections take theirs
+    port_in_use "$p" || { echo "$p"; return 0; }
+  done
   return 1
 }
 

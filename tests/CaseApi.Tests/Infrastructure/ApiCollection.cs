@@ -7,12 +7,8 @@ namespace CaseApi.Tests.Infrastructure;
 [CollectionDefinition(nameof(ApiCollection))]
 public sealed class ApiCollection;
 
-/// <summary>Tests that measure the whole process (memory) and so must run alone, never in parallel with other tests.</summary>
-[CollectionDefinition(nameof(SerialApiCollection), DisableParallelization = true)]
-public sealed class SerialApiCollection : ICollectionFixture<CaseApiFactory>;
-
 /// <summary>
-/// Tests that control processes (start and kill a service, stop a server): they run alone, after the parallel classes,
+/// Tests that control processes (start and kill a service, cap its heap, stop a server): they run alone, after the parallel classes,
 /// each class still on its own database through <see cref="ApiTest"/>'s class fixture.
 /// </summary>
 [CollectionDefinition(nameof(ProcessCollection), DisableParallelization = true)]

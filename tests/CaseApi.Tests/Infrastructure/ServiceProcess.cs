@@ -24,6 +24,8 @@ public sealed class ServiceProcess : IDisposable
 
     public int ExitCode => process.ExitCode;
 
+    public bool IsRunning => !process.HasExited;
+
     public static ServiceProcess Start(string connectionString, IDictionary<string, string>? settings = null)
     {
         var dll = typeof(CaseApi.Imports.ImportResponse).Assembly.Location;

@@ -104,12 +104,9 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         return slugs;
     }
 
+    /// <summary>The service over the cluster's own database, as the serving role (the superuser migrates it).</summary>
     private sealed class RestartFactory(string connectionString) : CaseApiFactory
     {
-        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Cases"] = connectionString,
-            ["ConnectionStrings:CasesOwner"] = connectionString,
-        };
+        protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.Existing(connectionString));
     }
 }
