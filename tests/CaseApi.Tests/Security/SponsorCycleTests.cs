@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using CaseApi.Tests.Infrastructure;
@@ -50,8 +49,8 @@ public sealed class SponsorCycleTests(CaseApiFactory api) : ApiTest(api)
             SET session_replication_role = origin;
             """);
         await CreateCaseAsync(CaseSamples.Minimal());
-        var clock = Stopwatch.StartNew();
 
+        // A lineage query that followed the cycle would run until the statement timeout and answer 503.
         using var grouped = await Client.GetAsync("/api/v1/stats/cases?groupBy=sponsor&includeChildren=true", Ct);
         using var filtered = await Client.GetAsync("/api/v1/cases?sponsor=mss&includeChildren=true", Ct);
         using var put = await Client.PutAsJsonAsync("/api/v1/sponsors/pla", new { name = "PLA", type = "military", parent = "mss" }, Ct);
@@ -59,7 +58,6 @@ public sealed class SponsorCycleTests(CaseApiFactory api) : ApiTest(api)
         Assert.Equal(HttpStatusCode.OK, grouped.StatusCode);
         Assert.Equal(HttpStatusCode.OK, filtered.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 
     private async Task ExecuteAsync(string sql)
