@@ -54,11 +54,30 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ];
 
         ProblemContract.AddComponents(document);
+        AnyValueIncludesNull(document);
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
             if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var description)) tag.Description ??= description;
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A nullable property of any JSON (JsonElement, JsonNode) is generated as oneOf [null, {}]: a null matches both,
+    /// and oneOf demands exactly one, so every null broke the contract. Any JSON value already includes null.
+    /// </summary>
+    private static void AnyValueIncludesNull(OpenApiDocument document)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        {
+            foreach (var (name, property) in schema.Properties?.ToList() ?? [])
+            {
+                if (property is OpenApiSchema { OneOf: [{ Type: JsonSchemaType.Null }, OpenApiSchemaReference { Reference.Id: "JsonElement" or "JsonNode" }] })
+                {
+                    schema.Properties![name] = new OpenApiSchema { Description = property.Description };
+                }
+            }
+        }
     }
 }
