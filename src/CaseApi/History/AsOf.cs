@@ -86,7 +86,11 @@ public static partial class AsOfReads
             return Refuse("Give one asOf or one release.");
         }
         if (asOf.Length == 0 && release.Length == 0) return new(StoreView.Current, null);
-        if ((asOf.Length > 0 && release.Length > 0) || (asOf.Length > 0 && !TryParse(asOf, out _, out _))) return new(null, null);
+        if ((asOf.Length > 0 && release.Length > 0) || (asOf.Length > 0 && !TryParse(asOf, out _, out _))
+            || (release.Length > 0 && !AsOfQueryValidator.IsReleaseName(release)))
+        {
+            return new(null, null);
+        }
         var db = http.RequestServices.GetRequiredService<ReadOnlyCaseDbContext>();
         var ct = http.RequestAborted;
         if (release.Length > 0)
