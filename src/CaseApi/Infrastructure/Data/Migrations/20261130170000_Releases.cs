@@ -87,25 +87,20 @@ namespace CaseApi.Infrastructure.Data.Migrations
                     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION history_capture('release', 'r.name', 'NULL', 'to_jsonb(r)', 'true');
 
                 DO $$
-                DECLARE object record;
+                DECLARE
+                    object record;
+                    has_owner boolean := EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_owner');
+                    has_service boolean := EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_service');
                 BEGIN
-                    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_owner') THEN
-                        ALTER TABLE releases OWNER TO caseapi_owner;
-                        FOR object IN SELECT p.oid::regprocedure AS name FROM pg_proc p
-                            WHERE p.pronamespace = 'public'::regnamespace AND (p.proname LIKE '%\_as\_of')
-                        LOOP
-                            EXECUTE format('ALTER ROUTINE %s OWNER TO caseapi_owner', object.name);
-                        END LOOP;
-                    END IF;
-                    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_service') THEN
-                        -- A release is never changed or removed by the service: a citation must keep meaning the same thing.
-                        GRANT SELECT, INSERT ON releases TO caseapi_service;
-                        FOR object IN SELECT p.oid::regprocedure AS name FROM pg_proc p
-                            WHERE p.pronamespace = 'public'::regnamespace AND (p.proname LIKE '%\_as\_of')
-                        LOOP
-                            EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO caseapi_service', object.name);
-                        END LOOP;
-                    END IF;
+                    IF has_owner THEN ALTER TABLE releases OWNER TO caseapi_owner; END IF;
+                    -- A release is never changed or removed by the service: a citation must keep meaning the same thing.
+                    IF has_service THEN GRANT SELECT, INSERT ON releases TO caseapi_service; END IF;
+                    FOR object IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+                        WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE '%\_as\_of'
+                    LOOP
+                        IF has_owner THEN EXECUTE format('ALTER ROUTINE %s OWNER TO caseapi_owner', object.name); END IF;
+                        IF has_service THEN EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO caseapi_service', object.name); END IF;
+                    END LOOP;
                 END $$;
                 """);
         }
