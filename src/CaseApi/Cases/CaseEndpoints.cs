@@ -58,7 +58,7 @@ internal static class CaseEndpoints
     {
         var found = at.View.Position is null
             ? await FindAsync(db, idOrSlug, ct)
-            : await at.View.Cases(db).Where(Matching(idOrSlug)).Select(at.View.Projection).SingleOrDefaultAsync(ct);
+            : await at.View.Case(db, idOrSlug).Select(at.View.Projection).SingleOrDefaultAsync(ct);
         if (found is null) return NotFound(idOrSlug);
 
         // A rebuilt row has no row version; as of a position the case never changes, so the position tags it ("p…" never

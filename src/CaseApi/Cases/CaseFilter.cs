@@ -107,7 +107,7 @@ public sealed record CaseFilter(
         }
         var dated = SqlFragment.Raw($"c.{DateColumn}");
 
-        if (!string.IsNullOrWhiteSpace(Q)) And(SqlFragment.Of($"c.search_vector @@ websearch_to_tsquery('english', {Q})"));
+        if (!string.IsNullOrWhiteSpace(Q)) And(SqlFragment.Of($"{View.SearchVector} @@ websearch_to_tsquery('english', {Q})"));
         Overlap("sectors", Sector);
         if (Values(Sponsor) is { Length: > 0 } sponsors)
         {
