@@ -11,7 +11,7 @@ namespace CaseApi.History;
 
 /// <summary>The read point of GET /cases/{id}; the reads over many cases take the same two parameters in <see cref="CaseFilter"/>.</summary>
 /// <param name="AsOf">Answer from the store as it was at this history position (an integer), or at this RFC 3339 time (the last commit at
-/// or before it). The answer never changes, so its ETag is for ever.</param>
+/// or before it). The answer never changes, so its ETag never goes stale.</param>
 /// <param name="Release">Answer from the store as it was when this named release was taken (GET /api/v1/releases).</param>
 public sealed record AsOfQuery(string? AsOf = null, string? Release = null)
 {
@@ -47,7 +47,8 @@ public static partial class AsOfReads
     /// <summary>A request's read point: a view, a refusal, or neither when the parameters are malformed (the validator answers).</summary>
     public sealed record Resolution(StoreView? View, IResult? Refusal);
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 
     /// <summary>The shape rules, shared by every query record that carries the two parameters.</summary>

@@ -77,7 +77,8 @@ internal static class ReleaseEndpoints
     }
 
     /// <summary>Get a release by its name.</summary>
-    private static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> GetRelease(string name, ReadOnlyCaseDbContext db, CancellationToken ct) =>
+    private static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> GetRelease(
+        string name, ReadOnlyCaseDbContext db, CancellationToken ct) =>
         await FindAsync(db, name, ct) is { } release
             ? TypedResults.Ok(release)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Release not found.", detail: $"No release is named '{name}'.");
