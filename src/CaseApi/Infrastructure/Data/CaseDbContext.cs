@@ -32,7 +32,7 @@ public class CaseDbContext : DbContext
     public static string[] AlignedPolicies(string[] sectors) =>
         throw new InvalidOperationException($"{nameof(AlignedPolicies)}({sectors}) runs in PostgreSQL only.");
 
-    /// <summary><see cref="AlignedPolicies"/> over the mapping as it was at a history position (aligned_policies_as_of, migration Releases).</summary>
+    /// <summary><see cref="AlignedPolicies"/> over the mapping as it was at a history position (aligned_policies_as_of).</summary>
     public static string[] AlignedPoliciesAsOf(string[] sectors, long position) =>
         throw new InvalidOperationException($"{nameof(AlignedPoliciesAsOf)}({sectors}, {position}) runs in PostgreSQL only.");
 
