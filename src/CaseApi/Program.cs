@@ -10,6 +10,7 @@ using CaseApi.Infrastructure.Logging;
 using CaseApi.Infrastructure.Observability;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
+using CaseApi.Releases;
 using CaseApi.Statistics;
 using FluentValidation;
 
@@ -61,6 +62,7 @@ api.MapApiKeyEndpoints();
 api.MapImportEndpoints();
 api.MapStatisticsEndpoints();
 api.MapHistoryEndpoints();
+api.MapReleaseEndpoints();
 
 await app.PrepareDatabaseAsync();
 await app.EnsureBootstrapAdminKeyAsync();

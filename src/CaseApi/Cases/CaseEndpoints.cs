@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
+using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
@@ -28,7 +29,7 @@ internal static class CaseEndpoints
 
         // One path parameter for /cases/{id} in every method (OpenAPI has one path item per template), and one rule for
         // it: the id or the slug, whichever the client has.
-        cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase)).Produces(StatusCodes.Status304NotModified);
+        cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase)).Produces(StatusCodes.Status304NotModified).WithQuery<AsOfQuery>().WithAsOf();
         cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         cases.MapPut("/{id}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
@@ -47,15 +48,24 @@ internal static class CaseEndpoints
         .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
     /// <summary>Get one case by its id or its slug.</summary>
-    /// <remarks>Answers 304 when If-None-Match names the current ETag.</remarks>
-    private static async Task<Results<Ok<CaseResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetCase(
-        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, CancellationToken ct)
+    /// <remarks>
+    /// Answers 304 when If-None-Match names the current ETag. With asOf or release, the case as it was then (404 when it did not
+    /// exist then), with its policy alignment from the mapping as it was.
+    /// </remarks>
+    private static async Task<Results<Ok<CaseResponse>, StatusCodeHttpResult, ProblemHttpResult, ValidationProblem>> GetCase(
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, [AsParameters] AsOfQuery at, CaseDbContext db,
+        HttpContext http, CancellationToken ct)
     {
-        var found = await FindAsync(db, idOrSlug, ct);
+        var found = at.View.Position is null
+            ? await FindAsync(db, idOrSlug, ct)
+            : await at.View.Case(db, idOrSlug).Select(at.View.Projection).SingleOrDefaultAsync(ct);
         if (found is null) return NotFound(idOrSlug);
 
-        http.Response.Headers.ETag = ETags.For(found.Version);
-        return ETags.IsNotModified(http.Request, found.Version)
+        // A rebuilt row has no row version; as of a position the case never changes, so the position tags it ("p…" never
+        // equals a row version, so an If-Match copied from it can never pass for the current row).
+        var tag = at.View.Position is { } position ? $"\"p{position}\"" : ETags.For(found.Version);
+        http.Response.Headers.ETag = tag;
+        return ETags.IsNotModified(http.Request, tag)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Ok(found);
     }

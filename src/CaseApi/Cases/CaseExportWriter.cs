@@ -13,22 +13,25 @@ namespace CaseApi.Cases;
 /// <summary>
 /// Writes exported cases to the response as they arrive from the database: nothing holds more than one row (a row
 /// group for Parquet, a few hundred rows of compressed sheet for .xlsx) and a small buffer, so memory stays flat however
-/// many cases match. Every format carries the case's id and its derived fields (sponsorType from the cached reference
-/// codes, policy alignment, timestamps), or the columns fields= selects; imports accept and ignore the derived ones.
+/// many cases match. Every format carries the case's id and its derived fields (sponsorType from the reference
+/// data, policy alignment, timestamps), or the columns fields= selects; imports accept and ignore the derived ones.
 /// </summary>
 internal static class CaseExportWriter
 {
     private const int FlushBytes = 32 * 1024;
 
+    public delegate Task<FrozenDictionary<string, Sponsor>> SponsorsReader(CancellationToken ct);
+
     /// <summary>Writes the cases in the export format (validated, lower case) with the columns fields= selects, or all of them.</summary>
-    public static Task WriteAsync(Stream body, string format, IAsyncEnumerable<CaseResponse> cases, string? fields, ReferenceCodes codes,
+    /// <paramref name="sponsors"/> reads the sponsors the sponsorType column comes from (the current ones, or as of a position).
+    public static Task WriteAsync(Stream body, string format, IAsyncEnumerable<CaseResponse> cases, string? fields, SponsorsReader sponsors,
         JsonSerializerOptions json, CancellationToken ct) => format switch
     {
-        "ndjson" => WriteJsonValuesAsync(body, cases, codes, json, CaseExportColumns.Names(fields), lines: true, ct),
-        "json" => WriteJsonValuesAsync(body, cases, codes, json, CaseExportColumns.Names(fields), lines: false, ct),
-        "xlsx" => CaseXlsxWriter.WriteAsync(body, WithSponsorTypesAsync(cases, codes, ct), CaseExportColumns.Select(fields), ct),
-        "parquet" => CaseParquetWriter.WriteAsync(body, WithSponsorTypesAsync(cases, codes, ct), CaseExportColumns.Select(fields), ct),
-        _ => WriteCsvAsync(body, WithSponsorTypesAsync(cases, codes, ct), CaseExportColumns.Select(fields), ct),
+        "ndjson" => WriteJsonValuesAsync(body, cases, sponsors, json, CaseExportColumns.Names(fields), lines: true, ct),
+        "json" => WriteJsonValuesAsync(body, cases, sponsors, json, CaseExportColumns.Names(fields), lines: false, ct),
+        "xlsx" => CaseXlsxWriter.WriteAsync(body, WithSponsorTypesAsync(cases, sponsors, ct), CaseExportColumns.Select(fields), ct),
+        "parquet" => CaseParquetWriter.WriteAsync(body, WithSponsorTypesAsync(cases, sponsors, ct), CaseExportColumns.Select(fields), ct),
+        _ => WriteCsvAsync(body, WithSponsorTypesAsync(cases, sponsors, ct), CaseExportColumns.Select(fields), ct),
     };
 
     /// <summary>The CSV columns of <see cref="CaseCsv"/> (or those selected), formula-escaped; CsvHelper does the RFC 4180 quoting.</summary>
@@ -45,9 +48,9 @@ internal static class CaseExportWriter
     }
 
     private static async IAsyncEnumerable<ExportedCase> WithSponsorTypesAsync(
-        IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, [EnumeratorCancellation] CancellationToken ct)
+        IAsyncEnumerable<CaseResponse> cases, SponsorsReader readSponsors, [EnumeratorCancellation] CancellationToken ct)
     {
-        var sponsors = (await codes.GetAsync(ct)).Sponsors;
+        var sponsors = await readSponsors(ct);
         await foreach (var c in cases.WithCancellation(ct))
         {
             yield return new ExportedCase(c, c.Sponsor is { } code && sponsors.TryGetValue(code, out var sponsor) ? sponsor.Type : null);
@@ -56,10 +59,10 @@ internal static class CaseExportWriter
 
     /// <summary>One case object per line (application/x-ndjson), or one JSON array written element by element.</summary>
     private static async Task WriteJsonValuesAsync(
-        Stream body, IAsyncEnumerable<CaseResponse> cases, ReferenceCodes codes, JsonSerializerOptions json, IReadOnlyList<string>? fields,
+        Stream body, IAsyncEnumerable<CaseResponse> cases, SponsorsReader sponsors, JsonSerializerOptions json, IReadOnlyList<string>? fields,
         bool lines, CancellationToken ct)
     {
-        var options = WithSponsorType(json, (await codes.GetAsync(ct)).Sponsors, fields);
+        var options = WithSponsorType(json, await sponsors(ct), fields);
         var buffer = new ArrayBufferWriter<byte>(FlushBytes * 2);
         await using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = json.Encoder });
         if (!lines) buffer.Write("["u8);

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using CaseApi.History;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
@@ -20,10 +22,10 @@ internal static class CaseListEndpoints
     public static RouteGroupBuilder MapCaseListEndpoints(this RouteGroupBuilder cases)
     {
         cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
-            .WithQuery<CaseFilter, CaseListQuery>();
+            .WithQuery<CaseFilter, CaseListQuery>().WithAsOf();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
-            .WithQuery<CaseFilter, CaseExportQuery>()
+            .WithQuery<CaseFilter, CaseExportQuery>().WithAsOf()
             .Produces(StatusCodes.Status200OK).AddOpenApiOperationTransformer(CaseExportQuery.DescribeResponseAsync);
         return cases;
     }
@@ -53,7 +55,7 @@ internal static class CaseListEndpoints
 
     /// <summary>One page in list order, plus one row that only tells whether another page exists.</summary>
     internal static IQueryable<CaseResponse> PageQuery(CaseDbContext db, CaseFilter filter, CaseSort sort, KeysetCursor? after, int pageSize) =>
-        sort.Order(filter.Apply(db, after is null ? null : sort.After(after))).Take(pageSize + 1).Select(CaseResponse.Projection);
+        sort.Order(filter.Apply(db, after is null ? null : sort.After(after))).Take(pageSize + 1).Select(filter.View.Projection);
 
     /// <summary>Export every case matching the list filters as CSV, NDJSON, a JSON array, an .xlsx sheet or Parquet, streamed.</summary>
     /// <remarks>
@@ -69,10 +71,16 @@ internal static class CaseListEndpoints
         var format = query.FormatOrDefault;
         var type = CaseExportQuery.Formats[format];
         // No ToList: EF streams a no-tracking query row by row from the open data reader.
-        var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(CaseResponse.Projection).AsAsyncEnumerable();
+        var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(filter.View.Projection).AsAsyncEnumerable();
         var options = json.Value.SerializerOptions;
-        var fileName = $"cases-{time.GetUtcNow():yyyyMMdd}.{type.Extension}";
+        // An as-of export is the same file whenever it is made, so its name says which state of the store it holds.
+        var fileName = filter.View.Position is { } position
+            ? $"cases-as-of-{position}.{type.Extension}"
+            : $"cases-{time.GetUtcNow():yyyyMMdd}.{type.Extension}";
+        CaseExportWriter.SponsorsReader sponsors = filter.View.Position is null
+            ? async c => (await codes.GetAsync(c)).Sponsors
+            : async c => (await filter.View.Rows(db.Sponsors, "sponsors").ToListAsync(c)).ToFrozenDictionary(s => s.Code, StringComparer.Ordinal);
         return TypedResults.Stream(
-            body => CaseExportWriter.WriteAsync(body, format, cases, query.Fields, codes, options, ct), type.ContentType, fileName);
+            body => CaseExportWriter.WriteAsync(body, format, cases, query.Fields, sponsors, options, ct), type.ContentType, fileName);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CaseApi.Cases;
+using CaseApi.History;
 using CaseApi.Infrastructure.Data;
 using CaseApi.ReferenceData;
 
@@ -27,14 +28,15 @@ internal sealed record StatisticsDimension(
             ? (SqlFragment.Raw($"LEFT JOIN sponsor_lineage {j} ON {j}.code = m.sponsor_code"), SqlFragment.Raw($"{j}.ancestor"))
             : (SqlFragment.Empty, SqlFragment.Raw("m.sponsor_code")), t => t, Humanize, "sponsors"),
         ["sponsorType"] = new(
-            (_, j) => (SqlFragment.Raw($"LEFT JOIN sponsors {j} ON {j}.code = m.sponsor_code"), SqlFragment.Raw($"{j}.type")), t => t, Humanize),
+            (f, j) => (SqlFragment.Of($"LEFT JOIN {f.View.Table("sponsors")} {SqlFragment.Raw($"{j} ON {j}.code = m.sponsor_code")}"),
+                SqlFragment.Raw($"{j}.type")), t => t, Humanize),
         ["collectorType"] = Column("m.collector_type"),
         ["activityType"] = Unnest("m.activity_types", title: ActivityTitle),
         ["tradecraft"] = Unnest("m.tradecraft"),
         ["outcome"] = Column("m.outcome"),
         ["state"] = Unnest("m.us_states", title: t => t),
-        ["policy"] = Unnest("aligned_policies(m.sectors)", labelTable: "policy_documents"),
-        ["aligned"] = new((_, _) => (SqlFragment.Empty, CaseFilter.AlignedSql("m.sectors")), t => t is null ? null : t == "true",
+        ["policy"] = Unnest(f => f.View.AlignedPolicies("m.sectors"), labelTable: "policy_documents"),
+        ["aligned"] = new((f, _) => (SqlFragment.Empty, f.AlignedSql("m.sectors")), t => t is null ? null : t == "true",
             t => t == "true" ? "Aligned with a policy document" : "Not aligned"),
         // The source lists a case appears in: how much each compilation covers.
         ["list"] = Unnest("m.listed_in", labelTable: "source_lists"),
@@ -75,17 +77,22 @@ internal sealed record StatisticsDimension(
     /// Each sponsor with itself and all its ancestors, for sponsor grouping with includeChildren. The database keeps
     /// the hierarchy acyclic; the path and depth guards still bound the walk should a cycle be written around it.
     /// </summary>
-    public static readonly string SponsorLineage = $"""
+    public static SqlFragment SponsorLineage(StoreView view) => SqlFragment.Of($"""
         sponsor_lineage(code, ancestor, path) AS (
-            SELECT code, code, ARRAY[code::text] FROM sponsors
+            SELECT code, code, ARRAY[code::text] FROM {view.Table("sponsors")}
             UNION ALL
-            SELECT l.code, s.parent_code, l.path || s.parent_code::text FROM sponsor_lineage l JOIN sponsors s ON s.code = l.ancestor
-            WHERE s.parent_code IS NOT NULL AND s.parent_code <> ALL(l.path) AND cardinality(l.path) < {Sponsor.MaxDepth})
-        """;
+            SELECT l.code, s.parent_code, l.path || s.parent_code::text FROM sponsor_lineage l JOIN {view.Table("sponsors")} s ON s.code = l.ancestor
+            WHERE s.parent_code IS NOT NULL AND s.parent_code <> ALL(l.path) AND cardinality(l.path) < {SqlFragment.Raw(MaxDepthText)})
+        """);
+
+    private static readonly string MaxDepthText = Sponsor.MaxDepth.ToString(CultureInfo.InvariantCulture);
 
     // A multi-valued dimension: one row per value, so a case counts once under each of its values and not at all when it has none.
     private static StatisticsDimension Unnest(string array, string? labelTable = null, Func<string, string>? title = null) =>
-        new((_, j) => (SqlFragment.Raw($"CROSS JOIN LATERAL unnest({array}) AS {j}(v)"), SqlFragment.Raw($"{j}.v")),
+        Unnest(_ => SqlFragment.Raw(array), labelTable, title);
+
+    private static StatisticsDimension Unnest(Func<CaseFilter, SqlFragment> array, string? labelTable = null, Func<string, string>? title = null) =>
+        new((f, j) => (SqlFragment.Of($"CROSS JOIN LATERAL unnest({array(f)}) AS {SqlFragment.Raw($"{j}(v)")}"), SqlFragment.Raw($"{j}.v")),
             t => t, title ?? Humanize, labelTable);
 
     private static StatisticsDimension Column(string column) => new((_, _) => (SqlFragment.Empty, SqlFragment.Raw(column)), t => t, Humanize);

@@ -1,4 +1,5 @@
 using CaseApi.Cases;
+using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Data;
@@ -21,7 +22,7 @@ internal static class StatisticsEndpoints
     {
         var stats = api.MapGroup("/stats").WithTags("Statistics")
             .RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk)
-            .WithStoreVersionETag().WithStoreVersionCache();
+            .WithStoreVersionETag().WithStoreVersionCache().WithAsOf();
         stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics)).WithQuery<CaseFilter, StatisticsQuery>()
             .AddOpenApiOperationTransformer(AlsoCsv);
         stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).WithQuery<CaseFilter>();
@@ -131,20 +132,21 @@ internal static class StatisticsEndpoints
             ? $"g.count {direction}, {keys}"
             : $"g.key{dimensions.ToList().IndexOf(sortKey) + 1} {direction} NULLS LAST, g.count DESC, {keys}");
         var keyColumns = SqlFragment.Join(", ", slots.Select(i => (i <= parts.Count ? parts[i - 1].Value : Raw("NULL::text")) + Raw($" AS key{i}")));
-        var labels = Raw(string.Join(", ", slots.Select(i => i <= parts.Count && StatisticsDimension.All[dimensions[i - 1]].LabelTable is { } table
-            ? $"(SELECT l.name FROM {table} l WHERE l.code = r.key{i}::text) AS label{i}"
-            : $"NULL::text AS label{i}")));
+        var labels = SqlFragment.Join(", ", slots.Select(i => i <= parts.Count && StatisticsDimension.All[dimensions[i - 1]].LabelTable is { } table
+            ? SqlFragment.Of($"(SELECT l.name FROM {filter.View.Table(table)} l WHERE l.code = {Raw($"r.key{i}::text) AS label{i}")}")
+            : Raw($"NULL::text AS label{i}")));
         var joins = SqlFragment.Join(" ", parts.Select(p => p.Join));
         var grouping = Raw(string.Join(", ", parts.Select((_, i) => i + 1)));
         var minCount = (long)(query.MinCount ?? 1);
         var limit = (long)(query.Limit ?? StatisticsQuery.MaxLimit);
         var (fill, ranked) = query.FillZero ? (FillSql(filter, dimensions), Raw("filled")) : (SqlFragment.Empty, Raw("groups"));
+        var cases = filter.View.Table("cases");
 
         // NOT MATERIALIZED: scanning the matches twice (groups, total) is cheaper than spilling their arrays to a
         // work table; measured at about 1.2x the hand-written GROUP BY instead of 2x.
         return SqlFragment.Of($"""
-            WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT {Raw(StatisticsDimension.Columns)} FROM cases c WHERE {filter.ToSql()}),
-            {Raw(StatisticsDimension.SponsorLineage)},
+            WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT {Raw(StatisticsDimension.Columns)} FROM {cases} c WHERE {filter.ToSql()}),
+            {StatisticsDimension.SponsorLineage(filter.View)},
             groups AS (
                 SELECT {keyColumns}, count(*) AS count,
                     {Metric("sentenceMonths.avg")} AS average, {Metric("sentenceMonths.median")} AS median, {Metric("lossUsd.sum")} AS sum
@@ -193,39 +195,45 @@ internal static class StatisticsEndpoints
     /// 1,000,000 cases writing them to a tuplestore and reading it nine times took twice as long as letting each branch
     /// scan the table (in parallel, from the buffer cache); the one-row totals are computed once.
     /// </summary>
-    internal static SqlFragment SummarySql(CaseFilter filter) => SqlFragment.Of($"""
+    internal static SqlFragment SummarySql(CaseFilter filter)
+    {
+        var (cases, sectors, sponsors) = (filter.View.Table("cases"), filter.View.Table("sectors"), filter.View.Table("sponsors"));
+        return SqlFragment.Of($"""
         WITH matching AS NOT MATERIALIZED (
             SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, {Raw($"c.{filter.DateColumn}")} AS dated
-            FROM cases c WHERE {filter.ToSql()}),
+            FROM {cases} c WHERE {filter.ToSql()}),
         totals AS (
-            SELECT count(*) AS total, count(*) FILTER (WHERE {CaseFilter.AlignedSql("sectors")}) AS aligned,
+            SELECT count(*) AS total, count(*) FILTER (WHERE {filter.AlignedSql("sectors")}) AS aligned,
                    min(extract(year from dated))::bigint AS year_from, max(extract(year from dated))::bigint AS year_to
             FROM matching)
         SELECT 'total' AS dimension, NULL AS key, total AS count, NULL AS label FROM totals
         UNION ALL SELECT 'aligned', NULL, aligned, NULL FROM totals
         UNION ALL SELECT 'yearFrom', NULL, year_from, NULL FROM totals
         UNION ALL SELECT 'yearTo', NULL, year_to, NULL FROM totals
-        UNION ALL SELECT 'sector', v, count(*), (SELECT l.name FROM sectors l WHERE l.code = v)
+        UNION ALL SELECT 'sector', v, count(*), (SELECT l.name FROM {sectors} l WHERE l.code = v)
             FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
-        UNION ALL SELECT 'sponsorType', s.type, count(*), NULL FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
+        UNION ALL SELECT 'sponsorType', s.type, count(*), NULL FROM matching m LEFT JOIN {sponsors} s ON s.code = m.sponsor_code GROUP BY s.type
         UNION ALL SELECT 'collectorType', collector_type, count(*), NULL FROM matching GROUP BY collector_type
         UNION ALL SELECT 'activityType', v, count(*), NULL FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v
         UNION ALL SELECT 'outcome', outcome, count(*), NULL FROM matching GROUP BY outcome
         """);
+    }
 
     /// <summary>
     /// GET /stats/policy-alignment as one statement. A document aligns with a case when its mapping names any of the
-    /// case's sectors (aligned_policies' definition), tested as one array overlap per case and document against the live mapping.
+    /// case's sectors (aligned_policies' definition), tested as one array overlap per case and document against the view's mapping.
     /// </summary>
     internal static SqlFragment PolicyAlignmentSql(CaseFilter filter) => SqlFragment.Of($"""
-        WITH matching AS (SELECT c.sectors FROM cases c WHERE {filter.ToSql()}),
-        mapping AS (SELECT policy_code, array_agg(sector_code::text) AS sectors FROM policy_document_sectors GROUP BY policy_code)
+        WITH matching AS (SELECT c.sectors FROM {filter.View.Table("cases")} c WHERE {filter.ToSql()}),
+        mapping AS (SELECT policy_code, array_agg(sector_code::text) AS sectors FROM {Mapping(filter)} GROUP BY policy_code)
         SELECT t.total, t.aligned, p.code, p.name AS title,
             (SELECT count(*) FROM matching m WHERE m.sectors && coalesce(mp.sectors, ARRAY[]::text[])) AS count
-        FROM (SELECT count(*) AS total, count(*) FILTER (WHERE {CaseFilter.AlignedSql("sectors")}) AS aligned FROM matching) t
-        LEFT JOIN policy_documents p ON true
+        FROM (SELECT count(*) AS total, count(*) FILTER (WHERE {filter.AlignedSql("sectors")}) AS aligned FROM matching) t
+        LEFT JOIN {filter.View.Table("policy_documents")} p ON true
         LEFT JOIN mapping mp ON mp.policy_code = p.code
         """);
+
+    private static SqlFragment Mapping(CaseFilter filter) => filter.View.Table("policy_document_sectors");
 
     private static SqlFragment Raw(string text) => SqlFragment.Raw(text);
 

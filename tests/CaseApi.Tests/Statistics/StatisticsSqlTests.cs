@@ -1,3 +1,4 @@
+using CaseApi.History;
 using CaseApi.Statistics;
 using CaseApi.Tests.Infrastructure.Data;
 
@@ -13,11 +14,11 @@ public sealed class StatisticsSqlTests
 
         var (sql, parameters) = StatisticsEndpoints.GroupBySql(SqlPins.AerospaceConvictions, query).Render();
 
-        // The sponsor lineage is a constant of its own (StatisticsDimension.SponsorLineage); only its place is pinned here.
+        // The sponsor lineage is a constant of its own (StatisticsDimension.SponsorLineage, of the current store here); only its place is pinned here.
         Assert.Equal(
             $"""
             WITH RECURSIVE matching AS NOT MATERIALIZED (SELECT c.sectors, c.activity_types, c.tradecraft, c.us_states, c.sponsor_code, c.collector_type, c.outcome, c.charged_on, c.activity_start, c.resolved_on, c.sentence_months, c.loss_usd, c.listed_in FROM cases c WHERE TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)),
-            {StatisticsDimension.SponsorLineage},
+            {StatisticsDimension.SponsorLineage(StoreView.Current)},
             groups AS (
                 SELECT d1.v AS key1, extract(year from m.charged_on)::int AS key2, NULL::text AS key3, count(*) AS count,
                     NULL AS average, percentile_cont(0.5) WITHIN GROUP (ORDER BY m.sentence_months) AS median, NULL AS sum

@@ -32,9 +32,14 @@ public class CaseDbContext : DbContext
     public static string[] AlignedPolicies(string[] sectors) =>
         throw new InvalidOperationException($"{nameof(AlignedPolicies)}({sectors}) runs in PostgreSQL only.");
 
+    /// <summary><see cref="AlignedPolicies"/> over the mapping as it was at a history position (aligned_policies_as_of).</summary>
+    public static string[] AlignedPoliciesAsOf(string[] sectors, long position) =>
+        throw new InvalidOperationException($"{nameof(AlignedPoliciesAsOf)}({sectors}, {position}) runs in PostgreSQL only.");
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CaseDbContext).Assembly);
         modelBuilder.HasDbFunction(typeof(CaseDbContext).GetMethod(nameof(AlignedPolicies))!).HasName("aligned_policies");
+        modelBuilder.HasDbFunction(typeof(CaseDbContext).GetMethod(nameof(AlignedPoliciesAsOf))!).HasName("aligned_policies_as_of");
     }
 }

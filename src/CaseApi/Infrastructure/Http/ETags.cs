@@ -33,7 +33,10 @@ public static class ETags
             detail: "If-Match does not match the current ETag: someone else changed it. GET it again and reapply your change.");
 
     /// <summary>True when If-None-Match names the current version, so a GET can answer 304.</summary>
-    public static bool IsNotModified(HttpRequest request, uint currentVersion) =>
+    public static bool IsNotModified(HttpRequest request, uint currentVersion) => IsNotModified(request, For(currentVersion));
+
+    /// <summary>True when If-None-Match names the given (quoted) tag.</summary>
+    public static bool IsNotModified(HttpRequest request, string tag) =>
         EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var tags)
-        && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(For(currentVersion)), useStrongComparison: false));
+        && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(tag), useStrongComparison: false));
 }

@@ -28,9 +28,12 @@ public static class StoreVersionETags
     {
         var http = context.HttpContext;
         var db = http.RequestServices.GetRequiredService<ReadOnlyCaseDbContext>();
-        // Read before the handler reads its data: the body is then at least as new as its tag, so a tag never vouches for
-        // data the client has not got (at worst a later poll gets a 200 with the same body).
-        var version = await StoreVersion.ReadAsync(db, http.RequestAborted);
+        // A request refused further on (a malformed asOf, an unknown release) carries no tag.
+        if ((await AsOfReads.ResolveAsync(http)).View is not { } view) return await next(context);
+        // An as-of answer never changes: it is tagged (and cached) under its position, marked "p" so that it never shares a
+        // tag with a current answer. Otherwise read before the handler reads its data: the body is then at least as new as
+        // its tag, so a tag never vouches for data the client has not got (at worst a later poll gets a 200 with the same body).
+        var version = view.Position is { } position ? $"p{position}" : $"{await StoreVersion.ReadAsync(db, http.RequestAborted)}";
         var tag = new EntityTagHeaderValue($"\"{version}-{RequestHash(http.Request)}\"");
         if (EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var held)
             && held.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(tag, useStrongComparison: true)))

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CaseApi.ApiKeys;
 using CaseApi.Cases;
 using CaseApi.ReferenceData;
+using CaseApi.Releases;
 using Microsoft.OpenApi;
 
 namespace CaseApi.Infrastructure.OpenApi;
@@ -17,6 +18,7 @@ internal static class RequestExamples
         (_, { } type) when type == typeof(SponsorRequest) => new JsonObject { ["name"] = "MSS Guangdong State Security Department", ["type"] = "intelligence-service", ["parent"] = "mss" },
         (_, { } type) when type == typeof(PolicyDocumentRequest) => new JsonObject { ["name"] = "Made in China 2025", ["year"] = 2015, ["sectors"] = new JsonArray("aerospace", "semiconductors", "robotics") },
         (_, { } type) when type == typeof(SourceListRequest) => new JsonObject { ["name"] = "US Department of Justice press releases", ["publisher"] = "US Department of Justice", ["coverageFrom"] = 2000 },
+        (_, { } type) when type == typeof(CreateReleaseRequest) => new JsonObject { ["name"] = ThrowawaySlug, ["description"] = "The 2026 study." },
         (_, { } type) when type == typeof(CreateApiKeyRequest) => new JsonObject { ["name"] = "dashboard-reader", ["role"] = "reader", ["expiresAt"] = "2027-12-31T00:00:00Z" },
         _ => null,
     };

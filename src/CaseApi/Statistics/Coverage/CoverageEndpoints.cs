@@ -26,8 +26,10 @@ internal static class CoverageEndpoints
         [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var codes = query.Codes;
-        var known = await db.SourceLists.Where(s => codes.Contains(s.Code)).ToDictionaryAsync(s => s.Code, ct);
-        IReadOnlyList<CoverageWindow> windows = [.. codes.Select(c => new CoverageWindow(c, known[c].CoverageFrom, known[c].CoverageTo))];
+        var known = await filter.View.Rows(db.SourceLists, "source_lists").Where(s => codes.Contains(s.Code)).ToDictionaryAsync(s => s.Code, ct);
+        // As of a position a list may not exist yet: it then has no coverage window (and, so far, no cases).
+        IReadOnlyList<CoverageWindow> windows =
+            [.. codes.Select(c => new CoverageWindow(c, known.GetValueOrDefault(c)?.CoverageFrom, known.GetValueOrDefault(c)?.CoverageTo))];
         var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, windows, db, ct);
         return response.Headline is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate " +
@@ -131,7 +133,7 @@ internal static class CoverageEndpoints
             SqlFragment.Of($"CASE WHEN c.listed_in @> ARRAY[{code}] THEN {SqlFragment.Raw($"{1 << (lists.Count - 1 - i)}")} ELSE 0 END")));
         return SqlFragment.Of($"""
             SELECT {pattern} AS mask, count(*) AS count
-            FROM cases c WHERE ({filter.ToSql()}) AND c.listed_in && {lists.ToArray()}
+            FROM {filter.View.Table("cases")} c WHERE ({filter.ToSql()}) AND c.listed_in && {lists.ToArray()}
             GROUP BY 1
             """);
     }
@@ -153,7 +155,7 @@ internal static class CoverageEndpoints
     internal static SqlFragment EvidenceSql(CaseFilter filter, IReadOnlyList<string> lists) => SqlFragment.Of($"""
         SELECT m.list, count(*) AS memberships, count(e.reference) AS with_reference,
                count(*) FILTER (WHERE e.match_method = 'manual') AS manual, count(*) FILTER (WHERE e.match_method = 'rule') AS rule
-        FROM cases c
+        FROM {filter.View.Table("cases")} c
         CROSS JOIN LATERAL unnest(c.listed_in) AS m(list)
         LEFT JOIN LATERAL (
             SELECT x ->> 'reference' AS reference, x ->> 'matchMethod' AS match_method

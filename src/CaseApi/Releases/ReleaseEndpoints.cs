@@ -1,0 +1,94 @@
+using System.Text.Json;
+using CaseApi.Audit;
+using CaseApi.History;
+using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Paging;
+using CaseApi.Infrastructure.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.Releases;
+
+/// <summary>
+/// Named releases: a history position with a name people can cite. <c>release=name</c> works wherever <c>asOf</c> does.
+/// The table is append-only for the service, and each release is in the history's hash chain.
+/// </summary>
+internal static class ReleaseEndpoints
+{
+    public static RouteGroupBuilder MapReleaseEndpoints(this RouteGroupBuilder api)
+    {
+        var releases = api.MapGroup("/releases").WithTags("Releases").RequireAuthorization(Policies.Reader);
+        releases.MapPost("/", CreateRelease).WithName(nameof(CreateRelease)).RequireAuthorization(Policies.Admin)
+            .WithValidation<CreateReleaseRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+        releases.MapGet("/", ListReleases).WithName(nameof(ListReleases)).WithQuery<ReleaseListQuery>();
+        releases.MapGet("/{name}", GetRelease).WithName(nameof(GetRelease));
+        return api;
+    }
+
+    /// <summary>Take a release: name a history position (the current store version by default) so that it can be cited.</summary>
+    /// <remarks>
+    /// Answers 201 with Location. A name already taken is 409: a release always means what it meant when it was cited. A position
+    /// beyond the current store version is 400.
+    /// </remarks>
+    private static async Task<Results<Created<ReleaseResponse>, ValidationProblem, ProblemHttpResult>> CreateRelease(
+        CreateReleaseRequest request, CaseDbContext db, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var version = await StoreVersion.ReadAsync(db, ct);
+        var position = request.Position ?? version;
+        if (position > version)
+        {
+            return ValidationExtensions.InvalidRequest(new Dictionary<string, string[]>
+            {
+                ["position"] = [$"Position {position} is beyond the store's current version {version}."],
+            });
+        }
+
+        var now = time.GetUtcNow();
+        var keyId = Guid.Parse(http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var inserted = await db.Database.ExecuteAsync(SqlFragment.Of($"""
+            INSERT INTO releases (name, description, position, created_at, created_by)
+            VALUES ({request.Name}, {request.Description}, {position}, {now}, {keyId}) ON CONFLICT (name) DO NOTHING
+            """), ct);
+        if (inserted == 0)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The release name is already in use.",
+                detail: $"A release named '{request.Name}' exists; a release never changes, so pick another name.");
+        }
+        var created = (await FindAsync(db, request.Name!, ct))!;
+        db.AuditEvents.Add(AuditTrail.Event(http, "release-created", "release", created.Name, JsonSerializer.SerializeToNode(created), now));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/releases/{Uri.EscapeDataString(created.Name)}", created);
+    }
+
+    /// <summary>List releases, newest first.</summary>
+    private static async Task<Ok<PagedResponse<ReleaseResponse>>> ListReleases(
+        [AsParameters] ReleaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, CancellationToken ct)
+    {
+        var after = PageCursor.TryDecode<ReleaseCursor>(query.Cursor, out var cursor)
+            ? SqlFragment.Of($"(r.created_at, r.name) < ({cursor.CreatedAt}, {cursor.Name})")
+            : SqlFragment.Raw("TRUE");
+        var rows = await db.Database.SqlQuery<ReleaseResponse>(
+            SelectSql(after) + SqlFragment.Of($" ORDER BY r.created_at DESC, r.name DESC LIMIT {query.PageSize + 1}")).ToListAsync(ct);
+        var total = await db.Database.SqlQuery<long>(SqlFragment.Raw("SELECT count(*) AS \"Value\" FROM releases")).SingleAsync(ct);
+        return TypedResults.Ok(KeysetPage.Create(rows, query.PageSize, total, r => new ReleaseCursor(r.CreatedAt, r.Name), http.Response));
+    }
+
+    /// <summary>Get a release by its name.</summary>
+    private static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> GetRelease(
+        string name, ReadOnlyCaseDbContext db, CancellationToken ct) =>
+        await FindAsync(db, name, ct) is { } release
+            ? TypedResults.Ok(release)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Release not found.", detail: $"No release is named '{name}'.");
+
+    private static Task<ReleaseResponse?> FindAsync(CaseDbContext db, string name, CancellationToken ct) =>
+        db.Database.SqlQuery<ReleaseResponse>(SelectSql(SqlFragment.Of($"r.name = {name}"))).SingleOrDefaultAsync(ct);
+
+    private static SqlFragment SelectSql(SqlFragment condition) => SqlFragment.Of($"""
+        SELECT r.name, r.description, r.position, h.committed_at, r.created_at, k.name AS created_by
+        FROM releases r JOIN api_keys k ON k.id = r.created_by LEFT JOIN history_commits h ON h.position = r.position
+        WHERE {condition}
+        """);
+}
