@@ -1,6 +1,7 @@
 using CaseApi.ApiKeys;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Data;
+using CaseApi.Infrastructure.Http;
 using CaseApi.ReferenceData;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -93,6 +94,7 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await transaction.CommitAsync();
         Services.GetRequiredService<ReferenceCodes>().Invalidate();
         Services.GetRequiredService<ApiKeyStore>().Clear();
+        Services.GetRequiredService<StoreVersionCache>().Clear();
     }
 
     /// <summary>Every table of the EF model, so that a new entity is reset without anyone remembering to list it.</summary>
