@@ -28,8 +28,9 @@ internal static class ReleaseEndpoints
 
     /// <summary>Take a release: name a history position (the current store version by default) so that it can be cited.</summary>
     /// <remarks>
-    /// Answers 201 with Location. A name already taken is 409: a release always means what it meant when it was cited. A position
-    /// beyond the current store version is 400.
+    /// Answers 201 with Location. A release is permanent: it can be neither changed nor removed, so take one only to cite it.
+    /// A name already taken is 409: a release always means what it meant when it was cited. A position beyond the current
+    /// store version is 400.
     /// </remarks>
     private static async Task<Results<Created<ReleaseResponse>, ValidationProblem, ProblemHttpResult>> CreateRelease(
         CreateReleaseRequest request, CaseDbContext db, HttpContext http, TimeProvider time, CancellationToken ct)
