@@ -73,7 +73,10 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         {
             foreach (var (name, property) in schema.Properties?.ToList() ?? [])
             {
-                if (property is OpenApiSchema { OneOf: [{ Type: JsonSchemaType.Null }, OpenApiSchemaReference { Reference.Id: "JsonElement" or "JsonNode" }] })
+                if (property is OpenApiSchema
+                    {
+                        OneOf: [{ Type: JsonSchemaType.Null }, OpenApiSchemaReference { Reference.Id: "JsonElement" or "JsonNode" }],
+                    })
                 {
                     schema.Properties![name] = new OpenApiSchema { Description = property.Description };
                 }
