@@ -28,9 +28,10 @@ public sealed class StandbyPair : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        // Starting two clusters on free ports races with every other process on the machine that picks a free port
-        // (once in a full CI run, the service's first connection was terminated at start-up): a failed start is torn
-        // down and tried again, twice at most, so a real fault still fails the collection.
+        // Two servers start here while other processes on the machine pick free ports too: a failed start is torn down
+        // and tried again, twice at most, so a real fault still fails the collection. (The start-up failure once seen in
+        // CI, a connection "terminated by administrator command", was a pool reusing a stopped cluster's connections
+        // under the same connection string; scripts/pg.sh now gives every cluster a random port.)
         for (var attempt = 1; ; attempt++)
         {
             try
