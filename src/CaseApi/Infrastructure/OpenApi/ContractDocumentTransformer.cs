@@ -17,6 +17,8 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ["Imports"] = "Bulk CSV, JSON and NDJSON imports with dry runs and per-row error reports (admins).",
         ["Audit"] = "The append-only audit trail (admins).",
         ["API keys"] = "API keys and their roles (admins).",
+        ["History"] = "The change feed: every committed change to cases, reference data and the policy mapping, in commit order.",
+        ["Releases"] = "Named, permanent history positions to cite: release=<name> reads the store as it was then.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
