@@ -87,7 +87,9 @@ public static partial class AsOfReads
             return Refuse("Give one asOf or one release.");
         }
         if (asOf.Length == 0 && release.Length == 0) return new(StoreView.Current, null);
-        if ((asOf.Length > 0 && release.Length > 0) || (asOf.Length > 0 && !TryParse(asOf, out _, out _))
+        long? position = null;
+        DateTimeOffset? time = null;
+        if ((asOf.Length > 0 && release.Length > 0) || (asOf.Length > 0 && !TryParse(asOf, out position, out time))
             || (release.Length > 0 && !AsOfQueryValidator.IsReleaseName(release)))
         {
             return new(null, null);
@@ -102,7 +104,6 @@ public static partial class AsOfReads
                 title: "Release not found.", detail: $"No release is named '{release}'; see GET /api/v1/releases."));
         }
 
-        _ = TryParse(asOf, out var position, out var time);
         var version = await StoreVersion.ReadAsync(db, ct);
         if (position is { } p)
         {
