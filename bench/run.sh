@@ -10,7 +10,8 @@
 # Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 10:
 # the JIT keeps promoting hot code to optimised tiers for several seconds under load), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000),
 # BENCH_NODE (1; 0 skips the Node.js comparison), BENCH_MIXED_CONNECTIONS (8: the dashboards polling during the mixed phase),
-# BENCH_PHASES (all; or a subset of get,list,stats,export,mixed: the import always runs, since the others need its data).
+# BENCH_PHASES (all; or a subset of get,list,stats,export,mixed: the import always runs, since the others need its data),
+# BENCH_KEEP_DB (0; 1 leaves the PostgreSQL cluster and its data running afterwards, to study a query at that size).
 # A smoke test of every phase at a tiny scale: BENCH_STAGES=2000 BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_REPETITIONS=1 BENCH_NODE=0 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +41,11 @@ cleanup() {
     kill "$service_pid" 2>/dev/null || true
     wait "$service_pid" 2>/dev/null || true
   fi
-  scripts/pg.sh destroy "$work/postgres" || true
+  if [ "${BENCH_KEEP_DB:-0}" = 1 ]; then
+    log "BENCH_KEEP_DB=1: PostgreSQL keeps running on port $(cat "$work/postgres/port" 2>/dev/null) (scripts/pg.sh destroy $work/postgres stops it)"
+  else
+    scripts/pg.sh destroy "$work/postgres" || true
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

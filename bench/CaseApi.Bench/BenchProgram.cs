@@ -37,7 +37,7 @@ internal static class BenchProgram
             var chunks = DataFiles.Write(Path.Combine(o.WorkDir, "data"), loaded, size, o.ChunkRows);
             var metrics = new Dictionary<string, Metric>(StringComparer.Ordinal);
 
-            await Phases.ImportAsync(o, db, http, memory, chunks, metrics);
+            await Phases.ImportAsync(o, db, http, memory, chunks, loaded == 0, metrics);
             loaded = size;
             await using (var connection = await db.OpenConnectionAsync())
             {

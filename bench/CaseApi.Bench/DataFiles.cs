@@ -86,6 +86,7 @@ internal static class DataFiles
         "sources" => c.Sources is { Count: > 0 } ? JsonSerializer.Serialize(c.Sources, Json) : null,
         "tags" => List(c.Tags),
         "listedIn" => List(c.ListedIn),
+        "listEvidence" => c.ListEvidence is { Count: > 0 } ? JsonSerializer.Serialize(c.ListEvidence, Json) : null,
         _ => throw new InvalidOperationException($"CaseCsv has a column the generator does not know: {column}."),
     })));
 

@@ -21,8 +21,9 @@ internal static class CaseListEndpoints
     /// <summary>Maps onto the one /cases group; both reads are store-wide, so they carry the store-version ETag.</summary>
     public static RouteGroupBuilder MapCaseListEndpoints(this RouteGroupBuilder cases)
     {
+        // Pages are kept per store version like statistics: a dashboard polling a first page reads it once per change.
         cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
-            .WithQuery<CaseFilter, CaseListQuery>().WithAsOf();
+            .WithStoreVersionCache().WithQuery<CaseFilter, CaseListQuery>().WithAsOf();
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
             .WithQuery<CaseFilter, CaseExportQuery>().WithAsOf()

@@ -193,7 +193,10 @@ internal static class StatisticsEndpoints
     /// <summary>
     /// GET /stats/summary as one statement in long format (dimension, key, count). The matches are NOT MATERIALIZED: at
     /// 1,000,000 cases writing them to a tuplestore and reading it nine times took twice as long as letting each branch
-    /// scan the table (in parallel, from the buffer cache); the one-row totals are computed once.
+    /// scan the table (in parallel, from the buffer cache); the one-row totals are computed once. Sector names are joined
+    /// to the counted groups, not looked up per group in the select list: that subquery kept the sector branch off the
+    /// parallel workers (at 100,000 cases 290 ms against 140 ms; the whole statement 0.9x the six hand-written ones
+    /// instead of 1.05x). Folding the single-valued breakdowns into one grouped scan was slower still (1.9x).
     /// </summary>
     internal static SqlFragment SummarySql(CaseFilter filter)
     {
@@ -210,8 +213,8 @@ internal static class StatisticsEndpoints
         UNION ALL SELECT 'aligned', NULL, aligned, NULL FROM totals
         UNION ALL SELECT 'yearFrom', NULL, year_from, NULL FROM totals
         UNION ALL SELECT 'yearTo', NULL, year_to, NULL FROM totals
-        UNION ALL SELECT 'sector', v, count(*), (SELECT l.name FROM {sectors} l WHERE l.code = v)
-            FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
+        UNION ALL SELECT 'sector', g.v, g.n, l.name
+            FROM (SELECT v, count(*) AS n FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v) g LEFT JOIN {sectors} l ON l.code = g.v
         UNION ALL SELECT 'sponsorType', s.type, count(*), NULL FROM matching m LEFT JOIN {sponsors} s ON s.code = m.sponsor_code GROUP BY s.type
         UNION ALL SELECT 'collectorType', collector_type, count(*), NULL FROM matching GROUP BY collector_type
         UNION ALL SELECT 'activityType', v, count(*), NULL FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v

@@ -53,8 +53,8 @@ public sealed class StatisticsSqlTests
             UNION ALL SELECT 'aligned', NULL, aligned, NULL FROM totals
             UNION ALL SELECT 'yearFrom', NULL, year_from, NULL FROM totals
             UNION ALL SELECT 'yearTo', NULL, year_to, NULL FROM totals
-            UNION ALL SELECT 'sector', v, count(*), (SELECT l.name FROM sectors l WHERE l.code = v)
-                FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v
+            UNION ALL SELECT 'sector', g.v, g.n, l.name
+                FROM (SELECT v, count(*) AS n FROM matching CROSS JOIN LATERAL unnest(sectors) AS v GROUP BY v) g LEFT JOIN sectors l ON l.code = g.v
             UNION ALL SELECT 'sponsorType', s.type, count(*), NULL FROM matching m LEFT JOIN sponsors s ON s.code = m.sponsor_code GROUP BY s.type
             UNION ALL SELECT 'collectorType', collector_type, count(*), NULL FROM matching GROUP BY collector_type
             UNION ALL SELECT 'activityType', v, count(*), NULL FROM matching CROSS JOIN LATERAL unnest(activity_types) AS v GROUP BY v

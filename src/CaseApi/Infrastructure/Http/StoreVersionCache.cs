@@ -1,32 +1,34 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace CaseApi.Infrastructure.Http;
 
-public sealed class StatisticsCacheOptions
+public sealed class ResponseCacheOptions
 {
-    public const string Section = "StatisticsCache";
+    public const string Section = "ResponseCache";
 
-    /// <summary>The most memory the cached statistics responses may hold, counted in response bytes. 0 turns the cache off.</summary>
+    /// <summary>The most memory the cached statistics and list responses may hold, counted in response bytes. 0 turns the cache off.</summary>
     [Range(0, 1024)]
     public int Megabytes { get; set; } = 32;
 }
 
 /// <summary>
-/// Statistics computed once per state of the store: a 200 is kept under its store-version ETag (version plus the
-/// normalised request), so the next identical question at the same version is answered from memory. A commit advances
+/// Statistics and list pages computed once per state of the store: a 200 is kept under its store-version ETag (version
+/// plus the normalised request), so the next identical question at the same version is answered from memory. A commit advances
 /// the version, so no later request can reach an entry computed before it: a read that starts after a write committed
 /// reads a newer version first and misses. Entries are the serialised bodies, so their size is exact and the cache
-/// stays within its byte budget (least recently used entries go first). The answer says which in RFC 9211's
-/// Cache-Status header.
+/// stays within its byte budget (least recently used entries go first). Concurrent misses for the same answer are
+/// computed once. The answer says which in RFC 9211's Cache-Status header.
 /// </summary>
-public sealed class StoreVersionCache(IOptions<StatisticsCacheOptions> options) : IDisposable
+public sealed class StoreVersionCache(IOptions<ResponseCacheOptions> options) : IDisposable
 {
     private const string CacheName = "CaseApi";
 
     private readonly MemoryCache entries = new(new MemoryCacheOptions { SizeLimit = Math.Max(1L, options.Value.Megabytes) << 20 });
     private readonly bool enabled = options.Value.Megabytes > 0;
+    private readonly ConcurrentDictionary<string, Task<Entry?>> computing = new(StringComparer.Ordinal);
 
     private sealed record Entry(int StatusCode, KeyValuePair<string, string?[]>[] Headers, byte[] Body);
 
@@ -48,19 +50,45 @@ public sealed class StoreVersionCache(IOptions<StatisticsCacheOptions> options) 
         if (!enabled || http.Items[StoreVersionETags.TagKey] is not string tag) return await next(context);
         if (entries.TryGetValue(tag, out Entry? cached)) return new Replay(cached!, $"{CacheName}; hit");
 
-        var result = await next(context);
-        // Only a 200 is kept (a ContentHttpResult without a status is one); problems go out as they are.
-        var inner = result is INestedHttpResult nested ? nested.Result : result;
-        if (inner is not IStatusCodeHttpResult { StatusCode: null or StatusCodes.Status200OK } || inner is not IResult answer) return result;
-        // Serialise once into memory with the same services, then keep the bytes and headers.
-        var buffer = new DefaultHttpContext { RequestServices = http.RequestServices, TraceIdentifier = http.TraceIdentifier };
-        using var body = new MemoryStream();
-        buffer.Response.Body = body;
-        await answer.ExecuteAsync(buffer);
-        var entry = new Entry(buffer.Response.StatusCode, [.. buffer.Response.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))],
-            body.ToArray());
-        entries.Set(tag, entry, new MemoryCacheEntryOptions { Size = entry.Body.Length + 256 });
-        return new Replay(entry, $"{CacheName}; fwd=miss; stored");
+        // After a commit every polling dashboard misses at once: requests for an answer already being computed wait for
+        // it (RFC 9211's "collapsed") instead of computing it again, so the store does the work once per question.
+        var mine = new TaskCompletionSource<Entry?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = computing.GetOrAdd(tag, mine.Task);
+        if (running != mine.Task)
+        {
+            // That computation failed or was not a 200: this request answers on its own.
+            return await running.WaitAsync(http.RequestAborted) is { } shared
+                ? new Replay(shared, $"{CacheName}; fwd=miss; collapsed")
+                : await next(context);
+        }
+        Entry? entry = null;
+        try
+        {
+            // Headers the handler sets on the response itself (a list's Link) belong to the answer; those set before it
+            // (the request id, rate-limit state) belong to this request only.
+            var before = http.Response.Headers.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var result = await next(context);
+            KeyValuePair<string, string?[]>[] handlerHeaders =
+                [.. http.Response.Headers.Where(h => !before.Contains(h.Key)).Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))];
+            // Only a 200 is kept (a ContentHttpResult without a status is one); problems go out as they are.
+            var inner = result is INestedHttpResult nested ? nested.Result : result;
+            if (inner is not IStatusCodeHttpResult { StatusCode: null or StatusCodes.Status200OK } || inner is not IResult answer) return result;
+            // Serialise once into memory with the same services, then keep the bytes and headers.
+            var buffer = new DefaultHttpContext { RequestServices = http.RequestServices, TraceIdentifier = http.TraceIdentifier };
+            using var body = new MemoryStream();
+            buffer.Response.Body = body;
+            await answer.ExecuteAsync(buffer);
+            entry = new Entry(buffer.Response.StatusCode,
+                [.. handlerHeaders, .. buffer.Response.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))], body.ToArray());
+            entries.Set(tag, entry, new MemoryCacheEntryOptions { Size = entry.Body.Length + 256 });
+            return new Replay(entry, $"{CacheName}; fwd=miss; stored");
+        }
+        finally
+        {
+            // Stored first, then released: a request arriving in between finds the entry.
+            computing.TryRemove(KeyValuePair.Create(tag, mine.Task));
+            mine.SetResult(entry);
+        }
     }
 
     /// <summary>
@@ -76,7 +104,7 @@ public static class StoreVersionCacheSetup
 {
     public static IServiceCollection AddStoreVersionCache(this IServiceCollection services)
     {
-        services.AddOptions<StatisticsCacheOptions>().BindConfiguration(StatisticsCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services.AddSingleton<StoreVersionCache>();
     }
 

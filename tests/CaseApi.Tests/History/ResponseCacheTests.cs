@@ -5,16 +5,19 @@ using CaseApi.Tests.Infrastructure;
 
 namespace CaseApi.Tests.History;
 
-/// <summary>Statistics are computed once per store version and never answer older than a commit the reader has seen.</summary>
-public sealed class StatisticsCacheTests(CaseApiFactory api) : HistoryTest(api)
+/// <summary>Statistics and list pages are computed once per store version and never answer older than a commit the reader has seen.</summary>
+public sealed class ResponseCacheTests(CaseApiFactory api) : HistoryTest(api)
 {
     [Theory]
     [InlineData("/api/v1/stats/summary")]
     [InlineData("/api/v1/stats/cases?groupBy=sector")]
     [InlineData("/api/v1/stats/policy-alignment")]
+    [InlineData("/api/v1/cases?limit=1")]
+    [InlineData("/api/v1/cases?limit=5&count=exact&fields=slug")]
     public async Task The_same_question_at_the_same_version_is_answered_from_memory_and_a_commit_recomputes_it(string path)
     {
         await CreateCaseAsync(CaseSamples.Minimal("cache-one"));
+        await CreateCaseAsync(CaseSamples.Minimal("cache-zero"));
 
         using var first = await Client.GetAsync(path, Ct);
         using var second = await Client.GetAsync(path, Ct);
@@ -27,8 +30,31 @@ public sealed class StatisticsCacheTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await second.Content.ReadAsStringAsync(Ct));
         Assert.Equal(first.Content.Headers.ContentType, second.Content.Headers.ContentType);
         Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+        // What the handler set on the response (a list's next-page Link) is part of the answer; the request's own id is not.
+        Assert.Equal(Values(first, "Link"), Values(second, "Link"));
+        Assert.NotEqual(Values(first, "X-Request-Id"), Values(second, "X-Request-Id"));
         Assert.Equal("CaseApi; fwd=miss; stored", CacheStatus(afterWrite));
         Assert.NotEqual(await first.Content.ReadAsStringAsync(Ct), await afterWrite.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_misses_for_the_same_answer_compute_it_once()
+    {
+        await CreateCaseAsync(CaseSamples.Minimal("collapse-one"));
+
+        // As after a commit: every dashboard asks at once, none finds the answer yet. Each has its own key, since one key
+        // may have only two bulk requests in flight.
+        var dashboards = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => ClientForRoleAsync("reader")));
+        var answers = await Task.WhenAll(dashboards.Concat(dashboards).Select(async client =>
+        {
+            using var response = await client.GetAsync("/api/v1/stats/summary", Ct);
+            return (Status: response.StatusCode, Cache: CacheStatus(response), Body: await response.Content.ReadAsStringAsync(Ct));
+        }));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Single(answers, a => a.Cache == "CaseApi; fwd=miss; stored");
+        Assert.All(answers, a => Assert.Matches("^CaseApi; (fwd=miss; stored|fwd=miss; collapsed|hit)$", a.Cache));
+        Assert.Single(answers.Select(a => a.Body).Distinct());
     }
 
     [Fact]
@@ -84,6 +110,8 @@ public sealed class StatisticsCacheTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal(45L, (long)final!["totalCases"]!);
     }
 
-    private static string? CacheStatus(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("Cache-Status", out var values) ? string.Join(", ", values) : null;
+    private static string? CacheStatus(HttpResponseMessage response) => Values(response, "Cache-Status");
+
+    private static string? Values(HttpResponseMessage response, string header) =>
+        response.Headers.TryGetValues(header, out var values) ? string.Join(", ", values) : null;
 }
