@@ -36,7 +36,6 @@ const contract = JSON.parse(readFileSync(new URL("../../../src/CaseApi/openapi/v
 
 /** (operation, status) pairs no request can produce on purpose, and why. Printed with the coverage table. */
 const untriggerable: Record<string, string> = {
-  // The sample's load is history, so a store the sweep can reach always has a checkpoint.
   "GetAuditCheckpoint 404": "a store with the sample always has a checkpoint",
 };
 

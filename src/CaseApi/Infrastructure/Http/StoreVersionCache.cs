@@ -64,22 +64,8 @@ public sealed class StoreVersionCache(IOptions<ResponseCacheOptions> options) : 
         Entry? entry = null;
         try
         {
-            // Headers the handler sets on the response itself (a list's Link) belong to the answer; those set before it
-            // (the request id, rate-limit state) belong to this request only.
-            var before = http.Response.Headers.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var result = await next(context);
-            KeyValuePair<string, string?[]>[] handlerHeaders =
-                [.. http.Response.Headers.Where(h => !before.Contains(h.Key)).Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))];
-            // Only a 200 is kept (a ContentHttpResult without a status is one); problems go out as they are.
-            var inner = result is INestedHttpResult nested ? nested.Result : result;
-            if (inner is not IStatusCodeHttpResult { StatusCode: null or StatusCodes.Status200OK } || inner is not IResult answer) return result;
-            // Serialise once into memory with the same services, then keep the bytes and headers.
-            var buffer = new DefaultHttpContext { RequestServices = http.RequestServices, TraceIdentifier = http.TraceIdentifier };
-            using var body = new MemoryStream();
-            buffer.Response.Body = body;
-            await answer.ExecuteAsync(buffer);
-            entry = new Entry(buffer.Response.StatusCode,
-                [.. handlerHeaders, .. buffer.Response.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))], body.ToArray());
+            (var result, entry) = await ComputeAsync(context, next);
+            if (entry is null) return result;
             entries.Set(tag, entry, new MemoryCacheEntryOptions { Size = entry.Body.Length + 256 });
             return new Replay(entry, $"{CacheName}; fwd=miss; stored");
         }
@@ -89,6 +75,33 @@ public sealed class StoreVersionCache(IOptions<ResponseCacheOptions> options) : 
             computing.TryRemove(KeyValuePair.Create(tag, mine.Task));
             mine.SetResult(entry);
         }
+    }
+
+    /// <summary>
+    /// Runs the handler; a 200 (a ContentHttpResult without a status is one) is serialised into an entry, anything else
+    /// (a problem) goes out as it is and is not kept.
+    /// </summary>
+    private static async Task<(object? Result, Entry? Entry)> ComputeAsync(
+        EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        // Headers the handler sets on the response itself (a list's Link) belong to the answer; those set before it
+        // (the request id, rate-limit state) belong to this request only.
+        var before = http.Response.Headers.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var result = await next(context);
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        if (inner is not IStatusCodeHttpResult { StatusCode: null or StatusCodes.Status200OK } || inner is not IResult answer)
+        {
+            return (result, null);
+        }
+        // Serialise once into memory with the same services, then keep the bytes and headers.
+        var buffer = new DefaultHttpContext { RequestServices = http.RequestServices, TraceIdentifier = http.TraceIdentifier };
+        using var body = new MemoryStream();
+        buffer.Response.Body = body;
+        await answer.ExecuteAsync(buffer);
+        var headers = http.Response.Headers.Where(h => !before.Contains(h.Key)).Concat(buffer.Response.Headers);
+        KeyValuePair<string, string?[]>[] kept = [.. headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToArray()))];
+        return (result, new Entry(buffer.Response.StatusCode, kept, body.ToArray()));
     }
 
     /// <summary>
