@@ -46,9 +46,11 @@ internal static class CaseListEndpoints
         var sort = parsed!;
         _ = PageCursor.TryDecode<KeysetCursor>(query.Cursor, out var cursor);
 
-        var rows = await PageQuery(db, filter, sort, cursor, query.PageSize).ToListAsync(ct);
-        var total = await ListCount.CountAsync(db.Database, filter.SelectSql(), query.Count, ct);
-        var page = KeysetPage.Create(rows, query.PageSize, total, sort.CursorAfter, http.Response);
+        // The total is counted beside the page, on a second connection of the same pool (see ListCount).
+        var counting = ListCount.CountAsync(db.Database, filter.SelectSql(), query.Count, ct);
+        var paging = PageQuery(db, filter, sort, cursor, query.PageSize).ToListAsync(ct);
+        await Task.WhenAll(counting, paging);
+        var page = KeysetPage.Create(paging.Result, query.PageSize, counting.Result, sort.CursorAfter, http.Response);
         return CaseExportColumns.Names(query.Fields) is { } fields
             ? TypedResults.Json(page, CaseExportColumns.ListJson(json.Value.SerializerOptions, fields))
             : TypedResults.Ok(page);

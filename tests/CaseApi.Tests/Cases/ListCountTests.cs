@@ -2,6 +2,8 @@ using CaseApi.Cases;
 using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CaseApi.Tests.Cases;
@@ -79,6 +81,24 @@ public sealed class ListCountTests(CaseApiFactory api) : StudyApiTest(api)
         var total = await WithDbAsync(db => ListCount.CountAsync(db.Database, matching, null, Ct, exactUpTo: 100));
 
         Assert.Equal(PageTotal.AtLeast(100), total);
+    }
+
+    [Fact]
+    public async Task The_count_runs_beside_the_page_on_a_second_connection_of_the_bulk_pool_without_jit()
+    {
+        await using var scope = Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReadOnlyCaseDbContext>();
+        await db.Database.OpenConnectionAsync(Ct);
+        var pageBackend = await db.Database.SqlQuery<int>($"SELECT pg_backend_pid() AS \"Value\"").SingleAsync(Ct);
+        // Counts 1 only on another backend of the bulk pool whose session has the service's settings.
+        var matching = SqlFragment.Of($"""
+            SELECT 1 WHERE pg_backend_pid() <> {pageBackend} AND current_setting('application_name') LIKE '%-bulk'
+            AND current_setting('jit') = 'off'
+            """);
+
+        var total = await ListCount.CountAsync(db.Database, matching, "exact", Ct);
+
+        Assert.Equal(PageTotal.Exact(1), total);
     }
 
     [Fact]

@@ -7,12 +7,13 @@ namespace CaseApi.Tests.Infrastructure;
 public sealed class ConnectionDefaultsTests
 {
     [Fact]
-    public void A_plain_connection_string_gets_prepared_statements_and_no_reset_on_close()
+    public void A_plain_connection_string_gets_prepared_statements_no_reset_on_close_and_no_jit()
     {
         var result = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithServiceDefaults("Host=db;Database=cases;Username=api"));
 
         Assert.Equal(64, result.MaxAutoPrepare);
         Assert.True(result.NoResetOnClose);
+        Assert.Equal("-c jit=off", result.Options);
         Assert.Equal("db", result.Host);
         Assert.Equal("cases", result.Database);
     }
@@ -28,5 +29,15 @@ public sealed class ConnectionDefaultsTests
 
         Assert.Equal(0, result.MaxAutoPrepare);
         Assert.False(result.NoResetOnClose);
+    }
+
+    [Fact]
+    public void Session_options_the_connection_string_gives_are_kept_and_jit_is_left_to_them_when_named()
+    {
+        var withOptions = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithServiceDefaults("Host=db;Options=-c search_path=cases"));
+        var withJit = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithServiceDefaults("Host=db;Options=-c jit=on"));
+
+        Assert.Equal("-c search_path=cases -c jit=off", withOptions.Options);
+        Assert.Equal("-c jit=on", withJit.Options);
     }
 }

@@ -12,6 +12,11 @@ namespace CaseApi.Infrastructure.Paging;
 /// (planning only, no rows read), and only a list it expects to be small is counted, with a cap, which stays cheap even
 /// when the estimate was wrong.
 /// </summary>
+/// <remarks>
+/// The count runs on a connection of its own, taken from the same pool as the context's (so within that pool's limit),
+/// so a list can run it beside its page: an exact count reads as many rows as the page does, and on two connections the
+/// two take about as long as the longer of them instead of their sum.
+/// </remarks>
 public static class ListCount
 {
     /// <summary>The default counts exactly up to this many matches; past it, the total is an estimate or a lower bound.</summary>
@@ -21,19 +26,21 @@ public static class ListCount
     public static async Task<PageTotal> CountAsync(
         DatabaseFacade database, SqlFragment matching, string? mode, CancellationToken ct, int exactUpTo = ExactUpTo)
     {
+        if (mode == "none") return PageTotal.None;
+        // A clone shares the original's data source: the same pool, server and session settings.
+        await using var connection = (DbConnection)((ICloneable)database.GetDbConnection()).Clone();
+        await connection.OpenAsync(ct);
         switch (mode)
         {
-            case "none":
-                return PageTotal.None;
             case "exact":
-                return PageTotal.Exact(await CountRowsAsync(database, matching, limit: null, ct));
+                return PageTotal.Exact(await ScalarAsync<long>(connection, CountSql(matching, limit: null), ct));
             case "estimate":
-                return PageTotal.Estimate(await EstimateAsync(database, matching, ct));
+                return PageTotal.Estimate(await EstimateAsync(connection, matching, ct));
         }
-        var estimate = await EstimateAsync(database, matching, ct);
+        var estimate = await EstimateAsync(connection, matching, ct);
         if (estimate > exactUpTo) return PageTotal.Estimate(estimate);
         // The planner expects few rows; count them, but never past the cap, in case it expected wrong.
-        var counted = await CountRowsAsync(database, matching, exactUpTo + 1, ct);
+        var counted = await ScalarAsync<long>(connection, CountSql(matching, exactUpTo + 1), ct);
         return counted > exactUpTo ? PageTotal.AtLeast(exactUpTo) : PageTotal.Exact(counted);
     }
 
@@ -42,29 +49,20 @@ public static class ListCount
         ? SqlFragment.Of($"SELECT count(*) AS total FROM ({matching} LIMIT {cap}) AS m")
         : SqlFragment.Of($"SELECT count(*) AS total FROM ({matching}) AS m");
 
-    private static async Task<long> CountRowsAsync(DatabaseFacade database, SqlFragment matching, long? limit, CancellationToken ct) =>
-        (await database.SqlQuery<CountRow>(CountSql(matching, limit)).SingleAsync(ct)).Total;
-
     /// <summary>The planner's row estimate of the statement: EXPLAIN plans it with the values bound but reads no rows.</summary>
-    private static async Task<long> EstimateAsync(DatabaseFacade database, SqlFragment matching, CancellationToken ct)
+    private static async Task<long> EstimateAsync(DbConnection connection, SqlFragment matching, CancellationToken ct)
     {
-        var (sql, parameters) = SqlFragment.Of($"EXPLAIN (FORMAT JSON) {matching}").Render();
-        var connection = database.GetDbConnection();
-        await database.OpenConnectionAsync(ct);
-        try
-        {
-            await using DbCommand command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Parameters.AddRange(parameters);
-            var plan = (string)(await command.ExecuteScalarAsync(ct))!;
-            using var json = JsonDocument.Parse(plan);
-            return (long)json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
-        }
-        finally
-        {
-            await database.CloseConnectionAsync();
-        }
+        var plan = await ScalarAsync<string>(connection, SqlFragment.Of($"EXPLAIN (FORMAT JSON) {matching}"), ct);
+        using var json = JsonDocument.Parse(plan);
+        return (long)json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
     }
 
-    internal sealed record CountRow(long Total);
+    private static async Task<T> ScalarAsync<T>(DbConnection connection, SqlFragment statement, CancellationToken ct)
+    {
+        var (sql, parameters) = statement.Render();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddRange(parameters);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
 }
