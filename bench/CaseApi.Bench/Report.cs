@@ -76,7 +76,7 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark: {cases:N0} cases");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"`{o.Command}` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {string.Join(", ", machine.Select(m => $"{m.Key}: {m.Value}"))}.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"Measurement windows {o.Duration.TotalSeconds:0} s after a {o.WarmUp.TotalSeconds:0} s warm-up, medians of {o.Repetitions}, {o.Connections} concurrent connections for the load tests.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Measurement windows {o.Duration.TotalSeconds:0} s after warm-up windows of {o.WarmUp.TotalSeconds:0} s (under wrk: until two in a row agree within 5 %, at most 8), medians of {o.Repetitions}, {o.Connections} concurrent connections for the load tests.");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Per-key rate limits set for the benchmark's one API key (so that they never throttle the load generator): {o.Limits}.");
         md.AppendLine();
