@@ -28,7 +28,7 @@ public sealed class CaseListSqlTests
     }
 
     [Fact]
-    public void A_list_page_after_a_cursor_is_one_statement_choosing_keys_in_keyset_order_then_reading_their_rows()
+    public void A_list_page_after_a_cursor_is_one_statement_in_keyset_order()
     {
         var options = new DbContextOptionsBuilder<ReadOnlyCaseDbContext>().UseNpgsql("Host=unused").UseSnakeCaseNamingConvention().Options;
         using var db = new ReadOnlyCaseDbContext(options);
@@ -37,21 +37,15 @@ public sealed class CaseListSqlTests
 
         var sql = CaseListEndpoints.PageQuery(db, SqlPins.AerospaceConvictions, sort!, after, 50).ToQueryString();
 
-        // The page is chosen by its keys, then only its rows are read whole (see PageQuery). The fragments' parameters
-        // are @p_1 …; EF writes the page size as a constant.
+        // EF's own parameter (the LIMIT) is @p1; the fragments' are @p_1 …, so the two can never collide.
         Assert.Equal(
             """
             SELECT c.id, c.slug, c.title, c.summary, c.activity_types, c.tradecraft, c.sponsor_code, c.sponsor_confidence, c.collector_type, c.collector_citizenship, c.defendants, c.sectors, c.victim_types, c.victims, c.us_states, c.venue, c.activity_start, c.activity_start_precision, c.activity_end, c.activity_end_precision, c.charged_on, c.charged_on_precision, c.resolved_on, c.resolved_on_precision, c.outcome, c.sentence_months, c.fine_usd, c.loss_usd, c.sources, c.tags, c.listed_in, c.list_evidence, aligned_policies(c.sectors), c.created_at, c.updated_at, c.xmin
-            FROM cases AS c
-            WHERE c.id IN (
-                SELECT c0.id
-                FROM (
-                    SELECT c.*, c.xmin FROM cases c WHERE (TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)) AND ((c.charged_on < @p_4 OR (c.charged_on = @p_5 AND c.id < @p_6) OR c.charged_on IS NULL))
-                ) AS c0
-                ORDER BY c0.charged_on IS NULL, c0.charged_on DESC, c0.id DESC
-                LIMIT 51
-            )
+            FROM (
+                SELECT c.*, c.xmin FROM cases c WHERE (TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)) AND ((c.charged_on < @p_4 OR (c.charged_on = @p_5 AND c.id < @p_6) OR c.charged_on IS NULL))
+            ) AS c
             ORDER BY c.charged_on IS NULL, c.charged_on DESC, c.id DESC
+            LIMIT @p1
             """, string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith("-- ", StringComparison.Ordinal))));
     }
 }
