@@ -7,8 +7,9 @@
 # Installs wrk when missing, starts its own PostgreSQL (bench/work/postgres) and the service (Release) on a free
 # 127.0.0.1 port with an admin key, runs the driver (bench/CaseApi.Bench), writes bench/results/latest.{json,md},
 # and stops everything it started on exit, failure included. Generated data stays in bench/work/data for reuse.
-# Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 10: one warm-up
-# window; under wrk they repeat until two in a row agree within 5 %, since the JIT keeps promoting hot code for a while), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000),
+# Knobs (environment): BENCH_STAGES (e.g. 2000,20000), BENCH_DURATION (s, default 10),
+# BENCH_WARMUP (s, default 10: one warm-up window; under wrk they repeat until two in a row agree within 5 %, since the JIT
+# keeps promoting hot code for a while), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000),
 # BENCH_NODE (1; 0 skips the Node.js comparison), BENCH_MIXED_CONNECTIONS (8: the dashboards polling during the mixed phase),
 # BENCH_PHASES (all; or a subset of get,list,stats,export,mixed: the import always runs, since the others need its data),
 # BENCH_KEEP_DB (0; 1 leaves the PostgreSQL cluster and its data running afterwards, to study a query at that size).
