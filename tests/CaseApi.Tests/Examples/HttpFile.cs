@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -48,6 +49,8 @@ public static partial class HttpFile
         {
             var reference = m.Groups[1].Value.Trim();
             if (variables.TryGetValue(reference, out var value)) return value;
+            // The REST clients' dynamic variable: seconds since the epoch, for a name each run of the file has afresh.
+            if (reference == "$timestamp") return DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             var parts = reference.Split('.', 4);
             if (parts is [var request, "response", "headers", var header] && responses.TryGetValue(request, out var response))
             {
