@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using CaseApi.Infrastructure.Observability;
 using CaseApi.Tests.Infrastructure;
 
@@ -12,10 +13,12 @@ public sealed class ObservabilityTests(CaseApiFactory api) : ApiTest(api)
         using var list = await Client.GetAsync("/api/v1/cases", Ct);
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
 
-        var text = await ScrapeUntilAsync("http_server_request_duration_seconds_bucket", "db_client_operation_duration_seconds_bucket");
+        // Other tests' requests may already have put some request series on the page, so wait for this route's own.
+        var text = await ScrapeUntilAsync(
+            "(?m)^http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/v1/cases/\"",
+            "(?m)^db_client_operation_duration_seconds_count\\{[^}]*\\} [1-9]");
 
-        Assert.Matches("(?m)^http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/v1/cases/\"", text);
-        Assert.Matches("(?m)^db_client_operation_duration_seconds_count\\{[^}]*\\} [1-9]", text);
+        Assert.Matches("(?m)^http_server_request_duration_seconds_bucket\\{[^}]*http_route=\"/api/v1/cases/\"", text);
     }
 
     [Fact]
@@ -40,16 +43,16 @@ public sealed class ObservabilityTests(CaseApiFactory api) : ApiTest(api)
     }
 
     /// <summary>The exporter caches a scrape briefly; metrics recorded just before may show up one scrape later.</summary>
-    private async Task<string> ScrapeUntilAsync(params string[] expected)
+    private async Task<string> ScrapeUntilAsync(params string[] patterns)
     {
         var text = "";
-        for (var attempt = 0; attempt < 20; attempt++)
+        for (var attempt = 0; attempt < 40; attempt++)
         {
             text = await Client.GetStringAsync(ObservabilitySetup.MetricsPath, Ct);
-            if (expected.All(e => text.Contains(e, StringComparison.Ordinal))) return text;
+            if (patterns.All(p => Regex.IsMatch(text, p))) return text;
             await Task.Delay(250, Ct);
         }
-        Assert.Fail($"/metrics never showed {string.Join(", ", expected)}:\n{text[..Math.Min(text.Length, 3000)]}");
+        Assert.Fail($"/metrics never matched {string.Join(", ", patterns)}:\n{text[..Math.Min(text.Length, 3000)]}");
         return text;
     }
 }
