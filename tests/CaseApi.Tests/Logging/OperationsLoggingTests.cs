@@ -28,6 +28,67 @@ public sealed class OperationsLoggingTests(CaseApiFactory api) : ApiTest(api)
         Assert.All(lines, e => Assert.Equal("\"edges-trace-1\"", e.Properties.GetValueOrDefault("RequestId")?.ToString()));
     }
 
+    [Theory]
+    [InlineData("GET", 200, 5, null, LogEventLevel.Debug)]
+    [InlineData("HEAD", 304, 5, null, LogEventLevel.Debug)]
+    [InlineData("GET", 200, 1500, null, LogEventLevel.Information)]
+    [InlineData("GET", 404, 5, null, LogEventLevel.Information)]
+    [InlineData("POST", 201, 5, null, LogEventLevel.Information)]
+    [InlineData("DELETE", 204, 5, null, LogEventLevel.Information)]
+    [InlineData("GET", 503, 5, null, LogEventLevel.Error)]
+    [InlineData("GET", 200, 5, "boom", LogEventLevel.Error)]
+    public void A_request_line_is_debug_only_for_a_quick_successful_read(string method, int status, double ms, string? error, LogEventLevel level) =>
+        Assert.Equal(level, LoggingSetup.RequestLevel(method, status, ms, error is null ? null : new InvalidOperationException(error)));
+
+    [Fact]
+    public async Task The_default_log_has_the_lines_of_writes_and_failures_but_not_of_quick_successful_reads()
+    {
+        await SendWithIdAsync(HttpMethod.Get, "/api/v1/sectors", "quiet-read");
+        await SendWithIdAsync(HttpMethod.Get, $"/api/v1/cases/{Guid.NewGuid()}", "loud-missing");
+        await SendWithIdAsync(HttpMethod.Delete, $"/api/v1/cases/{Guid.NewGuid()}", "loud-write");
+
+        // A request's line is written as its response completes, which can be just after the client has it.
+        await WaitForRequestLinesAsync(Api, "loud-missing", "loud-write");
+        await Task.Delay(200, Ct);
+        Assert.Empty(RequestLines(Api, "quiet-read"));
+    }
+
+    [Fact]
+    public async Task The_documented_override_writes_the_lines_of_successful_reads_again()
+    {
+        await using var verbose = new SettingsFactory(new()
+        {
+            ["Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware"] = "Debug",
+        });
+        await verbose.InitializeAsync();
+        using var client = verbose.CreateClient(CaseApiFactory.AdminKey);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/sectors");
+        request.Headers.Add("X-Request-Id", "verbose-read");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await WaitForRequestLinesAsync(verbose, "verbose-read");
+        Assert.Equal(LogEventLevel.Debug, RequestLines(verbose, "verbose-read").Single().Level);
+    }
+
+    private async Task SendWithIdAsync(HttpMethod method, string path, string requestId)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Request-Id", requestId);
+        using var response = await Client.SendAsync(request, Ct);
+    }
+
+    private static List<LogEvent> RequestLines(CaseApiFactory host, string requestId) =>
+        [.. host.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)
+            && e.Properties.GetValueOrDefault("RequestId")?.ToString() == $"\"{requestId}\"")];
+
+    private static async Task WaitForRequestLinesAsync(CaseApiFactory host, params string[] requestIds)
+    {
+        for (var i = 0; i < 100 && !requestIds.All(id => RequestLines(host, id).Count > 0); i++) await Task.Delay(20, Ct);
+        Assert.All(requestIds, id => Assert.NotEmpty(RequestLines(host, id)));
+    }
+
     [Fact]
     public void The_development_console_line_shows_the_request_id()
     {

@@ -28,12 +28,19 @@ public static class LoggingSetup
         return builder;
     }
 
-    /// <summary>One structured line per request, carrying the request id that problems and audit rows also carry.</summary>
+    /// <summary>Reads slower than this are logged like writes, so that the default log still shows them.</summary>
+    public static readonly TimeSpan SlowRead = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// One structured line per request, carrying the request id that problems and audit rows also carry; see
+    /// <see cref="RequestLevel"/> for which lines the default level writes.
+    /// </summary>
     public static IApplicationBuilder UseCaseApiRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(o =>
         {
             // This host's logger, not the static Log.Logger (see AddCaseApiLogging).
             o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+            o.GetLevel = (http, elapsedMs, error) => RequestLevel(http.Request.Method, http.Response.StatusCode, elapsedMs, error);
             // A percent-encoded CR/LF in the path would otherwise start a forged line in the text log.
             o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
             [
@@ -48,6 +55,19 @@ public static class LoggingSetup
                 diagnostics.Set("Actor", http.User.Identity?.Name ?? "anonymous");
             };
         });
+
+    /// <summary>
+    /// Failures at Error (5xx) or Information (4xx), writes at Information, and a read (GET or HEAD) that succeeded within
+    /// <see cref="SlowRead"/> at Debug, which the default level does not write. Those reads are most of the traffic and
+    /// the least telling lines (their latency and status are in /metrics); writing each one cost GET /cases/{id} about a
+    /// fifth of its CPU (docs/performance.md). <c>Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Debug</c>
+    /// writes them again.
+    /// </summary>
+    public static LogEventLevel RequestLevel(string method, int status, double elapsedMs, Exception? error) =>
+        error is not null || status >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+        : (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) && status < StatusCodes.Status400BadRequest
+            && elapsedMs < SlowRead.TotalMilliseconds ? LogEventLevel.Debug
+        : LogEventLevel.Information;
 
     /// <summary>Control characters as \uXXXX escapes, so a value from a request can never break a log line.</summary>
     public static string LogSafe(string value) =>
