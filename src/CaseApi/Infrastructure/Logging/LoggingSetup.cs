@@ -59,8 +59,8 @@ public static class LoggingSetup
     /// <summary>
     /// Failures at Error (5xx) or Information (4xx), writes at Information, and a read (GET or HEAD) that succeeded within
     /// <see cref="SlowRead"/> at Debug, which the default level does not write. Those reads are most of the traffic and
-    /// the least telling lines (their latency and status are in /metrics); writing each one cost GET /cases/{id} about a
-    /// fifth of its CPU (docs/performance.md). <c>Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Debug</c>
+    /// the least telling lines (their latency and status are in /metrics); writing each one cost GET /cases/{id} a tenth
+    /// to a fifth of its CPU (docs/performance.md). <c>Serilog__MinimumLevel__Override__Serilog.AspNetCore.RequestLoggingMiddleware=Debug</c>
     /// writes them again.
     /// </summary>
     public static LogEventLevel RequestLevel(string method, int status, double elapsedMs, Exception? error) =>
