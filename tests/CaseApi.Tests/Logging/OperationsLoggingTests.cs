@@ -47,10 +47,9 @@ public sealed class OperationsLoggingTests(CaseApiFactory api) : ApiTest(api)
         await SendWithIdAsync(HttpMethod.Get, $"/api/v1/cases/{Guid.NewGuid()}", "loud-missing");
         await SendWithIdAsync(HttpMethod.Delete, $"/api/v1/cases/{Guid.NewGuid()}", "loud-write");
 
-        // A request's line is written as its response completes, which can be just after the client has it.
-        await WaitForRequestLinesAsync(Api, "loud-missing", "loud-write");
+        Assert.True(await Api.Logs.WaitForRequestLinesAsync(Ct, "loud-missing", "loud-write"));
         await Task.Delay(200, Ct);
-        Assert.Empty(RequestLines(Api, "quiet-read"));
+        Assert.Empty(Api.Logs.RequestLines("quiet-read"));
     }
 
     [Fact]
@@ -68,8 +67,8 @@ public sealed class OperationsLoggingTests(CaseApiFactory api) : ApiTest(api)
         using var response = await client.SendAsync(request, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await WaitForRequestLinesAsync(verbose, "verbose-read");
-        Assert.Equal(LogEventLevel.Debug, RequestLines(verbose, "verbose-read").Single().Level);
+        Assert.True(await verbose.Logs.WaitForRequestLinesAsync(Ct, "verbose-read"));
+        Assert.Equal(LogEventLevel.Debug, verbose.Logs.RequestLines("verbose-read").Single().Level);
     }
 
     private async Task SendWithIdAsync(HttpMethod method, string path, string requestId)
@@ -77,16 +76,6 @@ public sealed class OperationsLoggingTests(CaseApiFactory api) : ApiTest(api)
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("X-Request-Id", requestId);
         using var response = await Client.SendAsync(request, Ct);
-    }
-
-    private static List<LogEvent> RequestLines(CaseApiFactory host, string requestId) =>
-        [.. host.Logs.Events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP ", StringComparison.Ordinal)
-            && e.Properties.GetValueOrDefault("RequestId")?.ToString() == $"\"{requestId}\"")];
-
-    private static async Task WaitForRequestLinesAsync(CaseApiFactory host, params string[] requestIds)
-    {
-        for (var i = 0; i < 100 && !requestIds.All(id => RequestLines(host, id).Count > 0); i++) await Task.Delay(20, Ct);
-        Assert.All(requestIds, id => Assert.NotEmpty(RequestLines(host, id)));
     }
 
     [Fact]
