@@ -16,6 +16,7 @@ internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["bare", "--connection", var store, "--url", var url]) return await BareEndpoint.ServeAsync(store, url, Phases.GetByIdSql);
         var o = BenchOptions.Parse(args);
         // The references are plain SQL through Npgsql's defaults, as docs/design.md words them ("a raw SQL primary-key
         // lookup through the same driver"). The service lets the driver prepare its statements

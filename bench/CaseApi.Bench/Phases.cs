@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Data;
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
@@ -42,10 +43,10 @@ internal static class Phases
         "c.collector_type, c.collector_citizenship, c.defendants, c.sectors, c.victim_types, c.victims, c.us_states, c.venue, " +
         "c.activity_start, c.activity_start_precision, c.activity_end, c.activity_end_precision, c.charged_on, " +
         "c.charged_on_precision, c.resolved_on, c.resolved_on_precision, c.outcome, c.sentence_months, c.fine_usd, c.loss_usd, " +
-        "c.sources, c.tags, c.listed_in, c.list_evidence, cardinality(aligned_policies(c.sectors)) > 0, aligned_policies(c.sectors), " +
+        "c.sources, c.tags, c.listed_in, c.list_evidence, cardinality(aligned_policies(c.sectors)) > 0 AS aligned, aligned_policies(c.sectors) AS policies, " +
         "c.created_at, c.updated_at, c.xmin";
 
-    private const string GetByIdSql = $"SELECT {CaseColumns} FROM cases AS c WHERE c.id = $1 LIMIT 2";
+    internal const string GetByIdSql = $"SELECT {CaseColumns} FROM cases AS c WHERE c.id = $1 LIMIT 2";
 
     // The list page: two filters, newest charge first, one page plus the exact total the API returns by default.
     private const string ListPath = "/api/v1/cases?sector=aerospace&outcome=convicted&limit=50";
@@ -215,12 +216,18 @@ internal static class Phases
         // The Node.js auto-REST layer's own route for the same row (Platformatic DB maps the table to /cases/{id}).
         Task<Wrk.Result> Node(TimeSpan duration) => Wrk.RunAsync(o, "/", duration, script, [idsFile, "/cases/"], o.NodeUrl);
 
+        // The bare endpoint connects with the settings the service gives itself (prepared statements, no reset, no JIT).
+        await using var bareEndpoint = await BareEndpoint.StartAsync(DatabaseSetup.WithServiceDefaults(o.ConnectionString), ids[0]);
+        Task<Wrk.Result> Bare(TimeSpan duration) => Wrk.RunAsync(o, "/", duration, script, [idsFile, "/cases/"], bareEndpoint.Url);
+
         await WarmUpAsync(o, Service);
+        await WarmUpAsync(o, Bare);
         await SqlLoad.RunAsync(db, o.Connections, o.WarmUp, Lookup);
         await SqlLoad.RunAsync(prepared, o.Connections, o.WarmUp, Lookup);
         if (o.NodeUrl is not null) await WarmUpAsync(o, Node);
         var sql = new List<SqlLoad.Result>();
         var sqlPrepared = new List<SqlLoad.Result>();
+        var bare = new List<Wrk.Result>();
         var node = new List<Wrk.Result>();
         // Service and reference runs alternate, so a burst of load from elsewhere on the machine hits both alike.
         var (api, peak) = await memory.MeasureAsync(async () =>
@@ -229,6 +236,7 @@ internal static class Phases
             for (var i = 0; i < o.Repetitions; i++)
             {
                 runs.Add(await Service(o.Duration));
+                bare.Add(await Bare(o.Duration));
                 sql.Add(await SqlLoad.RunAsync(db, o.Connections, o.Duration, Lookup));
                 sqlPrepared.Add(await SqlLoad.RunAsync(prepared, o.Connections, o.Duration, Lookup));
                 if (o.NodeUrl is not null) node.Add(await Node(o.Duration));
@@ -236,16 +244,25 @@ internal static class Phases
             return runs;
         });
         EnsureNoErrors(api, "GET /api/v1/cases/{id}");
+        EnsureNoErrors(bare, "the bare ASP.NET Core GET /cases/{id}");
 
+        static string Runs(IEnumerable<Wrk.Result> runs) =>
+            string.Join(", ", runs.Select(r => r.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture)));
         var apiRps = BenchProgram.Median(api.Select(r => r.RequestsPerSecond));
+        var bareRps = BenchProgram.Median(bare.Select(r => r.RequestsPerSecond));
         var sqlRps = BenchProgram.Median(sql.Select(r => r.PerSecond));
         var preparedRps = BenchProgram.Median(sqlPrepared.Select(r => r.PerSecond));
-        BenchProgram.Log($"get by id: api {apiRps:N0} req/s (runs {string.Join(", ", api.Select(r => r.RequestsPerSecond.ToString("N0", CultureInfo.InvariantCulture)))}), " +
+        BenchProgram.Log($"get by id: api {apiRps:N0} req/s (runs {Runs(api)}), bare ASP.NET Core {bareRps:N0} req/s (runs {Runs(bare)}), " +
             $"sql {sqlRps:N0} /s, prepared sql {preparedRps:N0} /s");
         metrics["get_by_id_rps"] = Metric.Throughput(apiRps, sqlRps, 2, "req/s",
             $"wrk, {o.Connections} connections, random ids; reference: the same SELECT through Npgsql (default settings) from {o.Connections} connections");
-        metrics["get_by_id_vs_prepared_sql_rps"] = Metric.Throughput(apiRps, preparedRps, 1 / 0.7, "req/s",
-            "the same; reference: the same SELECT prepared (Max Auto Prepare), the fastest way through the driver; target: at least 0.7 of it");
+        metrics["get_by_id_vs_bare_aspnetcore_rps"] = Metric.Throughput(apiRps, bareRps, 1 / 0.8, "req/s",
+            "the same; reference: a bare ASP.NET Core endpoint (bench BareEndpoint) serving the prepared SELECT's row as JSON, same wrk script; " +
+            "target: at least 0.8 of it (what the service adds to HTTP costs at most a fifth)");
+        metrics["get_by_id_vs_prepared_sql_rps"] = Metric.Throughput(apiRps, preparedRps, null, "req/s",
+            "the same; reference: the same SELECT prepared (Max Auto Prepare) with no HTTP, the fastest way through the driver; reported");
+        metrics["bare_aspnetcore_vs_prepared_sql_rps"] = Metric.Throughput(bareRps, preparedRps, null, "req/s",
+            "value: the bare endpoint; reference: the prepared SELECT; ratio: what HTTP itself costs (wrk, sockets, Kestrel, JSON) on these cores");
         metrics["get_by_id_p50_ms"] = Metric.Time(
             BenchProgram.Median(api.Select(r => r.P50Ms)), BenchProgram.Median(sqlPrepared.Select(r => r.P50Ms)), null, "ms",
             "the same runs' median latency; reference: the prepared SELECT's; the yardstick of the list and polling targets");

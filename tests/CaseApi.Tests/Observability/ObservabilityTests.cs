@@ -22,6 +22,20 @@ public sealed class ObservabilityTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Metrics_leave_out_the_per_request_instruments_that_the_request_and_command_durations_already_answer()
+    {
+        using var list = await Client.GetAsync("/api/v1/cases", Ct);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+
+        var text = await ScrapeUntilAsync("(?m)^http_server_request_duration_seconds_count\\{[^}]*http_route=\"/api/v1/cases/\"");
+
+        Assert.DoesNotMatch(
+            "(?m)^(aspnetcore_(routing|authentication|authorization|rate_limiting|memory_pool)_|http_server_active_requests|" +
+            "db_client_operation_npgsql_(bytes|executing))", text);
+        Assert.Matches("(?m)^db_client_connection_count", text);
+    }
+
+    [Fact]
     public async Task Metrics_are_served_as_prometheus_text()
     {
         using var response = await Client.GetAsync(ObservabilitySetup.MetricsPath, Ct);

@@ -20,12 +20,22 @@ public static class ObservabilitySetup
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithMetrics(metrics => metrics
-                .AddAspNetCoreInstrumentation()
+                // Request rate and latency per route and status (http_server_request_duration_seconds), and Kestrel's
+                // connections. Not AddAspNetCoreInstrumentation: it also listens to the routing, authentication,
+                // authorization, rate-limiting and memory-pool meters, a dozen more measurements on every request
+                // that nobody reads (docs/performance.md, "Metrics that nobody reads").
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                 // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side of every EF Core query.
                 .AddNpgsqlInstrumentation()
                 // The service's own: reads by the server that served them, and the standby's lag.
                 .AddMeter(Data.ReadRouter.MeterName)
                 .AddRuntimeInstrumentation()
+                // Per-request instruments of those meters that the durations above already answer (how many requests
+                // are in flight, bytes and commands per command); dropped streams are never enabled, so never recorded.
+                .AddView("http.server.active_requests", MetricStreamConfiguration.Drop)
+                .AddView("db.client.operation.npgsql.bytes_read", MetricStreamConfiguration.Drop)
+                .AddView("db.client.operation.npgsql.bytes_written", MetricStreamConfiguration.Drop)
+                .AddView("db.client.operation.npgsql.executing", MetricStreamConfiguration.Drop)
                 .AddPrometheusExporter());
         // No exporter, no tracer provider: once one listens, every request and SQL command records a span whether or
         // not anything exports it, a cost on GET /cases/{id}, which docs/design.md holds to 2x of a raw SQL lookup.
