@@ -17,8 +17,8 @@ namespace CaseApi.Bench;
 /// sockets, no Kestrel), so the service's distance from it is mostly the price of HTTP on the same two cores; this
 /// reference measures that price, and the service is held to what it adds on top.
 /// It runs as a child process of the driver (the driver's dll with "bare"), with the runtime settings the service has
-/// (workstation GC; thread-pool spinning off, CaseApi.csproj), so neither side shares a heap or thread pool with wrk's
-/// bookkeeping or the SQL references.
+/// (workstation GC; thread-pool spinning off, CaseApi.csproj) and a heap and thread pool of its own, apart from the
+/// driver's SQL references. Its JSON is generic (jsonb columns as strings): about the bytes of the service's body.
 /// </summary>
 internal sealed class BareEndpoint : IAsyncDisposable
 {
