@@ -1,6 +1,6 @@
-using CaseApi.Infrastructure.Data;
 using System.Globalization;
 using System.Text.Json;
+using CaseApi.Infrastructure.Data;
 using Npgsql;
 
 namespace CaseApi.Bench;
