@@ -49,6 +49,19 @@ internal sealed class CaseSort
 
     public IOrderedQueryable<Case> Order(IQueryable<Case> cases) => key.Order(cases, Descending);
 
+    /// <summary>The column this sort reads.</summary>
+    public string Column => key.Column;
+
+    /// <summary>The order of <see cref="Order"/> as SQL on the alias c: undated last, then the key, then the id.</summary>
+    public SqlFragment OrderSql()
+    {
+        var direction = Descending ? " DESC" : "";
+        var column = $"c.{key.Column}";
+        return SqlFragment.Raw(key.IsNull is null
+            ? $"{column}{direction}, c.id{direction}"
+            : $"{column} IS NULL, {column}{direction}, c.id{direction}");
+    }
+
     public KeysetCursor CursorAfter(CaseResponse last) => new(Name, key.ValueOf(last), last.Id);
 
     /// <summary>True when the cursor was made by this sort and its value parses as this key's type.</summary>

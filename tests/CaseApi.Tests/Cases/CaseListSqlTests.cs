@@ -35,7 +35,7 @@ public sealed class CaseListSqlTests
         _ = CaseSort.TryParse("-chargedOn", out var sort);
         var after = new KeysetCursor("-chargedOn", "2019-04-01", Guid.Empty);
 
-        var sql = CaseListEndpoints.PageQuery(db, SqlPins.AerospaceConvictions, sort!, after, 50).ToQueryString();
+        var sql = CaseListEndpoints.PageQuery(db, SqlPins.AerospaceConvictions, sort!, sort!.After(after), 50).ToQueryString();
 
         // EF's own parameter (the LIMIT) is @p1; the fragments' are @p_1 …, so the two can never collide.
         Assert.Equal(

@@ -32,6 +32,47 @@ public sealed class ListCountTests(CaseApiFactory api) : StudyApiTest(api)
     }
 
     [Fact]
+    public async Task Count_exact_totals_the_whole_filter_on_every_page_while_the_pages_visit_each_match_once()
+    {
+        var seen = new List<string>();
+        string? next = "/api/v1/cases?count=exact&limit=7&aligned=true";
+        while (next is not null)
+        {
+            var page = await GetAsync(next);
+            Assert.Equal(StudyCases.Aligned, (long)page["total"]!);
+            Assert.True((bool)page["totalIsExact"]!);
+            seen.AddRange(page["items"]!.AsArray().Select(c => (string)c!["slug"]!));
+            next = page["nextCursor"] is { } cursor ? $"/api/v1/cases?count=exact&limit=7&aligned=true&cursor={cursor}" : null;
+        }
+
+        var unpaged = await GetAsync("/api/v1/cases?count=none&limit=1000&aligned=true");
+        Assert.Equal(unpaged["items"]!.AsArray().Select(c => (string)c!["slug"]!), seen);
+    }
+
+    [Fact]
+    public async Task Count_exact_past_the_last_match_still_counts_the_matches_before_the_cursor()
+    {
+        // Undated and the smallest id, in newest-charge-first order: nothing comes after it.
+        var pastTheEnd = PageCursor.Encode(new KeysetCursor(CaseSort.Default, null, Guid.Empty));
+
+        var page = await GetAsync($"/api/v1/cases?count=exact&aligned=true&cursor={pastTheEnd}");
+
+        Assert.Empty(page["items"]!.AsArray());
+        Assert.Equal(StudyCases.Aligned, (long)page["total"]!);
+        Assert.True((bool)page["totalIsExact"]!);
+    }
+
+    [Fact]
+    public async Task Count_exact_of_a_filter_nothing_matches_is_zero()
+    {
+        var page = await GetAsync("/api/v1/cases?count=exact&q=xylophonist");
+
+        Assert.Empty(page["items"]!.AsArray());
+        Assert.Equal(0, (long)page["total"]!);
+        Assert.True((bool)page["totalIsExact"]!);
+    }
+
+    [Fact]
     public async Task By_default_a_small_result_is_counted_exactly()
     {
         var page = await GetAsync("/api/v1/cases?limit=1&sector=space");
@@ -99,6 +140,26 @@ public sealed class ListCountTests(CaseApiFactory api) : StudyApiTest(api)
         var total = await ListCount.CountAsync(db.Database, matching, "exact", Ct);
 
         Assert.Equal(PageTotal.Exact(1), total);
+    }
+
+    [Fact]
+    public void Count_exact_reads_the_matches_once_for_the_page_and_the_total()
+    {
+        _ = CaseSort.TryParse("-chargedOn", out var sort);
+
+        var (sql, parameters) = ListCount.PageWithTotalSql(
+            SqlFragment.Raw("SELECT c.* FROM cases c WHERE TRUE"), sort!.Column, sort.OrderSql(), SqlFragment.Raw("c.id <> c.id"), 51).Render();
+
+        Assert.Equal(
+            """
+            SELECT c.id, c.total FROM (
+                SELECT c.id, c.charged_on, count(*) OVER () AS total FROM (SELECT c.* FROM cases c WHERE TRUE) AS c
+            ) AS c
+            WHERE c.id <> c.id
+            ORDER BY c.charged_on IS NULL, c.charged_on DESC, c.id DESC
+            LIMIT @p_1
+            """, sql);
+        Assert.Equal(51, parameters.Single().Value);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class ReleaseTests(CaseApiFactory api) : HistoryTest(api)
         "/api/v1/stats/policy-alignment",
         "/api/v1/cases?limit=2&sort=title",
         "/api/v1/cases?aligned=true&q=turbine",
+        "/api/v1/cases?aligned=true&count=exact&limit=1",
         "/api/v1/cases/space-case",
         "/api/v1/cases/export?format=csv",
         "/api/v1/cases/export?format=ndjson",

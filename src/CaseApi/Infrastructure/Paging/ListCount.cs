@@ -49,6 +49,23 @@ public static class ListCount
         ? SqlFragment.Of($"SELECT count(*) AS total FROM ({matching} LIMIT {cap}) AS m")
         : SqlFragment.Of($"SELECT count(*) AS total FROM ({matching}) AS m");
 
+    /// <summary>
+    /// The ids of one page and the exact total, from one reading of the matches: <paramref name="matching"/> (a SELECT of
+    /// the matching rows on the alias c) narrowed to the id and the sort key, counted by a window over all of them, and
+    /// then cut to the <paramref name="take"/> rows after the keyset position in <paramref name="order"/>. A page and a
+    /// count as two statements read every match twice; the window cannot be pushed past, so the total stays that of the
+    /// whole filter while the page starts after the cursor. No row past the cursor, no total: the caller counts apart.
+    /// </summary>
+    public static SqlFragment PageWithTotalSql(SqlFragment matching, string keyColumn, SqlFragment order, SqlFragment? after, int take) =>
+        SqlFragment.Of($"""
+            SELECT c.id, c.total FROM (
+                SELECT c.id, {SqlFragment.Raw($"c.{keyColumn}")}, count(*) OVER () AS total FROM ({matching}) AS c
+            ) AS c
+            WHERE {after ?? SqlFragment.Raw("TRUE")}
+            ORDER BY {order}
+            LIMIT {take}
+            """);
+
     /// <summary>The planner's row estimate of the statement: EXPLAIN plans it with the values bound but reads no rows.</summary>
     private static async Task<long> EstimateAsync(DbConnection connection, SqlFragment matching, CancellationToken ct)
     {
