@@ -22,6 +22,26 @@ internal sealed record Metric(double? Value, double? Reference, double? Ratio, d
         return new(Round(value), Round(reference), ratio, target, IsMet(ratio, target), unit, note);
     }
 
+    /// <summary>
+    /// Throughputs measured in pairs, the service's run right before its reference's: the ratio is the median of the
+    /// pairs' own ratios, so that a load that drifts across the phase (another process, the JIT, autovacuum) moves both
+    /// sides of a pair alike instead of whichever side's median it happened to fall on.
+    /// </summary>
+    public static Metric PairedThroughput(IReadOnlyList<double> values, IReadOnlyList<double> references, double? target, string unit, string note) =>
+        Paired(values, references, (v, r) => r / v, target, unit, note);
+
+    /// <summary>Times measured in pairs; the ratio is the median of the pairs' own ratios (see <see cref="PairedThroughput"/>).</summary>
+    public static Metric PairedTime(IReadOnlyList<double> values, IReadOnlyList<double> references, double? target, string unit, string note) =>
+        Paired(values, references, (v, r) => v / r, target, unit, note);
+
+    private static Metric Paired(
+        IReadOnlyList<double> values, IReadOnlyList<double> references, Func<double, double, double> cost, double? target, string unit, string note)
+    {
+        var pairs = values.Zip(references).Where(p => p.First > 0 && p.Second > 0).Select(p => cost(p.First, p.Second)).ToList();
+        double? ratio = pairs.Count > 0 ? Math.Round(BenchProgram.Median(pairs), 3) : null;
+        return new(Round(BenchProgram.Median(values)), Round(BenchProgram.Median(references)), ratio, target, IsMet(ratio, target), unit, note);
+    }
+
     public static Metric Ceiling(double? value, double target, string unit, string note) =>
         new(Round(value), null, null, target, value is { } v && v <= target, unit, note);
 
