@@ -52,7 +52,10 @@ internal sealed class CaseSort
     /// <summary>The column this sort reads.</summary>
     public string Column => key.Column;
 
-    /// <summary>The order of <see cref="Order"/> as SQL on the alias c: undated last, then the key, then the id.</summary>
+    /// <summary>
+    /// The order of <see cref="Order"/> as SQL on the alias c: undated last, then the key, then the id. For statements
+    /// EF does not compose (ListCount.PageWithTotalSql); ListCountTests pages every sort both ways to keep the two alike.
+    /// </summary>
     public SqlFragment OrderSql()
     {
         var direction = Descending ? " DESC" : "";
