@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Npgsql;
 
 namespace CaseApi.Bench;

@@ -4,7 +4,6 @@ using CaseApi.Cases;
 using CaseApi.History;
 using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Logging;
 using CaseApi.Infrastructure.Observability;
@@ -12,6 +11,7 @@ using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
 using CaseApi.Releases;
 using CaseApi.Statistics;
+using CaseApi.Store;
 using FluentValidation;
 
 if (args is ["healthcheck", ..]) return await HealthProbe.RunAsync();

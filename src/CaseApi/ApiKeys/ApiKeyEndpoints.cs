@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

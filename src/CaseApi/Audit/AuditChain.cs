@@ -1,5 +1,5 @@
 using System.Globalization;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Audit;
@@ -57,8 +57,8 @@ internal static class AuditChain
         byte[]? hash = null;
         if (TryParseCheckpoint(checkpoint, out var p, out var h)) (position, hash) = (p, h);
         var head = await HeadAsync(db, ct);
-        var mismatch = await db.Database.SqlQuery<MismatchRow>(MismatchSql(position, hash)).FirstOrDefaultAsync(ct);
-        var count = mismatch?.Checked ?? await db.Database.SqlQuery<long>(SqlFragment.Raw("SELECT count(*) AS \"Value\" FROM history_entries"))
+        var mismatch = await db.Database.Query<MismatchRow>(MismatchSql(position, hash)).FirstOrDefaultAsync(ct);
+        var count = mismatch?.Checked ?? await db.Database.Query<long>(SqlFragment.Raw("SELECT count(*) AS \"Value\" FROM history_entries"))
             .SingleAsync(ct);
         return mismatch is null
             ? new ChainVerification(true, count, head, null)
@@ -69,7 +69,7 @@ internal static class AuditChain
     /// <summary>The newest commit's position and hash: a checkpoint to keep.</summary>
     public static async Task<ChainCheckpoint?> HeadAsync(CaseDbContext db, CancellationToken ct)
     {
-        var row = await db.Database.SqlQuery<HeadRow>(HeadSql).FirstOrDefaultAsync(ct);
+        var row = await db.Database.Query<HeadRow>(HeadSql).FirstOrDefaultAsync(ct);
         return row is null ? null : new ChainCheckpoint(row.Position, Convert.ToHexStringLower(row.Hash), row.CommittedAt);
     }
 

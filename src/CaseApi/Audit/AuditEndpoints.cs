@@ -1,9 +1,9 @@
 using System.ComponentModel;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

@@ -1,5 +1,5 @@
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Audit;

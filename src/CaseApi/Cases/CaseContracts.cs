@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 
 namespace CaseApi.Cases;
 

@@ -5,16 +5,16 @@ using System.Text.Json.Nodes;
 using CaseApi.Audit;
 using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
-using FromRouteAttribute = Microsoft.AspNetCore.Mvc.FromRouteAttribute;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using FromRouteAttribute = Microsoft.AspNetCore.Mvc.FromRouteAttribute;
 
 namespace CaseApi.Cases;
 

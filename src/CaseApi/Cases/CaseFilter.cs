@@ -1,7 +1,7 @@
 using System.Globalization;
 using CaseApi.History;
-using CaseApi.Infrastructure.Data;
 using CaseApi.ReferenceData;
+using CaseApi.Store;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -152,11 +152,7 @@ public sealed record CaseFilter(
     }
 
     /// <summary>The matching cases as an EF query to compose on (order, page, project with <see cref="StoreView.Projection"/>).</summary>
-    public IQueryable<Case> Apply(CaseDbContext db, SqlFragment? extra = null)
-    {
-        var (sql, parameters) = SelectSql(extra).Render();
-        return db.Cases.FromSqlRaw(sql, [.. parameters]);
-    }
+    public IQueryable<Case> Apply(CaseDbContext db, SqlFragment? extra = null) => db.Cases.Query(SelectSql(extra));
 }
 
 public sealed class CaseFilterValidator : AbstractValidator<CaseFilter>

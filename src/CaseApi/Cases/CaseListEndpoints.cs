@@ -1,11 +1,11 @@
 using System.Collections.Frozen;
 using System.Data;
 using CaseApi.History;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
 using CaseApi.ReferenceData;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -81,7 +81,7 @@ internal static class CaseListEndpoints
         CaseDbContext db, CaseFilter filter, CaseSort sort, SqlFragment? after, int pageSize, CancellationToken ct)
     {
         await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var picked = await db.Database.SqlQuery<PickedRow>(
+        var picked = await db.Database.Query<PickedRow>(
             ListCount.PageWithTotalSql(filter.SelectSql(), sort.Column, sort.OrderSql(), after, pageSize + 1)).ToListAsync(ct);
         if (picked.Count == 0)
         {

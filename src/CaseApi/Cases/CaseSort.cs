@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Linq.Expressions;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
+using CaseApi.Store;
 
 namespace CaseApi.Cases;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -28,7 +28,7 @@ internal static class SampleCases
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Replicas starting together must not both load the sample: serialise on an advisory lock, then look.
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('caseapi-sample'))", ct);
+        await db.Database.ExecuteAsync(SqlFragment.Raw("SELECT pg_advisory_xact_lock(hashtext('caseapi-sample'))"), ct);
         if (await db.Cases.AnyAsync(ct)) return 0;
 
         await using var file = File.OpenRead(FilePath);

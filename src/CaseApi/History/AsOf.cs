@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Linq.Expressions;
 using System.Text.RegularExpressions;
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
@@ -98,7 +98,7 @@ public static partial class AsOfReads
         var ct = http.RequestAborted;
         if (release.Length > 0)
         {
-            var released = await db.Database.SqlQuery<long>(SqlFragment.Of($"SELECT position AS \"Value\" FROM releases WHERE name = {release}"))
+            var released = await db.Database.Query<long>(SqlFragment.Of($"SELECT position AS \"Value\" FROM releases WHERE name = {release}"))
                 .ToListAsync(ct);
             return released is [var at] ? new(StoreView.AsOf(at), null) : new(null, TypedResults.Problem(statusCode: StatusCodes.Status404NotFound,
                 title: "Release not found.", detail: $"No release is named '{release}'; see GET /api/v1/releases."));
@@ -112,7 +112,7 @@ public static partial class AsOfReads
         }
         // The last commit at or before the time; a time to come would give an answer that still changes.
         if (time > DateTimeOffset.UtcNow) return Refuse($"{asOf} is in the future: the answer would change as the store grows.");
-        var commits = await db.Database.SqlQuery<long>(SqlFragment.Of($"""
+        var commits = await db.Database.Query<long>(SqlFragment.Of($"""
             SELECT position AS "Value" FROM history_commits WHERE committed_at <= {time!.Value.ToUniversalTime()} AND position IS NOT NULL
             ORDER BY position DESC LIMIT 1
             """)).ToListAsync(ct);

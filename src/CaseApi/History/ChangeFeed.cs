@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.History;
@@ -32,7 +32,7 @@ internal static class ChangeFeed
     public static async Task<ChangeFeedResponse> PageAsync(CaseDbContext db, ChangeFeedQuery query, CancellationToken ct)
     {
         var after = PageCursor.TryDecode<ChangePosition>(query.After, out var given) ? given : new ChangePosition(0, 0);
-        var rows = await db.Database.SqlQuery<FeedRow>(PageSql(after, query.Limit)).ToListAsync(ct);
+        var rows = await db.Database.Query<FeedRow>(PageSql(after, query.Limit)).ToListAsync(ct);
         var items = rows.ConvertAll(r => new ChangeResponse(r.Position, r.Entity, r.Action, r.Id, r.Slug, Json(r.CaseJson), Json(r.RecordJson)));
         var last = rows.Count == 0 ? after : new ChangePosition(rows[^1].Position, rows[^1].Entry);
         return new ChangeFeedResponse(items, PageCursor.Encode(last));

@@ -1,6 +1,6 @@
 using CaseApi.Audit;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.OpenApi;
+using CaseApi.Store;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -1,9 +1,9 @@
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -113,9 +113,9 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// <summary>Creates the staging table (typed exactly like cases) and opens the COPY into it; call inside a transaction.</summary>
     public static async Task<ImportStaging> BeginAsync(CaseDbContext db, CancellationToken ct)
     {
-        await db.Database.ExecuteSqlRawAsync(CreateSql, ct);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var copy = await connection.BeginBinaryImportAsync($"COPY import_staging (row_number, id, given_id, present, {ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+        await db.Database.ExecuteAsync(Raw(CreateSql), ct);
+        var copy = await db.Database.BeginBinaryCopyAsync(
+            Raw($"COPY import_staging (row_number, id, given_id, present, {ColumnList}) FROM STDIN (FORMAT BINARY)"), ct);
         return new ImportStaging(db, copy);
     }
 
@@ -146,8 +146,8 @@ internal sealed class ImportStaging : IAsyncDisposable
         copy = null;
         // Temp tables are never auto-analysed; without statistics the planner would guess the join sizes below.
         // Only the join key: statistics on every array and jsonb column cost more than the joins they would inform.
-        await db.Database.ExecuteSqlRawAsync("ANALYZE import_staging (slug)", ct);
-        await db.Database.ExecuteSqlRawAsync(MatchSql, ct);
+        await db.Database.ExecuteAsync(Raw("ANALYZE import_staging (slug)"), ct);
+        await db.Database.ExecuteAsync(Raw(MatchSql), ct);
     }
 
     /// <summary>
@@ -156,26 +156,26 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// </summary>
     public async Task<(int Count, List<ImportError> First)> RejectAsync(bool insertOnly, int limit, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQuery<RejectedRow>(RejectedSql(insertOnly, limit)).ToListAsync(ct);
+        var rows = await db.Database.Query<RejectedRow>(RejectedSql(insertOnly, limit)).ToListAsync(ct);
         if (rows.Count > 0) await db.Database.ExecuteAsync(RemoveRejectedSql(insertOnly), ct);
         return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => new ImportError(r.Row, r.Slug, r.Field, r.Message)));
     }
 
     public async Task<(int Created, int Updated, int Unchanged)> CountAsync(CancellationToken ct)
     {
-        var counts = await db.Database.SqlQueryRaw<StagedCounts>("""
+        var counts = await db.Database.Query<StagedCounts>(Raw("""
             SELECT count(*) FILTER (WHERE existing_id IS NULL)::int AS created,
                    count(*) FILTER (WHERE changed)::int AS updated,
                    count(*) FILTER (WHERE NOT changed)::int AS unchanged
             FROM import_staging
-            """).SingleAsync(ct);
+            """)).SingleAsync(ct);
         return (counts.Created, counts.Updated, counts.Unchanged);
     }
 
     /// <summary>The first rows that would create or change a case, each with its field-level diff.</summary>
     public async Task<List<ImportChange>> ChangesAsync(int limit, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQuery<ChangeRow>(ChangesSql(limit)).ToListAsync(ct);
+        var rows = await db.Database.Query<ChangeRow>(ChangesSql(limit)).ToListAsync(ct);
         return rows.ConvertAll(r => new ImportChange(r.Row, r.Slug, r.Action, JsonNode.Parse(r.Fields)!.AsObject()
             .ToDictionary(p => p.Key, p => new ImportFieldChange(p.Value?["from"]?.DeepClone(), p.Value?["to"]?.DeepClone()))));
     }

@@ -7,7 +7,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using CaseApi.Audit;
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -76,7 +76,7 @@ internal sealed class Importer(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // The pool's statement_timeout is for short requests; the import's statements have the import's own limit.
         var timeout = (options.Value.CommandTimeoutSeconds * 1000).ToString(CultureInfo.InvariantCulture);
-        await db.Database.ExecuteSqlAsync($"SELECT set_config('statement_timeout', {timeout}, true)", ct);
+        await db.Database.ExecuteAsync(SqlFragment.Of($"SELECT set_config('statement_timeout', {timeout}, true)"), ct);
         await using (var staging = await ImportStaging.BeginAsync(db, ct))
         {
             await StageAsync(rows, mode, staging, report, errors, started, ct);

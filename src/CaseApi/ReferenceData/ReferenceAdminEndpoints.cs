@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -186,7 +186,7 @@ internal static class ReferenceAdminEndpoints
     private static Task<int> CasesUsingAsync(CaseDbContext db, string column, string code, CancellationToken ct)
     {
         var array = SqlFragment.Raw(column is "sectors" or "listed_in" ? column : throw new ArgumentOutOfRangeException(nameof(column)));
-        return db.Database.SqlQuery<int>(SqlFragment.Of($"SELECT count(*)::int AS \"Value\" FROM cases WHERE {array} @> ARRAY[{code}]::text[]"))
+        return db.Database.Query<int>(SqlFragment.Of($"SELECT count(*)::int AS \"Value\" FROM cases WHERE {array} @> ARRAY[{code}]::text[]"))
             .SingleAsync(ct);
     }
 

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.ReferenceData;

@@ -1,6 +1,6 @@
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

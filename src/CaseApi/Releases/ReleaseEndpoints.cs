@@ -1,10 +1,9 @@
 using System.Text.Json;
 using CaseApi.Audit;
-using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -71,9 +70,9 @@ internal static class ReleaseEndpoints
         var after = PageCursor.TryDecode<ReleaseCursor>(query.Cursor, out var cursor)
             ? SqlFragment.Of($"(r.created_at, r.name) < ({cursor.CreatedAt}, {cursor.Name})")
             : SqlFragment.Raw("TRUE");
-        var rows = await db.Database.SqlQuery<ReleaseResponse>(
+        var rows = await db.Database.Query<ReleaseResponse>(
             SelectSql(after) + SqlFragment.Of($" ORDER BY r.created_at DESC, r.name DESC LIMIT {query.PageSize + 1}")).ToListAsync(ct);
-        var total = await db.Database.SqlQuery<long>(SqlFragment.Raw("SELECT count(*) AS \"Value\" FROM releases")).SingleAsync(ct);
+        var total = await db.Database.Query<long>(SqlFragment.Raw("SELECT count(*) AS \"Value\" FROM releases")).SingleAsync(ct);
         return TypedResults.Ok(KeysetPage.Create(rows, query.PageSize, total, r => new ReleaseCursor(r.CreatedAt, r.Name), http.Response));
     }
 
@@ -85,7 +84,7 @@ internal static class ReleaseEndpoints
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Release not found.", detail: $"No release is named '{name}'.");
 
     private static Task<ReleaseResponse?> FindAsync(CaseDbContext db, string name, CancellationToken ct) =>
-        db.Database.SqlQuery<ReleaseResponse>(SelectSql(SqlFragment.Of($"r.name = {name}"))).SingleOrDefaultAsync(ct);
+        db.Database.Query<ReleaseResponse>(SelectSql(SqlFragment.Of($"r.name = {name}"))).SingleOrDefaultAsync(ct);
 
     private static SqlFragment SelectSql(SqlFragment condition) => SqlFragment.Of($"""
         SELECT r.name, r.description, r.position, h.committed_at, r.created_at, k.name AS created_by

@@ -1,8 +1,7 @@
 using System.Globalization;
 using CaseApi.Cases;
-using CaseApi.History;
-using CaseApi.Infrastructure.Data;
 using CaseApi.ReferenceData;
+using CaseApi.Store;
 
 namespace CaseApi.Statistics;
 

@@ -2,9 +2,9 @@ using CaseApi.Cases;
 using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Data;
-using CaseApi.Statistics.Coverage;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Statistics.Coverage;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
@@ -44,7 +44,7 @@ internal static class StatisticsEndpoints
     private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem>> GetCaseStatistics(
         [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQuery<GroupRow>(GroupBySql(filter, query)).ToListAsync(ct);
+        var rows = await db.Database.Query<GroupRow>(GroupBySql(filter, query)).ToListAsync(ct);
 
         var columns = StatisticsTable.Columns(query);
         var total = rows[0].Total;
@@ -62,7 +62,7 @@ internal static class StatisticsEndpoints
     private static async Task<Results<Ok<SummaryResponse>, ValidationProblem>> GetSummary(
         [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQuery<SummaryRow>(SummarySql(filter)).ToListAsync(ct);
+        var rows = await db.Database.Query<SummaryRow>(SummarySql(filter)).ToListAsync(ct);
 
         long Single(string dimension) => rows.Single(r => r.Dimension == dimension).Count ?? 0;
         var total = Single("total");
@@ -91,7 +91,7 @@ internal static class StatisticsEndpoints
     private static async Task<Results<Ok<PolicyAlignmentResponse>, ValidationProblem>> GetPolicyAlignment(
         [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var rows = await db.Database.SqlQuery<AlignmentRow>(PolicyAlignmentSql(filter)).ToListAsync(ct);
+        var rows = await db.Database.Query<AlignmentRow>(PolicyAlignmentSql(filter)).ToListAsync(ct);
 
         var (total, aligned) = (rows[0].Total, rows[0].Aligned);
         var documents = rows.Where(r => r.Code is not null)

@@ -1,7 +1,7 @@
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Paging;
-using CaseApi.Tests.Infrastructure.Data;
+using CaseApi.Store;
+using CaseApi.Tests.Store;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Tests.Cases;

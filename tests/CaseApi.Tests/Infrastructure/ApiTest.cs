@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CaseApi.Tests.Infrastructure;

@@ -1,8 +1,8 @@
 using CaseApi.ApiKeys;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Http;
 using CaseApi.ReferenceData;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;

@@ -20,7 +20,7 @@ public sealed partial class RepositoryFilesTests
         "src/CaseApi/Imports/ImportStaging.cs",
         "src/CaseApi/Imports/JsonImportReader.cs",
         "src/CaseApi/Infrastructure/Auth/ApiKeyBootstrap.cs",
-        "src/CaseApi/Infrastructure/Data/DatabaseSetup.cs",
+        "src/CaseApi/Store/DatabaseSetup.cs",
         "src/CaseApi/Infrastructure/Errors/ProblemExceptionHandler.cs",
         "src/CaseApi/Infrastructure/Json/ApiJson.cs",
         "src/CaseApi/Infrastructure/Observability/ObservabilitySetup.cs",

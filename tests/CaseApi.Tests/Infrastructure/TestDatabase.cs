@@ -1,4 +1,4 @@
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using DotNet.Testcontainers.Configurations;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using CaseApi.Tests.Infrastructure;
 
 namespace CaseApi.Tests.Resilience;

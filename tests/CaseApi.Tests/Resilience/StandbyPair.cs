@@ -1,4 +1,4 @@
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using CaseApi.Tests.Infrastructure;
 using Npgsql;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using CaseApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

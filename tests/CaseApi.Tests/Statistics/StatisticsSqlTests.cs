@@ -1,6 +1,6 @@
-using CaseApi.History;
 using CaseApi.Statistics;
-using CaseApi.Tests.Infrastructure.Data;
+using CaseApi.Store;
+using CaseApi.Tests.Store;
 
 namespace CaseApi.Tests.Statistics;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.ApiKeys;
 using CaseApi.Audit;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

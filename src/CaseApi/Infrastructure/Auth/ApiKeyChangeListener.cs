@@ -1,6 +1,6 @@
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.ReferenceData;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -47,7 +47,7 @@ internal sealed class ApiKeyChangeListener(
                 await using var connection = source.CreateConnection();
                 connection.Notification += (_, e) => Heard(e.Payload);
                 await connection.OpenAsync(stoppingToken);
-                await using (var command = new NpgsqlCommand($"LISTEN {Channel}", connection)) await command.ExecuteNonQueryAsync(stoppingToken);
+                await connection.ExecuteAsync(SqlFragment.Raw($"LISTEN {Channel}"), stoppingToken);
                 store.Listening(true);
                 // Whatever committed while nobody listened is read afresh.
                 codes.Invalidate();

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

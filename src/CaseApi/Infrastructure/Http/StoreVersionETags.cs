@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using CaseApi.History;
-using CaseApi.Infrastructure.Data;
+using CaseApi.Store;
 using Microsoft.Net.Http.Headers;
 
 namespace CaseApi.Infrastructure.Http;

@@ -28,7 +28,7 @@ public static class ObservabilitySetup
                 // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side of every EF Core query.
                 .AddNpgsqlInstrumentation()
                 // The service's own: reads by the server that served them, and the standby's lag.
-                .AddMeter(Data.ReadRouter.MeterName)
+                .AddMeter(Store.ReadRouter.MeterName)
                 .AddRuntimeInstrumentation()
                 .AddView(instrument => Unread.Contains(instrument.Name) ? MetricStreamConfiguration.Drop : null)
                 .AddPrometheusExporter());

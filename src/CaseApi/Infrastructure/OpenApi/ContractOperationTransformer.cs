@@ -141,14 +141,14 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
         }
         // Reads a standby may serve accept a write's consistency token, as a header or (for links and browsers) in the query.
-        if (Data.ConsistentReads.ReadsStandby(handler))
+        if (Store.ConsistentReads.ReadsStandby(handler))
         {
             const string token = "The X-Consistency-Token of an earlier write: the read then sees that write (it waits briefly for the standby, else "
                 + "the primary serves it).";
             AddHeader(operation, ProblemContract.ConsistencyTokenHeader, required: false, token, "0/16B3740");
             operation.Parameters.Add(new OpenApiParameter
             {
-                Name = Data.ConsistentReads.QueryParameter, In = ParameterLocation.Query, Description = $"{token} The same as the header.",
+                Name = Store.ConsistentReads.QueryParameter, In = ParameterLocation.Query, Description = $"{token} The same as the header.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$" }, Example = "0/16B3740",
             });
         }

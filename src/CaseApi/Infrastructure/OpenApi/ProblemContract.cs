@@ -20,7 +20,7 @@ internal static class ProblemContract
     public const string LinkHeader = "Link";
     public const string ContentDispositionHeader = "Content-Disposition";
     public const string WwwAuthenticateHeader = "WWW-Authenticate";
-    public const string ConsistencyTokenHeader = Data.ConsistentReads.HeaderName;
+    public const string ConsistencyTokenHeader = Store.ConsistentReads.HeaderName;
 
     // What ASP.NET Core's own generator would publish for its problem types (no traceId, no extensions allowed).
     private static readonly string[] FrameworkSchemas = ["ProblemDetails", "HttpValidationProblemDetails"];

@@ -14,7 +14,7 @@ public static class PagingRules
 
     /// <summary>
     /// The <c>count</c> modes a list offers, or omitted for its default: imports and audit count <c>exact</c> or
-    /// <c>none</c>; the case list adds <c>estimate</c> (<see cref="ListCount"/>).
+    /// <c>none</c>; the case list adds <c>estimate</c> (<see cref="Store.ListCount"/>).
     /// </summary>
     public static IRuleBuilderOptions<T, string?> CountMode<T>(this IRuleBuilder<T, string?> rule, params string[] modes)
     {

@@ -24,7 +24,7 @@ public static class QueryParameters
         // The records' constructor parameters are what [AsParameters] binds; computed properties are not parameters.
         // consistency= (a read's consistency token) is every read's, not one record's.
         var known = parameterTypes.SelectMany(t => t.GetConstructors().SelectMany(c => c.GetParameters())).Select(p => p.Name!)
-            .Append(Data.ConsistentReads.QueryParameter).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+            .Append(Store.ConsistentReads.QueryParameter).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
         return builder.AddEndpointFilter(async (context, next) =>
         {
             var unknown = context.HttpContext.Request.Query.Keys.Where(k => !known.Contains(k)).ToList();

@@ -1,6 +1,6 @@
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Data;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -116,7 +116,7 @@ internal static class CoverageEndpoints
         CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
         var cells = new long[1 << lists.Count];
-        await foreach (var (mask, count) in db.Database.SqlQuery<PatternCount>(HistorySql(filter, lists)).AsAsyncEnumerable().WithCancellation(ct))
+        await foreach (var (mask, count) in db.Database.Query<PatternCount>(HistorySql(filter, lists)).AsAsyncEnumerable().WithCancellation(ct))
         {
             cells[mask] = count;
         }
@@ -142,7 +142,7 @@ internal static class CoverageEndpoints
     internal static async Task<MatchingEvidence> CountEvidenceAsync(
         CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
     {
-        var found = await db.Database.SqlQuery<ListMatchingEvidence>(EvidenceSql(filter, lists)).ToDictionaryAsync(e => e.List, ct);
+        var found = await db.Database.Query<ListMatchingEvidence>(EvidenceSql(filter, lists)).ToDictionaryAsync(e => e.List, ct);
         var byList = lists.Select(l => found.GetValueOrDefault(l) ?? new ListMatchingEvidence(l, 0, 0, 0, 0)).ToList();
         return new MatchingEvidence(
             byList.Sum(e => e.Memberships), byList.Sum(e => e.WithReference), byList.Sum(e => e.Manual), byList.Sum(e => e.Rule), byList);

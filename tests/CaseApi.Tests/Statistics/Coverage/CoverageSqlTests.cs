@@ -1,5 +1,5 @@
 using CaseApi.Statistics.Coverage;
-using CaseApi.Tests.Infrastructure.Data;
+using CaseApi.Tests.Store;
 
 namespace CaseApi.Tests.Statistics.Coverage;
 
