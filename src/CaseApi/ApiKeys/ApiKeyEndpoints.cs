@@ -18,7 +18,7 @@ internal static class ApiKeyEndpoints
 
         keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).WithValidation<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
-        keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys));
+        keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys)).ReadsStore(StoreRead.Current);
         keys.MapDelete("/{id:guid}", RevokeApiKey).WithName(nameof(RevokeApiKey));
         return api;
     }
@@ -57,9 +57,9 @@ internal static class ApiKeyEndpoints
     }
 
     /// <summary>List API keys, newest first, revoked ones included. Secrets are never shown.</summary>
-    private static async Task<Ok<PagedResponse<ApiKeyResponse>>> ListApiKeys(CaseDbContext db, CancellationToken ct)
+    private static async Task<Ok<PagedResponse<ApiKeyResponse>>> ListApiKeys(StoreSnapshot snapshot, CancellationToken ct)
     {
-        var keys = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
+        var keys = await snapshot.Db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
             .Select(k => new ApiKeyResponse(k.Id, k.Name, k.Role, k.Prefix, k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt))
             .ToListAsync(ct);
         return TypedResults.Ok(new PagedResponse<ApiKeyResponse>(keys, keys.Count, null));
@@ -68,7 +68,7 @@ internal static class ApiKeyEndpoints
     /// <summary>Revoke an API key.</summary>
     /// <remarks>Takes effect at once; revoking a revoked key changes nothing. The row stays, so the audit trail's actors stay resolvable.</remarks>
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeApiKey(
-        Guid id, CaseDbContext db, HttpContext http, TimeProvider time, ApiKeyStore store, CancellationToken ct)
+        Guid id, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null)
@@ -82,7 +82,8 @@ internal static class ApiKeyEndpoints
             db.AuditEvents.Add(AuditTrail.Event(http, "key-revoked", "api-key", id.ToString(), Described(key), now));
             await db.SaveChangesAsync(ct);
         }
-        store.Evict(key.SecretHash);
+        // Here at once; other replicas hear it from the database as it commits.
+        changes.Announce("api-key");
         return TypedResults.NoContent();
     }
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
 using CaseApi.Store;
@@ -16,22 +17,23 @@ internal static class AuditEndpoints
     public static RouteGroupBuilder MapAuditEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/cases/{id}/history", GetCaseHistory).WithName(nameof(GetCaseHistory)).WithTags("Cases")
-            .RequireAuthorization(Policies.Reader);
+            .RequireAuthorization(Policies.Reader).ReadsStore(StoreRead.Log);
         api.MapGet("/audit", ListAuditEvents).WithName(nameof(ListAuditEvents)).WithTags("Audit")
-            .RequireAuthorization(Policies.Admin).WithValidation<AuditQuery>();
+            .RequireAuthorization(Policies.Admin).ReadsStore<AuditQuery>(StoreRead.Log);
         api.MapGet("/audit/verify", VerifyAuditChain).WithName(nameof(VerifyAuditChain)).WithTags("Audit")
-            .RequireAuthorization(Policies.Admin).WithQuery<ChainVerifyQuery>();
+            .RequireAuthorization(Policies.Admin).ReadsStore<ChainVerifyQuery>(StoreRead.Log);
         api.MapGet("/audit/checkpoint", GetAuditCheckpoint).WithName(nameof(GetAuditCheckpoint)).WithTags("Audit")
-            .RequireAuthorization(Policies.Reader).ProducesProblem(StatusCodes.Status404NotFound);
+            .RequireAuthorization(Policies.Reader).ReadsStore(StoreRead.Current).ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
     /// <summary>A case's history: its audit events, newest first, with field-level {from, to} changes.</summary>
     /// <remarks>The history outlives the case: after a delete it ends with the delete event and the full deleted record.</remarks>
     private static async Task<Results<Ok<PagedResponse<AuditEventResponse>>, ValidationProblem, ProblemHttpResult>> GetCaseHistory(
-        [FromRoute(Name = "id"), Description(CaseEndpoints.IdOrSlugDescription)] string idOrSlug, ReadOnlyCaseDbContext db, HttpContext http,
+        [FromRoute(Name = "id"), Description(CaseEndpoints.IdOrSlugDescription)] string idOrSlug, StoreSnapshot snapshot, HttpContext http,
         IValidator<AuditQuery> validator, CancellationToken ct, string? cursor = null, int limit = 50)
     {
+        var db = snapshot.Db;
         // A slug names a current case; a deleted case's history stays reachable by its id.
         Guid? id = Guid.TryParse(idOrSlug, out var parsed)
             ? parsed
@@ -56,8 +58,8 @@ internal static class AuditEndpoints
 
     /// <summary>The audit log: every write, newest first, filtered by entityType, entityId, actor, action and a from/to time range.</summary>
     private static async Task<Ok<PagedResponse<AuditEventResponse>>> ListAuditEvents(
-        [AsParameters] AuditQuery query, ReadOnlyCaseDbContext db, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await AuditLog.PageAsync(db, query, http, ct));
+        [AsParameters] AuditQuery query, StoreSnapshot snapshot, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await AuditLog.PageAsync(snapshot.Db, query, http, ct));
 
     /// <summary>Recompute the history's hash chain and say whether it holds, or where it first does not.</summary>
     /// <remarks>
@@ -65,12 +67,12 @@ internal static class AuditEndpoints
     /// with database rights recomputed after an edit.
     /// </remarks>
     private static async Task<Ok<ChainVerification>> VerifyAuditChain(
-        [AsParameters] ChainVerifyQuery query, ReadOnlyCaseDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await AuditChain.VerifyAsync(db, query.Checkpoint, ct));
+        [AsParameters] ChainVerifyQuery query, StoreSnapshot snapshot, CancellationToken ct) =>
+        TypedResults.Ok(await AuditChain.VerifyAsync(snapshot.Db, query.Checkpoint, ct));
 
     /// <summary>The newest checkpoint of the history chain: keep it outside the database to verify against later.</summary>
-    private static async Task<Results<Ok<ChainCheckpoint>, ProblemHttpResult>> GetAuditCheckpoint(CaseDbContext db, CancellationToken ct) =>
-        await AuditChain.HeadAsync(db, ct) is { } head
+    private static async Task<Results<Ok<ChainCheckpoint>, ProblemHttpResult>> GetAuditCheckpoint(StoreSnapshot snapshot, CancellationToken ct) =>
+        await AuditChain.HeadAsync(snapshot.Db, ct) is { } head
             ? TypedResults.Ok(head)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No history yet.",
                 detail: "Nothing has been committed to the store yet.");

@@ -8,7 +8,7 @@ namespace CaseApi.Audit;
 internal static class AuditLog
 {
     public static async Task<PagedResponse<AuditEventResponse>> PageAsync(
-        ReadOnlyCaseDbContext db, AuditQuery query, HttpContext http, CancellationToken ct)
+        CaseDbContext db, AuditQuery query, HttpContext http, CancellationToken ct)
     {
         var events = db.AuditEvents.AsQueryable();
         if (query.EntityType is { } entityType) events = events.Where(e => e.EntityType == entityType);

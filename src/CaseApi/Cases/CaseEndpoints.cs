@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
@@ -29,7 +28,7 @@ internal static class CaseEndpoints
 
         // One path parameter for /cases/{id} in every method (OpenAPI has one path item per template), and one rule for
         // it: the id or the slug, whichever the client has.
-        cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase)).Produces(StatusCodes.Status304NotModified).WithQuery<AsOfQuery>().WithAsOf();
+        cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase)).ReadsStore<AsOfQuery>(StoreRead.Item).Produces(StatusCodes.Status304NotModified);
         cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         cases.MapPut("/{id}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
@@ -53,17 +52,15 @@ internal static class CaseEndpoints
     /// exist then), with its policy alignment from the mapping as it was.
     /// </remarks>
     private static async Task<Results<Ok<CaseResponse>, StatusCodeHttpResult, ProblemHttpResult, ValidationProblem>> GetCase(
-        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, [AsParameters] AsOfQuery at, CaseDbContext db,
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, [AsParameters] AsOfQuery at, StoreSnapshot snapshot,
         HttpContext http, CancellationToken ct)
     {
-        var found = at.View.Position is null
-            ? await FindAsync(db, idOrSlug, ct)
-            : await at.View.Case(db, idOrSlug).Select(at.View.Projection).SingleOrDefaultAsync(ct);
+        var found = await CaseReads.FindAsync(snapshot.Db, snapshot.View, idOrSlug, ct);
         if (found is null) return NotFound(idOrSlug);
 
         // A rebuilt row has no row version; as of a position the case never changes, so the position tags it ("p…" never
         // equals a row version, so an If-Match copied from it can never pass for the current row).
-        var tag = at.View.Position is { } position ? $"\"p{position}\"" : ETags.For(found.Version);
+        var tag = snapshot.View.Position is { } position ? ETags.ForPosition(position) : ETags.For(found.Version);
         http.Response.Headers.ETag = tag;
         return ETags.IsNotModified(http.Request, tag)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
@@ -83,7 +80,7 @@ internal static class CaseEndpoints
         db.AuditEvents.Add(AuditTrail.Event(http, "create", "case", entity.Id.ToString(), Snapshot(entity, json), now));
         await db.SaveChangesAsync(ct);
 
-        var created = (await FindAsync(db, entity.Id.ToString(), ct))!;
+        var created = (await CaseReads.FindAsync(db, entity.Id.ToString(), ct))!;
         http.Response.Headers.ETag = ETags.For(created.Version);
         return TypedResults.Created($"/api/v1/cases/{created.Id}", created);
     }
@@ -122,7 +119,7 @@ internal static class CaseEndpoints
         [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, TimeProvider time,
         IOptions<JsonOptions> json, CancellationToken ct)
     {
-        var entity = await db.Cases.FirstOrDefaultAsync(Matching(idOrSlug), ct);
+        var entity = await db.Cases.FirstOrDefaultAsync(CaseReads.Matching(idOrSlug), ct);
         if (entity is null) return NotFound(idOrSlug);
         if (ETags.CheckIfMatch(http.Request, entity.Version) is { } precondition) return precondition;
 
@@ -141,7 +138,7 @@ internal static class CaseEndpoints
         string idOrSlug, Func<Case, Task<CaseRequest?>> newState, CaseDbContext db, HttpContext http, TimeProvider time,
         IOptions<JsonOptions> json, IValidator<CaseRequest> validator, CancellationToken ct)
     {
-        var entity = await db.Cases.FirstOrDefaultAsync(Matching(idOrSlug), ct);
+        var entity = await db.Cases.FirstOrDefaultAsync(CaseReads.Matching(idOrSlug), ct);
         if (entity is null) return NotFound(idOrSlug);
         if (ETags.CheckIfMatch(http.Request, entity.Version) is { } precondition) return precondition;
 
@@ -162,25 +159,10 @@ internal static class CaseEndpoints
             await db.SaveChangesAsync(ct);
         }
 
-        var updated = (await FindAsync(db, entity.Id.ToString(), ct))!;
+        var updated = (await CaseReads.FindAsync(db, entity.Id.ToString(), ct))!;
         http.Response.Headers.ETag = ETags.For(updated.Version);
         return TypedResults.Ok(updated);
     }
-
-    /// <summary>The one identifier rule of /cases/{id}: a UUID is an id, anything else a slug.</summary>
-    internal static Expression<Func<Case, bool>> Matching(string idOrSlug) =>
-        Guid.TryParse(idOrSlug, out var id) ? c => c.Id == id : c => c.Slug == idOrSlug;
-
-    internal static Task<CaseResponse?> FindAsync(CaseDbContext db, string idOrSlug, CancellationToken ct) =>
-        Guid.TryParse(idOrSlug, out var id) ? FindById(db, id, ct) : FindBySlug(db, idOrSlug, ct);
-
-    // Compiled once: the hottest read skips LINQ translation and the query-cache lookup on every request
-    // (docs/design.md holds GET /cases/{id} to within 2x of a raw primary-key lookup).
-    private static readonly Func<CaseDbContext, Guid, CancellationToken, Task<CaseResponse?>> FindById = EF.CompileAsyncQuery(
-        (CaseDbContext db, Guid id, CancellationToken ct) => db.Cases.AsNoTracking().Where(c => c.Id == id).Select(CaseResponse.Projection).SingleOrDefault());
-
-    private static readonly Func<CaseDbContext, string, CancellationToken, Task<CaseResponse?>> FindBySlug = EF.CompileAsyncQuery(
-        (CaseDbContext db, string slug, CancellationToken ct) => db.Cases.AsNoTracking().Where(c => c.Slug == slug).Select(CaseResponse.Projection).SingleOrDefault());
 
     /// <summary>The case's writable fields as JSON: the audit record on create and delete, and the "before" and "after" of a diff.</summary>
     private static JsonObject Snapshot(Case entity, IOptions<JsonOptions> json) =>

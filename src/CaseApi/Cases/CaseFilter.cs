@@ -55,8 +55,21 @@ public sealed record CaseFilter(
     string? AsOf = null,
     string? Release = null)
 {
-    /// <summary>The store the filter reads: current, or as of the position that asOf or release resolved to (AsOfReads.WithAsOf).</summary>
-    internal StoreView View { get; set; } = StoreView.Current;
+    private readonly StoreView? view;
+
+    /// <summary>
+    /// The store the filter reads: the request's snapshot's view (current, or as of the position asOf or release resolved
+    /// to), given with <see cref="At"/>. A filter never falls back to the current store: SQL built from one that was not
+    /// given a view would silently answer an asOf request from the present, so it throws instead.
+    /// </summary>
+    internal StoreView View
+    {
+        get => view ?? throw new InvalidOperationException("The filter has no store view: take it At(snapshot) before building SQL.");
+        init => view = value;
+    }
+
+    /// <summary>This filter over the state of the store the request's snapshot reads.</summary>
+    public CaseFilter At(StoreSnapshot snapshot) => this with { View = snapshot.View };
 
     /// <summary>The column of each <c>dateField</c> value; the key set is also the whitelist.</summary>
     public static readonly IReadOnlyDictionary<string, string> DateColumns = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -151,7 +164,7 @@ public sealed record CaseFilter(
         return SqlFragment.Of($"{View.SelectCases} WHERE {condition}");
     }
 
-    /// <summary>The matching cases as an EF query to compose on (order, page, project with <see cref="StoreView.Projection"/>).</summary>
+    /// <summary>The matching cases as an EF query to compose on (order, page, project with <see cref="CaseReads.Projection"/>).</summary>
     public IQueryable<Case> Apply(CaseDbContext db, SqlFragment? extra = null) => db.Cases.Query(SelectSql(extra));
 }
 

@@ -1,9 +1,7 @@
 using System.Collections.Frozen;
 using System.Data;
-using CaseApi.History;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
-using CaseApi.Infrastructure.Validation;
 using CaseApi.ReferenceData;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,11 +21,11 @@ internal static class CaseListEndpoints
     public static RouteGroupBuilder MapCaseListEndpoints(this RouteGroupBuilder cases)
     {
         // Pages are kept per store version like statistics: a dashboard polling a first page reads it once per change.
-        cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
-            .WithStoreVersionCache().WithQuery<CaseFilter, CaseListQuery>().WithAsOf();
+        cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
+            .ReadsStore<CaseFilter, CaseListQuery>(StoreRead.Cases, cached: true);
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
-        cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk).WithStoreVersionETag()
-            .WithQuery<CaseFilter, CaseExportQuery>().WithAsOf()
+        cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
+            .ReadsStore<CaseFilter, CaseExportQuery>(StoreRead.Cases)
             .Produces(StatusCodes.Status200OK).AddOpenApiOperationTransformer(CaseExportQuery.DescribeResponseAsync);
         return cases;
     }
@@ -39,9 +37,10 @@ internal static class CaseListEndpoints
     /// By default total is exact for small results and the planner's estimate for large ones (see count).
     /// </remarks>
     private static async Task<Results<Ok<PagedResponse<CaseResponse>>, JsonHttpResult<PagedResponse<CaseResponse>>, ValidationProblem>> ListCases(
-        [AsParameters] CaseFilter filter, [AsParameters] CaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, IOptions<JsonOptions> json,
+        [AsParameters] CaseFilter filter, [AsParameters] CaseListQuery query, StoreSnapshot snapshot, HttpContext http, IOptions<JsonOptions> json,
         CancellationToken ct)
     {
+        var (db, scoped) = (snapshot.Db, filter.At(snapshot));
         // The validators have accepted the sort and the cursor.
         _ = CaseSort.TryParse(query.Sort, out var parsed);
         var sort = parsed!;
@@ -49,8 +48,8 @@ internal static class CaseListEndpoints
 
         var after = cursor is null ? null : sort.After(cursor);
         var (rows, total) = query.Count == "exact"
-            ? await ExactPageAsync(db, filter, sort, after, query.PageSize, ct)
-            : await PageBesideCountAsync(db, filter, sort, after, query.PageSize, query.Count, ct);
+            ? await ExactPageAsync(db, scoped, sort, after, query.PageSize, ct)
+            : await PageBesideCountAsync(db, scoped, sort, after, query.PageSize, query.Count, ct);
         var page = KeysetPage.Create(rows, query.PageSize, total, sort.CursorAfter, http.Response);
         return CaseExportColumns.Names(query.Fields) is { } fields
             ? TypedResults.Json(page, CaseExportColumns.ListJson(json.Value.SerializerOptions, fields))
@@ -100,7 +99,7 @@ internal static class CaseListEndpoints
     /// position (CaseSort.After) or any other condition that narrows the matches.
     /// </summary>
     internal static IQueryable<CaseResponse> PageQuery(CaseDbContext db, CaseFilter filter, CaseSort sort, SqlFragment? after, int pageSize) =>
-        sort.Order(filter.Apply(db, after)).Take(pageSize + 1).Select(filter.View.Projection);
+        sort.Order(filter.Apply(db, after)).Take(pageSize + 1).Select(CaseReads.Projection(filter.View));
 
     /// <summary>Export every case matching the list filters as CSV, NDJSON, a JSON array, an .xlsx sheet or Parquet, streamed.</summary>
     /// <remarks>
@@ -109,14 +108,16 @@ internal static class CaseListEndpoints
     /// columns for notebooks. fields= picks the columns. Rows stream from the database as they arrive, ordered by slug.
     /// </remarks>
     private static Results<PushStreamHttpResult, ValidationProblem> ExportCases(
-        [AsParameters] CaseFilter filter, [AsParameters] CaseExportQuery query, ReadOnlyCaseDbContext db, TimeProvider time,
+        [AsParameters] CaseFilter filter, [AsParameters] CaseExportQuery query, StoreSnapshot snapshot, TimeProvider time,
         IOptions<JsonOptions> json, ReferenceCodes codes, CancellationToken ct)
     {
+        var db = snapshot.Db;
+        filter = filter.At(snapshot);
         // The validator has accepted the format.
         var format = query.FormatOrDefault;
         var type = CaseExportQuery.Formats[format];
         // No ToList: EF streams a no-tracking query row by row from the open data reader.
-        var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(filter.View.Projection).AsAsyncEnumerable();
+        var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(CaseReads.Projection(filter.View)).AsAsyncEnumerable();
         var options = json.Value.SerializerOptions;
         // An as-of export is the same file whenever it is made, so its name says which state of the store it holds.
         var fileName = filter.View.Position is { } position

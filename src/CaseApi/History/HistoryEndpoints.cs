@@ -1,5 +1,5 @@
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Validation;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,7 +10,7 @@ internal static class HistoryEndpoints
     public static RouteGroupBuilder MapHistoryEndpoints(this RouteGroupBuilder api)
     {
         var changes = api.MapGroup("/changes").WithTags("History").RequireAuthorization(Policies.Reader);
-        changes.MapGet("/", ListChanges).WithName(nameof(ListChanges)).WithQuery<ChangeFeedQuery>();
+        changes.MapGet("/", ListChanges).WithName(nameof(ListChanges)).ReadsStore<ChangeFeedQuery>(StoreRead.Log);
         return api;
     }
 
@@ -21,6 +21,6 @@ internal static class HistoryEndpoints
     /// case after the change. Apply items in order, keyed by entity and id, to keep a copy of the store.
     /// </remarks>
     private static async Task<Ok<ChangeFeedResponse>> ListChanges(
-        [AsParameters] ChangeFeedQuery query, ReadOnlyCaseDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await ChangeFeed.PageAsync(db, query, ct));
+        [AsParameters] ChangeFeedQuery query, StoreSnapshot snapshot, CancellationToken ct) =>
+        TypedResults.Ok(await ChangeFeed.PageAsync(snapshot.Db, query, ct));
 }

@@ -38,8 +38,9 @@ internal static class ImportEndpoints
             .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
-        imports.MapGet("/", ListImports).WithName(nameof(ListImports)).WithQuery<ImportListQuery>();
-        imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).ProducesProblem(StatusCodes.Status404NotFound);
+        imports.MapGet("/", ListImports).WithName(nameof(ListImports)).ReadsStore<ImportListQuery>(StoreRead.Current);
+        imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).ReadsStore(StoreRead.Current)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 
@@ -56,9 +57,9 @@ internal static class ImportEndpoints
 
     /// <summary>List import reports, newest first.</summary>
     private static async Task<Ok<PagedResponse<ImportResponse>>> ListImports(
-        [AsParameters] ImportListQuery query, CaseDbContext db, HttpContext http, CancellationToken ct)
+        [AsParameters] ImportListQuery query, StoreSnapshot snapshot, HttpContext http, CancellationToken ct)
     {
-        var reports = db.Imports.AsNoTracking();
+        var reports = snapshot.Db.Imports.AsNoTracking();
         long? total = query.CountTotal ? await reports.LongCountAsync(ct) : null;
         if (PageCursor.TryDecode<ImportPosition>(query.Cursor, out var after))
         {
@@ -70,8 +71,8 @@ internal static class ImportEndpoints
     }
 
     /// <summary>Get one import report.</summary>
-    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> GetImport(Guid id, CaseDbContext db, CancellationToken ct) =>
-        await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } report
+    private static async Task<Results<Ok<ImportResponse>, ProblemHttpResult>> GetImport(Guid id, StoreSnapshot snapshot, CancellationToken ct) =>
+        await snapshot.Db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, ct) is { } report
             ? TypedResults.Ok(ImportResponse.From(report))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Import not found.", detail: $"No import has the id '{id}'.");
 

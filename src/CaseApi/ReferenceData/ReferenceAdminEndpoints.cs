@@ -43,14 +43,14 @@ internal static class ReferenceAdminEndpoints
 
     /// <summary>Create or replace a sector.</summary>
     private static async Task<Results<Created<SectorResponse>, Ok<SectorResponse>, ValidationProblem>> PutSector(
-        string code, SectorRequest request, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct) =>
-        InvalidCode(code) ?? await UpsertAsync(new(db, http, time, codes, ct), db.Sectors, code, "sector",
+        string code, SectorRequest request, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct) =>
+        InvalidCode(code) ?? await UpsertAsync(new(db, http, time, changes, ct), db.Sectors, code, "sector",
             () => new Sector { Code = code, Name = "" }, s => (s.Name, s.Description) = (request.Name!, request.Description), ToResponse);
 
     /// <summary>Delete a sector that no case and no policy document names.</summary>
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteSector(
-        string code, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct) =>
-        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, codes, ct), db.Sectors, code, "sector", ToResponse, async () =>
+        string code, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct) =>
+        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, changes, ct), db.Sectors, code, "sector", ToResponse, async () =>
         {
             if (await CasesUsingAsync(db, "sectors", code, ct) is > 0 and var count) return $"{count} case(s) name it";
             var policies = await db.PolicyDocumentSectors.Where(m => m.SectorCode == code).Select(m => m.PolicyCode).ToListAsync(ct);
@@ -59,13 +59,13 @@ internal static class ReferenceAdminEndpoints
 
     /// <summary>Create or replace a sponsor (its parent must exist, and a sponsor cannot be its own ancestor).</summary>
     private static async Task<Results<Created<SponsorResponse>, Ok<SponsorResponse>, ValidationProblem>> PutSponsor(
-        string code, SponsorRequest request, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct)
+        string code, SponsorRequest request, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct)
     {
         if (InvalidCode(code) is { } invalid) return invalid;
         if (request.Parent is { } parent && await ParentProblemAsync(db, code, parent, ct) is { } message) return Invalid("parent", message);
         try
         {
-            return await UpsertAsync(new(db, http, time, codes, ct), db.Sponsors, code, "sponsor",
+            return await UpsertAsync(new(db, http, time, changes, ct), db.Sponsors, code, "sponsor",
                 () => new Sponsor { Code = code, Name = "", Type = "" },
                 s => (s.Name, s.Type, s.Description, s.ParentCode) = (request.Name!, request.Type!, request.Description, request.Parent), ToResponse);
         }
@@ -78,8 +78,8 @@ internal static class ReferenceAdminEndpoints
 
     /// <summary>Delete a sponsor that no case names and that has no child sponsors.</summary>
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteSponsor(
-        string code, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct) =>
-        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, codes, ct), db.Sponsors, code, "sponsor", ToResponse, async () =>
+        string code, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct) =>
+        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, changes, ct), db.Sponsors, code, "sponsor", ToResponse, async () =>
         {
             if (await db.Cases.CountAsync(c => c.SponsorCode == code, ct) is > 0 and var count) return $"{count} case(s) name it";
             var children = await db.Sponsors.Where(s => s.ParentCode == code).Select(s => s.Code).ToListAsync(ct);
@@ -90,7 +90,7 @@ internal static class ReferenceAdminEndpoints
     /// <remarks>Alignment is derived from this mapping at query time, so every case's alignedPolicies and every
     /// alignment statistic change at once.</remarks>
     private static async Task<Results<Created<PolicyDocumentResponse>, Ok<PolicyDocumentResponse>, ValidationProblem>> PutPolicyDocument(
-        string code, PolicyDocumentRequest request, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct)
+        string code, PolicyDocumentRequest request, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct)
     {
         if (InvalidCode(code) is { } invalid) return invalid;
         var sectors = request.Sectors!.Select(s => s!).ToList();
@@ -102,7 +102,7 @@ internal static class ReferenceAdminEndpoints
                 unknown.ToDictionary(x => $"sectors[{x.i}]", x => new[] { $"'{x.s}' is not a sector code; see GET /api/v1/sectors." }));
         }
 
-        return await UpsertAsync(new(db, http, time, codes, ct), db.PolicyDocuments.Include(p => p.Sectors), code, "policy document",
+        return await UpsertAsync(new(db, http, time, changes, ct), db.PolicyDocuments.Include(p => p.Sectors), code, "policy document",
             () => new PolicyDocument { Code = code, Name = "" }, document =>
             {
                 (document.Name, document.Description, document.Year) = (request.Name!, request.Description, request.Year);
@@ -116,14 +116,14 @@ internal static class ReferenceAdminEndpoints
     /// <summary>Delete a policy document and its sector mapping.</summary>
     /// <remarks>Cases do not store alignment, so nothing refers to a policy document: deleting one only changes derived figures.</remarks>
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeletePolicyDocument(
-        string code, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct) =>
-        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, codes, ct), db.PolicyDocuments.Include(p => p.Sectors), code, "policy document",
+        string code, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct) =>
+        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, changes, ct), db.PolicyDocuments.Include(p => p.Sectors), code, "policy document",
             ToResponse, () => Task.FromResult<string?>(null));
 
     /// <summary>Create or replace a source list (a published compilation cases can be listed in).</summary>
     private static async Task<Results<Created<SourceListResponse>, Ok<SourceListResponse>, ValidationProblem>> PutSourceList(
-        string code, SourceListRequest request, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct) =>
-        InvalidCode(code) ?? await UpsertAsync(new(db, http, time, codes, ct), db.SourceLists, code, "source list",
+        string code, SourceListRequest request, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct) =>
+        InvalidCode(code) ?? await UpsertAsync(new(db, http, time, changes, ct), db.SourceLists, code, "source list",
             () => new SourceList { Code = code, Name = "" },
             s => (s.Name, s.Description, s.Publisher, s.CoverageFrom, s.CoverageTo) =
                 (request.Name!, request.Description, request.Publisher, request.CoverageFrom, request.CoverageTo),
@@ -131,12 +131,12 @@ internal static class ReferenceAdminEndpoints
 
     /// <summary>Delete a source list that no case is listed in.</summary>
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteSourceList(
-        string code, CaseDbContext db, HttpContext http, TimeProvider time, ReferenceCodes codes, CancellationToken ct) =>
-        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, codes, ct), db.SourceLists, code, "source list", ToResponse, async () =>
+        string code, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct) =>
+        InvalidCode(code) ?? await DeleteAsync(new(db, http, time, changes, ct), db.SourceLists, code, "source list", ToResponse, async () =>
             await CasesUsingAsync(db, "listed_in", code, ct) is > 0 and var count ? $"{count} case(s) are listed in it" : null);
 
     /// <summary>What every edit needs: the store, the caller (for the audit row), the clock and the cache to invalidate.</summary>
-    private sealed record Edit(CaseDbContext Db, HttpContext Http, TimeProvider Time, ReferenceCodes Codes, CancellationToken Ct);
+    private sealed record Edit(CaseDbContext Db, HttpContext Http, TimeProvider Time, StoreChanges Changes, CancellationToken Ct);
 
     /// <summary>
     /// A PUT: loads the row (or creates it), applies the request, and saves it with its audit row; 201 with Location when
@@ -179,7 +179,8 @@ internal static class ReferenceAdminEndpoints
         if (changes.Count == 0) return;
         edit.Db.AuditEvents.Add(AuditTrail.Event(edit.Http, Action, entityType, code, changes, edit.Time.GetUtcNow()));
         await edit.Db.SaveChangesAsync(edit.Ct);
-        edit.Codes.Invalidate();
+        // Validation here sees the edit at once; other replicas hear it from the database as it commits.
+        edit.Changes.Announce(ReferenceCodes.Kinds);
     }
 
     /// <summary>Case code lists are text[] columns with GIN indexes; the containment operator @> is what those indexes serve.</summary>

@@ -6,12 +6,16 @@ namespace CaseApi.ReferenceData;
 
 /// <summary>
 /// The codes of the admin-editable reference tables, cached for validation: validating a 100,000-row import
-/// must not query the database per row. Edits through this service call <see cref="Invalidate"/>; edits made by
-/// another replica are picked up when the snapshot expires.
+/// must not query the database per row. Kept by the store's one cache rule (<see cref="StoreChanges"/>): read again
+/// after any replica's commit to reference data is heard, and at most <see cref="StaleWhileDeaf"/> old while changes are
+/// not being heard (a lost listening connection must not turn an import's validation into queries per row).
 /// </summary>
-public sealed class ReferenceCodes(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class ReferenceCodes(IServiceScopeFactory scopes, StoreChanges changes)
 {
-    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    /// <summary>The entity kinds of the history whose changes make the codes stale.</summary>
+    public static readonly string[] Kinds = ["sector", "sponsor", "source-list", "policy-document", "policy-document-sector"];
+
+    public static readonly TimeSpan StaleWhileDeaf = TimeSpan.FromSeconds(30);
 
     private volatile Snapshot? current;
 
@@ -20,13 +24,14 @@ public sealed class ReferenceCodes(IServiceScopeFactory scopes, TimeProvider tim
         FrozenDictionary<string, Sponsor> Sponsors,
         FrozenSet<string> PolicyDocuments,
         FrozenSet<string> SourceLists,
-        DateTimeOffset LoadedAt);
+        StoreChanges.ChangeStamp Stamp);
 
     public async ValueTask<Snapshot> GetAsync(CancellationToken ct)
     {
         var snapshot = current;
-        if (snapshot is not null && time.GetUtcNow() - snapshot.LoadedAt < MaxAge) return snapshot;
+        if (snapshot is not null && changes.IsCurrent(snapshot.Stamp, Kinds, StaleWhileDeaf)) return snapshot;
 
+        var stamp = changes.Stamp(Kinds);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CaseDbContext>();
         snapshot = new Snapshot(
@@ -34,10 +39,11 @@ public sealed class ReferenceCodes(IServiceScopeFactory scopes, TimeProvider tim
             (await db.Sponsors.AsNoTracking().ToListAsync(ct)).ToFrozenDictionary(s => s.Code),
             (await db.PolicyDocuments.AsNoTracking().Select(p => p.Code).ToListAsync(ct)).ToFrozenSet(),
             (await db.SourceLists.AsNoTracking().Select(s => s.Code).ToListAsync(ct)).ToFrozenSet(),
-            time.GetUtcNow());
+            stamp);
         current = snapshot;
         return snapshot;
     }
 
+    /// <summary>Forgets the codes (tests that empty the store and seed it again).</summary>
     public void Invalidate() => current = null;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
 using CaseApi.Store;
@@ -20,8 +21,8 @@ internal static class ReleaseEndpoints
         var releases = api.MapGroup("/releases").WithTags("Releases").RequireAuthorization(Policies.Reader);
         releases.MapPost("/", CreateRelease).WithName(nameof(CreateRelease)).RequireAuthorization(Policies.Admin)
             .WithValidation<CreateReleaseRequest>().ProducesProblem(StatusCodes.Status409Conflict);
-        releases.MapGet("/", ListReleases).WithName(nameof(ListReleases)).WithQuery<ReleaseListQuery>();
-        releases.MapGet("/{name}", GetRelease).WithName(nameof(GetRelease));
+        releases.MapGet("/", ListReleases).WithName(nameof(ListReleases)).ReadsStore<ReleaseListQuery>(StoreRead.Log);
+        releases.MapGet("/{name}", GetRelease).WithName(nameof(GetRelease)).ReadsStore(StoreRead.Log);
         return api;
     }
 
@@ -65,8 +66,9 @@ internal static class ReleaseEndpoints
 
     /// <summary>List releases, newest first.</summary>
     private static async Task<Ok<PagedResponse<ReleaseResponse>>> ListReleases(
-        [AsParameters] ReleaseListQuery query, ReadOnlyCaseDbContext db, HttpContext http, CancellationToken ct)
+        [AsParameters] ReleaseListQuery query, StoreSnapshot snapshot, HttpContext http, CancellationToken ct)
     {
+        var db = snapshot.Db;
         var after = PageCursor.TryDecode<ReleaseCursor>(query.Cursor, out var cursor)
             ? SqlFragment.Of($"(r.created_at, r.name) < ({cursor.CreatedAt}, {cursor.Name})")
             : SqlFragment.Raw("TRUE");
@@ -78,8 +80,8 @@ internal static class ReleaseEndpoints
 
     /// <summary>Get a release by its name.</summary>
     private static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> GetRelease(
-        string name, ReadOnlyCaseDbContext db, CancellationToken ct) =>
-        await FindAsync(db, name, ct) is { } release
+        string name, StoreSnapshot snapshot, CancellationToken ct) =>
+        await FindAsync(snapshot.Db, name, ct) is { } release
             ? TypedResults.Ok(release)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Release not found.", detail: $"No release is named '{name}'.");
 

@@ -1,4 +1,4 @@
-using CaseApi.History;
+using CaseApi.Store;
 using CaseApi.Infrastructure.Paging;
 using FluentValidation;
 
@@ -10,7 +10,7 @@ public sealed class CreateReleaseRequestValidator : AbstractValidator<CreateRele
 
     public CreateReleaseRequestValidator()
     {
-        RuleFor(r => r.Name).NotEmpty().Must(name => name is null || AsOfQueryValidator.IsReleaseName(name))
+        RuleFor(r => r.Name).NotEmpty().Must(name => name is null || ReadPoints.IsReleaseName(name))
             .WithMessage("A release name is lowercase letters and digits, words joined by '-' or '.' (2026-study, v1.2), at most 100 characters.");
         RuleFor(r => r.Description).NotEmpty().MaximumLength(MaxDescription);
         RuleFor(r => r.Position).GreaterThanOrEqualTo(0);

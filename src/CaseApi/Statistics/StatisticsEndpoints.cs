@@ -1,8 +1,6 @@
 using CaseApi.Cases;
-using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
-using CaseApi.Infrastructure.Validation;
 using CaseApi.Statistics.Coverage;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,13 +18,13 @@ internal static class StatisticsEndpoints
 {
     public static RouteGroupBuilder MapStatisticsEndpoints(this RouteGroupBuilder api)
     {
-        var stats = api.MapGroup("/stats").WithTags("Statistics")
-            .RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk)
-            .WithStoreVersionETag().WithStoreVersionCache().WithAsOf();
-        stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics)).WithQuery<CaseFilter, StatisticsQuery>()
-            .AddOpenApiOperationTransformer(AlsoCsv);
-        stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).WithQuery<CaseFilter>();
-        stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment)).WithQuery<CaseFilter>();
+        // Every statistic reads the whole store, so each is kept per store version: a dashboard pays once per change.
+        var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
+        stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics))
+            .ReadsStore<CaseFilter, StatisticsQuery>(StoreRead.Cases, cached: true).AddOpenApiOperationTransformer(AlsoCsv);
+        stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
+        stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment))
+            .ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
         stats.MapCoverageEndpoints();
         return api;
     }
@@ -42,9 +40,9 @@ internal static class StatisticsEndpoints
     /// fill=zero adds the years without cases as rows with count 0; format=csv returns the same rows as CSV.
     /// </remarks>
     private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem>> GetCaseStatistics(
-        [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
+        [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, StoreSnapshot snapshot, CancellationToken ct)
     {
-        var rows = await db.Database.Query<GroupRow>(GroupBySql(filter, query)).ToListAsync(ct);
+        var rows = await snapshot.Db.Database.Query<GroupRow>(GroupBySql(filter.At(snapshot), query)).ToListAsync(ct);
 
         var columns = StatisticsTable.Columns(query);
         var total = rows[0].Total;
@@ -60,9 +58,9 @@ internal static class StatisticsEndpoints
     /// breakdown row carries the label of its code.
     /// </remarks>
     private static async Task<Results<Ok<SummaryResponse>, ValidationProblem>> GetSummary(
-        [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
+        [AsParameters] CaseFilter filter, StoreSnapshot snapshot, CancellationToken ct)
     {
-        var rows = await db.Database.Query<SummaryRow>(SummarySql(filter)).ToListAsync(ct);
+        var rows = await snapshot.Db.Database.Query<SummaryRow>(SummarySql(filter.At(snapshot))).ToListAsync(ct);
 
         long Single(string dimension) => rows.Single(r => r.Dimension == dimension).Count ?? 0;
         var total = Single("total");
@@ -89,9 +87,9 @@ internal static class StatisticsEndpoints
     /// <summary>How many matching cases target sectors each policy document names, computed from the current sector mapping.</summary>
     /// <remarks>A case aligned with several documents counts under each; anyDocument counts it once.</remarks>
     private static async Task<Results<Ok<PolicyAlignmentResponse>, ValidationProblem>> GetPolicyAlignment(
-        [AsParameters] CaseFilter filter, ReadOnlyCaseDbContext db, CancellationToken ct)
+        [AsParameters] CaseFilter filter, StoreSnapshot snapshot, CancellationToken ct)
     {
-        var rows = await db.Database.Query<AlignmentRow>(PolicyAlignmentSql(filter)).ToListAsync(ct);
+        var rows = await snapshot.Db.Database.Query<AlignmentRow>(PolicyAlignmentSql(filter.At(snapshot))).ToListAsync(ct);
 
         var (total, aligned) = (rows[0].Total, rows[0].Aligned);
         var documents = rows.Where(r => r.Code is not null)

@@ -56,6 +56,8 @@ public static class DatabaseSetup
         connectionString = WithStatementTimeout(WithServiceDefaults(connectionString), options.StatementTimeoutSeconds);
         // Pooling: a context per request without the allocation cost (hot read paths are measured against raw SQL).
         services.AddDbContextPool<CaseDbContext>(o => o.UseCaseStore(connectionString));
+        // One listener for the store's change notifications; every cache subscribes to it (StoreChanges).
+        services.AddSingleton<StoreChanges>().AddHostedService(sp => sp.GetRequiredService<StoreChanges>());
         services.AddHealthChecks()
             .AddDbContextCheck<CaseDbContext>("database", tags: ["ready"])
             .AddCheck<MigrationsHealthCheck>("migrations", tags: ["ready"]);

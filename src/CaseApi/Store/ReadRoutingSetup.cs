@@ -9,18 +9,16 @@ namespace CaseApi.Store;
 internal static class ReadRoutingSetup
 {
     /// <summary>
-    /// <see cref="ReadOnlyCaseDbContext"/> in a bulk pool of its own. With a standby (ConnectionStrings:CasesReadOnly) there
-    /// are two such pools, one per server, and <see cref="ReadRouter"/> picks one for each request; without one, the
-    /// primary's bulk pool serves every read.
+    /// <see cref="ReadOnlyCaseDbContext"/> in the primary's bulk pool, and with a standby (ConnectionStrings:CasesReadOnly)
+    /// a second bulk pool on it, which <see cref="StoreSnapshots"/> chooses per request by <see cref="ReadRouter"/>'s verdict.
     /// </summary>
     public static IServiceCollection AddReadOnlyStore(this IServiceCollection services, IConfiguration configuration, string primary,
         DatabaseOptions options)
     {
-        if (configuration.GetConnectionString("CasesReadOnly") is not { Length: > 0 } standby)
-        {
-            services.AddDbContextPool<ReadOnlyCaseDbContext>(o => o.UseReadOnlyStore(primary, "caseapi-bulk", options));
-            return services;
-        }
+        services.AddDbContextPool<ReadOnlyCaseDbContext>(o => o.UseCaseStore(DatabaseSetup.BulkConnectionString(primary, options), "caseapi-bulk")
+            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking));
+        services.AddScoped(sp => new StoreSnapshots(sp, sp.GetService<ReadRouter>(), sp.GetService<StandbyStore>()));
+        if (configuration.GetConnectionString("CasesReadOnly") is not { Length: > 0 } standby) return services;
 
         services.AddOptions<ReadRoutingOptions>().BindConfiguration(ReadRoutingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ReadRouter(primary, standby, sp.GetRequiredService<IOptions<ReadRoutingOptions>>(),
@@ -28,35 +26,38 @@ internal static class ReadRoutingSetup
             sp.GetRequiredService<ILogger<ReadRouter>>()));
         services.AddSingleton(sp =>
         {
-            // The standby's connections come from a data source of our own, so that they can all be dropped when it goes away.
-            var source = new NpgsqlDataSourceBuilder(DatabaseSetup.BulkConnectionString(standby, options)) { Name = "caseapi-standby" }.Build();
-            var standbyOptions = new DbContextOptionsBuilder<ReadOnlyCaseDbContext>();
-            standbyOptions.UseCaseStore(source).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking)
-                .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
-            var primaryOptions = new DbContextOptionsBuilder<ReadOnlyCaseDbContext>();
-            primaryOptions.UseReadOnlyStore(primary, "caseapi-bulk", options).UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
-            var pools = new ReadOnlyPools(source, new(standbyOptions.Options), new(primaryOptions.Options));
-            sp.GetRequiredService<ReadRouter>().StandbyLost += source.Clear;
-            return pools;
+            var store = new StandbyStore(DatabaseSetup.BulkConnectionString(standby, options), sp.GetRequiredService<ILoggerFactory>());
+            sp.GetRequiredService<ReadRouter>().StandbyLost += store.Clear;
+            return store;
         });
-        services.AddScoped<ReadRoute>();
-        services.AddScoped(sp => sp.GetRequiredService<ReadOnlyPools>().Create(sp.GetRequiredService<ReadRoute>().Standby));
         services.AddHealthChecks().AddCheck<StandbyHealthCheck>("standby", tags: ["ready"]);
         return services;
     }
+}
 
-    private static DbContextOptionsBuilder UseReadOnlyStore(this DbContextOptionsBuilder builder, string connectionString, string pool,
-        DatabaseOptions options) => builder
-            .UseCaseStore(DatabaseSetup.BulkConnectionString(connectionString, options), pool)
-            .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
+/// <summary>
+/// The standby's bulk pool. Its connections come from a data source of our own, so that they can all be dropped when
+/// the standby goes away.
+/// </summary>
+internal sealed class StandbyStore : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource source;
+    private readonly PooledDbContextFactory<ReadOnlyCaseDbContext> contexts;
 
-    private sealed class ReadOnlyPools(NpgsqlDataSource standbySource, PooledDbContextFactory<ReadOnlyCaseDbContext> standby,
-        PooledDbContextFactory<ReadOnlyCaseDbContext> primary) : IAsyncDisposable
+    internal StandbyStore(string connectionString, ILoggerFactory logging)
     {
-        public ReadOnlyCaseDbContext Create(bool onStandby) => (onStandby ? standby : primary).CreateDbContext();
-
-        public ValueTask DisposeAsync() => standbySource.DisposeAsync();
+        source = new NpgsqlDataSourceBuilder(connectionString) { Name = "caseapi-standby" }.Build();
+        var options = new DbContextOptionsBuilder<ReadOnlyCaseDbContext>();
+        options.UseCaseStore(source).UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).UseLoggerFactory(logging);
+        contexts = new(options.Options);
     }
+
+    /// <summary>A context on the standby; the caller disposes it (back to the pool).</summary>
+    public ReadOnlyCaseDbContext Create() => contexts.CreateDbContext();
+
+    internal void Clear() => source.Clear();
+
+    public ValueTask DisposeAsync() => source.DisposeAsync();
 }
 
 /// <summary>Readiness detail: the standby's lag, and whether reads fall back to the primary. Degraded, never unready.</summary>

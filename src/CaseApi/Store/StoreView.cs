@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using System.Linq.Expressions;
-using System.Reflection;
 using CaseApi.Cases;
 using Microsoft.EntityFrameworkCore;
 
@@ -45,32 +43,17 @@ public sealed record StoreView(long? Position)
         ? "c.search_vector"
         : "cases_search_vector(c.title, c.summary, c.defendants, c.victims)");
 
-    /// <summary>One case by id or slug as of the position, rebuilt from its own history entries only.</summary>
-    public IQueryable<Case> Case(CaseDbContext db, string idOrSlug) => Position is { } position
+    /// <summary>
+    /// One case by id or slug as of the position, rebuilt from its own history entries only (the current store's lookup is
+    /// the case feature's: it is compiled, and the hottest read of the service).
+    /// </summary>
+    public IQueryable<Case> CaseAsOf(CaseDbContext db, string idOrSlug) => Position is { } position
         ? From(db.Cases, SqlFragment.Of($"SELECT c.*, '0'::xid AS xmin FROM cases_as_of({position}, {idOrSlug}) c"))
-        : db.Cases.AsNoTracking().Where(CaseEndpoints.Matching(idOrSlug));
+        : throw new InvalidOperationException("The current store has no as-of rows.");
 
     /// <summary>A reference table's rows as an EF query (<c>view.Rows(db.SourceLists, "source_lists")</c>).</summary>
     public IQueryable<T> Rows<T>(DbSet<T> set, string table) where T : class =>
         Position is null ? set.AsNoTracking() : From(set, SqlFragment.Of($"SELECT * FROM {Table(table)}"));
 
     private static IQueryable<T> From<T>(DbSet<T> set, SqlFragment select) where T : class => set.Query(select).AsNoTracking();
-
-    /// <summary><see cref="CaseResponse.Projection"/> with the policy alignment derived from this view's mapping.</summary>
-    public Expression<Func<Case, CaseResponse>> Projection => Position is { } position
-        ? (Expression<Func<Case, CaseResponse>>)new AlignmentAsOf(position).Visit(CaseResponse.Projection)
-        : CaseResponse.Projection;
-
-    private sealed class AlignmentAsOf(long position) : ExpressionVisitor
-    {
-        private static readonly MethodInfo Current = typeof(CaseDbContext).GetMethod(nameof(CaseDbContext.AlignedPolicies))!;
-        private static readonly MethodInfo AsOf = typeof(CaseDbContext).GetMethod(nameof(CaseDbContext.AlignedPoliciesAsOf))!;
-
-        // A captured variable, not a constant: EF sends it as a parameter, so one cached plan serves every position.
-        private readonly Expression at = ((Expression<Func<long>>)(() => position)).Body;
-
-        protected override Expression VisitMethodCall(MethodCallExpression node) => node.Method == Current
-            ? Expression.Call(AsOf, Visit(node.Arguments[0]), at)
-            : base.VisitMethodCall(node);
-    }
 }

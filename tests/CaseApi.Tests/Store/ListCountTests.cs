@@ -111,7 +111,10 @@ public sealed class ListCountTests(CaseApiFactory api) : StudyApiTest(api)
     [Fact]
     public async Task Past_the_cap_the_default_returns_the_estimate()
     {
-        var everything = new CaseFilter(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        var everything = new CaseFilter(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)
+        {
+            View = StoreView.Current,
+        };
 
         var total = await WithDbAsync(db => ListCount.CountAsync(db.Database, everything.SelectSql(), null, Ct, exactUpTo: 100));
 

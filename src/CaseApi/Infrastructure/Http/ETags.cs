@@ -1,14 +1,38 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace CaseApi.Infrastructure.Http;
 
-/// <summary>Strong ETags from the row version, and the conditional-request rules of docs/design.md.</summary>
+/// <summary>
+/// Every entity tag the service sends, and the conditional-request rules of RFC 9110 in one place: If-None-Match is
+/// compared weakly (§13.1.2), If-Match strongly (§13.1.1). The tags themselves are strong: a row's version, a history
+/// position ("p…", never equal to a row version, so a tag of the past never passes an If-Match on the present), or the
+/// store version plus a hash of the question for reads over the whole store.
+/// </summary>
 public static class ETags
 {
+    /// <summary>A row's tag: its version (xmin).</summary>
     public static string For(uint version) => $"\"{version}\"";
 
-    /// <summary>Checks If-Match on a write: missing is 428, stale is 412, a match (or *) is null.</summary>
+    /// <summary>The tag of anything read as of a history position: it never changes.</summary>
+    public static string ForPosition(long position) => $"\"p{position}\"";
+
+    /// <summary>
+    /// The tag of a read over the whole store: the store version (or the position it reads as of) and a hash of the
+    /// normalised request, so the same question of the same state has the same tag. Read before the handler reads its
+    /// data, the version vouches only for data at least as new: at worst a later poll gets a 200 with the same body.
+    /// </summary>
+    public static string ForStore(StoreSnapshot snapshot, HttpRequest request)
+    {
+        var version = snapshot.View.Position is { } position ? $"p{position}" : $"{snapshot.Version}";
+        return $"\"{version}-{RequestHash(request)}\"";
+    }
+
+    /// <summary>Checks If-Match on a write: missing is 428, malformed 400, stale 412, a match (or *) null.</summary>
     public static ProblemHttpResult? CheckIfMatch(HttpRequest request, uint currentVersion)
     {
         var header = request.Headers.IfMatch;
@@ -32,11 +56,20 @@ public static class ETags
         TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The resource has changed.",
             detail: "If-Match does not match the current ETag: someone else changed it. GET it again and reapply your change.");
 
-    /// <summary>True when If-None-Match names the current version, so a GET can answer 304.</summary>
-    public static bool IsNotModified(HttpRequest request, uint currentVersion) => IsNotModified(request, For(currentVersion));
-
-    /// <summary>True when If-None-Match names the given (quoted) tag.</summary>
+    /// <summary>True when If-None-Match names the given (quoted) tag, or is *: a GET can answer 304.</summary>
     public static bool IsNotModified(HttpRequest request, string tag) =>
         EntityTagHeaderValue.TryParseList(request.Headers.IfNoneMatch, out var tags)
         && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(tag), useStrongComparison: false));
+
+    /// <summary>The path, the query parameters in a fixed order, and what the client accepts: the same question, the same hash.</summary>
+    private static string RequestHash(HttpRequest request)
+    {
+        var text = new StringBuilder(request.Path.Value?.ToLowerInvariant());
+        foreach (var (key, values) in request.Query.OrderBy(p => p.Key.ToLowerInvariant(), StringComparer.Ordinal))
+        {
+            foreach (var value in values) text.Append('\n').Append(key.ToLowerInvariant()).Append('=').Append(value);
+        }
+        text.Append('\n').Append(request.Headers.Accept.ToString());
+        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 12));
+    }
 }

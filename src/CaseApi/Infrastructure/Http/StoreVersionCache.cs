@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using CaseApi.Store;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace CaseApi.Infrastructure.Http;
 
@@ -18,17 +20,31 @@ public sealed class ResponseCacheOptions
 /// Statistics and list pages computed once per state of the store: a 200 is kept under its store-version ETag (version
 /// plus the normalised request), so the next identical question at the same version is answered from memory. A commit advances
 /// the version, so no later request can reach an entry computed before it: a read that starts after a write committed
-/// reads a newer version first and misses. Entries are the serialised bodies, so their size is exact and the cache
+/// reads a newer version first and misses; and by the store's one cache rule (StoreChanges), answers about the current
+/// store are dropped as soon as any commit is heard, so memory holds no answer nobody can reach. Answers as of a fixed
+/// position or release never change and stay until the byte budget needs their room. Entries are the serialised bodies, so their size is exact and the cache
 /// stays within its byte budget (least recently used entries go first). Concurrent misses for the same answer are
 /// computed once. The answer says which in RFC 9211's Cache-Status header.
 /// </summary>
-public sealed class StoreVersionCache(IOptions<ResponseCacheOptions> options) : IDisposable
+public sealed class StoreVersionCache : IDisposable
 {
     private const string CacheName = "CaseApi";
 
-    private readonly MemoryCache entries = new(new MemoryCacheOptions { SizeLimit = Math.Max(1L, options.Value.Megabytes) << 20 });
-    private readonly bool enabled = options.Value.Megabytes > 0;
+    private readonly MemoryCache entries;
+    private readonly bool enabled;
     private readonly ConcurrentDictionary<string, Task<Entry?>> computing = new(StringComparer.Ordinal);
+    private CancellationTokenSource currentStore = new();
+
+    public StoreVersionCache(IOptions<ResponseCacheOptions> options, StoreChanges changes)
+    {
+        entries = new(new MemoryCacheOptions { SizeLimit = Math.Max(1L, options.Value.Megabytes) << 20 });
+        enabled = options.Value.Megabytes > 0;
+        changes.Changed += _ =>
+        {
+            using var answered = Interlocked.Exchange(ref currentStore, new CancellationTokenSource());
+            answered.Cancel();
+        };
+    }
 
     private sealed record Entry(int StatusCode, KeyValuePair<string, string?[]>[] Headers, byte[] Body);
 
@@ -44,10 +60,14 @@ public sealed class StoreVersionCache(IOptions<ResponseCacheOptions> options) : 
         }
     }
 
-    internal async ValueTask<object?> AnswerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>
+    /// The answer kept under <paramref name="tag"/> (the store-version ETag of the request), or the handler's, kept for the
+    /// next request when it is a 200. <paramref name="fixedPoint"/>: the answer is as of a position and never changes.
+    /// </summary>
+    internal async ValueTask<object?> AnswerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, string tag, bool fixedPoint)
     {
         var http = context.HttpContext;
-        if (!enabled || http.Items[StoreVersionETags.TagKey] is not string tag) return await next(context);
+        if (!enabled) return await next(context);
         if (entries.TryGetValue(tag, out Entry? cached)) return new Replay(cached!, $"{CacheName}; hit");
 
         // After a commit every polling dashboard misses at once: requests for an answer already being computed wait for
@@ -66,7 +86,9 @@ public sealed class StoreVersionCache(IOptions<ResponseCacheOptions> options) : 
         {
             (var result, entry) = await ComputeAsync(context, next);
             if (entry is null) return result;
-            entries.Set(tag, entry, new MemoryCacheEntryOptions { Size = entry.Body.Length + 256 });
+            var kept = new MemoryCacheEntryOptions { Size = entry.Body.Length + 256 };
+            if (!fixedPoint) kept.ExpirationTokens.Add(new CancellationChangeToken(currentStore.Token));
+            entries.Set(tag, entry, kept);
             return new Replay(entry, $"{CacheName}; fwd=miss; stored");
         }
         finally
@@ -110,7 +132,11 @@ public sealed class StoreVersionCache(IOptions<ResponseCacheOptions> options) : 
     /// </summary>
     public void Clear() => entries.Clear();
 
-    public void Dispose() => entries.Dispose();
+    public void Dispose()
+    {
+        entries.Dispose();
+        currentStore.Dispose();
+    }
 }
 
 public static class StoreVersionCacheSetup
@@ -120,9 +146,4 @@ public static class StoreVersionCacheSetup
         services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         return services.AddSingleton<StoreVersionCache>();
     }
-
-    /// <summary>Caches an endpoint's 200s per store version; it must follow <c>WithStoreVersionETag</c>, which sets the key.</summary>
-    public static TBuilder WithStoreVersionCache<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<StoreVersionCache>().AnswerAsync(context, next));
 }

@@ -125,7 +125,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
     private static bool HasVersion(ApiDescription api) =>
         api.SupportedResponseTypes.Any(r => r.StatusCode is 200 or 201 && r.Type?.GetProperty("Version") is not null)
-        || api.ActionDescriptor.EndpointMetadata.OfType<Http.StoreVersionETags.Metadata>().Any();
+        || api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.StoreWide);
 
     private static void DescribeParameters(OpenApiOperation operation, ApiDescription api, MethodInfo? handler, IServiceProvider services)
     {
@@ -141,7 +141,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             AddHeader(operation, "If-None-Match", required: false, "An ETag already held; the same current version answers 304.");
         }
         // Reads a standby may serve accept a write's consistency token, as a header or (for links and browsers) in the query.
-        if (Store.ConsistentReads.ReadsStandby(handler))
+        if (api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.Route == Store.StoreRoute.Replica))
         {
             const string token = "The X-Consistency-Token of an earlier write: the read then sees that write (it waits briefly for the standby, else "
                 + "the primary serves it).";

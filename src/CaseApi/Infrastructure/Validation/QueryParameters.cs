@@ -6,7 +6,8 @@ public static class QueryParameters
 {
     /// <summary>
     /// For an endpoint whose query string binds to <c>[AsParameters]</c> records: each record is validated (its
-    /// FluentValidation validator), and a parameter that none of them declares is a 400 naming it.
+    /// FluentValidation validator), and a parameter that none of them declares is a 400 naming it. Reads of the store
+    /// declare their records with <c>ReadsStore&lt;…&gt;</c> instead, which runs the same two checks first.
     /// </summary>
     public static RouteHandlerBuilder WithQuery<T>(this RouteHandlerBuilder builder) =>
         builder.WithKnownQueryParameters(typeof(T)).WithValidation<T>();
@@ -16,22 +17,28 @@ public static class QueryParameters
         builder.WithKnownQueryParameters(typeof(T1), typeof(T2)).WithValidation<T1>().WithValidation<T2>();
 
     /// <summary>
-    /// Answers 400 naming any query parameter that none of the given [AsParameters] types declares: a misspelt filter
-    /// (<c>sectors=</c> for <c>sector=</c>) would otherwise silently match everything.
+    /// The query parameters the given [AsParameters] records declare, plus consistency= (a read's consistency token),
+    /// which is every read's, not one record's. The records' constructor parameters are what [AsParameters] binds.
     /// </summary>
+    public static FrozenSet<string> Known(params Type[] parameterTypes) =>
+        parameterTypes.SelectMany(t => t.GetConstructors().SelectMany(c => c.GetParameters())).Select(p => p.Name!)
+            .Append(Store.ConsistentReads.QueryParameter).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A 400 naming every query parameter not in <paramref name="known"/>, or null: a misspelt filter (<c>sectors=</c> for
+    /// <c>sector=</c>) would otherwise silently match everything.
+    /// </summary>
+    public static IResult? RefuseUnknown(HttpRequest request, FrozenSet<string> known)
+    {
+        var unknown = request.Query.Keys.Where(k => !known.Contains(k)).ToList();
+        return unknown.Count == 0 ? null : ValidationExtensions.InvalidRequest(
+            unknown.ToDictionary(k => k, k => new[] { $"'{k}' is not a parameter of this endpoint; see /swagger." }),
+            $"Unknown query parameter(s): {string.Join(", ", unknown)}.");
+    }
+
     private static RouteHandlerBuilder WithKnownQueryParameters(this RouteHandlerBuilder builder, params Type[] parameterTypes)
     {
-        // The records' constructor parameters are what [AsParameters] binds; computed properties are not parameters.
-        // consistency= (a read's consistency token) is every read's, not one record's.
-        var known = parameterTypes.SelectMany(t => t.GetConstructors().SelectMany(c => c.GetParameters())).Select(p => p.Name!)
-            .Append(Store.ConsistentReads.QueryParameter).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-        return builder.AddEndpointFilter(async (context, next) =>
-        {
-            var unknown = context.HttpContext.Request.Query.Keys.Where(k => !known.Contains(k)).ToList();
-            if (unknown.Count == 0) return await next(context);
-            return ValidationExtensions.InvalidRequest(
-                unknown.ToDictionary(k => k, k => new[] { $"'{k}' is not a parameter of this endpoint; see /swagger." }),
-                $"Unknown query parameter(s): {string.Join(", ", unknown)}.");
-        });
+        var known = Known(parameterTypes);
+        return builder.AddEndpointFilter(async (context, next) => RefuseUnknown(context.HttpContext.Request, known) ?? await next(context));
     }
 }

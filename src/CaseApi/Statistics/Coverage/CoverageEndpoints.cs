@@ -1,5 +1,5 @@
 using CaseApi.Cases;
-using CaseApi.Infrastructure.Validation;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -8,10 +8,10 @@ namespace CaseApi.Statistics.Coverage;
 
 internal static class CoverageEndpoints
 {
-    /// <summary>Maps onto the statistics group, whose key, rate-limit, ETag and cache rules it shares.</summary>
+    /// <summary>Maps onto the statistics group, whose key and rate-limit rules it shares; it reads like every statistic.</summary>
     public static RouteGroupBuilder MapCoverageEndpoints(this RouteGroupBuilder stats)
     {
-        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).WithQuery<CaseFilter, CoverageQuery>()
+        stats.MapGet("/coverage", GetCoverage).WithName(nameof(GetCoverage)).ReadsStore<CaseFilter, CoverageQuery>(StoreRead.Cases, cached: true)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return stats;
     }
@@ -23,8 +23,10 @@ internal static class CoverageEndpoints
     /// how much the answer depends on it. 422 when no model can be estimated from the lists' overlaps.
     /// </remarks>
     private static async Task<Results<Ok<CoverageResponse>, ProblemHttpResult>> GetCoverage(
-        [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, ReadOnlyCaseDbContext db, CancellationToken ct)
+        [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, StoreSnapshot snapshot, CancellationToken ct)
     {
+        var db = snapshot.Db;
+        filter = filter.At(snapshot);
         var codes = query.Codes;
         var known = await filter.View.Rows(db.SourceLists, "source_lists").Where(s => codes.Contains(s.Code)).ToDictionaryAsync(s => s.Code, ct);
         // As of a position a list may not exist yet: it then has no coverage window (and, so far, no cases).
@@ -40,7 +42,7 @@ internal static class CoverageEndpoints
 
     /// <summary>The default: only the cases dated within the years every named list covers.</summary>
     private static async Task<CoverageResponse> CommonAsync(
-        CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
+        CaseFilter filter, IReadOnlyList<CoverageWindow> windows, CaseDbContext db, CancellationToken ct)
     {
         var (from, to) = CoverageWindows.Common(windows, filter.From, filter.To);
         var population = new CoveragePopulation(CoverageQuery.Common, filter.DateField ?? "charged", from, to, Describe(from, to, filter, windows));
@@ -58,7 +60,7 @@ internal static class CoverageEndpoints
 
     /// <summary>The alternative: periods covered by the same lists, each analysed with its own lists, headlines added up.</summary>
     private static async Task<CoverageResponse> StratifiedAsync(
-        CaseFilter filter, IReadOnlyList<CoverageWindow> windows, ReadOnlyCaseDbContext db, CancellationToken ct)
+        CaseFilter filter, IReadOnlyList<CoverageWindow> windows, CaseDbContext db, CancellationToken ct)
     {
         List<CoverageStratum> strata = [];
         foreach (var (from, to, lists) in CoverageWindows.Strata(windows, filter.From, filter.To))
@@ -113,7 +115,7 @@ internal static class CoverageEndpoints
 
     /// <summary>The capture histories of the filtered cases on the named lists; the patterns no case has count 0.</summary>
     internal static async Task<CaptureHistories> CountHistoriesAsync(
-        CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
+        CaseFilter filter, IReadOnlyList<string> lists, CaseDbContext db, CancellationToken ct)
     {
         var cells = new long[1 << lists.Count];
         await foreach (var (mask, count) in db.Database.Query<PatternCount>(HistorySql(filter, lists)).AsAsyncEnumerable().WithCancellation(ct))
@@ -140,7 +142,7 @@ internal static class CoverageEndpoints
 
     /// <summary>The population's memberships in each named list, with how many carry that list's reference and how they were matched.</summary>
     internal static async Task<MatchingEvidence> CountEvidenceAsync(
-        CaseFilter filter, IReadOnlyList<string> lists, ReadOnlyCaseDbContext db, CancellationToken ct)
+        CaseFilter filter, IReadOnlyList<string> lists, CaseDbContext db, CancellationToken ct)
     {
         var found = await db.Database.Query<ListMatchingEvidence>(EvidenceSql(filter, lists)).ToDictionaryAsync(e => e.List, ct);
         var byList = lists.Select(l => found.GetValueOrDefault(l) ?? new ListMatchingEvidence(l, 0, 0, 0, 0)).ToList();
