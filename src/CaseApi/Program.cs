@@ -66,6 +66,7 @@ api.MapStatisticsEndpoints();
 api.MapHistoryEndpoints();
 api.MapReleaseEndpoints();
 
-await app.PrepareDatabaseAsync();
+await app.MigrateIfConfiguredAsync();
+await app.LoadSampleIfConfiguredAsync();
 await app.EnsureBootstrapAdminKeyAsync();
 return await app.RunCaseApiAsync();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
+using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
@@ -15,6 +16,14 @@ internal static class SampleCases
     public const string Actor = "system:sample";
 
     public static string FilePath => Path.Combine(AppContext.BaseDirectory, "Data", "public-cases.json");
+
+    /// <summary>Loads the sample at start-up when Database:SeedSample asks for it and the store is empty.</summary>
+    public static async Task LoadSampleIfConfiguredAsync(this WebApplication app)
+    {
+        if (OpenApiSetup.IsGeneratingDocument) return;
+        var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.SeedSample) await LoadIfEmptyAsync(app.Services, app.Lifetime.ApplicationStopping);
+    }
 
     public static async Task<int> LoadIfEmptyAsync(IServiceProvider services, CancellationToken ct)
     {

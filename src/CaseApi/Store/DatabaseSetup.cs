@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
-using CaseApi.Cases;
 using CaseApi.Infrastructure.OpenApi;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -142,34 +141,13 @@ public static class DatabaseSetup
     public static DbContextOptionsBuilder UseCaseStore(this DbContextOptionsBuilder options, NpgsqlDataSource source) =>
         options.UseNpgsql(source, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
 
-    /// <summary>Start-up work the configuration asks for: migrations, then the sample into an empty store.</summary>
-    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    /// <summary>Applies pending migrations at start-up when the configuration asks (local runs; production migrates as its own step).</summary>
+    public static async Task MigrateIfConfiguredAsync(this WebApplication app)
     {
         if (OpenApiSetup.IsGeneratingDocument) return;
         var options = app.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (options.ApplyMigrations) await app.Services.MigrateDatabaseAsync(app.Lifetime.ApplicationStopping);
-        if (options.SeedSample) await SampleCases.LoadIfEmptyAsync(app.Services, app.Lifetime.ApplicationStopping);
     }
-
-    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
-    {
-        // Live: the process answers. Ready: the database answers and its schema is current.
-        // Both are anonymous: orchestrators probe them without a key.
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteReadinessAsync })
-            .AllowAnonymous();
-        return app;
-    }
-
-    /// <summary>
-    /// The overall status and each check's, with its description where it has one (the standby's lag and where reads
-    /// go): what an operator looking at a degraded replica needs. Exception messages stay in the log.
-    /// </summary>
-    private static Task WriteReadinessAsync(HttpContext http, HealthReport report) => http.Response.WriteAsJsonAsync(new
-    {
-        status = report.Status.ToString(),
-        checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-    });
 }
 
 internal sealed class MigrationsHealthCheck(CaseDbContext db) : IHealthCheck

@@ -54,7 +54,8 @@ public static class StoreReads
         {
             return ValidationExtensions.InvalidRequest(new Dictionary<string, string[]>
             {
-                [ConsistentReads.QueryParameter] = [$"A consistency token is the {ConsistentReads.HeaderName} header of a write's response, e.g. 0/16B3740."],
+                [ConsistentReads.QueryParameter] =
+                    [$"A consistency token is the {ConsistentReads.HeaderName} header of a write's response, e.g. 0/16B3740."],
             }, "The consistency token is not valid.");
         }
 

@@ -18,13 +18,13 @@ public sealed class ResponseCacheOptions
 
 /// <summary>
 /// Statistics and list pages computed once per state of the store: a 200 is kept under its store-version ETag (version
-/// plus the normalised request), so the next identical question at the same version is answered from memory. A commit advances
-/// the version, so no later request can reach an entry computed before it: a read that starts after a write committed
-/// reads a newer version first and misses; and by the store's one cache rule (StoreChanges), answers about the current
-/// store are dropped as soon as any commit is heard, so memory holds no answer nobody can reach. Answers as of a fixed
-/// position or release never change and stay until the byte budget needs their room. Entries are the serialised bodies, so their size is exact and the cache
-/// stays within its byte budget (least recently used entries go first). Concurrent misses for the same answer are
-/// computed once. The answer says which in RFC 9211's Cache-Status header.
+/// plus the normalised request), so the next identical question at the same version is answered from memory. A commit
+/// advances the version, so no later request can reach an entry computed before it: a read that starts after a write
+/// committed reads a newer version first and misses; and by the store's one cache rule (StoreChanges), answers about the
+/// current store are dropped as soon as any commit is heard, so memory holds no answer nobody can reach. Answers as of a
+/// fixed position or release never change and stay until the byte budget needs their room. Entries are the serialised
+/// bodies, so their size is exact and the cache stays within its byte budget (least recently used entries go first).
+/// Concurrent misses for the same answer are computed once. The answer says which in RFC 9211's Cache-Status header.
 /// </summary>
 public sealed class StoreVersionCache : IDisposable
 {
