@@ -8,9 +8,9 @@ namespace CaseApi.Imports;
 /// <summary>
 /// The header row of a tabular import (CSV or a spreadsheet's first sheet) and the rules that turn one row of cells into
 /// an <see cref="ImportRow"/>: names match fields as <see cref="ImportHeaderMapping"/> says, the read-only columns of an
-/// export (id, sponsorType, …) are accepted and ignored except that the id is checked, lists
-/// split on ';', an empty cell is null (it clears the field), numbers are invariant, and sources are a JSON array of
-/// source objects or ';'-separated URLs. Both readers hand it cells as text, so the two formats share every rule.
+/// export (id, sponsorType, …) are accepted and ignored except that the id is checked, lists split on ';', an empty
+/// cell is null (it clears the field), numbers are invariant, and sources are a JSON array of source objects or
+/// ';'-separated URLs. Both readers hand it cells as text, so the two formats share every rule.
 /// </summary>
 internal sealed class ImportHeader
 {
