@@ -13,7 +13,7 @@ namespace CaseApi.Imports;
 /// cell rules are <see cref="ImportHeader"/>'s, shared with the spreadsheet reader. CSV adds only its own concerns:
 /// the delimiter, quoting errors, records of the wrong width, and the formula-escaping apostrophe of an export.
 /// </summary>
-internal sealed class CsvImportReader : IAsyncDisposable
+internal sealed class CsvImportReader : IImportReader
 {
     private readonly StreamReader text;
     private readonly CsvParser parser;

@@ -63,6 +63,9 @@ internal static class ImportStatus
     public const string Committed = "committed";
     public const string DryRun = "dry-run";
     public const string Rejected = "rejected";
+
+    /// <summary>A dry run reports whatever it found; an atomic import with a bad record writes nothing; else the good records are written.</summary>
+    public static string Of(bool dryRun, bool atomic, int rejected) => dryRun ? DryRun : atomic && rejected > 0 ? Rejected : Committed;
 }
 
 internal static class ImportModes

@@ -1,3 +1,4 @@
+using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.OpenApi;
@@ -17,7 +18,8 @@ internal static class ImportEndpoints
     public static IServiceCollection AddImports(this IServiceCollection services)
     {
         services.AddOptions<ImportOptions>().BindConfiguration(ImportOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<Importer>();
+        services.AddSingleton<ImportRowValidator>();
+        services.AddScoped<ImportPipeline>();
         return services;
     }
 
@@ -51,9 +53,22 @@ internal static class ImportEndpoints
     /// nothing; atomic=true (default) rejects the whole file with 422 when any record is bad, atomic=false writes the
     /// good records. A retry with the same Idempotency-Key and body returns the first report without importing again.
     /// </remarks>
-    private static Task<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>> CreateImport(
-        [AsParameters] ImportQuery query, Importer importer, HttpContext http, CancellationToken ct) =>
-        importer.ImportAsync(query, http, ct);
+    private static async Task<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>> CreateImport(
+        [AsParameters] ImportQuery query, ImportPipeline pipeline, HttpContext http, CancellationToken ct)
+    {
+        var submission = new ImportSubmission(query, http.Request.ContentType, http.Request.Body, AuditTrail.Actor(http.User), http.TraceIdentifier);
+        var outcome = await pipeline.RunAsync(submission, ct);
+        return outcome.Match<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>>(
+            report => report.Status == ImportStatus.Rejected ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report),
+            refusal => TypedResults.Problem(statusCode: StatusCode(refusal.Reason), title: refusal.Title, detail: refusal.Detail));
+    }
+
+    private static int StatusCode(ImportRefusalReason reason) => reason switch
+    {
+        ImportRefusalReason.NotAnImportFormat => StatusCodes.Status415UnsupportedMediaType,
+        ImportRefusalReason.IdempotencyKeyReused => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status400BadRequest,
+    };
 
     /// <summary>List import reports, newest first.</summary>
     private static async Task<Ok<PagedResponse<ImportResponse>>> ListImports(

@@ -7,46 +7,44 @@ namespace CaseApi.Imports;
 
 /// <summary>
 /// The header row of a tabular import (CSV or a spreadsheet's first sheet) and the rules that turn one row of cells into
-/// an <see cref="ImportRow"/>: names match the column map without regard to letter case or surrounding spaces, the
-/// read-only columns of an export (id, sponsorType, …) are accepted and ignored except that the id is checked, lists
-/// split on ';', an empty cell is null (it clears the field), numbers are invariant, and sources are a JSON array of
-/// source objects or ';'-separated URLs. Both readers hand it cells as text, so the two formats share every rule.
+/// an <see cref="ImportRow"/>: names match fields as <see cref="ImportHeaderMapping"/> says, the read-only columns of an
+/// export (id, sponsorType, …) are accepted and ignored except that the id is checked, lists split on ';', an empty
+/// cell is null (it clears the field), numbers are invariant, and sources are a JSON array of source objects or
+/// ';'-separated URLs. Both readers hand it cells as text, so the two formats share every rule.
 /// </summary>
 internal sealed class ImportHeader
 {
-    private static readonly Dictionary<string, int> Known =
-        CaseColumns.Fields.ToDictionary(f => f.Name, f => f.Index, StringComparer.OrdinalIgnoreCase);
-    private static readonly HashSet<string> ReadOnly = new(CaseColumns.ReadOnly, StringComparer.OrdinalIgnoreCase);
-
     private readonly (CaseField Field, int Cell)[] fields;
     private readonly int present;
     private readonly int idCell;
     private readonly int slugCell;
 
-    private ImportHeader(string[] names)
+    private ImportHeader(ImportColumn[] columns)
     {
-        Width = names.Length;
-        fields = [.. names.Select((h, i) => (h, i)).Where(p => Known.ContainsKey(p.h)).Select(p => (CaseColumns.Fields[Known[p.h]], p.i))];
+        Width = columns.Length;
+        fields = [.. columns.Select((c, i) => (c.Field, i)).Where(p => p.Field is not null).Select(p => (p.Field!, p.i))];
         present = fields.Aggregate(0, (mask, f) => mask | f.Field.Bit);
-        idCell = Array.FindIndex(names, h => h.Equals("id", StringComparison.OrdinalIgnoreCase));
-        slugCell = Array.FindIndex(names, h => h.Equals("slug", StringComparison.OrdinalIgnoreCase));
+        idCell = Array.FindIndex(columns, c => c.ReadOnly == "id");
+        slugCell = Array.FindIndex(columns, c => c.Field?.Name == "slug");
     }
 
     /// <summary>How many columns the header names.</summary>
     public int Width { get; }
 
-    /// <summary>The header, or why the whole file is refused: empty, unknown, repeated or without a slug column.</summary>
+    /// <summary>
+    /// The header, or why the whole file is refused: empty, unknown, repeated or without a slug column. What each cell
+    /// names is <see cref="ImportHeaderMapping"/>'s to say.
+    /// </summary>
     public static (ImportHeader? Header, string? Problem) Parse(IEnumerable<string?> cells)
     {
-        var names = cells.Select(h => h?.Trim() ?? "").ToArray();
-        var problem = names.All(h => h.Length == 0) ? "The file is empty: the first row must be a header naming the case fields."
-            : names.FirstOrDefault(h => !Known.ContainsKey(h) && !ReadOnly.Contains(h)) is { } unknown
-                ? $"Unknown column '{Shorten(unknown)}'. Columns are the case field names: {string.Join(", ", CaseCsv.ExportColumns)}."
-            : names.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } repeated
-                ? $"Column '{repeated.Key}' appears more than once."
-            : !names.Contains("slug", StringComparer.OrdinalIgnoreCase) ? "Missing the slug column: every row is matched to a case by its slug."
+        var columns = cells.Select(ImportHeaderMapping.Match).ToArray();
+        var problem = columns.All(c => c.Header.Length == 0) ? "The file is empty: the first row must be a header naming the case fields."
+            : columns.FirstOrDefault(c => c.Name is null) is { } unknown ? ImportHeaderMapping.Unknown(unknown)
+            : columns.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1) is { } repeated
+                ? $"Column '{repeated.First().Header}' appears more than once."
+            : !columns.Any(c => c.Field?.Name == "slug") ? "Missing the slug column: every row is matched to a case by its slug."
             : null;
-        return problem is null ? (new ImportHeader(names), null) : (null, problem);
+        return problem is null ? (new ImportHeader(columns), null) : (null, problem);
     }
 
     /// <summary>The slug of a row, for rows that are broken before their cells are read.</summary>

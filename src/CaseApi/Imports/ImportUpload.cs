@@ -1,6 +1,5 @@
 using System.Text;
 using CaseApi.Cases;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -37,11 +36,11 @@ internal static class ImportUpload
 
     public static string Accepted => string.Join(", ", Formats.Select(f => f.MediaType)) + " or multipart/form-data with one file part";
 
-    /// <summary>The file's format and body; a problem when there is no file of a format we read.</summary>
-    public static async Task<(string? Format, Stream? Body, ProblemHttpResult? Problem)> OpenAsync(
-        HttpRequest request, Stream body, CancellationToken ct)
+    /// <summary>The file's format and body, from the body and its media type; a refusal when there is no file of a format we read.</summary>
+    public static async Task<(string? Format, Stream? Body, ImportRefusal? Refusal)> OpenAsync(
+        string? contentType, Stream body, CancellationToken ct)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.MediaType.Value is not { } mediaType)
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var type) || type.MediaType.Value is not { } mediaType)
         {
             return (null, null, Unsupported($"Send the file as {Accepted}."));
         }
@@ -72,11 +71,10 @@ internal static class ImportUpload
         }
         catch (IOException e)
         {
-            return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form is malformed.",
-                detail: e.Message));
+            return (null, null, new ImportRefusal(ImportRefusalReason.Malformed, "The form is malformed.", e.Message));
         }
-        return (null, null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has no file.",
-            detail: "Send one file part (Content-Disposition: form-data; name=\"file\"; filename=\"cases.csv\")."));
+        return (null, null, new ImportRefusal(ImportRefusalReason.Malformed, "The form has no file.",
+            "Send one file part (Content-Disposition: form-data; name=\"file\"; filename=\"cases.csv\")."));
     }
 
     /// <summary>The body as UTF-8 text and its first characters, or what it looks like when it is not text at all.</summary>
@@ -111,8 +109,7 @@ internal static class ImportUpload
     private static string? ByExtension(string extension) =>
         Formats.FirstOrDefault(f => f.Extensions.Contains(extension, StringComparer.OrdinalIgnoreCase)).Format;
 
-    private static ProblemHttpResult Unsupported(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type.", detail: detail);
+    private static ImportRefusal Unsupported(string detail) => new(ImportRefusalReason.NotAnImportFormat, "Unsupported media type.", detail);
 
     /// <summary>A read-only stream that replays the bytes already read, then reads on from the body.</summary>
     private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Json;
 
@@ -11,15 +13,50 @@ namespace CaseApi.Imports;
 /// as a plain <see cref="JsonElement"/> and only then bound to <see cref="CaseRequest"/> with the API's strict
 /// options, so a record of the wrong shape is an error for that record, not for the file.
 /// </summary>
-internal static class JsonImportReader
+internal sealed class JsonImportReader : IImportReader
 {
+    private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> RecordJson = [];
+
+    private readonly Stream body;
+    private readonly JsonSerializerOptions json;
+    private readonly bool oneRecordALine;
+
+    private JsonImportReader(Stream body, JsonSerializerOptions json, bool oneRecordALine)
+    {
+        this.body = body;
+        this.json = json;
+        this.oneRecordALine = oneRecordALine;
+    }
+
+    /// <summary>A reader of one JSON array of cases, or (<paramref name="oneRecordALine"/>) of NDJSON, under the API's JSON rules.</summary>
+    public static JsonImportReader Open(Stream body, JsonSerializerOptions api, bool oneRecordALine) =>
+        new(body, RecordOptions(api), oneRecordALine);
+
+    public IAsyncEnumerable<ImportRow> ReadAsync(CancellationToken ct) =>
+        oneRecordALine ? ReadLinesAsync(body, json, ct) : ReadArrayAsync(body, json, ct);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// The API's strict JSON rules, except that a case record may carry the read-only fields of an export (checked by
+    /// the reader).
+    /// </summary>
+    private static JsonSerializerOptions RecordOptions(JsonSerializerOptions api) => RecordJson.GetValue(api, options => new(options)
+    {
+        TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(type =>
+        {
+            if (type.Type == typeof(CaseRequest)) type.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        }),
+    });
+
     /// <summary>
     /// Streams the array's elements with System.Text.Json's reader over a buffer that only ever holds the element being
     /// read. (JsonSerializer.DeserializeAsyncEnumerable would be shorter, but it parses a whole buffer before it
     /// yields, so a syntax error would also swallow the good elements before it in the same buffer.) A syntax error
     /// leaves nowhere to resume from: it becomes the error of the record it is in, and reading stops there.
     /// </summary>
-    public static async IAsyncEnumerable<ImportRow> ReadArrayAsync(Stream body, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<ImportRow> ReadArrayAsync(
+        Stream body, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = new byte[64 * 1024];
         var parse = new ArrayParse();
@@ -91,7 +128,8 @@ internal static class JsonImportReader
             }
             catch (JsonException e)
             {
-                return (elements, 0, $"The file is not valid JSON from here on (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {ApiJson.Describe(e).Message}");
+                return (elements, 0, $"The file is not valid JSON from here on (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): "
+                    + ApiJson.Describe(e).Message);
             }
             state = reader.CurrentState;
             return (elements, (int)reader.BytesConsumed, null);
@@ -99,7 +137,8 @@ internal static class JsonImportReader
     }
 
     /// <summary>One case a line; blank lines are skipped, and the record number is the line number.</summary>
-    public static async IAsyncEnumerable<ImportRow> ReadLinesAsync(Stream body, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<ImportRow> ReadLinesAsync(
+        Stream body, JsonSerializerOptions json, [EnumeratorCancellation] CancellationToken ct)
     {
         using var lines = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
         var number = 0;

@@ -16,7 +16,7 @@ namespace CaseApi.Imports;
 /// turned into the text a CSV would carry (a date cell as yyyy-MM-dd, a number invariant, a boolean true/false) and
 /// handed to <see cref="ImportHeader"/>, so the rules are the CSV's. Row numbers are the sheet's own.
 /// </summary>
-internal sealed class XlsxImportReader : IAsyncDisposable
+internal sealed class XlsxImportReader : IImportReader
 {
     // Excel's built-in number formats that show a date or a time (ECMA-376 Part 1, 18.8.30).
     private static readonly HashSet<uint> BuiltInDateFormats = [14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57];

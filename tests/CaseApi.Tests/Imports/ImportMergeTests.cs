@@ -131,4 +131,33 @@ public sealed class ImportMergeTests(CaseApiFactory api) : ImportTest(api)
         Assert.Equal(["activityTypes", "collectorType", "outcome", "sectors", "slug", "title"], first["fields"]!.AsObject().Select(f => f.Key).Order());
         Assert.Null(first["fields"]!["title"]!["from"]);
     }
+
+    [Fact]
+    public async Task A_row_naming_list_evidence_alone_is_judged_against_the_stored_lists()
+    {
+        await CreateCaseAsync(Case("listed"));
+
+        var report = await ImportReportAsync("slug,listEvidence\r\nlisted,csis-survey=CSIS-41\r\n", CsvType);
+
+        AssertCounts(report, received: 1, created: 0, updated: 1, unchanged: 0, rejected: 0);
+        var evidence = Assert.Single((await GetCaseAsync("listed"))["listEvidence"]!.AsArray())!;
+        Assert.Equal(("csis-survey", "CSIS-41"), ((string?)evidence["list"], (string?)evidence["reference"]));
+    }
+
+    [Fact]
+    public async Task A_row_naming_list_evidence_for_a_list_the_stored_case_is_not_on_is_refused_by_the_store()
+    {
+        var stored = Case("listed");
+        stored["listedIn"] = new JsonArray("doj-press-releases");
+        await CreateCaseAsync(stored);
+        var created = CaseSamples.Minimal("new-case");
+        created["listEvidence"] = new JsonArray(new JsonObject { ["list"] = "csis-survey" });
+
+        var report = await ImportReportAsync(
+            """{"slug":"listed","listEvidence":[{"list":"csis-survey"}]}""" + "\n" + Ndjson(created), NdjsonType,
+            expected: HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal([(1, "listEvidence"), (2, "listEvidence")], ErrorsOf(report));
+        Assert.Empty((await GetCaseAsync("listed"))["listEvidence"]!.AsArray());
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using CaseApi.Tests.Infrastructure;
@@ -171,5 +172,32 @@ public sealed class ImportModeTests(CaseApiFactory api) : ImportTest(api)
         Assert.Equal("dry-run", (string?)report["status"]);
         Assert.Equal([(1, "outcome")], ErrorsOf(report));
         await Problems.AssertAsync(missing, HttpStatusCode.NotFound);
+    }
+
+    public static TheoryData<string, string, HttpStatusCode> Outcomes => new()
+    {
+        { "committed", "", HttpStatusCode.OK },
+        { "dry-run", "?dryRun=true", HttpStatusCode.OK },
+        { "rejected", "", HttpStatusCode.UnprocessableEntity },
+    };
+
+    [Theory]
+    [MemberData(nameof(Outcomes))]
+    public async Task Every_outcome_stores_its_report_as_it_was_answered(string status, string query, HttpStatusCode expected)
+    {
+        var file = Ndjson(Case("case-a"), status == "rejected" ? Bad("case-b") : Case("case-b"));
+
+        var answered = await ImportReportAsync(file, NdjsonType, query, expected);
+
+        using var fetched = await Client.GetAsync($"/api/v1/imports/{answered["id"]}", Ct);
+        var stored = await ReadObjectAsync(fetched);
+        Assert.Equal(status, (string?)stored["status"]);
+        // The database keeps microseconds; everything else reads back exactly, and only the POST answer carries changes.
+        Assert.True(Math.Abs((DateTimeOffset.Parse((string)answered["startedAt"]!, CultureInfo.InvariantCulture)
+            - DateTimeOffset.Parse((string)stored["startedAt"]!, CultureInfo.InvariantCulture)).Ticks) < 10);
+        answered.Remove("changes");
+        answered.Remove("startedAt");
+        stored.Remove("startedAt");
+        Assert.True(JsonNode.DeepEquals(answered, stored), $"answered {answered.ToJsonString()}, stored {stored.ToJsonString()}");
     }
 }

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using CaseApi.Cases;
+using CaseApi.Store;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CaseApi.Imports;
+
+/// <summary>
+/// One import from upload to report, in stages with named seams: the upload's format (<see cref="ImportUpload"/>), a
+/// retried Idempotency-Key (<see cref="ImportRequestHash"/>), the format's reader (<see cref="ImportReaders"/>, with the
+/// header mapping of tabular files in <see cref="ImportHeaderMapping"/>), the validation of each record
+/// (<see cref="ImportRowValidator"/>), the row sink (<see cref="ImportStaging"/>, inside an <see cref="ImportSession"/>
+/// that owns the transaction and the time limits), the store's own judgement, the merge of a commit, and the report
+/// (<see cref="ImportReportBuilder"/>), written one way whatever the status. It returns an <see cref="ImportOutcome"/>;
+/// only the endpoint knows HTTP.
+/// </summary>
+internal sealed class ImportPipeline(
+    CaseDbContext db, ImportRowValidator validator, TimeProvider time, IOptions<ImportOptions> options,
+    IOptions<JsonOptions> jsonOptions, ILogger<ImportPipeline> log)
+{
+    public const int MaxListedChanges = 100;
+
+    public async Task<ImportOutcome> RunAsync(ImportSubmission submission, CancellationToken ct)
+    {
+        var started = time.GetUtcNow();
+        var startedTimestamp = time.GetTimestamp();
+        var query = submission.Query;
+        await using var request = new ImportRequestHash(submission.Body, query);
+        var (format, upload, unsupported) = await ImportUpload.OpenAsync(submission.ContentType, request.Body, ct);
+        if (unsupported is not null) return ImportOutcome.Refused(unsupported);
+        if (query.IdempotencyKey is { } key && await db.Imports.AsNoTracking().FirstOrDefaultAsync(i => i.IdempotencyKey == key, ct) is { } earlier)
+        {
+            return Retried(earlier, await request.FinishAsync(format!, ct));
+        }
+
+        var (opened, refusal) = await ImportReaders.OpenAsync(format!, upload!, jsonOptions.Value.SerializerOptions, ct);
+        if (opened is null) return ImportOutcome.Refused(refusal!);
+        await using var reader = opened;
+        var report = new ImportReportBuilder(new ImportReport
+        {
+            Id = Guid.CreateVersion7(started), Actor = submission.Actor, Format = format!, Mode = query.ModeOrDefault, DryRun = query.IsDryRun,
+            Atomic = query.IsAtomic, Status = ImportStatus.Committed, StartedAt = started, IdempotencyKey = query.IdempotencyKey,
+        }, submission.RequestId);
+
+        await using var session = await ImportSession.BeginAsync(db, options.Value, ct);
+        await StageAsync(reader, session.Staging, report, ct);
+        var requestHash = await request.FinishAsync(format!, ct);
+        var changes = await JudgeAsync(session.Staging, report, submission.RequestId, ct);
+        var (stored, audit) = report.Finish(time.GetElapsedTime(startedTimestamp), requestHash);
+        await session.CompleteAsync(stored, audit, ct);
+
+        log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, "
+            + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
+            stored.Id, stored.Status, stored.Received, stored.Created, stored.Updated, stored.Unchanged, stored.Rejected, stored.DurationMs);
+        return ImportOutcome.Reported(ImportResponse.From(stored) with { Changes = changes });
+    }
+
+    /// <summary>A retry answers with the first report; the same key over another body or other options is refused.</summary>
+    private static ImportOutcome Retried(ImportReport earlier, byte[]? requestHash) =>
+        CryptographicOperations.FixedTimeEquals(earlier.BodyHash, requestHash)
+            ? ImportOutcome.Reported(ImportResponse.From(earlier))
+            : ImportOutcome.Refused(new ImportRefusal(ImportRefusalReason.IdempotencyKeyReused, "Idempotency-Key reused for a different request.",
+                $"Import {earlier.Id} was made with this key and another body or other options. Use a new key for a new import."));
+
+    /// <summary>
+    /// Validates each record and streams the valid ones into the row sink. In an upsert a field the record does not name
+    /// is not judged here (it keeps its stored value); the store judges the rest.
+    /// </summary>
+    private async Task StageAsync(IImportReader reader, ImportStaging staging, ImportReportBuilder report, CancellationToken ct)
+    {
+        var mode = report.Report.Mode;
+        var now = report.Report.StartedAt;
+        var firstRowOfSlug = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var read in reader.ReadAsync(ct))
+        {
+            var row = mode == ImportModes.Upsert ? read : read with { Present = CaseColumns.AllFields };
+            var rowErrors = new List<ImportError>(row.Errors);
+            if (row.Request is { } request) rowErrors.AddRange(await validator.ValidateAsync(row, request, ct));
+            if (row.Slug is { } slug && !firstRowOfSlug.TryAdd(slug, row.Number))
+            {
+                rowErrors.Add(new ImportError(row.Number, slug, "slug",
+                    $"The slug '{slug}' is already used by row {firstRowOfSlug[slug]} of this file."));
+            }
+
+            if (rowErrors.Count == 0)
+            {
+                await staging.WriteAsync(row, row.Request!.ToNewCase(now), ct);
+                report.Accept();
+            }
+            else report.Reject(rowErrors);
+            if (report.Report.Received % options.Value.ProgressEvery == 0)
+            {
+                log.LogInformation("Import {ImportId}: {Received} records read, {Rejected} rejected so far",
+                    report.Report.Id, report.Report.Received, report.Report.Rejected);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets the store judge what only it can (known slugs, ids, required fields of new cases), decides the status, counts
+    /// what a commit does, and merges when the import commits; a dry run gets its field-level diff instead.
+    /// </summary>
+    private static async Task<List<ImportChange>?> JudgeAsync(
+        ImportStaging staging, ImportReportBuilder builder, string requestId, CancellationToken ct)
+    {
+        var report = builder.Report;
+        await staging.MatchAsync(ct);
+        var (refused, first) = await staging.RejectAsync(report.Mode == ImportModes.Insert, ImportOptions.MaxListedErrors, ct);
+        builder.RejectInStore(refused, first);
+        report.Status = ImportStatus.Of(report.DryRun, report.Atomic, report.Rejected);
+        if (report.Status != ImportStatus.Rejected) (report.Created, report.Updated, report.Unchanged) = await staging.CountAsync(ct);
+        if (report.Status == ImportStatus.Committed) await staging.MergeAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
+        return report.Status == ImportStatus.DryRun ? await staging.ChangesAsync(MaxListedChanges, ct) : null;
+    }
+}
