@@ -61,7 +61,10 @@ internal sealed class StoreSnapshots(IServiceProvider services, ReadRouter? rout
     private async Task<CaseDbContext> RouteAsync(StoreRoute route, NpgsqlLogSequenceNumber? token, CancellationToken ct)
     {
         if (route == StoreRoute.Primary) return services.GetRequiredService<CaseDbContext>();
-        if (router is null || standby is null || !await router.ChooseStandbyAsync(token, ct)) return services.GetRequiredService<ReadOnlyCaseDbContext>();
+        if (router is null || standby is null || !await router.ChooseStandbyAsync(token, ct))
+        {
+            return services.GetRequiredService<ReadOnlyCaseDbContext>();
+        }
         var context = standby.Create();
         owned.Add(context);
         return context;
