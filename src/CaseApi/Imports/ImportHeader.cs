@@ -19,7 +19,7 @@ internal sealed class ImportHeader
     private static readonly HashSet<string> ReadOnly = new(CaseColumns.ReadOnly, StringComparer.OrdinalIgnoreCase);
 
     private readonly (CaseField Field, int Cell)[] fields;
-    private readonly int present;
+    private readonly CaseFieldMask present;
     private readonly int idCell;
     private readonly int slugCell;
 
@@ -27,7 +27,7 @@ internal sealed class ImportHeader
     {
         Width = names.Length;
         fields = [.. names.Select((h, i) => (h, i)).Where(p => Known.ContainsKey(p.h)).Select(p => (CaseColumns.Fields[Known[p.h]], p.i))];
-        present = fields.Aggregate(0, (mask, f) => mask | f.Field.Bit);
+        present = fields.Aggregate(CaseFieldMask.None, (mask, f) => mask | f.Field.Bit);
         idCell = Array.FindIndex(names, h => h.Equals("id", StringComparison.OrdinalIgnoreCase));
         slugCell = Array.FindIndex(names, h => h.Equals("slug", StringComparison.OrdinalIgnoreCase));
     }

@@ -29,7 +29,7 @@ internal sealed class Importer(
     public const int MaxListedChanges = 100;
 
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> RecordJson = [];
-    private static readonly int SlugBit = CaseColumns.ByName["slug"].Bit;
+    private static readonly CaseFieldMask SlugBit = CaseColumns.ByName["slug"].Bit;
 
     public async Task<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>> ImportAsync(
         ImportQuery query, HttpContext http, CancellationToken ct)
@@ -197,11 +197,11 @@ internal sealed class Importer(
     }
 
     /// <summary>Whether a validation error is about a field the row names (or about the row as a whole).</summary>
-    private static bool Judged(string property, int present)
+    private static bool Judged(string property, CaseFieldMask present)
     {
         var end = property.AsSpan().IndexOfAny('.', '[');
         var root = end < 0 ? property : property[..end];
-        return !CaseColumns.ByName.TryGetValue(root, out var field) || (present & field.Bit) != 0;
+        return !CaseColumns.ByName.TryGetValue(root, out var field) || present.Includes(field.Bit);
     }
 
     /// <summary>The API's strict JSON rules, except that a case record may carry the read-only fields of an export (checked by the reader).</summary>
