@@ -43,8 +43,8 @@ internal sealed class CaseField
     /// <summary>The field's bit in an import row's mask of the fields it names.</summary>
     public CaseFieldMask Bit => CaseFieldMask.Of(Index);
 
-    /// <summary>The SQL of <see cref="Bit"/>: a shift, because field 63 is bigint's sign bit, which has no literal.</summary>
-    public string BitSql => string.Create(CultureInfo.InvariantCulture, $"(1::bigint << {Index})");
+    /// <summary>The SQL of <see cref="Bit"/>.</summary>
+    public string BitSql => CaseFieldMask.BitSql(Index);
 
     /// <summary>The field's value as JSON, in SQL, over a function that gives each stored column's SQL expression.</summary>
     public string JsonSql(Func<CaseField, string, string> column) => Kind == CaseFieldKind.Date

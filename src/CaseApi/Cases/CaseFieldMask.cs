@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CaseApi.Cases;
 
 /// <summary>
@@ -31,6 +33,13 @@ internal readonly record struct CaseFieldMask(ulong Bits)
     public long Stored => unchecked((long)Bits);
 
     public bool Includes(CaseFieldMask other) => (Bits & other.Bits) == other.Bits;
+
+    /// <summary>The SQL of one field's bit, as in <c>present &amp; bit = 0</c>: a shift, since the sign bit (field 63) has no bigint literal.</summary>
+    public static string BitSql(int index)
+    {
+        _ = Of(index); // the same limit
+        return string.Create(CultureInfo.InvariantCulture, $"(1::bigint << {index})");
+    }
 
     public static CaseFieldMask operator |(CaseFieldMask a, CaseFieldMask b) => new(a.Bits | b.Bits);
 
