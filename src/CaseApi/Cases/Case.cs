@@ -3,7 +3,7 @@ namespace CaseApi.Cases;
 /// <summary>
 /// A documented case. Partial dates are kept as a date plus its precision so that they read back exactly as given.
 /// Each writable property has the name of its <see cref="CaseRequest"/> parameter (a partial date adds its
-/// <c>…Precision</c>), which is how <see cref="CaseColumns"/> pairs them; the required ones are filled from a validated request.
+/// <c>…Precision</c>; <see cref="SponsorCode"/> stores the sponsor), which is how <see cref="CaseColumns"/> pairs them.
 /// </summary>
 public sealed class Case
 {

@@ -13,7 +13,7 @@ namespace CaseApi.Cases;
 /// in JSON; the <see cref="Case"/> property of the same name stores it (a partial date with its <c>…Precision</c>
 /// property) in the column EF names after it; the <see cref="CaseResponse"/> property of the same name reads it; the
 /// pair of request and entity types decides its kind; and it is required when the validator demands it. A pair of
-/// types with no kind, or a missing property, stops the start-up with a message naming it. The mapping between
+/// types with no kind, or a missing property, fails the map's construction with a message naming it. The mapping between
 /// request and entity, CSV reading and writing, the exports' columns, the import's mask, staging COPY and merge, and
 /// the audit snapshot in SQL all walk this map; tests check it against the EF model and the JSON contract.
 /// </summary>
@@ -48,7 +48,7 @@ internal static class CaseColumns
     public static readonly IReadOnlyList<string> ReadOnly =
         ["id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "version"];
 
-    /// <summary>Every field; refuses, at start-up, more fields than the mask holds.</summary>
+    /// <summary>Every field; refuses more fields than the mask holds.</summary>
     public static readonly CaseFieldMask AllFields = CaseFieldMask.All(Fields.Count);
 
     public static readonly Dictionary<string, CaseField> ByName = Fields.ToDictionary(f => f.Name, StringComparer.Ordinal);
