@@ -34,7 +34,7 @@ internal readonly record struct CaseFieldMask(ulong Bits)
 
     public bool Includes(CaseFieldMask other) => (Bits & other.Bits) == other.Bits;
 
-    /// <summary>The SQL of one field's bit, as in <c>present &amp; bit = 0</c>: a shift, since the sign bit (field 63) has no bigint literal.</summary>
+    /// <summary>One field's bit in SQL, as in <c>present &amp; bit = 0</c>: a shift, as the sign bit (field 63) has no bigint literal.</summary>
     public static string BitSql(int index)
     {
         _ = Of(index); // the same limit

@@ -17,7 +17,6 @@ public sealed partial class RepositoryFilesTests
         "src/CaseApi/Audit/AuditTrail.cs",
         "src/CaseApi/Cases/CaseEndpoints.cs",
         "src/CaseApi/Imports/ImportContracts.cs",
-        "src/CaseApi/Imports/ImportStaging.cs",
         "src/CaseApi/Imports/JsonImportReader.cs",
         "src/CaseApi/Infrastructure/Auth/ApiKeyBootstrap.cs",
         "src/CaseApi/Store/DatabaseSetup.cs",
