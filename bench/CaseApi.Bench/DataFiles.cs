@@ -87,7 +87,9 @@ internal static class DataFiles
         "tags" => List(c.Tags),
         "listedIn" => List(c.ListedIn),
         "listEvidence" => c.ListEvidence is { Count: > 0 } ? JsonSerializer.Serialize(c.ListEvidence, Json) : null,
-        _ => throw new InvalidOperationException($"CaseCsv has a column the generator does not know: {column}."),
+        // A field added after the generator was written: the generator leaves it out, so every row leaves it empty.
+        _ when CaseColumns.ByName[column].Requested(c) is null => null,
+        _ => throw new InvalidOperationException($"The generator fills {column}, which the CSV writer does not know."),
     })));
 
     private static string? List(IReadOnlyList<string?>? values) => values is { Count: > 0 } ? string.Join(CaseCsv.ListSeparator, values) : null;

@@ -1,17 +1,21 @@
 namespace CaseApi.Cases;
 
-/// <summary>A documented case. Partial dates are kept as a date plus its precision so that they read back exactly as given.</summary>
+/// <summary>
+/// A documented case. Partial dates are kept as a date plus its precision so that they read back exactly as given.
+/// Each writable property has the name of its <see cref="CaseRequest"/> parameter (a partial date adds its
+/// <c>…Precision</c>; <see cref="SponsorCode"/> stores the sponsor), which is how <see cref="CaseColumns"/> pairs them.
+/// </summary>
 public sealed class Case
 {
     public Guid Id { get; set; }
-    public required string Slug { get; set; }
-    public required string Title { get; set; }
+    public string Slug { get; set; } = "";
+    public string Title { get; set; } = "";
     public string? Summary { get; set; }
     public string[] ActivityTypes { get; set; } = [];
     public string[] Tradecraft { get; set; } = [];
     public string? SponsorCode { get; set; }
     public string? SponsorConfidence { get; set; }
-    public required string CollectorType { get; set; }
+    public string CollectorType { get; set; } = "";
     public string? CollectorCitizenship { get; set; }
     public string[] Defendants { get; set; } = [];
     public string[] Sectors { get; set; } = [];
@@ -27,7 +31,7 @@ public sealed class Case
     public DatePrecision? ChargedOnPrecision { get; set; }
     public DateOnly? ResolvedOn { get; set; }
     public DatePrecision? ResolvedOnPrecision { get; set; }
-    public required string Outcome { get; set; }
+    public string Outcome { get; set; } = "";
     public int? SentenceMonths { get; set; }
     public decimal? FineUsd { get; set; }
     public decimal? LossUsd { get; set; }

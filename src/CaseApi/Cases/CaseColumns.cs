@@ -1,90 +1,55 @@
-using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
 using System.Text.Json;
+using CaseApi.Infrastructure.OpenApi;
+using FluentValidation;
 using NpgsqlTypes;
 
 namespace CaseApi.Cases;
 
-/// <summary>How a field is read and written; <c>Sources</c> and <c>Evidence</c> are lists of objects, a JSON array in one CSV cell.</summary>
-internal enum CaseFieldKind { Text, List, Date, Integer, Number, Sources, Evidence }
-
-/// <summary>One stored column of a field; a partial date has two, the date and its precision.</summary>
-internal sealed record CaseDbColumn(string Name, NpgsqlDbType Type, Func<Case, object?> Value);
-
-/// <summary>One writable field of a case: its name in JSON and CSV, its kind, and the columns that store it.</summary>
-internal sealed record CaseField(int Index, string Name, CaseFieldKind Kind, bool Required, IReadOnlyList<CaseDbColumn> Columns,
-    Func<CaseResponse, object?> Read)
-{
-    /// <summary>The field's bit in an import row's mask of the fields it names.</summary>
-    public int Bit => 1 << Index;
-
-    /// <summary>The field's value as JSON, in SQL, over a function that gives each stored column's SQL expression.</summary>
-    public string JsonSql(Func<CaseField, string, string> column) => Kind == CaseFieldKind.Date
-        ? $"CASE {column(this, Columns[1].Name)} WHEN 'Year' THEN to_char({column(this, Columns[0].Name)}, 'YYYY') "
-          + $"WHEN 'Month' THEN to_char({column(this, Columns[0].Name)}, 'YYYY-MM') "
-          + $"WHEN 'Day' THEN to_char({column(this, Columns[0].Name)}, 'YYYY-MM-DD') END"
-        : column(this, Columns[0].Name);
-
-    /// <summary>
-    /// The CSV cell of an exported case: lists joined with ';', numbers invariant, lists of objects (sources, list
-    /// evidence) as their JSON array.
-    /// </summary>
-    public string? ToCell(CaseResponse c) => Read(c) switch
-    {
-        null => null,
-        string text => text,
-        IReadOnlyList<string> list => string.Join(CaseCsv.ListSeparator, list),
-        IReadOnlyCollection<object> { Count: 0 } => null,
-        IReadOnlyCollection<object> objects => JsonSerializer.Serialize(objects, CaseConfiguration.SourceJson),
-        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-        var other => other.ToString(),
-    };
-}
-
 /// <summary>
-/// The one map of a case's writable fields, in the order of <see cref="CaseRequest"/>: CSV reading and writing, the
-/// import's staging COPY and merge, and the audit snapshot in SQL all walk it, and a test checks it against the EF model.
+/// The one map of a case's writable fields, derived once from the contract so that adding a field is the entity, the
+/// contract, the validator and a migration: each parameter of <see cref="CaseRequest"/>, in order, is a field, named as
+/// in JSON; the <see cref="Case"/> property of the same name stores it (a partial date with its <c>…Precision</c>
+/// property) in the column EF names after it; the <see cref="CaseResponse"/> property of the same name reads it; the
+/// pair of request and entity types decides its kind; and it is required when the validator demands it. A pair of
+/// types with no kind, or a missing property, fails the map's construction with a message naming it. The mapping between
+/// request and entity, CSV reading and writing, the exports' columns, the import's mask, staging COPY and merge, and
+/// the audit snapshot in SQL all walk this map; tests check it against the EF model and the JSON contract.
 /// </summary>
 internal static class CaseColumns
 {
-    public static readonly IReadOnlyList<CaseField> Fields = Build(
-    [
-        ("slug", CaseFieldKind.Text, true, [new("slug", NpgsqlDbType.Text, c => c.Slug)], r => r.Slug),
-        ("title", CaseFieldKind.Text, true, [new("title", NpgsqlDbType.Text, c => c.Title)], r => r.Title),
-        ("summary", CaseFieldKind.Text, false, [new("summary", NpgsqlDbType.Text, c => c.Summary)], r => r.Summary),
-        ("activityTypes", CaseFieldKind.List, true, [Array("activity_types", c => c.ActivityTypes)], r => r.ActivityTypes),
-        ("tradecraft", CaseFieldKind.List, false, [Array("tradecraft", c => c.Tradecraft)], r => r.Tradecraft),
-        ("sponsor", CaseFieldKind.Text, false, [new("sponsor_code", NpgsqlDbType.Text, c => c.SponsorCode)], r => r.Sponsor),
-        ("sponsorConfidence", CaseFieldKind.Text, false, [new("sponsor_confidence", NpgsqlDbType.Text, c => c.SponsorConfidence)],
-            r => r.SponsorConfidence),
-        ("collectorType", CaseFieldKind.Text, true, [new("collector_type", NpgsqlDbType.Text, c => c.CollectorType)], r => r.CollectorType),
-        ("collectorCitizenship", CaseFieldKind.Text, false, [new("collector_citizenship", NpgsqlDbType.Text, c => c.CollectorCitizenship)],
-            r => r.CollectorCitizenship),
-        ("defendants", CaseFieldKind.List, false, [Array("defendants", c => c.Defendants)], r => r.Defendants),
-        ("sectors", CaseFieldKind.List, true, [Array("sectors", c => c.Sectors)], r => r.Sectors),
-        ("victimTypes", CaseFieldKind.List, false, [Array("victim_types", c => c.VictimTypes)], r => r.VictimTypes),
-        ("victims", CaseFieldKind.List, false, [Array("victims", c => c.Victims)], r => r.Victims),
-        ("usStates", CaseFieldKind.List, false, [Array("us_states", c => c.UsStates)], r => r.UsStates),
-        ("venue", CaseFieldKind.Text, false, [new("venue", NpgsqlDbType.Text, c => c.Venue)], r => r.Venue),
-        ("activityStart", CaseFieldKind.Date, false, Date("activity_start", c => (c.ActivityStart, c.ActivityStartPrecision)), r => r.ActivityStart),
-        ("activityEnd", CaseFieldKind.Date, false, Date("activity_end", c => (c.ActivityEnd, c.ActivityEndPrecision)), r => r.ActivityEnd),
-        ("chargedOn", CaseFieldKind.Date, false, Date("charged_on", c => (c.ChargedOn, c.ChargedOnPrecision)), r => r.ChargedOn),
-        ("resolvedOn", CaseFieldKind.Date, false, Date("resolved_on", c => (c.ResolvedOn, c.ResolvedOnPrecision)), r => r.ResolvedOn),
-        ("outcome", CaseFieldKind.Text, true, [new("outcome", NpgsqlDbType.Text, c => c.Outcome)], r => r.Outcome),
-        ("sentenceMonths", CaseFieldKind.Integer, false, [new("sentence_months", NpgsqlDbType.Integer, c => c.SentenceMonths)],
-            r => r.SentenceMonths),
-        ("fineUsd", CaseFieldKind.Number, false, [new("fine_usd", NpgsqlDbType.Numeric, c => c.FineUsd)], r => r.FineUsd),
-        ("lossUsd", CaseFieldKind.Number, false, [new("loss_usd", NpgsqlDbType.Numeric, c => c.LossUsd)], r => r.LossUsd),
-        ("sources", CaseFieldKind.Sources, false, [Json("sources", c => c.Sources)], r => r.Sources),
-        ("tags", CaseFieldKind.List, false, [Array("tags", c => c.Tags)], r => r.Tags),
-        ("listedIn", CaseFieldKind.List, false, [Array("listed_in", c => c.ListedIn)], r => r.ListedIn),
-        ("listEvidence", CaseFieldKind.Evidence, false, [Json("list_evidence", c => c.ListEvidence)], r => r.ListEvidence),
-    ]);
+    /// <summary>The entity's name for a field it names otherwise; every other field has one name throughout.</summary>
+    private static readonly Dictionary<string, string> EntityNames = new(StringComparer.Ordinal)
+    {
+        // The contract's sponsor is a code; the entity's property is the foreign key to the sponsors table.
+        [nameof(CaseRequest.Sponsor)] = nameof(Case.SponsorCode),
+    };
+
+    /// <summary>The field kinds, by the request's type and the entity's (nullable annotations are not types at run time).</summary>
+    private static readonly Dictionary<(Type Requested, Type Stored), CaseFieldKind> Kinds = new()
+    {
+        [(typeof(string), typeof(string))] = CaseFieldKind.Text,
+        [(typeof(string), typeof(DateOnly?))] = CaseFieldKind.Date,
+        [(typeof(IReadOnlyList<string>), typeof(string[]))] = CaseFieldKind.List,
+        [(typeof(int?), typeof(int?))] = CaseFieldKind.Integer,
+        [(typeof(decimal?), typeof(decimal?))] = CaseFieldKind.Number,
+        [(typeof(IReadOnlyList<CaseSource>), typeof(List<CaseSource>))] = CaseFieldKind.Sources,
+        [(typeof(IReadOnlyList<ListEvidence>), typeof(List<ListEvidence>))] = CaseFieldKind.Evidence,
+    };
+
+    private static readonly ConstructorInfo RequestConstructor = typeof(CaseRequest).GetConstructors().Single();
+
+    private static readonly ConstructorInvoker NewRequest = ConstructorInvoker.Create(RequestConstructor);
+
+    public static readonly IReadOnlyList<CaseField> Fields = Declare();
 
     /// <summary>Fields every export carries and every import accepts and ignores: the server's and the derived ones.</summary>
     public static readonly IReadOnlyList<string> ReadOnly =
         ["id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "version"];
 
-    public static readonly int AllFields = (1 << Fields.Count) - 1;
+    /// <summary>Every field; refuses more fields than the mask holds.</summary>
+    public static readonly CaseFieldMask AllFields = CaseFieldMask.All(Fields.Count);
 
     public static readonly Dictionary<string, CaseField> ByName = Fields.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
@@ -95,23 +60,100 @@ internal static class CaseColumns
     public static string SnapshotSql(Func<CaseField, string, string> column) =>
         "jsonb_build_object(" + string.Join(", ", Fields.Select(f => $"'{f.Name}', {f.JsonSql(column)}")) + ")";
 
-    /// <summary>A <see cref="CaseRequest"/> from values read in field order (the map's order is the record's).</summary>
-    public static CaseRequest ToRequest(object?[] v) => new(
-        (string?)v[0], (string?)v[1], (string?)v[2], (IReadOnlyList<string?>?)v[3], (IReadOnlyList<string?>?)v[4], (string?)v[5], (string?)v[6],
-        (string?)v[7], (string?)v[8], (IReadOnlyList<string?>?)v[9], (IReadOnlyList<string?>?)v[10], (IReadOnlyList<string?>?)v[11],
-        (IReadOnlyList<string?>?)v[12], (IReadOnlyList<string?>?)v[13], (string?)v[14], (string?)v[15], (string?)v[16], (string?)v[17],
-        (string?)v[18], (string?)v[19], (int?)v[20], (decimal?)v[21], (decimal?)v[22], (IReadOnlyList<CaseSource?>?)v[23],
-        (IReadOnlyList<string?>?)v[24], (IReadOnlyList<string?>?)v[25], (IReadOnlyList<ListEvidence?>?)v[26]);
+    /// <summary>
+    /// A <see cref="CaseRequest"/> from one value per field, in field order (the record's parameter order), each of its
+    /// parameter's type or null; a value of another type throws.
+    /// </summary>
+    public static CaseRequest ToRequest(object?[] values) => (CaseRequest)NewRequest.Invoke(values.AsSpan());
 
-    private static CaseDbColumn Array(string name, Func<Case, string[]> value) => new(name, NpgsqlDbType.Array | NpgsqlDbType.Text, value);
+    private static CaseField[] Declare()
+    {
+        // The validator's rules are read, never run, so the services its rules would call are not needed here.
+        var rules = new CaseRequestValidator(null!, TimeProvider.System).CreateDescriptor();
+        return [.. RequestConstructor.GetParameters().Select((p, i) => Declare(i, p.Name!, rules))];
+    }
 
-    private static CaseDbColumn Json<T>(string name, Func<Case, List<T>> value) =>
-        new(name, NpgsqlDbType.Jsonb, c => JsonSerializer.Serialize(value(c), CaseConfiguration.SourceJson));
+    private static CaseField Declare(int index, string member, IValidatorDescriptor rules)
+    {
+        var name = JsonNamingPolicy.CamelCase.ConvertName(member);
+        var requested = Property(typeof(CaseRequest), member);
+        var read = Property(typeof(CaseResponse), member);
+        var stored = Property(typeof(Case), EntityNames.GetValueOrDefault(member, member));
+        if (!Kinds.TryGetValue((requested.PropertyType, stored.PropertyType), out var kind))
+        {
+            throw new InvalidOperationException($"CaseRequest.{member} ({requested.PropertyType.Name}) stored in Case.{stored.Name} " +
+                $"({stored.PropertyType.Name}): no field kind reads and writes that pair of types; use one of CaseColumns.Kinds or add one.");
+        }
+        if (read.PropertyType != requested.PropertyType)
+        {
+            throw new InvalidOperationException($"CaseResponse.{member} is a {read.PropertyType.Name}, CaseRequest.{member} a " +
+                $"{requested.PropertyType.Name}: a field reads back as the type it is written as.");
+        }
 
-    private static CaseDbColumn[] Date(string name, Func<Case, (DateOnly? Value, DatePrecision? Precision)> value) =>
-        [new(name, NpgsqlDbType.Date, c => value(c).Value), new($"{name}_precision", NpgsqlDbType.Text, c => value(c).Precision?.ToString())];
+        var (get, set) = (Getter<Case>(stored), Setter(stored));
+        var column = Column(stored);
+        (CaseDbColumn[] Columns, Action<Case, object?> Store, Func<Case, object?> Load) map = kind switch
+        {
+            CaseFieldKind.List => ([new(column, NpgsqlDbType.Array | NpgsqlDbType.Text, get)], (c, v) => set(c, Strings(v)), get),
+            CaseFieldKind.Date => DateColumns(stored, get, set),
+            CaseFieldKind.Sources => (Json(column, stored, get), (c, v) => set(c, Objects<CaseSource>(v)), get),
+            CaseFieldKind.Evidence => (Json(column, stored, get), (c, v) => set(c, Objects<ListEvidence>(v)), get),
+            CaseFieldKind.Integer => ([new(column, NpgsqlDbType.Integer, get)], set, get),
+            CaseFieldKind.Number => ([new(column, NpgsqlDbType.Numeric, get)], set, get),
+            _ => ([new(column, NpgsqlDbType.Text, get)], set, get),
+        };
+        return new CaseField
+        {
+            Index = index, Name = name, Kind = kind, Required = ValidatorSchemaTransformer.Demands(rules, name), Columns = map.Columns,
+            Read = Getter<CaseResponse>(read), Requested = Getter<CaseRequest>(requested), Store = map.Store, Stored = map.Load,
+        };
+    }
 
-    private static CaseField[] Build(
-        (string Name, CaseFieldKind Kind, bool Required, CaseDbColumn[] Columns, Func<CaseResponse, object?> Read)[] fields) =>
-        [.. fields.Select((f, i) => new CaseField(i, f.Name, f.Kind, f.Required, f.Columns, f.Read))];
+    /// <summary>A partial date: its first day in one column, its precision (Year, Month, Day) in the next.</summary>
+    private static (CaseDbColumn[], Action<Case, object?>, Func<Case, object?>) DateColumns(
+        PropertyInfo date, Func<Case, object?> get, Action<Case, object?> set)
+    {
+        var precision = Property(typeof(Case), date.Name + "Precision");
+        if (precision.PropertyType != typeof(DatePrecision?))
+        {
+            throw new InvalidOperationException($"Case.{precision.Name} must be a DatePrecision? to hold the precision of Case.{date.Name}.");
+        }
+        var (getPrecision, setPrecision) = (Getter<Case>(precision), Setter(precision));
+        return (
+            [new(Column(date), NpgsqlDbType.Date, get), new(Column(precision), NpgsqlDbType.Text, c => getPrecision(c)?.ToString())],
+            (c, v) =>
+            {
+                var known = PartialDate.TryParse((string?)v, out var d);
+                set(c, known ? d.Value : null);
+                setPrecision(c, known ? d.Precision : null);
+            },
+            c => PartialDate.Format((DateOnly?)get(c), (DatePrecision?)getPrecision(c)));
+    }
+
+    private static CaseDbColumn[] Json(string column, PropertyInfo stored, Func<Case, object?> get) =>
+        [new(column, NpgsqlDbType.Jsonb, c => JsonSerializer.Serialize(get(c), stored.PropertyType, CaseConfiguration.SourceJson))];
+
+    private static string[] Strings(object? values) => values is IEnumerable<string?> list ? [.. list.OfType<string>()] : [];
+
+    private static List<T> Objects<T>(object? values) => values is IEnumerable<T?> list ? [.. list.OfType<T>()] : [];
+
+    /// <summary>The column EF gives the property (UseSnakeCaseNamingConvention); a test holds the two together.</summary>
+    private static string Column(PropertyInfo property) => JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+
+    private static PropertyInfo Property(Type type, string name) => type.GetProperty(name) ?? throw new InvalidOperationException(
+        $"{type.Name} has no property {name}: each parameter of CaseRequest needs one of that name on Case and on CaseResponse.");
+
+    // Compiled once: an export reads a field per cell for every row, where PropertyInfo.GetValue would cost several times as much.
+    private static Func<T, object?> Getter<T>(PropertyInfo property)
+    {
+        var target = Expression.Parameter(typeof(T));
+        return Expression.Lambda<Func<T, object?>>(Expression.Convert(Expression.Property(target, property), typeof(object)), target).Compile();
+    }
+
+    private static Action<Case, object?> Setter(PropertyInfo property)
+    {
+        var (target, value) = (Expression.Parameter(typeof(Case)), Expression.Parameter(typeof(object)));
+        var assign = Expression.Assign(Expression.Property(target, property), Expression.Convert(value, property.PropertyType));
+        return Expression.Lambda<Action<Case, object?>>(assign, target, value).Compile();
+    }
 }

@@ -34,10 +34,11 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
         c.Property(x => x.CollectorCitizenship).HasMaxLength(2);
         c.Property(x => x.Venue).HasMaxLength(100);
         c.Property(x => x.Outcome).HasMaxLength(40);
-        c.Property(x => x.ActivityStartPrecision).HasConversion<string>().HasMaxLength(5);
-        c.Property(x => x.ActivityEndPrecision).HasConversion<string>().HasMaxLength(5);
-        c.Property(x => x.ChargedOnPrecision).HasConversion<string>().HasMaxLength(5);
-        c.Property(x => x.ResolvedOnPrecision).HasConversion<string>().HasMaxLength(5);
+        // Every partial date's precision is stored by name (Year, Month, Day), so a new partial date needs no line here.
+        foreach (var precision in c.Metadata.GetProperties().Where(p => p.ClrType == typeof(DatePrecision?)).ToList())
+        {
+            c.Property(precision.Name).HasConversion<string>().HasMaxLength(5);
+        }
         c.Property(x => x.Version).IsRowVersion();
 
         JsonList(c.Property(x => x.Sources));

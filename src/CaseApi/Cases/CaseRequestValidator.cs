@@ -141,18 +141,9 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
 
     private static IEnumerable<(string Path, string? Text)> Strings(CaseRequest c)
     {
-        (string, string?)[] fields =
-        [
-            ("slug", c.Slug), ("title", c.Title), ("summary", c.Summary), ("sponsor", c.Sponsor), ("sponsorConfidence", c.SponsorConfidence),
-            ("collectorType", c.CollectorType), ("collectorCitizenship", c.CollectorCitizenship), ("venue", c.Venue),
-            ("activityStart", c.ActivityStart), ("activityEnd", c.ActivityEnd), ("chargedOn", c.ChargedOn), ("resolvedOn", c.ResolvedOn),
-            ("outcome", c.Outcome),
-        ];
-        (string, IReadOnlyList<string?>?)[] lists =
-        [
-            ("activityTypes", c.ActivityTypes), ("tradecraft", c.Tradecraft), ("defendants", c.Defendants), ("sectors", c.Sectors),
-            ("victimTypes", c.VictimTypes), ("victims", c.Victims), ("usStates", c.UsStates), ("tags", c.Tags), ("listedIn", c.ListedIn),
-        ];
+        var texts = CaseColumns.Fields.Where(f => f.Kind is CaseFieldKind.Text or CaseFieldKind.Date).Select(f => (f.Name, (string?)f.Requested(c)));
+        var lists = CaseColumns.Fields.Where(f => f.Kind == CaseFieldKind.List)
+            .SelectMany(f => ((IReadOnlyList<string?>?)f.Requested(c) ?? []).Select((text, i) => ($"{f.Name}[{i}]", text)));
         var sources = (c.Sources ?? []).SelectMany((s, i) => s is null ? [] : new (string, string?)[]
         {
             ($"sources[{i}].url", s.Url), ($"sources[{i}].title", s.Title), ($"sources[{i}].publisher", s.Publisher),
@@ -163,7 +154,7 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
             ($"listEvidence[{i}].list", e.List), ($"listEvidence[{i}].reference", e.Reference),
             ($"listEvidence[{i}].matchMethod", e.MatchMethod), ($"listEvidence[{i}].matchedBy", e.MatchedBy),
         });
-        return fields.Concat(lists.SelectMany(l => (l.Item2 ?? []).Select((text, i) => ($"{l.Item1}[{i}]", text)))).Concat(sources).Concat(evidence);
+        return texts.Concat(lists).Concat(sources).Concat(evidence);
     }
 
     private void Codes(Expression<Func<CaseRequest, IEnumerable<string?>?>> list, string what, Func<string, bool> known)

@@ -52,10 +52,10 @@ public sealed record ImportFieldChange(JsonNode? From, JsonNode? To);
 /// One record read from an import file: a case to validate, or the errors that kept it from being read. Present is the
 /// mask of the fields the record names (a CSV file's header, a JSON record's properties); Id is the id it carries, if any.
 /// </summary>
-internal sealed record ImportRow(int Number, CaseRequest? Request, string? Slug, IReadOnlyList<ImportError> Errors, int Present, Guid? Id)
+internal sealed record ImportRow(int Number, CaseRequest? Request, string? Slug, IReadOnlyList<ImportError> Errors, CaseFieldMask Present, Guid? Id)
 {
     public static ImportRow Broken(int number, string? slug, string? field, string message) =>
-        new(number, null, slug, [new ImportError(number, slug, field, message)], 0, null);
+        new(number, null, slug, [new ImportError(number, slug, field, message)], CaseFieldMask.None, null);
 }
 
 internal static class ImportStatus

@@ -15,7 +15,7 @@ namespace CaseApi.Imports;
 internal sealed class ImportHeader
 {
     private readonly (CaseField Field, int Cell)[] fields;
-    private readonly int present;
+    private readonly CaseFieldMask present;
     private readonly int idCell;
     private readonly int slugCell;
 
@@ -23,7 +23,7 @@ internal sealed class ImportHeader
     {
         Width = columns.Length;
         fields = [.. columns.Select((c, i) => (c.Field, i)).Where(p => p.Field is not null).Select(p => (p.Field!, p.i))];
-        present = fields.Aggregate(0, (mask, f) => mask | f.Field.Bit);
+        present = fields.Aggregate(CaseFieldMask.None, (mask, f) => mask | f.Field.Bit);
         idCell = Array.FindIndex(columns, c => c.ReadOnly == "id");
         slugCell = Array.FindIndex(columns, c => c.Field?.Name == "slug");
     }

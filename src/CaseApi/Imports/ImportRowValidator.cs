@@ -31,21 +31,21 @@ internal sealed class ImportRowValidator(IValidator<CaseRequest> validator)
     /// The evidence rule compares listEvidence with listedIn. A record that names listEvidence but not listedIn keeps the
     /// stored lists, so its evidence stands in for them here and the store compares the merged pair.
     /// </summary>
-    private static CaseRequest StandIn(CaseRequest request, int present) =>
-        (present & ListEvidence.Bit) != 0 && (present & ListedIn.Bit) == 0 && request.ListEvidence is { } evidence
+    private static CaseRequest StandIn(CaseRequest request, CaseFieldMask present) =>
+        present.Includes(ListEvidence.Bit) && !present.Includes(ListedIn.Bit) && request.ListEvidence is { } evidence
             ? request with { ListedIn = [.. evidence.Select(e => e?.List).OfType<string>().Distinct(StringComparer.Ordinal)] }
             : request;
 
     /// <summary>Whether a property path ("title", "sources[0].url") is about a field the record names, or about the record as a whole.</summary>
-    private static bool Names(int present, string propertyPath)
+    private static bool Names(CaseFieldMask present, string propertyPath)
     {
         var end = propertyPath.AsSpan().IndexOfAny('.', '[');
         var root = end < 0 ? propertyPath : propertyPath[..end];
-        return !CaseColumns.ByName.TryGetValue(root, out var field) || (present & field.Bit) != 0;
+        return !CaseColumns.ByName.TryGetValue(root, out var field) || present.Includes(field.Bit);
     }
 
     /// <summary>Selects the top-level rules of the named fields and the whole-record rules; a selected rule's child rules all run.</summary>
-    private sealed class NamedFields(int present) : IValidatorSelector
+    private sealed class NamedFields(CaseFieldMask present) : IValidatorSelector
     {
         public bool CanExecute(IValidationRule rule, string propertyPath, IValidationContext context) =>
             context.IsChildContext || Names(present, propertyPath);

@@ -20,13 +20,13 @@ internal sealed class ImportStaging : IAsyncDisposable
 
     private static readonly string CreateSql = $"""
         CREATE TEMP TABLE import_staging ON COMMIT DROP AS
-        SELECT 0 AS row_number, id, NULL::uuid AS given_id, 0 AS present, {ColumnList},
+        SELECT 0 AS row_number, id, NULL::uuid AS given_id, 0::bigint AS present, {ColumnList},
                NULL::uuid AS existing_id, NULL::jsonb AS before, NULL::boolean AS changed
         FROM cases WITH NO DATA
         """;
 
     /// <summary>A field the row does not name keeps the stored value: an upsert changes only what the file names.</summary>
-    private static string Merged(CaseField field, string column) => $"CASE WHEN s.present & {field.Bit} = 0 THEN c.{column} ELSE s.{column} END";
+    private static string Merged(CaseField field, string column) => $"CASE WHEN s.present & {field.BitSql} = 0 THEN c.{column} ELSE s.{column} END";
 
     // Lock the matched cases first, so that what we fill, compare and diff is still true when we write.
     private static readonly string MatchSql = $"""
@@ -50,7 +50,7 @@ internal sealed class ImportStaging : IAsyncDisposable
         // A row that names listedIn alone keeps the stored evidence, which must still name only the case's lists.
         (SqlFragment.Raw("NOT (case_evidence_lists(s.list_evidence) <@ s.listed_in)"), "listEvidence",
             "'Every list in ''listEvidence'' must also be in ''listedIn'': remove its evidence, or keep the list.'"),
-        .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.Bit} = 0"), f.Name,
+        .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.BitSql} = 0"), f.Name,
             $"'''{f.Name}'' is required: no case has this slug, so the row would create one.'")),
     ];
 
@@ -127,7 +127,7 @@ internal sealed class ImportStaging : IAsyncDisposable
         await copy.WriteAsync(c.Id, NpgsqlDbType.Uuid, ct);
         if (row.Id is { } given) await copy.WriteAsync(given, NpgsqlDbType.Uuid, ct);
         else await copy.WriteNullAsync(ct);
-        await copy.WriteAsync(row.Present, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(row.Present.Stored, NpgsqlDbType.Bigint, ct);
         foreach (var (_, column) in Columns)
         {
             if (column.Value(c) is { } v) await copy.WriteAsync(v, column.Type, ct);

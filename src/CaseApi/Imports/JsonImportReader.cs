@@ -182,7 +182,7 @@ internal sealed class JsonImportReader : IImportReader
     private static ImportRow BindCase(int number, JsonElement element, JsonSerializerOptions json)
     {
         var slug = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("slug", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-        var present = 0;
+        var present = CaseFieldMask.None;
         Guid? id = null;
         var errors = new List<ImportError>();
         if (element.ValueKind == JsonValueKind.Object)
@@ -199,7 +199,7 @@ internal sealed class JsonImportReader : IImportReader
                 }
             }
         }
-        if (errors.Count > 0) return new ImportRow(number, null, slug, errors, 0, null);
+        if (errors.Count > 0) return new ImportRow(number, null, slug, errors, CaseFieldMask.None, null);
         try
         {
             return element.Deserialize<CaseRequest>(json) is { } request

@@ -1,11 +1,15 @@
 using CaseApi.Cases;
+using CaseApi.Store;
 using CaseApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NpgsqlTypes;
 
 namespace CaseApi.Tests.Cases;
 
-/// <summary>The one column map of a case agrees with the EF model and with the request record it builds.</summary>
+/// <summary>The one column map of a case agrees with the EF model, the JSON contract and the published schema it is derived beside.</summary>
 public sealed class CaseColumnsTests(CaseApiFactory api) : ApiTest(api)
 {
     private static readonly string[] ServerColumns = ["id", "created_at", "updated_at", "xmin", "search_vector"];
@@ -37,10 +41,42 @@ public sealed class CaseColumnsTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public void The_fields_are_the_parameters_of_the_case_request_in_order()
+    public void The_fields_are_the_json_properties_of_the_case_request_in_order_and_each_reads_back_from_the_response()
     {
-        var parameters = typeof(CaseRequest).GetConstructors().Single().GetParameters().Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name!));
+        var json = Api.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
-        Assert.Equal(parameters, CaseColumns.Fields.Select(f => f.Name));
+        var request = json.GetTypeInfo(typeof(CaseRequest)).Properties.Select(p => p.Name);
+        var response = json.GetTypeInfo(typeof(CaseResponse)).Properties.Select(p => p.Name);
+
+        Assert.Equal(request, CaseColumns.Fields.Select(f => f.Name));
+        Assert.Empty(CaseColumns.Fields.Select(f => f.Name).Except(response));
+    }
+
+    [Fact]
+    public async Task The_required_fields_are_those_the_published_contract_requires_of_a_case_request()
+    {
+        using var response = await Client.GetAsync("/openapi/v1.json", Ct);
+        var document = await ReadObjectAsync(response);
+
+        var required = document["components"]!["schemas"]!["CaseRequest"]!["required"]!.AsArray().Select(n => (string)n!);
+
+        Assert.Equal(required, CaseColumns.Fields.Where(f => f.Required).Select(f => f.Name));
+    }
+
+    [Theory]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 63 })]
+    [InlineData(new[] { 0, 31, 32, 62, 63 })]
+    public async Task The_staging_bit_test_finds_exactly_the_fields_a_stored_mask_names_the_sign_bit_too(int[] named)
+    {
+        var mask = named.Aggregate(CaseFieldMask.None, (m, i) => m | CaseFieldMask.Of(i));
+        var tests = Enumerable.Range(0, CaseFieldMask.Capacity)
+            .Select(i => SqlFragment.Of($"({i}, {mask.Stored} & ") + SqlFragment.Raw($"{CaseFieldMask.BitSql(i)} = 0)"));
+        var sql = SqlFragment.Raw("SELECT i AS \"Value\" FROM (VALUES ") + SqlFragment.Join(", ", tests)
+            + SqlFragment.Raw(") AS bits(i, unnamed) WHERE unnamed ORDER BY i");
+
+        var unnamed = await WithDbAsync(db => db.Database.Query<int>(sql).ToListAsync(Ct));
+
+        Assert.Equal(Enumerable.Range(0, CaseFieldMask.Capacity).Except(named), unnamed);
     }
 }

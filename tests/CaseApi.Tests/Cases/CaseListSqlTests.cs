@@ -1,3 +1,4 @@
+using System.Text.Json;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Store;
@@ -39,8 +40,8 @@ public sealed class CaseListSqlTests
 
         // EF's own parameter (the LIMIT) is @p1; the fragments' are @p_1 …, so the two can never collide.
         Assert.Equal(
-            """
-            SELECT c.id, c.slug, c.title, c.summary, c.activity_types, c.tradecraft, c.sponsor_code, c.sponsor_confidence, c.collector_type, c.collector_citizenship, c.defendants, c.sectors, c.victim_types, c.victims, c.us_states, c.venue, c.activity_start, c.activity_start_precision, c.activity_end, c.activity_end_precision, c.charged_on, c.charged_on_precision, c.resolved_on, c.resolved_on_precision, c.outcome, c.sentence_months, c.fine_usd, c.loss_usd, c.sources, c.tags, c.listed_in, c.list_evidence, aligned_policies(c.sectors), c.created_at, c.updated_at, c.xmin
+            $$"""
+            SELECT c.id, {{ResponseColumns}}, aligned_policies(c.sectors), c.created_at, c.updated_at, c.xmin
             FROM (
                 SELECT c.*, c.xmin FROM cases c WHERE (TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)) AND ((c.charged_on < @p_4 OR (c.charged_on = @p_5 AND c.id < @p_6) OR c.charged_on IS NULL))
             ) AS c
@@ -48,4 +49,12 @@ public sealed class CaseListSqlTests
             LIMIT @p1
             """, string.Join('\n', sql.Split('\n').Where(line => !line.StartsWith("-- ", StringComparison.Ordinal))));
     }
+
+    /// <summary>
+    /// The case's stored columns in the order the response names its fields (CaseColumnsTests holds them to the EF model),
+    /// so that a new field changes no pinned text: c.slug, c.title, … c.activity_start, c.activity_start_precision, ….
+    /// </summary>
+    private static string ResponseColumns => string.Join(", ", typeof(CaseResponse).GetConstructors().Single().GetParameters()
+        .Select(p => CaseColumns.ByName.GetValueOrDefault(JsonNamingPolicy.CamelCase.ConvertName(p.Name!)))
+        .OfType<CaseField>().SelectMany(f => f.Columns).Select(c => $"c.{c.Name}"));
 }

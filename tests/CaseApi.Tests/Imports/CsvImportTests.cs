@@ -66,8 +66,12 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     [Fact]
     public async Task Sources_may_be_semicolon_separated_urls_and_lists_are_trimmed()
     {
-        var csv = Csv("\"url-sources\",\"Title\",,\" economic-espionage ; trade-secret-theft \",,,,\"company\",,,\"aerospace\",,,,,,,,,\"charged\",,,,"
-            + "\"https://example.org/a; https://example.org/b\",,,");
+        var csv = Csv(CsvLine(new JsonObject
+        {
+            ["slug"] = "url-sources", ["title"] = "Title", ["activityTypes"] = " economic-espionage ; trade-secret-theft ",
+            ["collectorType"] = "company", ["sectors"] = "aerospace", ["outcome"] = "charged",
+            ["sources"] = "https://example.org/a; https://example.org/b",
+        }));
 
         var report = await ImportReportAsync(csv, CsvType);
 
