@@ -28,7 +28,7 @@ public sealed partial class ArchitectureTests
         ["imports, the change feed and the audit read and write a case by its one field declaration"] =
         [
             "CaseApi.Cases.Case", "CaseApi.Cases.CaseSource", "CaseApi.Cases.ListEvidence", "CaseApi.Cases.CaseRequest",
-            "CaseApi.Cases.CaseColumns", "CaseApi.Cases.CaseField", "CaseApi.Cases.CaseFieldKind", "CaseApi.Cases.CaseDbColumn",
+            "CaseApi.Cases.CaseColumns", "CaseApi.Cases.CaseField", "CaseApi.Cases.CaseFieldKind", "CaseApi.Cases.CaseFieldMask", "CaseApi.Cases.CaseDbColumn",
             "CaseApi.Cases.CaseCsv", "CaseApi.Cases.CaseMapping", "CaseApi.Cases.Spreadsheet",
         ],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
