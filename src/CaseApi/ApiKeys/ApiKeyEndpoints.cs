@@ -24,7 +24,10 @@ internal static class ApiKeyEndpoints
     }
 
     /// <summary>Create an API key.</summary>
-    /// <remarks>The response holds the secret: it is shown this once and stored only as a hash. Names are unique, because they are the audit trail's actor.</remarks>
+    /// <remarks>
+    /// The response holds the secret: it is shown this once and stored only as a hash. Names are unique, because they are the
+    /// audit trail's actor.
+    /// </remarks>
     private static async Task<Results<Created<CreatedApiKeyResponse>, ProblemHttpResult>> CreateApiKey(
         CreateApiKeyRequest request, CaseDbContext db, HttpContext http, TimeProvider time, CancellationToken ct)
     {
@@ -73,7 +76,8 @@ internal static class ApiKeyEndpoints
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "API key not found.", detail: $"No API key has the id '{id}'.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "API key not found.",
+                detail: $"No API key has the id '{id}'.");
         }
         if (key.RevokedAt is null)
         {

@@ -11,7 +11,8 @@ public static class AuditTrail
 
     public static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? Anonymous;
 
-    public static AuditEvent Event(HttpContext http, string action, string entityType, string entityId, JsonNode? changes, DateTimeOffset now) => new()
+    public static AuditEvent Event(
+        HttpContext http, string action, string entityType, string entityId, JsonNode? changes, DateTimeOffset now) => new()
     {
         OccurredAt = now,
         Actor = Actor(http.User),

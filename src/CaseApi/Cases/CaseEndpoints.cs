@@ -87,14 +87,19 @@ internal static class CaseEndpoints
 
     /// <summary>Replace a case (If-Match required).</summary>
     private static Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> ReplaceCase(
-        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseRequest request, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseRequest request, CaseDbContext db, HttpContext http,
+        TimeProvider time, IOptions<JsonOptions> json,
         IValidator<CaseRequest> validator, CancellationToken ct) =>
         UpdateAsync(idOrSlug, _ => Task.FromResult<CaseRequest?>(request), db, http, time, json, validator, ct);
 
     /// <summary>Change some fields of a case with a JSON Merge Patch (RFC 7396; If-Match required).</summary>
-    /// <remarks>Send application/merge-patch+json. A property set to null is cleared (a list becomes empty); absent properties keep their values.</remarks>
+    /// <remarks>
+    /// Send application/merge-patch+json. A property set to null is cleared (a list becomes empty); absent properties keep
+    /// their values.
+    /// </remarks>
     private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> PatchCase(
-        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, TimeProvider time, IOptions<JsonOptions> json,
+        [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, TimeProvider time,
+        IOptions<JsonOptions> json,
         IValidator<CaseRequest> validator, CancellationToken ct)
     {
         if (!http.Request.HasMediaType(MergePatchMediaType))
@@ -169,8 +174,10 @@ internal static class CaseEndpoints
         (JsonObject)JsonSerializer.SerializeToNode(entity.ToRequest(), json.Value.SerializerOptions)!;
 
     private static ProblemHttpResult NotFound(string idOrSlug) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.", detail: $"No case has the id or slug '{idOrSlug}'.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.",
+            detail: $"No case has the id or slug '{idOrSlug}'.");
 
     private static ProblemHttpResult SlugTaken(string? slug) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The slug is already in use.", detail: $"Another case has the slug '{slug}'.");
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The slug is already in use.",
+            detail: $"Another case has the slug '{slug}'.");
 }

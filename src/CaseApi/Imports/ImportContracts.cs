@@ -39,7 +39,10 @@ public sealed record ImportResponse(
         r.Errors?.Deserialize<List<ImportError>>(JsonSerializerOptions.Web) ?? [], r.StartedAt, r.DurationMs);
 }
 
-/// <summary>One problem with one record: its 1-based number (CSV: not counting the header), slug when known, JSON field path, and what is wrong.</summary>
+/// <summary>
+/// One problem with one record: its 1-based number (CSV: not counting the header), slug when known, JSON field path, and
+/// what is wrong.
+/// </summary>
 public sealed record ImportError(int Row, string? Slug, string? Field, string Message);
 
 /// <summary>A row a dry run would write: create or update, and each field that would change, as {"title": {"from": …, "to": …}}.</summary>

@@ -181,7 +181,9 @@ internal sealed class JsonImportReader : IImportReader
 
     private static ImportRow BindCase(int number, JsonElement element, JsonSerializerOptions json)
     {
-        var slug = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("slug", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        var slug = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("slug", out var s) && s.ValueKind == JsonValueKind.String
+            ? s.GetString()
+            : null;
         var present = CaseFieldMask.None;
         Guid? id = null;
         var errors = new List<ImportError>();
@@ -195,7 +197,8 @@ internal sealed class JsonImportReader : IImportReader
                 else if (property.Name == "id") id = Id(property.Value, number, slug, errors);
                 else if (!CaseColumns.ReadOnly.Contains(property.Name))
                 {
-                    errors.Add(new ImportError(number, slug, property.Name, $"'{property.Name}' is not a property of a case (unknown or read-only)."));
+                    errors.Add(new ImportError(
+                        number, slug, property.Name, $"'{property.Name}' is not a property of a case (unknown or read-only)."));
                 }
             }
         }

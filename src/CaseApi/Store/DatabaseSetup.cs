@@ -46,7 +46,8 @@ public static class DatabaseSetup
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             throw new InvalidOperationException(
-                "ConnectionStrings:Cases is not set. Set ConnectionStrings__Cases, or start the API with scripts/run.sh, which starts a local PostgreSQL.");
+                "ConnectionStrings:Cases is not set. Set ConnectionStrings__Cases, or start the API with scripts/run.sh, "
+                + "which starts a local PostgreSQL.");
         }
 
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -13,19 +13,8 @@ public sealed partial class RepositoryFilesTests
     /// </summary>
     private static readonly HashSet<string> LongLinesAllowedIn = new(StringComparer.Ordinal)
     {
-        "src/CaseApi/ApiKeys/ApiKeyEndpoints.cs",
-        "src/CaseApi/Audit/AuditTrail.cs",
-        "src/CaseApi/Cases/CaseEndpoints.cs",
-        "src/CaseApi/Imports/ImportContracts.cs",
-        "src/CaseApi/Imports/JsonImportReader.cs",
-        "src/CaseApi/Infrastructure/Auth/ApiKeyBootstrap.cs",
-        "src/CaseApi/Store/DatabaseSetup.cs",
         "src/CaseApi/Infrastructure/Errors/ProblemExceptionHandler.cs",
-        "src/CaseApi/Infrastructure/Json/ApiJson.cs",
-        "src/CaseApi/Infrastructure/Observability/ObservabilitySetup.cs",
         "src/CaseApi/Infrastructure/OpenApi/ContractOperationTransformer.cs",
-        "src/CaseApi/Infrastructure/OpenApi/HandlerDocs.cs",
-        "src/CaseApi/Infrastructure/OpenApi/RequestExamples.cs",
     };
 
     [Fact]

@@ -34,7 +34,8 @@ public static class ApiKeyBootstrap
         {
             if (existing.RevokedAt is not null || existing.Role != Policies.Admin)
             {
-                app.Logger.LogWarning("Auth:BootstrapAdminKey names key {KeyId}, which is revoked or not an admin key; it was left as it is", existing.Id);
+                app.Logger.LogWarning(
+                    "Auth:BootstrapAdminKey names key {KeyId}, which is revoked or not an admin key; it was left as it is", existing.Id);
             }
             return;
         }

@@ -37,8 +37,10 @@ public static class ApiJson
         var field = FieldPath(json.Path);
         var message = json.Message switch
         {
-            var m when m.Contains("could not be mapped", StringComparison.Ordinal) => $"'{field}' is not a property of this resource (unknown or read-only).",
-            var m when m.Contains("could not be converted", StringComparison.Ordinal) => $"'{field}' has a value of the wrong JSON type for this field.",
+            var m when m.Contains("could not be mapped", StringComparison.Ordinal) =>
+                $"'{field}' is not a property of this resource (unknown or read-only).",
+            var m when m.Contains("could not be converted", StringComparison.Ordinal) =>
+                $"'{field}' has a value of the wrong JSON type for this field.",
             var m when m.Contains(" Path: ", StringComparison.Ordinal) => m[..m.IndexOf(" Path: ", StringComparison.Ordinal)],
             var m => m,
         };
@@ -47,5 +49,7 @@ public static class ApiJson
 
     /// <summary>Turns "$.sources[0].url" into the field path clients see in validation errors: "sources[0].url".</summary>
     public static string FieldPath(string? jsonPath) =>
-        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "$" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+        string.IsNullOrEmpty(jsonPath) || jsonPath == "$" ? "$"
+        : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..]
+        : jsonPath.TrimStart('$');
 }

@@ -25,7 +25,8 @@ public static class ObservabilitySetup
                 // authorization, rate-limiting and memory-pool meters, a dozen more measurements on every request
                 // that nobody reads (docs/performance.md, "Metrics that nobody reads").
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-                // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side of every EF Core query.
+                // Npgsql's own meter: command duration (db_client_operation_duration_seconds) and pool usage, the database side
+                // of every EF Core query.
                 .AddNpgsqlInstrumentation()
                 // The service's own: reads by the server that served them, and the standby's lag.
                 .AddMeter(Store.ReadRouter.MeterName)

@@ -35,7 +35,8 @@ internal static partial class HandlerDocs
     {
         if (element is null) return null;
         // <see cref="T:X.Y"/> reads as Y; line breaks from the source are not meant as paragraph breaks.
-        var text = string.Concat(element.Nodes().Select(n => n is XElement e ? ((string?)e.Attribute("cref"))?.Split('.')[^1] ?? e.Value : n.ToString()));
+        var text = string.Concat(element.Nodes()
+            .Select(n => n is XElement e ? ((string?)e.Attribute("cref"))?.Split('.')[^1] ?? e.Value : n.ToString()));
         return Whitespace().Replace(System.Net.WebUtility.HtmlDecode(text), " ").Trim() is { Length: > 0 } clean ? clean : null;
     }
 

@@ -12,14 +12,24 @@ internal static class RequestExamples
 {
     public static JsonNode? For(string mediaType, Type? bodyType) => (mediaType, bodyType) switch
     {
-        (CaseEndpoints.MergePatchMediaType, _) => new JsonObject { ["outcome"] = "convicted", ["sentenceMonths"] = 240, ["resolvedOn"] = "2019-05-17" },
+        (CaseEndpoints.MergePatchMediaType, _) =>
+            new JsonObject { ["outcome"] = "convicted", ["sentenceMonths"] = 240, ["resolvedOn"] = "2019-05-17" },
         (_, { } type) when type == typeof(CaseRequest) => ThrowawayCase(),
-        (_, { } type) when type == typeof(SectorRequest) => new JsonObject { ["name"] = "Aerospace", ["description"] = "Aircraft, engines, avionics and their materials." },
-        (_, { } type) when type == typeof(SponsorRequest) => new JsonObject { ["name"] = "MSS Guangdong State Security Department", ["type"] = "intelligence-service", ["parent"] = "mss" },
-        (_, { } type) when type == typeof(PolicyDocumentRequest) => new JsonObject { ["name"] = "Made in China 2025", ["year"] = 2015, ["sectors"] = new JsonArray("aerospace", "semiconductors", "robotics") },
-        (_, { } type) when type == typeof(SourceListRequest) => new JsonObject { ["name"] = "US Department of Justice press releases", ["publisher"] = "US Department of Justice", ["coverageFrom"] = 2000 },
+        (_, { } type) when type == typeof(SectorRequest) =>
+            new JsonObject { ["name"] = "Aerospace", ["description"] = "Aircraft, engines, avionics and their materials." },
+        (_, { } type) when type == typeof(SponsorRequest) =>
+            new JsonObject { ["name"] = "MSS Guangdong State Security Department", ["type"] = "intelligence-service", ["parent"] = "mss" },
+        (_, { } type) when type == typeof(PolicyDocumentRequest) => new JsonObject
+        {
+            ["name"] = "Made in China 2025", ["year"] = 2015, ["sectors"] = new JsonArray("aerospace", "semiconductors", "robotics"),
+        },
+        (_, { } type) when type == typeof(SourceListRequest) => new JsonObject
+        {
+            ["name"] = "US Department of Justice press releases", ["publisher"] = "US Department of Justice", ["coverageFrom"] = 2000,
+        },
         (_, { } type) when type == typeof(CreateReleaseRequest) => new JsonObject { ["name"] = ThrowawaySlug, ["description"] = "The 2026 study." },
-        (_, { } type) when type == typeof(CreateApiKeyRequest) => new JsonObject { ["name"] = "dashboard-reader", ["role"] = "reader", ["expiresAt"] = "2027-12-31T00:00:00Z" },
+        (_, { } type) when type == typeof(CreateApiKeyRequest) =>
+            new JsonObject { ["name"] = "dashboard-reader", ["role"] = "reader", ["expiresAt"] = "2027-12-31T00:00:00Z" },
         _ => null,
     };
 
@@ -53,7 +63,8 @@ internal static class RequestExamples
     {
         "text/csv" => JsonValue.Create(
             "slug,title,activityTypes,collectorType,sectors,outcome,chargedOn,sources\n" +
-            $"{ThrowawaySlug},Kevin Mallory — former CIA officer recruited over LinkedIn (import example),espionage,recruited-us-person,defense;government,convicted,2017-06,https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage\n"),
+            $"{ThrowawaySlug},Kevin Mallory — former CIA officer recruited over LinkedIn (import example),espionage,recruited-us-person," +
+            "defense;government,convicted,2017-06,https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage\n"),
         "application/x-ndjson" => JsonValue.Create(ThrowawayCase().ToJsonString() + "\n"),
         _ => new JsonArray(ThrowawayCase()),
     };
@@ -70,7 +81,8 @@ internal static class RequestExamples
     {
         ["slug"] = "kevin-mallory",
         ["title"] = "Kevin Mallory — former CIA officer recruited over LinkedIn",
-        ["summary"] = "A former CIA case officer, approached through a professional networking site by a handler presenting as a Shanghai think-tank employee, passed national-defence information using a covert communications phone.",
+        ["summary"] = "A former CIA case officer, approached through a professional networking site by a handler presenting as a Shanghai " +
+            "think-tank employee, passed national-defence information using a covert communications phone.",
         ["activityTypes"] = new JsonArray("espionage"),
         ["tradecraft"] = new JsonArray("online-approach", "recruitment", "covert-communications", "cash-payment"),
         ["sponsor"] = "prc-intelligence-unspecified",
