@@ -193,7 +193,7 @@ public static class CaptureRecapture
     }
 
     /// <summary>Golden-section search for the maximum of a unimodal <paramref name="f"/> on [a, b]; −∞ values (no fit) just lose.</summary>
-    private static double Maximise(Func<double, double> f, double a, double b, double tolerance)
+    internal static double Maximise(Func<double, double> f, double a, double b, double tolerance)
     {
         const double golden = 0.6180339887498949;
         double c = b - (golden * (b - a)), d = a + (golden * (b - a));
@@ -220,7 +220,7 @@ public static class CaptureRecapture
     /// Where <paramref name="f"/> (a deviance) crosses zero between the bracket's ends, to 1e-5; if Brent's method
     /// fails, the outer end, so the interval errs wide.
     /// </summary>
-    private static double Root(Func<double, double> f, double from, double to) =>
+    internal static double Root(Func<double, double> f, double from, double to) =>
         Brent.TryFindRoot(f, from, to, 1e-5, 100, out var root) ? root : f(from) > 0 ? from : to;
 
     /// <summary>
