@@ -70,7 +70,10 @@ public static class LatentClass
             new(name, Family, [], parameters, null, null, null, null, null, null, null, null, 0, [new ModelFlag("not-identifiable", reason)]);
 
         if (h.Observed == 0) return Unfitted("No case is on any of the lists.");
-        if (Enumerable.Range(0, k).Any(list => h.OnList(list) == 0)) return Unfitted("A list without cases leaves its catch probabilities undetermined.");
+        if (Enumerable.Range(0, k).Any(list => h.OnList(list) == 0))
+        {
+            return Unfitted("A list without cases leaves its catch probabilities undetermined.");
+        }
 
         var table = new Table(h, limits, budget);
         var random = new Random(limits.Seed + classes);
@@ -416,13 +419,13 @@ public static class LatentClass
                 .Concat(Enumerable.Range(mixture.Classes, mixture.V.Length - mixture.Classes)
                     .Where(i => mixture.V[i] is >= Edge and <= 1 - Edge && mixture.Weight((i - mixture.Classes) / k) >= Edge))
                 .ToArray();
-            var x = slots.Select(i => i < mixture.Classes ? Math.Log(mixture.Weight(i) / mixture.Weight(0)) : Math.Log(mixture.V[i] / (1 - mixture.V[i])))
-                .ToArray();
+            var m = mixture;
+            var x = slots.Select(i => i < m.Classes ? Math.Log(m.Weight(i) / m.Weight(0)) : Math.Log(m.V[i] / (1 - m.V[i]))).ToArray();
 
             Mixture At(double[] t)
             {
                 var v = (double[])mixture.V.Clone();
-                for (var i = 0; i < t.Length; i++) v[slots[i]] = slots[i] < mixture.Classes ? mixture.Weight(0) * Math.Exp(t[i]) : 1 / (1 + Math.Exp(-t[i]));
+                for (var i = 0; i < t.Length; i++) v[slots[i]] = slots[i] < m.Classes ? m.Weight(0) * Math.Exp(t[i]) : 1 / (1 + Math.Exp(-t[i]));
                 return Mixture.Valid(v, mixture.Classes, k) ?? mixture;
             }
             double LogLikelihood(double[] t) => Objective(Probabilities(At(t)), null);

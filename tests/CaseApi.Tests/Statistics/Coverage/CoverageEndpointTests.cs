@@ -105,7 +105,7 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         var histories = new Dictionary<string, long> { ["100"] = 61, ["010"] = 45, ["001"] = 52, ["110"] = 19, ["101"] = 23, ["011"] = 14, ["111"] = 8 };
         var expected = CoverageAnalysis.Analyse(CaptureHistories.FromPatterns([Doj, Csis, News], histories));
         Assert.Equal("smoothed-aic-weights", (string?)body["headline"]!["method"]);
-        Assert.Equal(expected.Headline!.Estimate, (double)body["headline"]!["estimate"]!, 6);
+        Assert.Equal(expected.Headline!.Estimate!.Value, (double)body["headline"]!["estimate"]!, 6);
         Assert.Equal(17, body["models"]!.AsArray().Count);
         var saturated = body["models"]!.AsArray().Single(m => (int?)m!["df"] == 0 && (string?)m["family"] == "log-linear")!;
         Assert.Equal(0, (double)saturated["weight"]!);
