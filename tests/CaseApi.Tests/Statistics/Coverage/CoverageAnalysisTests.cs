@@ -27,6 +27,39 @@ public sealed class CoverageAnalysisTests
     }
 
     [Fact]
+    public void HAV_where_the_heterogeneity_models_fit_17_AIC_points_better_answers_with_a_lower_bound_and_the_warning()
+    {
+        // Issue 33: all of the average's weight sits on models that fail their fit test (p < 0.005) while Mh fits (p ≈ 0.7).
+        var analysis = CoverageAnalysis.Analyse(RcaptureAgreementTests.Data("HAV"));
+
+        var headline = analysis.Headline!;
+        Assert.Equal(CoverageHeadlines.LowerBound, headline.Method);
+        Assert.Null(headline.Estimate);
+        Assert.True(headline.IsLowerBound && headline.Low <= 381.5, $"at least {headline.Low}");
+        Assert.Contains(analysis.Notes, n => n.StartsWith("Catchability differs between cases: Mh Chao (LB) fits 17.", StringComparison.Ordinal));
+        Assert.Contains(analysis.Notes, n => n.StartsWith("100 % of the log-linear average's weight sits on models that fail", StringComparison.Ordinal));
+        Assert.Contains("there are at least 38", analysis.Interpretation, StringComparison.Ordinal);
+        Assert.Null(analysis.ObservedShare!.Estimate);
+        Assert.NotNull(analysis.ObservedShare.Caveat);
+    }
+
+    [Fact]
+    public void Four_lists_with_two_latent_classes_answer_with_the_warning_and_a_range_that_holds_the_true_2000()
+    {
+        // Issue 33's example: a quarter of 2,000 cases with p = 0.45 on each list, three quarters with p = 0.09.
+        var scenario = CoverageSimulation.Scenarios.Single(s => s.Key == "e");
+        var h = CoverageSimulation.Draw(scenario, new Random(33));
+
+        var analysis = CoverageAnalysis.Analyse(h);
+
+        var headline = analysis.Headline!;
+        Assert.Contains(headline.Method, new[] { CoverageHeadlines.LowerBound, CoverageHeadlines.LatentClassMethod });
+        Assert.True(headline.Low <= 2000 && (headline.Ci95[1] is not { } high || high >= 2000), $"{headline.Low}–{headline.Ci95[1]}");
+        Assert.Contains(analysis.Notes, n => n.StartsWith("Catchability differs between cases", StringComparison.Ordinal));
+        Assert.Contains(analysis.Models, m => m.Model == "Latent classes (2)" && m.Estimate is not null);
+    }
+
+    [Fact]
     public void Chao_s_lower_bound_for_three_lists_is_the_t_minus_1_over_t_form()
     {
         // Chao (1989) and Rivest & Baillargeon (2007): S + ((t−1)/t)·f1²/(2·f2); f1 = 675, f2 = 269, S = 1,006, t = 3.
