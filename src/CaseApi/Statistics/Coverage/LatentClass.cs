@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Optimization;
 
 namespace CaseApi.Statistics.Coverage;
 
@@ -11,7 +12,7 @@ namespace CaseApi.Statistics.Coverage;
 /// </summary>
 public sealed record LatentClassLimits(int Starts, int MaxIterations, TimeSpan Budget, int Seed)
 {
-    public static LatentClassLimits Default { get; } = new(Starts: 5, MaxIterations: 6000, Budget: TimeSpan.FromSeconds(2), Seed: 2016);
+    public static LatentClassLimits Default { get; } = new(Starts: 20, MaxIterations: 600, Budget: TimeSpan.FromSeconds(3), Seed: 2016);
 }
 
 /// <summary>
@@ -232,6 +233,12 @@ public static class LatentClass
 
         public bool OutOfTime => clock.Elapsed > limits.Budget;
 
+        /// <summary>Seeded random starts added at every point of a profile.</summary>
+        private const int ProfileStarts = 3;
+
+        /// <summary>Multiples of the estimate at which a profile is checked again beyond its first upper crossing.</summary>
+        private static readonly double[] Far = [3, 10, 100];
+
         /// <summary>P(pattern | class) = Π_j p_cj^x_j (1 − p_cj)^(1 − x_j), for every class and pattern, the unseen one (0) included.</summary>
         private double[] Within(Mixture m)
         {
@@ -267,7 +274,9 @@ public static class LatentClass
         /// n·P(0)/(1 − P(0)) at each E-step and the objective is the conditional log-likelihood Σ y log(P/(1 − P(0))); with a
         /// number, the unseen cell holds it and the objective is the complete table's Σ y log P (the profile at N = n + unseen).
         /// </summary>
-        public Fitted Em(Mixture start, double? unseen)
+        public Fitted Em(Mixture start, double? unseen) => Polish(Squarem(start, unseen), unseen);
+
+        private Fitted Squarem(Mixture start, double? unseen)
         {
             var x = start;
             var value = Objective(Probabilities(x), unseen);
@@ -310,6 +319,68 @@ public static class LatentClass
             return new(x, value, false);
         }
 
+        /// <summary>
+        /// BFGS on the logits of π and p (MathNet's BfgsMinimizer) from the EM's point, with the analytic gradient: EM creeps
+        /// toward a class on the edge of the parameter space (a small class that one list always finds), where quasi-Newton
+        /// steps get in a few dozen iterations. The better of the two points is kept.
+        /// </summary>
+        private Fitted Polish(Fitted em, double? unseen)
+        {
+            var classes = em.Mixture.Classes;
+            var start = Vector<double>.Build.Dense(classes - 1 + (classes * k));
+            for (var c = 1; c < classes; c++) start[c - 1] = Math.Log(Math.Max(em.Mixture.Weight(c), 1e-12) / Math.Max(em.Mixture.Weight(0), 1e-12));
+            for (var i = 0; i < classes * k; i++) start[classes - 1 + i] = Logit(em.Mixture.V[classes + i]);
+
+            Mixture At(Vector<double> t)
+            {
+                var v = new double[classes * (k + 1)];
+                var total = 1.0;
+                v[0] = 1;
+                for (var c = 1; c < classes; c++) total += v[c] = Math.Exp(Math.Clamp(t[c - 1], -40, 40));
+                for (var c = 0; c < classes; c++) v[c] /= total;
+                for (var i = 0; i < classes * k; i++) v[classes + i] = 1 / (1 + Math.Exp(-Math.Clamp(t[classes - 1 + i], -40, 40)));
+                return new(v, classes, k);
+            }
+            (double Value, Vector<double> Gradient) Evaluate(Vector<double> t)
+            {
+                var m = At(t);
+                var within = Within(m);
+                var probabilities = Probabilities(m, within);
+                var cells = counts.Length;
+                var gradient = Vector<double>.Build.Dense(t.Count);
+                for (var mask = 0; mask < cells; mask++)
+                {
+                    // d objective / d P(pattern): y/P for a seen pattern; for the unseen one n/(1 − P0) (conditional) or u/P0 (profile).
+                    var weight = mask > 0 ? counts[mask] / probabilities[mask]
+                        : unseen is { } u ? u / probabilities[0] : observed / (1 - probabilities[0]);
+                    if (weight == 0 || !double.IsFinite(weight)) continue;
+                    for (var c = 0; c < classes; c++)
+                    {
+                        var f = m.Weight(c) * within[(c * cells) + mask];
+                        if (c > 0) gradient[c - 1] += weight * (f - (m.Weight(c) * probabilities[mask]));
+                        for (var list = 0; list < k; list++) gradient[classes - 1 + (c * k) + list] += weight * f * ((on[(mask * k) + list] ? 1 : 0) - m.P(c, list));
+                    }
+                }
+                return (-Objective(probabilities, unseen), -gradient);
+            }
+
+            try
+            {
+                var result = new BfgsMinimizer(1e-7, 1e-10, 1e-12, 500)
+                    .FindMinimum(ObjectiveFunction.Gradient(t => Evaluate(t).Value, t => Evaluate(t).Gradient), start);
+                var value = -result.FunctionInfoAtMinimum.Value;
+                return double.IsFinite(value) && value > em.LogLikelihood ? new(At(result.MinimizingPoint), value, true) : em;
+            }
+            catch (Exception e) when (e is MaximumIterationsException or InnerOptimizationException or EvaluationException
+                or OptimizationException or ArgumentException)
+            {
+                // A line search that cannot progress leaves the EM's point, which is the maximum as far as it goes.
+                return em;
+            }
+        }
+
+        private static double Logit(double p) => Math.Log(Math.Clamp(p, 1e-12, 1 - 1e-12) / (1 - Math.Clamp(p, 1e-12, 1 - 1e-12)));
+
         private double Objective(double[] probabilities, double? unseen)
         {
             var sum = 0.0;
@@ -351,13 +422,22 @@ public static class LatentClass
             return new(next, m.Classes, k);
         }
 
-        /// <summary>N ↦ the multinomial log-likelihood of N maximised over the mixture (Cormack 1992), warm-started along the path.</summary>
+        /// <summary>
+        /// N ↦ the multinomial log-likelihood of N maximised over the mixture (Cormack 1992), started from the previous N's
+        /// mixture, from the estimate's and from <see cref="ProfileStarts"/> seeded random points, the best kept: a mixture
+        /// likelihood has local maxima, and a profile that settles in a lower one ends the interval too soon.
+        /// </summary>
         private Func<double, double> Profile(Mixture from)
         {
             var warm = from;
+            var random = new Random(limits.Seed);
             return n =>
             {
                 var fitted = Em(warm, n - observed);
+                foreach (var start in Enumerable.Range(0, ProfileStarts).Select(_ => Mixture.Random(random, from.Classes, k)).Prepend(from))
+                {
+                    if (Em(start, n - observed) is var other && other.LogLikelihood > fitted.LogLikelihood) fitted = other;
+                }
                 warm = fitted.Mixture;
                 return PoissonRegression.LogFactorial(n) - PoissonRegression.LogFactorial(n - observed) + fitted.LogLikelihood;
             };
@@ -391,7 +471,10 @@ public static class LatentClass
                 above = Up(above);
                 if (above > 1000 * estimate || OutOfTime) return (low, null);
             }
-            return (low, CaptureRecapture.Root(Excess, above, Up(above)));
+            var high = CaptureRecapture.Root(Excess, above, Up(above));
+            // A mixture's profile can fall and rise again, as a class that the lists hardly ever catch grows: then the N the
+            // data allow do not end above, whatever the first crossing says.
+            return Far.Any(f => f * estimate > high && Excess(f * estimate) <= 0) ? (low, null) : (low, high);
         }
 
         /// <summary>When the estimate runs off to infinity: the smallest N whose profile is within χ²₁(0.95)/2 of its far end.</summary>
