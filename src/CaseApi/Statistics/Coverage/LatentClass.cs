@@ -79,7 +79,7 @@ public static class LatentClass
         var table = new Table(h, limits, budget);
         var random = new Random(limits.Seed + classes);
         Fitted? best = null;
-        for (var start = 0; start < limits.Starts && !table.OutOfTime; start++)
+        for (var start = 0; start < limits.Starts && (start == 0 || !table.OutOfTime); start++)
         {
             var fitted = table.Em(start == 0 ? Mixture.Spread(h, classes) : Mixture.Random(random, classes, k), unseen: null);
             if (best is null || fitted.LogLikelihood > best.LogLikelihood + 1e-9) best = fitted;
@@ -274,7 +274,7 @@ public static class LatentClass
         /// n·P(0)/(1 − P(0)) at each E-step and the objective is the conditional log-likelihood Σ y log(P/(1 − P(0))); with a
         /// number, the unseen cell holds it and the objective is the complete table's Σ y log P (the profile at N = n + unseen).
         /// </summary>
-        public Fitted Em(Mixture start, double? unseen) => Polish(Squarem(start, unseen), unseen);
+        public Fitted Em(Mixture start, double? unseen) => Squarem(start, unseen) is var em && OutOfTime ? em : Polish(em, unseen);
 
         private Fitted Squarem(Mixture start, double? unseen)
         {
@@ -358,7 +358,10 @@ public static class LatentClass
                     {
                         var f = m.Weight(c) * within[(c * cells) + mask];
                         if (c > 0) gradient[c - 1] += weight * (f - (m.Weight(c) * probabilities[mask]));
-                        for (var list = 0; list < k; list++) gradient[classes - 1 + (c * k) + list] += weight * f * ((on[(mask * k) + list] ? 1 : 0) - m.P(c, list));
+                        for (var list = 0; list < k; list++)
+                        {
+                            gradient[classes - 1 + (c * k) + list] += weight * f * ((on[(mask * k) + list] ? 1 : 0) - m.P(c, list));
+                        }
                     }
                 }
                 return (-Objective(probabilities, unseen), -gradient);

@@ -59,9 +59,9 @@ public sealed class LatentClassTests
     }
 
     [Fact]
-    public void An_iteration_limit_that_stops_the_EM_early_is_flagged_not_converged()
+    public void A_time_limit_that_stops_the_EM_early_is_flagged_not_converged()
     {
-        var limits = LatentClassLimits.Default with { Starts = 1, MaxIterations = 3 };
+        var limits = LatentClassLimits.Default with { Budget = TimeSpan.Zero };
 
         var fit = LatentClass.Fit(RcaptureAgreementTests.Data("HIV"), 2, limits);
 
