@@ -16,13 +16,18 @@ public static class CaptureRecapture
 
     private static readonly double ChiSquare95 = ChiSquared.InvCDF(1, 0.95);
 
-    /// <summary>Every model of <see cref="CaptureModel.All"/> fitted to the histories, plus Chapman's estimator for two lists.</summary>
-    public static IReadOnlyList<CoverageModelFit> FitAll(CaptureHistories h)
+    /// <summary>
+    /// Every model of <see cref="CaptureModel.All"/> fitted to the histories, plus Chapman's estimator for two lists. Without
+    /// <paramref name="logLinearIntervals"/> the log-linear models' profile intervals are left out (null): the headline never
+    /// reads them, and they are most of the cost of five lists, which the Monte Carlo study repeats thousands of times.
+    /// </summary>
+    public static IReadOnlyList<CoverageModelFit> FitAll(CaptureHistories h, bool logLinearIntervals = true)
     {
         var models = CaptureModel.All(h.ListCount);
         var fits = new CoverageModelFit[models.Count];
         // Independent small fits: two threads halve the wall time of a five-list request (1,033 models).
-        Parallel.For(0, models.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i => fits[i] = Fit(h, models[i]));
+        Parallel.For(0, models.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 },
+            i => fits[i] = Fit(h, models[i], logLinearIntervals || !models[i].IsLogLinear));
         return h.ListCount == 2 ? [EstimateChapman(h), .. fits] : fits;
     }
 
@@ -31,7 +36,7 @@ public static class CaptureRecapture
     /// standard error √(e^β₀ + e^2β₀·var β₀), deviance, residual df, AIC and BIC as R's glm and Rcapture report them, the
     /// profile-likelihood interval, and flags for everything that makes the number untrustworthy.
     /// </summary>
-    public static CoverageModelFit Fit(CaptureHistories h, CaptureModel model)
+    public static CoverageModelFit Fit(CaptureHistories h, CaptureModel model, bool interval = true)
     {
         var name = model.Name(h.Lists);
         var family = model.IsLogLinear ? LogLinear : HeterogeneityFamily;
@@ -63,7 +68,7 @@ public static class CaptureRecapture
         var aic = (2.0 * fit.Rank) - (2 * fit.LogLikelihood);
         var bic = aic + ((Math.Log(observed) - 2) * fit.Rank);
         double? pValue = df > 0 ? 1 - ChiSquared.CDF(df, Math.Max(fit.Deviance, 0)) : null;
-        var profile = ProfileInterval(h, model, estimate, standardError);
+        var profile = interval ? ProfileInterval(h, model, estimate, standardError) : (Low: double.NaN, High: (double?)null);
 
         List<ModelFlag> flags = [];
         if (df == 0) flags.Add(new("zero-df", "No degrees of freedom are left: the model fits any data exactly and cannot be checked against " +
@@ -85,10 +90,13 @@ public static class CaptureRecapture
                 "guides only."));
         }
         if (pValue < 0.05) flags.Add(new("poor-fit", $"The model does not fit the observed patterns (p = {pValue:0.###})."));
-        if (profile.High is null) flags.Add(new("unbounded-interval", "The likelihood does not fall off above the estimate: the data bound the " +
-            "size from below only."));
+        if (interval && profile.High is null)
+        {
+            flags.Add(new("unbounded-interval", "The likelihood does not fall off above the estimate: the data bound the " +
+                "size from below only."));
+        }
 
-        return new CoverageModelFit(name, family, interactions, fit.Rank, estimate, standardError, [profile.Low, profile.High],
+        return new CoverageModelFit(name, family, interactions, fit.Rank, estimate, standardError, interval ? [profile.Low, profile.High] : null,
             fit.Deviance, df, pValue, aic, bic, 0, flags);
     }
 
@@ -193,7 +201,7 @@ public static class CaptureRecapture
     }
 
     /// <summary>Golden-section search for the maximum of a unimodal <paramref name="f"/> on [a, b]; −∞ values (no fit) just lose.</summary>
-    private static double Maximise(Func<double, double> f, double a, double b, double tolerance)
+    internal static double Maximise(Func<double, double> f, double a, double b, double tolerance)
     {
         const double golden = 0.6180339887498949;
         double c = b - (golden * (b - a)), d = a + (golden * (b - a));
@@ -220,7 +228,7 @@ public static class CaptureRecapture
     /// Where <paramref name="f"/> (a deviance) crosses zero between the bracket's ends, to 1e-5; if Brent's method
     /// fails, the outer end, so the interval errs wide.
     /// </summary>
-    private static double Root(Func<double, double> f, double from, double to) =>
+    internal static double Root(Func<double, double> f, double from, double to) =>
         Brent.TryFindRoot(f, from, to, 1e-5, 100, out var root) ? root : f(from) > 0 ? from : to;
 
     /// <summary>

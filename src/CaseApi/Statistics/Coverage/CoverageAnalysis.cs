@@ -1,159 +1,104 @@
-using System.Globalization;
-
 namespace CaseApi.Statistics.Coverage;
 
-/// <summary>Everything the coverage answer says about one table of capture histories.</summary>
+/// <summary>
+/// Everything the coverage answer says about one population: the models, the headline the evidence supports, the share
+/// the lists hold, how far the answer moves across models, the sentence to quote and the notes. Built only here, for one
+/// table of capture histories (<see cref="Analyse"/>) or for strata added up (<see cref="OfStrata"/>).
+/// </summary>
 public sealed record CoverageAnalysis(
+    long Observed,
     IReadOnlyList<CoverageModelFit> Models,
     CoverageHeadline? Headline,
     ObservedShare? ObservedShare,
     CoverageSensitivity? Sensitivity,
+    string Interpretation,
     IReadOnlyList<string> Notes)
 {
-    public const string SmoothedAicWeights = "smoothed-aic-weights";
-    public const string Chapman = "chapman";
     public const string StrataSum = "strata-sum";
 
-    private const string WeightsWhy =
-        "An average of the log-linear models that can be checked against the data (nonzero residual df, fitted inside their " +
-        "range), weighted by exp(−AIC/2) (Buckland, Burnham & Augustin 1997), with Buckland's unconditional standard error, " +
-        "which adds each model's distance from the average to its own error, so the interval carries the uncertainty of " +
-        "choosing a model. Chosen over a bootstrap that repeats the selection because it is exact for the same data, needs " +
-        "no random numbers, and stays within 2 s for five lists (1,024 models). Heterogeneity models are shown beside it, not " +
-        "averaged in: their differences rest on assumptions the lists cannot test (Link 2003).";
-
-    /// <summary>Fits every model, averages the eligible ones into the headline, and says what the data cannot tell.</summary>
-    public static CoverageAnalysis Analyse(CaptureHistories h)
-    {
-        var fits = CaptureRecapture.FitAll(h);
-        List<string> notes = [];
-        if (h.Observed == 0) return new(fits, null, null, null, ["No case in this population is on any of the named lists."]);
-
-        var (headline, weighted) = h.ListCount == 2 ? (ChapmanHeadline(h, fits), fits) : WeightedHeadline(h, fits);
-        if (headline is null)
-        {
-            notes.Add(h.ListCount == 2
-                ? "No case is on both lists: two lists that do not overlap say nothing about the cases both missed."
-                : "No log-linear model that can be checked against the data could be fitted: the lists overlap too little " +
-                  "(a list, or every overlap, without cases). Name more lists or widen the filters.");
-        }
-        else if (h.ListCount == 2)
-        {
-            notes.Add("With two lists nothing can be checked: the estimate assumes the lists are independent and every case equally catchable.");
-        }
-
-        notes.AddRange(HeterogeneityNotes(h, weighted, headline));
-        if (weighted.Any(f => f.Flags.Any(flag => flag.Code == "zero-df") && f.Estimate is not null) && h.ListCount > 2)
-        {
-            notes.Add("Models with zero residual df (" + string.Join(", ", weighted.Where(f => f.Df == 0).Select(f => f.Model)) +
-                      ") fit any data and cannot be checked against the data: they are in the table, never in the headline.");
-        }
-
-        var share = headline is null ? null
-            : new ObservedShare(h.Observed / headline.Estimate, [h.Observed / headline.Ci95[1], h.Observed / headline.Ci95[0]]);
-        return new(weighted, headline, share, SensitivityOf(weighted), notes);
-    }
-
     /// <summary>
-    /// Smoothed AIC weights over the eligible log-linear models (Buckland, Burnham &amp; Augustin 1997, Biometrics
-    /// 53:603–618): wᵢ ∝ exp(−AICᵢ/2), N̄ = Σ wᵢNᵢ, se = Σ wᵢ √(seᵢ² + (Nᵢ − N̄)²), and Chao's log-normal interval on
-    /// the unseen.
+    /// Fits every model, lets the evidence choose the headline, and says what the data cannot tell. Without
+    /// <paramref name="logLinearIntervals"/> (the Monte Carlo study) the log-linear models carry no interval: the headline
+    /// is the same, the sensitivity envelopes leave those models out.
     /// </summary>
-    private static (CoverageHeadline?, IReadOnlyList<CoverageModelFit>) WeightedHeadline(CaptureHistories h, IReadOnlyList<CoverageModelFit> fits)
+    public static CoverageAnalysis Analyse(CaptureHistories h, bool logLinearIntervals = true)
     {
-        var eligible = fits.Where(IsEligible).ToList();
-        if (eligible.Count == 0) return (null, fits);
+        IReadOnlyList<CoverageModelFit> fits = [.. CaptureRecapture.FitAll(h, logLinearIntervals), .. LatentClass.FitAll(h)];
+        if (h.Observed == 0) return Unanswered(0, fits, "No case in this population is on any of the named lists.");
 
-        var best = eligible.Min(f => f.Aic!.Value);
-        var raw = eligible.ToDictionary(f => f, f => Math.Exp(-(f.Aic!.Value - best) / 2));
-        var total = raw.Values.Sum();
-        var weights = raw.ToDictionary(p => p.Key, p => p.Value / total);
-        var estimate = weights.Sum(p => p.Value * p.Key.Estimate!.Value);
-        var standardError = weights.Sum(p =>
-            p.Value * Math.Sqrt(Math.Pow(p.Key.StandardError!.Value, 2) + Math.Pow(p.Key.Estimate!.Value - estimate, 2)));
-        var (low, high) = CaptureRecapture.LogNormalInterval(h.Observed, estimate, standardError);
-        var weighted = fits.Select(f => weights.TryGetValue(f, out var w) ? f with { Weight = w } : f).ToList();
-        return (new CoverageHeadline(SmoothedAicWeights, estimate, standardError, [low, high], estimate - h.Observed, WeightsWhy), weighted);
+        var (averaged, weighted) = h.ListCount == 2 ? (CoverageHeadlines.FromChapman(h, fits), fits) : CoverageHeadlines.Average(h, fits);
+        var evidence = CoverageHeadlines.Evidence(weighted);
+        var headline = CoverageHeadlines.Follow(h.Observed, averaged, evidence);
+        var sensitivity = SensitivityOf(weighted);
+        var notes = CoverageNotes.For(h, weighted, averaged, evidence);
+        return new(h.Observed, weighted, headline, CoverageNotes.Share(h.Observed, headline, sensitivity), sensitivity,
+            CoverageNotes.Interpret(h.Observed, headline, sensitivity, evidence), notes);
     }
 
-    private static bool IsEligible(CoverageModelFit f) =>
-        f.Family == CaptureRecapture.LogLinear && f.Estimate is not null && f.Df > 0 && f.Aic is not null
-        && !f.Flags.Any(flag => flag.Code is "not-converged" or "boundary");
-
-    private static CoverageHeadline? ChapmanHeadline(CaptureHistories h, IReadOnlyList<CoverageModelFit> fits)
-    {
-        var chapman = fits.Single(f => f.Family == CaptureRecapture.ClosedForm);
-        return chapman.Estimate is not { } estimate ? null
-            : new(Chapman, estimate, chapman.StandardError!.Value, [chapman.Ci95![0]!.Value, chapman.Ci95[1]!.Value], estimate - h.Observed,
-                "Two lists allow one estimate only, Chapman's bias-corrected Lincoln–Petersen (Chapman 1951), which assumes the lists " +
-                "are independent; two lists leave no degrees of freedom to check that. Name a third list to compare models.");
-    }
-
-    /// <summary>Link (2003): heterogeneity models that fit as well as the headline's cannot be told apart by the data.</summary>
-    private static IEnumerable<string> HeterogeneityNotes(CaptureHistories h, IReadOnlyList<CoverageModelFit> fits, CoverageHeadline? headline)
-    {
-        var bestLogLinear = fits.Where(f => f.Weight > 0).Select(f => f.Aic!.Value).DefaultIfEmpty(double.PositiveInfinity).Min();
-        var rivals = fits
-            .Where(f => f.Family == CaptureRecapture.HeterogeneityFamily && f.Estimate is not null && f.Aic <= bestLogLinear + 2)
-            .ToList();
-        if (rivals.Count == 0 || headline is null) yield break;
-
-        var range = $"{rivals.Min(f => f.Estimate)!.Value:N0} to {rivals.Max(f => f.Estimate)!.Value:N0}";
-        yield return h.ListCount == 3
-            ? $"Heterogeneity models ({string.Join(", ", rivals.Select(f => f.Model))}) fit these data as well as the headline's models, " +
-              $"yet estimate {range}. With three lists heterogeneous catchability is not identifiable (Link 2003, Biometrics 59:1123–1130): " +
-              "the data cannot tell these answers apart, so the headline holds only if cases are about equally catchable."
-            : $"Heterogeneity models ({string.Join(", ", rivals.Select(f => f.Model))}) fit about as well as the headline's models and " +
-              $"estimate {range}: different assumptions about catchability fit these data equally (Link 2003), so the headline holds " +
-              "only if cases are about equally catchable.";
-    }
+    /// <summary>An answer without a headline: the notes say why.</summary>
+    public static CoverageAnalysis Unanswered(long observed, IReadOnlyList<CoverageModelFit> models, params IReadOnlyList<string> notes) =>
+        new(observed, models, null, null, null, CoverageNotes.Interpret(observed, null, null, null), notes);
 
     private static CoverageSensitivity? SensitivityOf(IReadOnlyList<CoverageModelFit> fits)
     {
-        var estimated = fits.Where(f => f.Estimate is not null).ToList();
+        var estimated = fits.Where(f => f.Estimate is not null && f.Ci95 is not null).ToList();
         if (estimated.Count == 0) return null;
         static IReadOnlyList<double>? Range(IEnumerable<CoverageModelFit> subset) =>
             subset.Select(f => f.Estimate!.Value).ToList() is { Count: > 0 } values ? [values.Min(), values.Max()] : null;
+        static IReadOnlyList<double?>? Envelope(IReadOnlyList<CoverageModelFit> subset) =>
+            subset.Count == 0 ? null : [subset.Min(f => f.Ci95![0]!.Value), subset.Any(f => f.Ci95![1] is null) ? null : subset.Max(f => f.Ci95![1])];
 
-        var highs = estimated.Select(f => f.Ci95?[1]).ToList();
-        return new CoverageSensitivity(estimated.Count, Range(estimated)!,
-            [estimated.Min(f => f.Ci95![0]!.Value), highs.Any(v => v is null) ? null : highs.Max()],
+        // Burnham & Anderson (2002), §2.6: models more than 10 AIC points behind the best have essentially no support.
+        var fitting = estimated.Where(f => f.Df > 0 && f.PValue >= 0.05 && f.Aic is not null).ToList();
+        var supported = fitting.Count == 0 ? [] : fitting.Where(f => f.Aic <= fitting.Min(m => m.Aic) + 10).ToList();
+        return new CoverageSensitivity(estimated.Count, Range(estimated)!, Envelope(estimated)!, Envelope(supported),
             Range(estimated.Where(f => f.Family == CaptureRecapture.LogLinear && f.Df > 0)),
-            Range(estimated.Where(f => f.Family == CaptureRecapture.HeterogeneityFamily)));
+            Range(estimated.Where(f => f.Family == CaptureRecapture.HeterogeneityFamily)),
+            Range(estimated.Where(f => f.Family == LatentClass.Family)));
     }
 
     /// <summary>
-    /// The stratified total: the periods' headlines added up, their variances too (the periods hold different cases, so their
-    /// estimates are independent), with the log-normal interval on the total unseen.
+    /// The strata added up: their headlines and variances (the strata hold different cases, so their estimates are
+    /// independent), with the log-normal interval on the total unseen; a lower bound only if any stratum's answer is one,
+    /// then the sum of the strata's lower ends. Strata without a headline are left out and the notes count their cases.
     /// </summary>
-    public static CoverageHeadline? SumStrata(IReadOnlyList<CoverageStratum> strata)
+    public static CoverageAnalysis OfStrata(IReadOnlyList<CoverageStratum> strata, string what)
     {
         var estimated = strata.Where(s => s.Headline is not null).ToList();
-        if (estimated.Count == 0) return null;
-        double observed = estimated.Sum(s => s.Observed);
-        var estimate = estimated.Sum(s => s.Headline!.Estimate);
-        var standardError = Math.Sqrt(estimated.Sum(s => s.Headline!.StandardError * s.Headline.StandardError));
-        var (low, high) = CaptureRecapture.LogNormalInterval(observed, estimate, standardError);
-        return new CoverageHeadline(StrataSum, estimate, standardError, [low, high], estimate - observed,
-            "Each period is estimated from the lists that cover it (a case outside a list's period is a structural zero, not a miss), " +
-            "and the periods' headlines and variances are added up. Periods covered by fewer than two lists are left out.");
+        List<string> notes = estimated.Count == 0 ? [$"No {what} could be estimated: each needs two lists covering it that overlap."] : [];
+        notes.AddRange(strata.Where(s => s.Headline is null && s.Observed > 0)
+            .Select(s => $"{s.Observed} case(s) of {Label(s)} are left out of the total: {string.Join(" ", s.Notes)}"));
+        notes.AddRange(strata.Where(s => s.Headline is not null && s.Observed < SparseStratum)
+            .Select(s => $"{Label(s)} holds only {s.Observed} case(s): too sparse for its models to be checked, so its part of the total " +
+                "is rough."));
+        long observed = estimated.Sum(s => s.Observed);
+        if (estimated.Count == 0) return Unanswered(observed, [], notes);
+
+        var low = estimated.Sum(s => s.Headline!.Low);
+        CoverageHeadline headline;
+        if (estimated.Any(s => s.Headline!.IsLowerBound))
+        {
+            headline = new(StrataSum, null, null, [low, null], null,
+                "Each stratum is estimated on its own and the answers added up; in at least one the lists cannot bound the number from " +
+                "above, so the total is a lower bound: the sum of the strata's lower ends.");
+        }
+        else
+        {
+            var estimate = estimated.Sum(s => s.Headline!.Estimate!.Value);
+            var standardError = Math.Sqrt(estimated.Sum(s => Math.Pow(s.Headline!.StandardError!.Value, 2)));
+            var (l, u) = CaptureRecapture.LogNormalInterval(observed, estimate, standardError);
+            headline = new(StrataSum, estimate, standardError, [l, u], estimate - observed,
+                "Each stratum is estimated from its own capture histories (and, for periods, from the lists that cover it), and the " +
+                "strata's headlines and variances are added up. Strata that cannot be estimated are left out.");
+        }
+        return new(observed, [], headline, CoverageNotes.Share(observed, headline, null), null,
+            CoverageNotes.Interpret(observed, headline, null, null), notes);
     }
 
-    /// <summary>The answer in one sentence a policy reader can quote.</summary>
-    public static string Interpretation(long observed, CoverageHeadline? headline, ObservedShare? share)
-    {
-        if (headline is null || share is null)
-        {
-            return $"The {observed.ToString("N0", CultureInfo.InvariantCulture)} recorded cases cannot be compared with an estimated total: " +
-                   "the lists do not overlap enough to estimate how many cases they all missed (see notes).";
-        }
-        return FormattableString.Invariant(
-            $"The {observed:N0} recorded cases are between {share.Ci95[0]:P0} and {share.Ci95[1]:P0} of an estimated {headline.Estimate:N0} cases ") +
-            FormattableString.Invariant($"(95 % interval {headline.Ci95[0]:N0} to {headline.Ci95[1]:N0}) that could reach these lists, ") +
-            "if cases are about equally catchable and the lists depend on each other no more than the models allow; espionage that was " +
-            "never detected cannot appear on any list, so this is the share of the catchable population (cases reaching the public " +
-            "record), not of all espionage.";
-    }
+    /// <summary>A stratum with fewer observed cases than this is called too sparse in the notes.</summary>
+    public const int SparseStratum = 30;
+
+    private static string Label(CoverageStratum s) => s.Value ?? CoverageNotes.Period(s.From, s.To);
 
     /// <summary>The assumptions the estimates rest on, in words.</summary>
     public static IReadOnlyList<string> Assumptions { get; } =
@@ -161,8 +106,9 @@ public sealed record CoverageAnalysis(
         "Closed population: every list draws on the same cases, those the filters select within the years all lists cover.",
         "Dependence between lists only as the models allow: the log-linear models allow pairs of lists to depend on each other, " +
         "never three at once; lists that copy each other beyond that make the estimate too small.",
-        "About equal catchability: cases that are easier to find for every list (high-profile prosecutions) make the log-linear " +
-        "estimates too small; the heterogeneity models show how much, but the data cannot say which of them is right.",
+        "Catchability: the log-linear models assume every case equally easy to find; cases that are easier to find for every list " +
+        "(high-profile prosecutions) make them too small. The heterogeneity and latent-class models allow for it, and the headline " +
+        "turns to them, or to a lower bound, when they fit clearly better.",
         "Perfect matching: a case appears once with all its lists; duplicates or missed links between lists distort the overlaps.",
         "Catchable population: a case never detected or never made public cannot be on any list, so it is not in the estimate.",
     ];

@@ -9,10 +9,22 @@ namespace CaseApi.Statistics.Coverage;
 /// named list covers; <c>stratified</c> splits the years into periods covered by the same lists, estimates each period
 /// from the lists that cover it and adds the periods up.
 /// </param>
-public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists, [FromQuery(Name = "windows")] string? Windows = null)
+/// <param name="Stratify">
+/// Estimate each value of one single-valued field apart and add the answers up: <c>sponsorType</c> (cases without a
+/// sponsor type count as <c>unknown</c>), <c>collectorType</c> or <c>decade</c> (of <c>dateField</c>). Strata in which
+/// catchability is more nearly equal give a truer total when some cases are far easier to find than others. Not with
+/// <c>windows=stratified</c>.
+/// </param>
+public sealed record CoverageQuery(
+    [FromQuery(Name = "lists")] string[]? Lists,
+    [FromQuery(Name = "windows")] string? Windows = null,
+    [FromQuery(Name = "stratify")] string? Stratify = null)
 {
     public const string Common = "common";
     public const string Stratified = "stratified";
+
+    /// <summary>The fields <c>stratify</c> accepts: single-valued, so each case is in one stratum (sectors, a list, would count it twice).</summary>
+    public static IReadOnlyList<string> StratifyFields { get; } = ["sponsorType", "collectorType", "decade"];
 
     /// <summary>The list codes in the order given; the digits of every capture pattern follow this order.</summary>
     public IReadOnlyList<string> Codes =>
@@ -39,7 +51,10 @@ public sealed record CoverageQuery([FromQuery(Name = "lists")] string[]? Lists, 
 /// <param name="Interpretation">The answer in one plain sentence, including what population it is about.</param>
 /// <param name="Models">Every model fitted, with its fit statistics and flags; models that cannot be fitted are listed with the reason.</param>
 /// <param name="Sensitivity">How much the answer moves across models: the span of their estimates and of their intervals.</param>
-/// <param name="Strata">With <c>windows=stratified</c>: the analysis of each period; otherwise null.</param>
+/// <param name="Strata">
+/// With <c>windows=stratified</c>, the analysis of each period; with <c>stratify</c>, the analysis of each value of that
+/// field; otherwise null.
+/// </param>
 /// <param name="Notes">What the data cannot tell, and other cautions, in plain words.</param>
 /// <param name="Assumptions">The assumptions every estimate here rests on.</param>
 public sealed record CoverageResponse(
@@ -55,7 +70,15 @@ public sealed record CoverageResponse(
     CoverageSensitivity? Sensitivity,
     IReadOnlyList<CoverageStratum>? Strata,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<string> Assumptions);
+    IReadOnlyList<string> Assumptions)
+{
+    /// <summary>The one place a coverage answer is put together: the counted histories, the population, and the analysis.</summary>
+    internal static CoverageResponse From(
+        CaptureHistories all, CoveragePopulation population, MatchingEvidence evidence, CoverageAnalysis analysis,
+        IReadOnlyList<CoverageStratum>? strata = null) =>
+        new(all.Lists, population, all.Observed, all.ByPattern(), evidence, analysis.Headline, analysis.ObservedShare, analysis.Interpretation,
+            analysis.Models, analysis.Sensitivity, strata, analysis.Notes, CoverageAnalysis.Assumptions);
+}
 
 /// <summary>
 /// How well the memberships behind the estimate are documented. The estimate rests on matching each list's entries to
@@ -84,33 +107,52 @@ public sealed record ListMatchingEvidence(string List, long Memberships, long Wi
 /// <param name="Description">The population in words.</param>
 public sealed record CoveragePopulation(string Windows, string DateField, int? From, int? To, string Description);
 
-/// <summary>The estimate to quote and how it was reached.</summary>
+/// <summary>
+/// The answer to quote and how it was reached: an estimate with its 95 % interval, or, when the lists cannot bound the
+/// number from above, a lower bound only (<c>estimate</c> null, <c>ci95</c> [low, null]).
+/// </summary>
 /// <param name="Method">
 /// <c>smoothed-aic-weights</c> (an average of the log-linear models that can be checked, weighted by their AIC),
-/// <c>chapman</c> (two lists: the only estimate there is) or <c>strata-sum</c> (the periods' headlines added up).
+/// <c>latent-class</c> (a latent-class model that fits clearly better than the log-linear models), <c>lower-bound</c>
+/// (catchability differs between cases and no model bounds the number from above), <c>chapman</c> (two lists: the only
+/// estimate there is) or <c>strata-sum</c> (the strata's headlines added up).
 /// </param>
-/// <param name="Estimate">Estimated number of cases that could reach these lists, seen and unseen.</param>
-/// <param name="StandardError">Standard error, including the uncertainty of the model choice where a choice was made.</param>
-/// <param name="Ci95">95 % interval [low, high]; never below the observed count.</param>
-/// <param name="Unseen">Estimate minus observed: the cases no list has found.</param>
-/// <param name="Why">Why this method, in plain words.</param>
-public sealed record CoverageHeadline(string Method, double Estimate, double StandardError, IReadOnlyList<double> Ci95, double Unseen, string Why);
+/// <param name="Estimate">Estimated number of cases that could reach these lists, seen and unseen; null for a lower bound.</param>
+/// <param name="StandardError">Standard error, including the uncertainty of the model choice where a choice was made; null for a lower bound.</param>
+/// <param name="Ci95">95 % interval [low, high]; never below the observed count. High is null when the lists cannot bound it from above.</param>
+/// <param name="Unseen">Estimate minus observed: the cases no list has found; null for a lower bound.</param>
+/// <param name="Why">Why this method, in plain words, with the evidence (AIC differences) that chose it.</param>
+public sealed record CoverageHeadline(
+    string Method, double? Estimate, double? StandardError, IReadOnlyList<double?> Ci95, double? Unseen, string Why)
+{
+    /// <summary>Whether the answer is a lower bound only: the lists do not bound the number from above.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsLowerBound => Ci95[1] is null;
 
-/// <summary>The share of the estimated cases that the lists hold.</summary>
-/// <param name="Estimate">Observed ÷ estimate.</param>
-/// <param name="Ci95">[observed ÷ upper bound, observed ÷ lower bound].</param>
-public sealed record ObservedShare(double Estimate, IReadOnlyList<double> Ci95);
+    public double Low => Ci95[0]!.Value;
+}
+
+/// <summary>The share of the cases that the lists hold.</summary>
+/// <param name="Estimate">Observed ÷ estimate; null when the headline is a lower bound.</param>
+/// <param name="Ci95">[observed ÷ upper bound, observed ÷ lower bound]; the first null when the headline has no upper bound.</param>
+/// <param name="Caveat">
+/// Present when the share should not be quoted alone: the headline is a lower bound, or the models that fit disagree
+/// widely (see <c>sensitivity.supportedEnvelope</c>).
+/// </param>
+public sealed record ObservedShare(double? Estimate, IReadOnlyList<double?> Ci95, string? Caveat);
 
 /// <summary>
 /// One model of the capture histories. Estimate, interval and fit statistics are null when the model cannot be fitted or
 /// its estimate is not identifiable; <c>flags</c> then says why.
 /// </summary>
 /// <param name="Model">
-/// Its name: <c>M0</c>, <c>Mt</c>, <c>Mt + a:b + …</c>, <c>Mh Chao (LB)</c>, <c>Mth Darroch</c>, … (Rcapture's names).
+/// Its name: <c>M0</c>, <c>Mt</c>, <c>Mt + a:b + …</c>, <c>Mh Chao (LB)</c>, <c>Mth Darroch</c>, … (Rcapture's names), or
+/// <c>Latent classes (2)</c>, <c>Latent classes (3)</c>.
 /// </param>
 /// <param name="Family">
 /// <c>log-linear</c> (list effects and dependences between lists), <c>heterogeneity</c> (catchability that differs
-/// between cases) or <c>closed-form</c>.
+/// between cases, as a term in the number of lists a case is on), <c>latent-class</c> (cases fall into unobserved classes,
+/// each with its own catch probability on each list) or <c>closed-form</c>.
 /// </param>
 /// <param name="Interactions">The pairs of lists allowed to depend on each other (a:b).</param>
 /// <param name="Parameters">Number of parameters estimated.</param>
@@ -152,24 +194,39 @@ public sealed record ModelFlag(string Code, string Reason);
 /// <param name="Models">How many models have an estimate.</param>
 /// <param name="EstimateRange">[smallest, largest] model estimate.</param>
 /// <param name="Envelope">[lowest interval end, highest interval end] over those models; high null when some interval is unbounded.</param>
+/// <param name="SupportedEnvelope">
+/// The same over the models the data support: nonzero df, a fit test passed (p ≥ 0.05) and AIC within 10 of the best
+/// such model (Burnham &amp; Anderson 2002: beyond 10 a model has essentially no support). When its ends differ by more
+/// than a factor of 1.5 the interpretation starts with it. Null when no model passes.
+/// </param>
 /// <param name="LogLinearRange">[smallest, largest] estimate of the log-linear models that can be checked (nonzero df).</param>
 /// <param name="HeterogeneityRange">[smallest, largest] estimate of the heterogeneity models; null with fewer than three lists.</param>
+/// <param name="LatentClassRange">[smallest, largest] estimate of the latent-class models; null with fewer than four lists.</param>
 public sealed record CoverageSensitivity(
     int Models,
     IReadOnlyList<double> EstimateRange,
     IReadOnlyList<double?> Envelope,
+    IReadOnlyList<double?>? SupportedEnvelope,
     IReadOnlyList<double>? LogLinearRange,
-    IReadOnlyList<double>? HeterogeneityRange);
+    IReadOnlyList<double>? HeterogeneityRange,
+    IReadOnlyList<double>? LatentClassRange);
 
-/// <summary>One period of a stratified analysis: the years, the lists covering them, and their own analysis.</summary>
-/// <param name="From">First year (null: open).</param>
-/// <param name="To">Last year (null: open).</param>
+/// <summary>
+/// One stratum: a period covered by the same lists (<c>windows=stratified</c>) or one value of the <c>stratify</c> field,
+/// with its own analysis.
+/// </summary>
+/// <param name="Value">With <c>stratify</c>: the field's value (<c>unknown</c> when a case has none); null for a period.</param>
+/// <param name="From">First year (null: open, or not a period).</param>
+/// <param name="To">Last year (null: open, or not a period).</param>
 /// <param name="Lists">The named lists whose coverage period includes these years.</param>
-/// <param name="Observed">Cases of these years on at least one of those lists.</param>
-/// <param name="Headline">This period's headline; null when it cannot be estimated (fewer than two lists, or no model fits).</param>
-/// <param name="Notes">Why a period has no estimate, and its cautions.</param>
+/// <param name="Observed">Cases of this stratum on at least one of those lists.</param>
+/// <param name="Headline">This stratum's headline; null when it cannot be estimated (fewer than two lists, or no model fits).</param>
+/// <param name="Notes">Why a stratum has no estimate, whether it is too sparse to trust, and its cautions.</param>
 public sealed record CoverageStratum(
-    int? From, int? To, IReadOnlyList<string> Lists, long Observed, CoverageHeadline? Headline, IReadOnlyList<string> Notes);
+    string? Value, int? From, int? To, IReadOnlyList<string> Lists, long Observed, CoverageHeadline? Headline, IReadOnlyList<string> Notes);
 
 /// <summary>A row of the capture-history query: the cases with one capture pattern (a bit per list).</summary>
 public sealed record PatternCount(int Mask, long Count);
+
+/// <summary>A row of the stratified capture-history query: the cases of one stratum with one capture pattern.</summary>
+public sealed record StratumPatternCount(string Stratum, int Mask, long Count);

@@ -32,7 +32,7 @@ internal static class CoverageEndpoints
         // As of a position a list may not exist yet: it then has no coverage window (and, so far, no cases).
         IReadOnlyList<CoverageWindow> windows =
             [.. codes.Select(c => new CoverageWindow(c, known.GetValueOrDefault(c)?.CoverageFrom, known.GetValueOrDefault(c)?.CoverageTo))];
-        var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, windows, db, ct);
+        var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, query, windows, db, ct);
         return response.Headline is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate " +
                 "what they missed.",
@@ -40,78 +40,43 @@ internal static class CoverageEndpoints
             : TypedResults.Ok(response);
     }
 
-    /// <summary>The default: only the cases dated within the years every named list covers.</summary>
+    /// <summary>The default: only the cases dated within the years every named list covers, estimated whole or by the stratify field.</summary>
     private static async Task<CoverageResponse> CommonAsync(
-        CaseFilter filter, IReadOnlyList<CoverageWindow> windows, CaseDbContext db, CancellationToken ct)
+        CaseFilter filter, CoverageQuery query, IReadOnlyList<CoverageWindow> windows, CaseDbContext db, CancellationToken ct)
     {
         var (from, to) = CoverageWindows.Common(windows, filter.From, filter.To);
-        var population = new CoveragePopulation(CoverageQuery.Common, filter.DateField ?? "charged", from, to, Describe(from, to, filter, windows));
+        var population = CoverageStrata.CommonPopulation(filter.DateField, from, to, windows, query.Stratify);
         var lists = windows.Select(w => w.List).ToList();
         var histories = await CountHistoriesAsync(filter with { From = from, To = to }, lists, db, ct);
         var evidence = await CountEvidenceAsync(filter with { From = from, To = to }, lists, db, ct);
         if (from > to)
         {
-            return Respond(histories, evidence, population, new CoverageAnalysis([], null, null, null,
-                [$"The lists' coverage periods do not overlap ({string.Join(", ", windows.Select(Period))}): no year is covered by all of them. " +
-                    "Try windows=stratified."]));
+            return CoverageResponse.From(histories, population, evidence, CoverageAnalysis.Unanswered(histories.Observed, [],
+                $"The lists' coverage periods do not overlap ({CoverageStrata.Periods(windows)}): no year is covered by all of them. " +
+                "Try windows=stratified."));
         }
-        return Respond(histories, evidence, population, CoverageAnalysis.Analyse(histories));
+        if (query.Stratify is not { } field) return CoverageResponse.From(histories, population, evidence, CoverageAnalysis.Analyse(histories));
+
+        var strata = await CountStrataAsync(filter with { From = from, To = to }, lists, StratumSql(field, filter), db, ct);
+        return CoverageStrata.ByField(histories, population, evidence, strata);
     }
 
     /// <summary>The alternative: periods covered by the same lists, each analysed with its own lists, headlines added up.</summary>
     private static async Task<CoverageResponse> StratifiedAsync(
         CaseFilter filter, IReadOnlyList<CoverageWindow> windows, CaseDbContext db, CancellationToken ct)
     {
-        List<CoverageStratum> strata = [];
+        List<(int? From, int? To, IReadOnlyList<string> Lists, CaptureHistories Histories)> periods = [];
         foreach (var (from, to, lists) in CoverageWindows.Strata(windows, filter.From, filter.To))
         {
             IReadOnlyList<string> counted = lists.Count >= 2 ? lists : [.. windows.Select(w => w.List)];
-            var histories = await CountHistoriesAsync(filter with { From = from, To = to }, counted, db, ct);
-            var analysis = lists.Count >= 2 ? CoverageAnalysis.Analyse(histories) : null;
-            strata.Add(new CoverageStratum(from, to, lists, histories.Observed, analysis?.Headline,
-                analysis?.Notes ?? [$"Fewer than two of the named lists cover these years: its {histories.Observed} case(s) are left out of the " +
-                    "total."]));
+            periods.Add((from, to, lists, await CountHistoriesAsync(filter with { From = from, To = to }, counted, db, ct)));
         }
 
-        var whole = filter with { From = strata[0].From, To = strata[^1].To };
+        var whole = filter with { From = periods[0].From, To = periods[^1].To };
         var all = await CountHistoriesAsync(whole, [.. windows.Select(w => w.List)], db, ct);
         var evidence = await CountEvidenceAsync(whole, all.Lists, db, ct);
-        var population = new CoveragePopulation(CoverageQuery.Stratified, filter.DateField ?? "charged", strata[0].From, strata[^1].To,
-            $"Cases dated by '{filter.DateField ?? "charged"}', cut into {strata.Count} period(s) by the lists' coverage " +
-            $"({string.Join(", ", windows.Select(Period))}); " +
-            "each period is estimated from the lists that cover it, and the periods are added up. Undated cases are left out.");
-        var headline = CoverageAnalysis.SumStrata(strata);
-        var observed = strata.Where(s => s.Headline is not null).Sum(s => s.Observed);
-        List<string> notes = headline is null ? ["No period could be estimated: each needs two lists covering it that overlap."] : [];
-        notes.AddRange(strata.Where(s => s.Headline is null && s.Observed > 0).Select(s => $"{Period(s.From, s.To)}: {string.Join(" ", s.Notes)}"));
-        var share = headline is null ? null
-            : new ObservedShare(observed / headline.Estimate, [observed / headline.Ci95[1], observed / headline.Ci95[0]]);
-        return new CoverageResponse(all.Lists, population, all.Observed, all.ByPattern(), evidence, headline, share,
-            CoverageAnalysis.Interpretation(observed, headline, share), [], null, strata, notes, CoverageAnalysis.Assumptions);
+        return CoverageStrata.ByPeriod(all, filter.DateField, windows, evidence, periods);
     }
-
-    private static CoverageResponse Respond(
-        CaptureHistories h, MatchingEvidence evidence, CoveragePopulation population, CoverageAnalysis analysis) =>
-        new(h.Lists, population, h.Observed, h.ByPattern(), evidence, analysis.Headline, analysis.ObservedShare,
-            CoverageAnalysis.Interpretation(h.Observed, analysis.Headline, analysis.ObservedShare), analysis.Models, analysis.Sensitivity, null,
-            analysis.Notes, CoverageAnalysis.Assumptions);
-
-    private static string Describe(int? from, int? to, CaseFilter filter, IReadOnlyList<CoverageWindow> windows) =>
-        from is null && to is null
-            ? "The cases the filters select; the named lists have no coverage periods to restrict them."
-            : $"The cases the filters select, dated by '{filter.DateField ?? "charged"}' within {Period(from, to)}: the years every named list " +
-              $"covers ({string.Join(", ", windows.Select(Period))}). Cases outside those years, or undated, could not be on every list and are " +
-                  "left out.";
-
-    private static string Period(CoverageWindow w) => $"{w.List} {Period(w.From, w.To)}";
-
-    private static string Period(int? from, int? to) => (from, to) switch
-    {
-        (null, null) => "all years",
-        (null, { } t) => $"up to {t}",
-        ({ } f, null) => $"from {f}",
-        ({ } f, { } t) => f == t ? $"{f}" : $"{f}–{t}",
-    };
 
     /// <summary>The capture histories of the filtered cases on the named lists; the patterns no case has count 0.</summary>
     internal static async Task<CaptureHistories> CountHistoriesAsync(
@@ -129,15 +94,39 @@ internal static class CoverageEndpoints
     /// One statement: for the cases on at least one named list (listed_in &amp;&amp; lists, served by the GIN index), the capture
     /// pattern as an integer with one bit per list (the first list in the highest bit), counted per pattern.
     /// </summary>
-    internal static SqlFragment HistorySql(CaseFilter filter, IReadOnlyList<string> lists)
+    internal static SqlFragment HistorySql(CaseFilter filter, IReadOnlyList<string> lists, SqlFragment? stratum = null)
     {
         var pattern = SqlFragment.Join(" + ", lists.Select((code, i) =>
             SqlFragment.Of($"CASE WHEN c.listed_in @> ARRAY[{code}] THEN {SqlFragment.Raw($"{1 << (lists.Count - 1 - i)}")} ELSE 0 END")));
+        // With a stratum, its value leads each row and the grouping, so one statement counts every stratum's patterns.
+        var key = stratum is null ? SqlFragment.Empty : SqlFragment.Of($"{stratum} AS stratum, ");
         return SqlFragment.Of($"""
-            SELECT {pattern} AS mask, count(*) AS count
+            SELECT {key}{pattern} AS mask, count(*) AS count
             FROM {filter.View.Table("cases")} c WHERE ({filter.ToSql()}) AND c.listed_in && {lists.ToArray()}
-            GROUP BY 1
+            GROUP BY {SqlFragment.Raw(stratum is null ? "1" : "1, 2")}
             """);
+    }
+
+    /// <summary>The stratum of each case for a <c>stratify</c> field, as text; without a value, <c>unknown</c> (or <c>undated</c>).</summary>
+    internal static SqlFragment StratumSql(string field, CaseFilter filter) => field switch
+    {
+        "sponsorType" => SqlFragment.Of($"coalesce((SELECT s.type FROM {filter.View.Table("sponsors")} s WHERE s.code = c.sponsor_code), 'unknown')"),
+        "collectorType" => SqlFragment.Raw("c.collector_type"),
+        _ => SqlFragment.Raw($"coalesce((extract(year from c.{filter.DateColumn})::int / 10 * 10)::text || 's', 'undated')"),
+    };
+
+    /// <summary>The capture histories of each value of the stratum, in the order of the values.</summary>
+    internal static async Task<IReadOnlyList<(string Value, CaptureHistories Histories)>> CountStrataAsync(
+        CaseFilter filter, IReadOnlyList<string> lists, SqlFragment stratum, CaseDbContext db, CancellationToken ct)
+    {
+        var cells = new SortedDictionary<string, long[]>(StringComparer.Ordinal);
+        var rows = db.Database.Query<StratumPatternCount>(HistorySql(filter, lists, stratum)).AsAsyncEnumerable();
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            if (!cells.TryGetValue(row.Stratum, out var counts)) cells[row.Stratum] = counts = new long[1 << lists.Count];
+            counts[row.Mask] = row.Count;
+        }
+        return [.. cells.Select(c => (c.Key, new CaptureHistories(lists, c.Value)))];
     }
 
     /// <summary>The population's memberships in each named list, with how many carry that list's reference and how they were matched.</summary>

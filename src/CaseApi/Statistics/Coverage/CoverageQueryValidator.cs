@@ -26,6 +26,11 @@ public sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
             .OverridePropertyName("lists").When(q => q.Lists is { Length: > 0 });
         RuleFor(q => q.Windows).Must(w => w is null or CoverageQuery.Common or CoverageQuery.Stratified)
             .WithMessage($"'windows' is '{CoverageQuery.Common}' (default) or '{CoverageQuery.Stratified}'.").OverridePropertyName("windows");
+        RuleFor(q => q.Stratify).Must(f => f is null || CoverageQuery.StratifyFields.Contains(f))
+            .WithMessage($"'stratify' is one of {string.Join(", ", CoverageQuery.StratifyFields)}: single-valued fields, so that each case " +
+                "is in one stratum.").OverridePropertyName("stratify");
+        RuleFor(q => q.Stratify).Null().When(q => q.IsStratified)
+            .WithMessage("'stratify' and windows=stratified cut the cases two ways at once; use one of them.").OverridePropertyName("stratify");
         RuleFor(q => q.Codes).CustomAsync(async (codes, context, ct) =>
         {
             var known = (await referenceCodes.GetAsync(ct)).SourceLists;

@@ -17,7 +17,9 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     /// <summary>Loads, for each group, Count cases on exactly those Lists, charged in 2020, straight through the DbContext.</summary>
     private Task<int> SeedAsync(params (string[] Lists, int Count)[] groups) => SeedInAsync(2020, groups);
 
-    private Task<int> SeedInAsync(int year, params (string[] Lists, int Count)[] groups) => WithDbAsync(async db =>
+    private Task<int> SeedInAsync(int year, params (string[] Lists, int Count)[] groups) => SeedAsync(year, "other", null, groups);
+
+    private Task<int> SeedAsync(int year, string collectorType, string? sponsor, params (string[] Lists, int Count)[] groups) => WithDbAsync(async db =>
     {
         var now = DateTimeOffset.UtcNow;
         var n = await db.Cases.CountAsync(Ct);
@@ -27,9 +29,9 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
             {
                 db.Cases.Add(new Case
                 {
-                    Id = Guid.CreateVersion7(), Slug = $"case-{n}", Title = $"Case {n}", CollectorType = "other", Outcome = "charged",
+                    Id = Guid.CreateVersion7(), Slug = $"case-{n}", Title = $"Case {n}", CollectorType = collectorType, Outcome = "charged",
                     ActivityTypes = ["espionage"], Sectors = ["aerospace"], ListedIn = lists, CreatedAt = now, UpdatedAt = now,
-                    ChargedOn = new DateOnly(year, 6, 1), ChargedOnPrecision = DatePrecision.Day,
+                    ChargedOn = new DateOnly(year, 6, 1), ChargedOnPrecision = DatePrecision.Day, SponsorCode = sponsor,
                 });
             }
         }
@@ -105,7 +107,7 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         var histories = new Dictionary<string, long> { ["100"] = 61, ["010"] = 45, ["001"] = 52, ["110"] = 19, ["101"] = 23, ["011"] = 14, ["111"] = 8 };
         var expected = CoverageAnalysis.Analyse(CaptureHistories.FromPatterns([Doj, Csis, News], histories));
         Assert.Equal("smoothed-aic-weights", (string?)body["headline"]!["method"]);
-        Assert.Equal(expected.Headline!.Estimate, (double)body["headline"]!["estimate"]!, 6);
+        Assert.Equal(expected.Headline!.Estimate!.Value, (double)body["headline"]!["estimate"]!, 6);
         Assert.Equal(17, body["models"]!.AsArray().Count);
         var saturated = body["models"]!.AsArray().Single(m => (int?)m!["df"] == 0 && (string?)m["family"] == "log-linear")!;
         Assert.Equal(0, (double)saturated["weight"]!);
@@ -146,6 +148,49 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         Assert.Equal(76, (long)late["observed"]!);
         Assert.Equal("strata-sum", (string?)body["headline"]!["method"]);
         Assert.Equal((double)early["headline"]!["estimate"]! + (double)late["headline"]!["estimate"]!, (double)body["headline"]!["estimate"]!, 6);
+    }
+
+    [Fact]
+    public async Task Stratify_estimates_each_value_of_the_field_apart_and_adds_the_answers_up()
+    {
+        await SeedAsync(2020, "student", null, ([Doj], 61), ([Csis], 45), ([News], 52), ([Doj, Csis], 19), ([Doj, News], 23), ([Csis, News], 14),
+            ([Doj, Csis, News], 7));
+        await SeedAsync(2020, "researcher", null, ([Doj], 40), ([Csis], 38), ([News], 30), ([Doj, Csis], 12), ([Doj, News], 15), ([Csis, News], 9),
+            ([Doj, Csis, News], 5));
+
+        var body = await GetCoverageAsync($"lists={Doj},{Csis},{News}&stratify=collectorType");
+
+        var strata = body["strata"]!.AsArray();
+        Assert.Equal(["researcher", "student"], strata.Select(s => (string?)s!["value"]));
+        Assert.Equal([149L, 221L], strata.Select(s => (long)s!["observed"]!));
+        Assert.Equal(370, (long)body["observed"]!);
+        Assert.Equal("strata-sum", (string?)body["headline"]!["method"]);
+        Assert.Equal(strata.Sum(s => (double)s!["headline"]!["estimate"]!), (double)body["headline"]!["estimate"]!, 6);
+        Assert.Contains("collectorType", (string?)body["population"]!["description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stratify_by_sponsor_type_puts_cases_without_a_sponsor_under_unknown_and_names_a_sparse_stratum()
+    {
+        await SeedAsync(2020, "other", "mss", ([Doj], 61), ([Csis], 45), ([News], 52), ([Doj, Csis], 19), ([Doj, News], 23), ([Csis, News], 14),
+            ([Doj, Csis, News], 7));
+        await SeedAsync(2020, "other", null, ([Doj], 6), ([Csis], 5), ([News], 4), ([Doj, Csis], 2), ([Doj, News], 2), ([Csis, News], 1),
+            ([Doj, Csis, News], 1));
+
+        var body = await GetCoverageAsync($"lists={Doj},{Csis},{News}&stratify=sponsorType");
+
+        Assert.Equal(["intelligence-service", "unknown"], body["strata"]!.AsArray().Select(s => (string?)s!["value"]));
+        Assert.Contains(body["notes"]!.AsArray(), n => ((string?)n)!.StartsWith("unknown holds only 21 case(s)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("stratify=sector")]
+    [InlineData("stratify=decade&windows=stratified")]
+    public async Task Stratify_on_a_list_field_or_with_stratified_windows_is_a_400_naming_stratify(string query)
+    {
+        using var response = await Client.GetAsync($"/api/v1/stats/coverage?lists={Doj},{Csis}&{query}", Ct);
+
+        await Problems.AssertFieldAsync(response, "stratify");
     }
 
     [Theory]
@@ -209,6 +254,7 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
         var parameters = operation["parameters"]!.AsArray().Select(p => (string?)p!["name"]).ToList();
         Assert.Contains("lists", parameters);
         Assert.Contains("windows", parameters);
+        Assert.Contains("stratify", parameters);
         Assert.Contains("listedIn", parameters);
         Assert.NotNull(operation["responses"]!["400"]);
         Assert.NotNull(operation["responses"]!["422"]);

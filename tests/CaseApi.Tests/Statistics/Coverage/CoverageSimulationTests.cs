@@ -1,24 +1,42 @@
 namespace CaseApi.Tests.Statistics.Coverage;
 
 /// <summary>
-/// The Monte Carlo study, small enough for every run (seeded, so every run draws the same populations), and the full
-/// study that scripts/coverage-simulation.sh runs: set COVERAGE_SIMULATION_REPLICATES (and COVERAGE_SIMULATION_OUTPUT,
-/// a file for the Markdown table) to run it; without them it returns at once.
+/// The Monte Carlo study as the gate: 200 seeded populations of each scenario on every run (the same draws every time),
+/// and the full study that scripts/coverage-simulation.sh runs: set COVERAGE_SIMULATION_REPLICATES (and
+/// COVERAGE_SIMULATION_OUTPUT, a file for the Markdown table) to run it; without them it returns at once.
+/// The targets (docs/guides/coverage-method.md): the stated range holds the truth in 90 % of populations in the full
+/// run; here, with 200, the gate is 86 % (a 90 % rate falls below it in fewer than 3 % of samples of 200).
 /// </summary>
 public sealed class CoverageSimulationTests
 {
-    private const int Replicates = 150;
+    private const int Replicates = 200;
 
     [Theory]
     [InlineData("a")]
     [InlineData("b")]
-    public void The_headline_interval_covers_the_true_size_in_at_least_90_percent_of_populations(string scenario)
+    [InlineData("c")]
+    [InlineData("d")]
+    [InlineData("e")]
+    [InlineData("f")]
+    public void The_stated_range_holds_the_true_size_in_at_least_86_percent_of_200_populations(string scenario)
     {
-        var rows = CoverageSimulation.Run(CoverageSimulation.Scenarios.Single(s => s.Key == scenario), Replicates, seed: 2026);
+        var s = CoverageSimulation.Scenarios.Single(x => x.Key == scenario);
 
-        var headline = rows.Single(r => r.Rule.StartsWith("headline", StringComparison.Ordinal));
-        Assert.Equal(Replicates, headline.Replicates);
-        Assert.True(headline.Coverage >= 0.90, $"coverage {headline.Coverage:P1}");
+        var answer = CoverageSimulation.Run(s, Replicates, seed: 2026).Answer;
+
+        Assert.Equal(Replicates, answer.Replicates);
+        Assert.True(answer.Covered >= 0.86, $"coverage {answer.Covered:P1}");
+        if (s.Heterogeneous)
+        {
+            Assert.True(answer.Warned >= 0.80, $"heterogeneity warning in {answer.Warned:P1}");
+        }
+        else
+        {
+            // Lower bounds everywhere would pass the coverage gate; homogeneous data must get an interval, no wider than before.
+            Assert.True(answer.TwoSided >= 0.86, $"two-sided {answer.TwoSided:P1}");
+            Assert.True(answer.WidthRatio <= 1.25, $"width ratio {answer.WidthRatio:0.00}");
+            Assert.True(answer.Warned <= 0.20, $"heterogeneity warning in {answer.Warned:P1}");
+        }
     }
 
     [Fact]
@@ -29,6 +47,6 @@ public sealed class CoverageSimulationTests
         var table = CoverageSimulation.Table(replicates, seed: 2026);
 
         File.WriteAllText(Environment.GetEnvironmentVariable("COVERAGE_SIMULATION_OUTPUT") ?? "coverage-simulation.md", table);
-        Assert.Contains("headline", table, StringComparison.Ordinal);
+        Assert.Contains("stated range", table, StringComparison.Ordinal);
     }
 }

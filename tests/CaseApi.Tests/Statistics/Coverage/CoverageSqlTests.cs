@@ -21,6 +21,19 @@ public sealed class CoverageSqlTests
     }
 
     [Fact]
+    public void Stratified_histories_lead_each_row_with_the_stratum_and_group_by_it()
+    {
+        var filter = SqlPins.AerospaceConvictions;
+
+        var (sql, _) = CoverageEndpoints.HistorySql(filter, ["csis", "mit"], CoverageEndpoints.StratumSql("decade", filter)).Render();
+
+        Assert.StartsWith(
+            "SELECT coalesce((extract(year from c.charged_on)::int / 10 * 10)::text || 's', 'undated') AS stratum, CASE WHEN", sql,
+            StringComparison.Ordinal);
+        Assert.EndsWith("GROUP BY 1, 2", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Evidence_is_counted_per_membership_of_a_named_list_joined_to_that_lists_evidence()
     {
         var (sql, parameters) = CoverageEndpoints.EvidenceSql(SqlPins.AerospaceConvictions, ["csis", "mit"]).Render();
