@@ -2,7 +2,7 @@ namespace CaseApi.Linkage;
 
 /// <summary>
 /// In-memory blocking, the same rule phase 2 runs in PostgreSQL with a pg_trgm index: a case is a candidate for an
-/// entry when some defendant's name and some entry name have trigram similarity at or above the threshold (pg_trgm's
+/// entry when some form of a defendant's name (as written, or with a nickname) and some entry name have trigram similarity at or above the threshold (pg_trgm's
 /// default for the % operator is 0.3), or when the case already cites the entry's reference. Trigrams are taken as
 /// pg_trgm takes them: per word, padded with two spaces before and one after; similarity is shared trigrams over the
 /// union of both sets.
@@ -21,9 +21,11 @@ public sealed class TrigramBlocker
         this.threshold = threshold;
         for (var c = 0; c < cases.Count; c++)
         {
-            for (var n = 0; n < cases[c].Defendants.Count; n++)
+            // Every form of every defendant is a name of its own: "Xuehua \"Edward\" Peng" is found by "Edward Peng" too.
+            foreach (var form in cases[c].Defendants.SelectMany(d => d.Forms()))
             {
-                var trigrams = Trigrams(cases[c].Defendants[n].Tokens);
+                var trigrams = Trigrams(form);
+                var n = sizes.Count;
                 sizes[(c, n)] = trigrams.Count;
                 foreach (var trigram in trigrams)
                 {
@@ -43,9 +45,9 @@ public sealed class TrigramBlocker
     public IReadOnlyList<CaseProfile> Candidates(EntryProfile entry)
     {
         var found = new SortedSet<int>();
-        foreach (var name in entry.Names)
+        foreach (var form in entry.Names.SelectMany(n => n.Forms()))
         {
-            var trigrams = Trigrams(name.Tokens);
+            var trigrams = Trigrams(form);
             var shared = new Dictionary<(int Case, int Name), int>();
             foreach (var trigram in trigrams)
             {
