@@ -24,10 +24,10 @@ public sealed class LinkageOptions
     public double TitleSome { get; set; } = 0.2;
 
     /// <summary>The total weight from which an entry's best candidate is linked without review.</summary>
-    public double AcceptThreshold { get; set; } = 14;
+    public double AcceptThreshold { get; set; } = 4;
 
     /// <summary>The total weight from which a candidate is suggested for review.</summary>
-    public double SuggestThreshold { get; set; }
+    public double SuggestThreshold { get; set; } = 3.5;
 
     /// <summary>
     /// How far the best candidate must lead the second to be linked without review: two cases that fit an entry

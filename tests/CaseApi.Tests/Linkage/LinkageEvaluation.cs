@@ -57,16 +57,16 @@ public sealed record LinkageEvaluation(
     }
 
     /// <summary>
-    /// Thresholds tuned on a corpus: the lowest acceptance threshold (in half bits) whose links are at least
-    /// <paramref name="precision"/> precise, the highest suggestion threshold that still suggests at least
-    /// <paramref name="recall"/> of the true links.
+    /// Thresholds tuned on a corpus, on a grid of half bits: the highest suggestion threshold that still suggests at
+    /// least <paramref name="recall"/> of the true links, then the lowest acceptance threshold, not below it, whose
+    /// links are at least <paramref name="precision"/> precise.
     /// </summary>
     public static (double Accept, double Suggest) Tune(
         LinkageCorpus corpus, IReadOnlyList<(string List, EntryLinkage Linkage)> run, LinkageOptions options, double precision, double recall)
     {
         var grid = Enumerable.Range(-80, 161).Select(i => i / 2.0).ToList();
-        var accept = grid.First(t => Score(corpus, run, With(options, t, options.SuggestThreshold)).Precision >= precision);
-        var suggest = grid.Last(t => Score(corpus, run, With(options, accept, t)).Recall >= recall);
+        var suggest = grid.Last(t => Score(corpus, run, With(options, double.PositiveInfinity, t)).Recall >= recall);
+        var accept = grid.First(t => t >= suggest && Score(corpus, run, With(options, t, suggest)).Precision >= precision);
         return (accept, suggest);
     }
 
