@@ -7,7 +7,7 @@ namespace CaseApi.Linkage;
 /// 1969). The default thresholds were tuned on the seed-A test corpus and measured on seed B
 /// (docs/guides/linkage.md); they hold for weights estimated by <see cref="ExpectationMaximisation"/>.
 /// </summary>
-public sealed class LinkageOptions
+public sealed class LinkageOptions : IValidatableObject
 {
     public const string Section = "Linkage";
 
@@ -56,6 +56,33 @@ public sealed class LinkageOptions
     /// When set for every feature, weights come from here and EM is not run.
     /// </summary>
     public Dictionary<string, FeatureProbabilities>? Probabilities { get; set; }
+
+    /// <summary>Configured probabilities name known features, give one value in (0, 1) per level, and sum to 1.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SuggestThreshold > AcceptThreshold)
+        {
+            yield return new ValidationResult("SuggestThreshold must not exceed AcceptThreshold.", [nameof(SuggestThreshold)]);
+        }
+        foreach (var (code, p) in Probabilities ?? [])
+        {
+            var feature = LinkageFeatures.All.Where(f => f.Code() == code).Select(f => (LinkageFeature?)f).FirstOrDefault();
+            if (feature is not { } f)
+            {
+                yield return new ValidationResult($"Probabilities: unknown feature '{code}'.", [nameof(Probabilities)]);
+                continue;
+            }
+            var levels = LinkageFeatures.Levels(f).Count;
+            foreach (var (name, values) in new[] { ("M", p.M), ("U", p.U) })
+            {
+                if (values.Length != levels || values.Any(v => v is <= 0 or >= 1) || Math.Abs(values.Sum() - 1) > 1e-6)
+                {
+                    yield return new ValidationResult(
+                        $"Probabilities:{code}:{name} needs {levels} values in (0, 1) that sum to 1.", [nameof(Probabilities)]);
+                }
+            }
+        }
+    }
 }
 
 /// <summary>Configured m (match) and u (non-match) probabilities of one feature's levels.</summary>

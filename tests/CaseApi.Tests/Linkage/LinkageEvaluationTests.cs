@@ -37,8 +37,7 @@ public sealed class LinkageEvaluationTests(ITestOutputHelper output)
         var evaluation = LinkageEvaluation.Score(corpus, LinkageEvaluation.Run(corpus, options), options);
 
         output.WriteLine($"seed B at the defaults: {evaluation}");
-        Assert.True(evaluation.Precision >= 0.98, evaluation.ToString());
-        Assert.True(evaluation.Recall >= 0.95, evaluation.ToString());
+        AssertMeetsTheBar(evaluation);
     }
 
     [Fact]
@@ -54,6 +53,11 @@ public sealed class LinkageEvaluationTests(ITestOutputHelper output)
         var evaluation = LinkageEvaluation.Score(automatic, LinkageEvaluation.Run(automatic, options), options);
 
         output.WriteLine($"seed B, names in the automatic order: {evaluation}");
+        AssertMeetsTheBar(evaluation);
+    }
+
+    private static void AssertMeetsTheBar(LinkageEvaluation evaluation)
+    {
         Assert.True(evaluation.Precision >= 0.98, evaluation.ToString());
         Assert.True(evaluation.Recall >= 0.95, evaluation.ToString());
     }
