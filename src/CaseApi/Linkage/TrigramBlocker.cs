@@ -2,8 +2,9 @@ namespace CaseApi.Linkage;
 
 /// <summary>
 /// In-memory blocking, the same rule phase 2 runs in PostgreSQL with a pg_trgm index: a case is a candidate for an
-/// entry when some form of a defendant's name (as written, or with a nickname) and some entry name have trigram similarity at or above the threshold (pg_trgm's
-/// default for the % operator is 0.3), or when the case already cites the entry's reference. Trigrams are taken as
+/// entry when some form of a defendant's name (as written, or with a nickname) and some entry name have trigram
+/// similarity at or above the threshold (pg_trgm's default for the % operator is 0.3), or when the case already cites
+/// the entry's reference. Trigrams are taken as
 /// pg_trgm takes them: per word, padded with two spaces before and one after; similarity is shared trigrams over the
 /// union of both sets.
 /// </summary>
