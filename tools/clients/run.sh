@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The client generator harness (issue 29): generates C# clients from the committed contract with Kiota and NSwag
+# The client generator harness: generates C# clients from the committed contract with Kiota and NSwag
 # (versions pinned in .config/dotnet-tools.json), counts every generator warning, compiles both clients, and, when
 # CASEAPI_URL and CASEAPI_KEY (an admin key) name a running service, runs the integrator's flows through each:
 # page the cases, create and patch with If-Match including a 412 recovery, poll with a 304, import a CSV file, read a

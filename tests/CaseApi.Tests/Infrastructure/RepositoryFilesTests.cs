@@ -21,10 +21,8 @@ public sealed partial class RepositoryFilesTests
         "src/CaseApi/Imports/JsonImportReader.cs",
         "src/CaseApi/Infrastructure/Auth/ApiKeyBootstrap.cs",
         "src/CaseApi/Infrastructure/Data/DatabaseSetup.cs",
-        "src/CaseApi/Infrastructure/Errors/ProblemExceptionHandler.cs",
         "src/CaseApi/Infrastructure/Json/ApiJson.cs",
         "src/CaseApi/Infrastructure/Observability/ObservabilitySetup.cs",
-        "src/CaseApi/Infrastructure/OpenApi/ContractOperationTransformer.cs",
         "src/CaseApi/Infrastructure/OpenApi/HandlerDocs.cs",
         "src/CaseApi/Infrastructure/OpenApi/RequestExamples.cs",
     };

@@ -2,8 +2,8 @@ namespace CaseApi.ClientFlows;
 
 /// <summary>
 /// The outcome of one client's flows: each step passes or fails, and every place where hand-written code stands in
-/// for what the generated client should have done is recorded as glue, with the reason. The contract work of issue 29
-/// is done when the only glue left is what a generator does by design (Kiota has no typed header parameters).
+/// for what the generated client should have done is recorded as glue, with the reason. The contract serves generated
+/// clients well when the only glue left is what a generator does by design (Kiota has no typed header parameters).
 /// </summary>
 internal sealed class FlowReport(string client)
 {
@@ -35,25 +35,6 @@ internal sealed class FlowReport(string client)
     public void Glue(string why, bool byDesign = false)
     {
         if (!glue.Contains((step, why, byDesign))) glue.Add((step, why, byDesign));
-    }
-
-    /// <summary>
-    /// Tries the generated call first; when it fails, records why as glue and does the step by hand. Once the contract
-    /// lets the generated call succeed, the glue disappears from the report by itself.
-    /// </summary>
-    public async Task<T> GeneratedOrGlueAsync<T>(string generatedCall, Func<Task<T>> generated, Func<Task<T>> byHand)
-    {
-        try
-        {
-            return await generated();
-        }
-        catch (Exception e) when (e is not FlowException)
-        {
-            // The exception's type names the failure stably; its message (ids, slugs) goes to the log only.
-            Glue($"{generatedCall} fails with {e.GetType().Name}; done by hand");
-            Console.WriteLine($"      {Client,-5} {generatedCall}: {Describe(e)}");
-            return await byHand();
-        }
     }
 
     /// <summary>One line per piece of glue; run.sh compares the contract's glue with the allowance file, as it does warnings.</summary>

@@ -1,10 +1,9 @@
 using System.Text;
 using CaseApi.Client.Kiota;
-using CaseApi.Client.Kiota.Api.V1.Imports;
+using CaseApi.Client.Kiota.Api.V1.Cases.Item;
 using CaseApi.Client.Kiota.Models;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
-using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
@@ -71,7 +70,7 @@ internal static class KiotaFlow
             }
             catch (ApiException e) when (e.ResponseStatusCode == 412)
             {
-                // Recovery: the current ETag. A 412 does not carry it (issue 29, phase 2), so it costs a GET.
+                // Recovery: the current ETag. A 412 does not carry it, so it costs a GET.
                 report.Glue("a 412 carries no current ETag: one GET to recover");
                 var current = Inspect();
                 await cases[slug].GetAsync(c => c.Options.Add(current));
@@ -100,23 +99,16 @@ internal static class KiotaFlow
         await report.StepAsync("import a CSV file", async () =>
         {
             var slug = Throwaway.Slug("kiota", "import");
-            var csv = Encoding.UTF8.GetBytes(Throwaway.Csv(slug));
-            void Configure(RequestConfiguration<ImportsRequestBuilder.ImportsRequestBuilderPostQueryParameters> c)
+            using var csv = new MemoryStream(Encoding.UTF8.GetBytes(Throwaway.Csv(slug)));
+            // The import takes a CSV, JSON, NDJSON or xlsx file as it is; Kiota generates one media type per operation
+            // (application/json), so the file's own type is set by hand.
+            report.Glue("Kiota sends one media type per operation: a CSV file's Content-Type is set by hand", byDesign: true);
+            var imported = await client.Api.V1.Imports.PostAsync(csv, c =>
             {
                 c.QueryParameters.DryRun = false;
+                c.Headers.Add("Content-Type", "text/csv");
                 c.Headers.Add("Idempotency-Key", $"{slug}-key");
-            }
-            var imported = await report.GeneratedOrGlueAsync("Imports.PostAsync(multipart)",
-                () => client.Api.V1.Imports.PostAsync(new ImportsPostRequestBody { File = csv }, Configure),
-                async () =>
-                {
-                    // The contract offers text/csv, but Kiota generates one body type per operation (here multipart, which
-                    // its serializer cannot write from a model); the request is built by hand, the CSV as a stream.
-                    var request = new RequestInformation(Method.POST, "{+baseurl}/api/v1/imports{?atomic*,dryRun*,mode*}", new Dictionary<string, object>());
-                    request.Configure<ImportsRequestBuilder.ImportsRequestBuilderPostQueryParameters>(Configure);
-                    request.SetStreamContent(new MemoryStream(csv), "text/csv");
-                    return await adapter.SendAsync(request, ImportResponse.CreateFromDiscriminatorValue, ProblemMapping());
-                });
+            });
             created.Add(slug);
             FlowException.Check(imported?.Created == 1, $"the import created {imported?.Created} case(s), not 1");
             return $"import {imported!.Id}: {imported.Created} created";
@@ -129,7 +121,13 @@ internal static class KiotaFlow
                 await cases.PostAsync(new CaseRequest { Title = Throwaway.Title });
                 throw new FlowException("a case without a slug was created");
             }
-            catch (ApiException e) when (e is not Problem && e.ResponseStatusCode == 400)
+            catch (Problem problem) when (problem.ResponseStatusCode == 400)
+            {
+                var fields = problem.Errors?.AdditionalData.Keys ?? [];
+                FlowException.Check(fields.Contains("slug"), "the problem's errors do not name 'slug'");
+                return $"400 {problem.Code}: {string.Join("; ", fields)}";
+            }
+            catch (ApiException e) when (e.ResponseStatusCode == 400)
             {
                 report.Glue("a 400 has no error type (oneOf without a discriminator): the problem and its errors are unread");
                 return "400, as an untyped ApiException";
@@ -149,11 +147,10 @@ internal static class KiotaFlow
         return report;
     }
 
-    private static async Task<CaseResponse> PatchAsync(
-        Client.Kiota.Api.V1.Cases.Item.CasesItemRequestBuilder item, string etag, string summary, FlowReport report)
+    private static async Task<CaseResponse> PatchAsync(CasesItemRequestBuilder item, string etag, string summary, FlowReport report)
     {
-        // The merge patch is typed as an open object, so its members go into AdditionalData.
-        var patch = new JsonObject { AdditionalData = new Dictionary<string, object> { ["summary"] = summary } };
+        // A merge patch is an open object: its members go into AdditionalData.
+        var patch = new CasesPatchRequestBody { AdditionalData = new Dictionary<string, object> { ["summary"] = summary } };
         report.Glue(ByDesignHeaders, byDesign: true);
         return await item.PatchAsync(patch, c => c.Headers.Add("If-Match", etag)) ?? throw new FlowException("PATCH returned no case");
     }
@@ -165,6 +162,4 @@ internal static class KiotaFlow
             ? tag
             : throw new FlowException("the response has no ETag");
 
-    private static Dictionary<string, ParsableFactory<IParsable>> ProblemMapping() =>
-        new() { ["4XX"] = Problem.CreateFromDiscriminatorValue, ["5XX"] = Problem.CreateFromDiscriminatorValue };
 }

@@ -9,6 +9,9 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
     public const string ApiKeyScheme = "ApiKey";
     public const string BearerScheme = "Bearer";
 
+    /// <summary>The server URL's example: where scripts/run.sh serves.</summary>
+    public const string ExampleOrigin = "http://127.0.0.1:5080";
+
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
         ["Cases"] = "Documented cases: read, filter, page, export and (editors) write them.",
@@ -33,8 +36,17 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
                 Errors are RFC 9457 problem documents; single resources carry strong ETags, and writes need If-Match.
                 """,
         };
-        // A relative server keeps the document identical wherever it is served, so the committed file can equal it.
-        document.Servers = [new OpenApiServer { Url = "/", Description = "The host that serves this document." }];
+        // Generators take the server as their client's base URL: one, absolute (Kiota substitutes no server variables).
+        // Swagger UI sends "Try it out" to the host that serves it instead (OpenApiSetup).
+        document.Servers =
+        [
+            new OpenApiServer
+            {
+                Url = ExampleOrigin,
+                Description = "An example: where scripts/run.sh serves. A client sets its base URL to the service it calls "
+                    + "(e.g. https://cases.example.org).",
+            },
+        ];
 
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -56,7 +68,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ];
 
         ProblemContract.AddComponents(document);
-        AnyValueIncludesNull(document);
+        RawBodiesAreFiles(document);
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
@@ -66,23 +78,17 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
     }
 
     /// <summary>
-    /// A nullable property of any JSON (JsonElement, JsonNode) is generated as oneOf [null, {}]: a null matches both,
-    /// and oneOf demands exactly one, so every null broke the contract. Any JSON value already includes null.
+    /// A request body an endpoint reads itself (an import's CSV, NDJSON or JSON file) is declared by media type without a
+    /// schema, which generators turn into an object they serialise as JSON whatever the media type. Declared as a file
+    /// (a binary string), generated clients send the bytes as they are, with the media type.
     /// </summary>
-    private static void AnyValueIncludesNull(OpenApiDocument document)
+    private static void RawBodiesAreFiles(OpenApiDocument document)
     {
-        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
+        var operations = document.Paths?.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []) ?? [];
+        var bodies = operations.Select(o => o.RequestBody).OfType<OpenApiRequestBody>();
+        foreach (var media in bodies.SelectMany(b => b.Content?.Values ?? []).Where(m => m.Schema is null))
         {
-            foreach (var (name, property) in schema.Properties?.ToList() ?? [])
-            {
-                if (property is OpenApiSchema
-                    {
-                        OneOf: [{ Type: JsonSchemaType.Null }, OpenApiSchemaReference { Reference.Id: "JsonElement" or "JsonNode" }],
-                    })
-                {
-                    schema.Properties![name] = new OpenApiSchema { Description = property.Description };
-                }
-            }
+            media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
         }
     }
 }

@@ -32,6 +32,8 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
         Describe(operation, context, handler, role);
         operation.Responses ??= [];
+        // Store-wide reads answer If-None-Match with 304 (StoreVersionETags); declared here, it also declares the header.
+        if (metadata.OfType<Http.StoreVersionETags.Metadata>().Any()) operation.Responses.TryAdd("304", new OpenApiResponse());
         foreach (var status in ImpliedProblems(api, operation, role, metadata))
         {
             operation.Responses.TryAdd(status.ToString(CultureInfo.InvariantCulture), new OpenApiResponse());
@@ -88,7 +90,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         var declaredBody = response.Content?.Keys.Any(k => k != ProblemContract.MediaType) == true;
         if (status >= 400 && !declaredBody)
         {
-            response.Content = ProblemContract.Content(status, document);
+            response.Content = ProblemContract.Content(document);
             response.Description = ReasonPhrases.GetReasonPhrase(status);
         }
         else if (string.IsNullOrEmpty(response.Description))
@@ -170,6 +172,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         foreach (var (mediaType, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
             media.Example ??= RequestExamples.For(mediaType, bodyType);
+            if (mediaType.EndsWith("merge-patch+json", StringComparison.Ordinal) && media.Schema is OpenApiSchema { Description: null } patch)
+            {
+                patch.Description = "A JSON Merge Patch (RFC 7396): the members to change, with their new values; null removes an optional member.";
+            }
         }
     }
 
@@ -187,7 +193,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
     private static void AddHeader(OpenApiOperation operation, string name, bool required, string description, string example = "\"3f1a9c\"")
     {
-        if (operation.Parameters!.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))) return;
+        if (operation.Parameters!.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
         operation.Parameters!.Add(new OpenApiParameter
         {
             Name = name, In = ParameterLocation.Header, Required = required, Description = description,
