@@ -37,6 +37,26 @@ internal sealed class FlowReport(string client)
         if (!glue.Contains((step, why, byDesign))) glue.Add((step, why, byDesign));
     }
 
+    /// <summary>
+    /// Tries the generated call first; when it fails, records why as glue and does the step by hand. Once the contract
+    /// lets the generated call succeed, the glue disappears from the report by itself.
+    /// </summary>
+    public async Task<T> GeneratedOrGlueAsync<T>(string generatedCall, Func<Task<T>> generated, Func<Task<T>> byHand)
+    {
+        try
+        {
+            return await generated();
+        }
+        catch (Exception e) when (e is not FlowException)
+        {
+            // The exception's type names the failure stably; its message (ids, slugs) goes to the log only.
+            Glue($"{generatedCall} fails with {e.GetType().Name}; done by hand");
+            Console.WriteLine($"      {Client,-5} {generatedCall}: {Describe(e)}");
+            return await byHand();
+        }
+    }
+
+    /// <summary>One line per piece of glue; run.sh compares the contract's glue with the allowance file, as it does warnings.</summary>
     /// <summary>One line per piece of glue; run.sh compares the contract's glue with the allowance file, as it does warnings.</summary>
     public void PrintGlue()
     {
@@ -45,7 +65,13 @@ internal sealed class FlowReport(string client)
 
     public static string Describe(Exception e)
     {
-        var text = $"{e.GetType().Name}: {e.Message}".ReplaceLineEndings(" ");
+        var status = e switch
+        {
+            Microsoft.Kiota.Abstractions.ApiException kiota => $" (status {kiota.ResponseStatusCode})",
+            Client.NSwag.ApiException nswag => $" (status {nswag.StatusCode})",
+            _ => "",
+        };
+        var text = $"{e.GetType().Name}{status}: {e.Message}".ReplaceLineEndings(" ");
         return text.Length > 300 ? text[..300] + "…" : text;
     }
 }

@@ -68,27 +68,11 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ];
 
         ProblemContract.AddComponents(document);
-        RawBodiesAreFiles(document);
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
             if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var description)) tag.Description ??= description;
         }
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// A request body an endpoint reads itself (an import's CSV, NDJSON or JSON file) is declared by media type without a
-    /// schema, which generators turn into an object they serialise as JSON whatever the media type. Declared as a file
-    /// (a binary string), generated clients send the bytes as they are, with the media type.
-    /// </summary>
-    private static void RawBodiesAreFiles(OpenApiDocument document)
-    {
-        var operations = document.Paths?.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []) ?? [];
-        var bodies = operations.Select(o => o.RequestBody).OfType<OpenApiRequestBody>();
-        foreach (var media in bodies.SelectMany(b => b.Content?.Values ?? []).Where(m => m.Schema is null))
-        {
-            media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
-        }
     }
 }
