@@ -7,16 +7,6 @@ public sealed partial class RepositoryFilesTests
 {
     public const int MaxLineLength = 150;
 
-    /// <summary>
-    /// Files that predate the line-length rule and belong to other work in flight; each is fixed when next touched, and
-    /// leaves this list then. Nothing is ever added to it.
-    /// </summary>
-    private static readonly HashSet<string> LongLinesAllowedIn = new(StringComparer.Ordinal)
-    {
-        "src/CaseApi/Infrastructure/Errors/ProblemExceptionHandler.cs",
-        "src/CaseApi/Infrastructure/OpenApi/ContractOperationTransformer.cs",
-    };
-
     [Fact]
     public void No_tracked_file_refers_outside_the_repository()
     {
@@ -51,24 +41,13 @@ public sealed partial class RepositoryFilesTests
     {
         var offending = RepositoryFiles.Tracked()
             .Where(p => p.StartsWith("src/", StringComparison.Ordinal) && p.EndsWith(".cs", StringComparison.Ordinal))
-            .Where(p => !p.Contains("/Migrations/", StringComparison.Ordinal) && !LongLinesAllowedIn.Contains(p))
+            .Where(p => !p.Contains("/Migrations/", StringComparison.Ordinal))
             .SelectMany(path => RepositoryFiles.Read(path).Split('\n').Select((line, i) => (path, number: i + 1, line)))
             .Where(l => l.line.TrimEnd('\r').Length > MaxLineLength)
             .Select(l => $"{l.path}:{l.number} ({l.line.Length} characters)")
             .ToList();
 
         Assert.True(offending.Count == 0, $"Lines over {MaxLineLength} characters:\n" + string.Join('\n', offending));
-    }
-
-    [Fact]
-    public void The_long_line_allowance_only_names_files_that_still_need_it()
-    {
-        var stale = LongLinesAllowedIn
-            .Where(p => !File.Exists(RepositoryFiles.PathOf(p))
-                || RepositoryFiles.Read(p).Split('\n').All(line => line.TrimEnd('\r').Length <= MaxLineLength))
-            .ToList();
-
-        Assert.True(stale.Count == 0, "Remove from LongLinesAllowedIn: " + string.Join(", ", stale));
     }
 
     private const string ThisFile = "tests/CaseApi.Tests/Infrastructure/RepositoryFilesTests.cs";

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using CaseApi.Cases;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Tests.Infrastructure;
 
 namespace CaseApi.Tests.OpenApi;
@@ -10,46 +11,83 @@ namespace CaseApi.Tests.OpenApi;
 /// <summary>The contract says what the wire carries: problem members, response headers, and examples that work.</summary>
 public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
 {
+    private static readonly string[] FrameworkJsonTypes = ["JsonElement", "JsonNode", "JsonObject", "JsonArray"];
+
     [Fact]
-    public async Task The_problem_schemas_declare_traceId_and_forbid_undeclared_members()
+    public async Task One_problem_schema_declares_code_and_traceId_makes_errors_optional_and_forbids_undeclared_members()
     {
         var schemas = (await DocumentAsync())["components"]!["schemas"]!;
 
-        foreach (var name in new[] { "Problem", "ValidationProblem" })
-        {
-            var schema = schemas[name]!;
-            Assert.Equal(false, (bool?)schema["additionalProperties"]);
-            Assert.Equal(["detail", "status", "title", "traceId", "type"], Required(schema).Where(r => r != "errors").Order(StringComparer.Ordinal));
-        }
-        Assert.Contains("errors", Required(schemas["ValidationProblem"]!));
-        Assert.Null(schemas["ProblemDetails"]);
-        Assert.Null(schemas["HttpValidationProblemDetails"]);
+        var problem = schemas["Problem"]!;
+        Assert.Equal(false, (bool?)problem["additionalProperties"]);
+        Assert.Equal(["code", "detail", "status", "title", "traceId", "type"], Required(problem).Order(StringComparer.Ordinal));
+        Assert.NotNull(problem["properties"]!["errors"]);
+        Assert.Equal(ProblemCodes.Pattern, (string?)problem["properties"]!["code"]!["pattern"]);
+        foreach (var name in new[] { "ValidationProblem", "ProblemDetails", "HttpValidationProblemDetails" }) Assert.Null(schemas[name]);
     }
 
     [Fact]
     public async Task Every_member_of_real_problems_is_declared_and_every_required_one_is_sent()
     {
-        var schemas = (await DocumentAsync())["components"]!["schemas"]!;
+        var problem = (await DocumentAsync())["components"]!["schemas"]!["Problem"]!;
+        var declared = problem["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
         using var anonymous = AnonymousClient();
 
-        var problems = new[]
+        var responses = new[]
         {
-            ("Problem", await anonymous.GetAsync("/api/v1/cases", Ct)),
-            ("Problem", await Client.GetAsync("/api/v1/cases/no-such-case", Ct)),
-            ("ValidationProblem", await Client.GetAsync("/api/v1/cases?limit=0", Ct)),
-            ("ValidationProblem", await Client.PostAsync("/api/v1/cases", new StringContent("{}", Encoding.UTF8, "application/json"), Ct)),
+            (ProblemTypes.For(401).Code, await anonymous.GetAsync("/api/v1/cases", Ct)),
+            (ProblemTypes.For(404).Code, await Client.GetAsync("/api/v1/cases/no-such-case", Ct)),
+            (ProblemCodes.ValidationFailed, await Client.GetAsync("/api/v1/cases?limit=0", Ct)),
+            (ProblemCodes.ValidationFailed, await Client.PostAsync("/api/v1/cases", Json("{}"), Ct)),
+            (ProblemCodes.InvalidJson, await Client.PostAsync("/api/v1/cases", Json("{"), Ct)),
+            (ProblemCodes.InvalidParameter, await Client.GetAsync("/api/v1/cases?from=2019-01-01", Ct)),
         };
 
-        foreach (var (schema, response) in problems)
+        foreach (var (code, response) in responses)
         {
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             var body = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
-            var declared = schemas[schema]!["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
             Assert.All(body.Select(m => m.Key), member => Assert.Contains(member, declared));
-            Assert.All(Required(schemas[schema]!),
-                member => Assert.True(body.ContainsKey(member), $"A {(int)response.StatusCode} problem has no '{member}'."));
+            Assert.All(Required(problem), m => Assert.True(body.ContainsKey(m), $"A {(int)response.StatusCode} problem has no '{m}'."));
+            Assert.Equal(code, (string?)body["code"]);
             Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), (string?)body["traceId"]);
         }
+    }
+
+    [Fact]
+    public async Task Schemas_are_named_for_the_api_and_each_is_used()
+    {
+        var document = await DocumentAsync();
+        var text = document.ToJsonString();
+
+        foreach (var name in document["components"]!["schemas"]!.AsObject().Select(s => s.Key))
+        {
+            Assert.DoesNotContain(name, FrameworkJsonTypes);
+            Assert.False(name.StartsWith("PagedResponseOf", StringComparison.Ordinal), $"{name} is a .NET generic's name.");
+            Assert.True(text.Contains($"\"#/components/schemas/{name}\"", StringComparison.Ordinal), $"The schema {name} is never used.");
+        }
+    }
+
+    [Fact]
+    public async Task Every_get_that_sends_an_etag_answers_if_none_match_with_304()
+    {
+        var paths = (await DocumentAsync())["paths"]!.AsObject();
+
+        foreach (var (path, item) in paths)
+        {
+            if (item!["get"] is not { } get || get["responses"]!["200"]?["headers"]?["ETag"] is null) continue;
+            Assert.True(get["responses"]!["304"] is not null, $"GET {path} sends an ETag but does not declare 304.");
+            Assert.True(get["parameters"]!.AsArray().Any(p => (string?)p!["name"] == "If-None-Match" && (string?)p["in"] == "header"),
+                $"GET {path} answers 304 but does not declare If-None-Match.");
+        }
+    }
+
+    [Fact]
+    public async Task The_server_is_one_absolute_url()
+    {
+        var servers = (await DocumentAsync())["servers"]!.AsArray();
+
+        Assert.True(Uri.TryCreate((string?)Assert.Single(servers)!["url"], UriKind.Absolute, out _), "Generators need one absolute server URL.");
     }
 
     [Fact]
@@ -101,6 +139,8 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
         var groupBy = paths["/api/v1/stats/cases"]!["get"]!["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "groupBy")!;
         Assert.True((bool?)groupBy["required"]);
     }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private async Task<JsonObject> DocumentAsync() => (await Client.GetFromJsonAsync<JsonObject>("/openapi/v1.json", Ct))!;
 

@@ -65,7 +65,7 @@ public sealed class ContractFuzzTests(CaseApiFactory api) : ApiTest(api)
         if (request.Operation.JsonErrorStatuses.Contains(status) && response.Content.Headers.ContentType?.MediaType == "application/json") return;
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") throw new InvalidOperationException($"Not a problem: {why}");
         var problem = JsonNode.Parse(text)!.AsObject();
-        foreach (var member in new[] { "type", "title", "detail", "traceId" })
+        foreach (var member in new[] { "type", "code", "title", "detail", "traceId" })
         {
             if (string.IsNullOrEmpty((string?)problem[member])) throw new InvalidOperationException($"Problem without '{member}': {why}");
         }

@@ -33,7 +33,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
         else
         {
-            logger.LogInformation("Answered {Status} to {Method} {Path}: {Reason}", problem.Status, http.Request.Method, http.Request.Path, exception.Message);
+            logger.LogInformation("Answered {Status} to {Method} {Path}: {Reason}",
+                problem.Status, http.Request.Method, http.Request.Path, exception.Message);
         }
 
         http.Response.StatusCode = problem.Status!.Value;
@@ -48,11 +49,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         BadHttpRequestException { StatusCode: 415 } => new ProblemDetails { Status = 415, Title = "Unsupported media type." },
         BadHttpRequestException e when BindingFailures.Describe(e.Message) is var (parameter, message) => InvalidParameter(parameter, message),
         BadHttpRequestException e => Problem(e.StatusCode, "The request could not be read.", e.Message),
-        DbUpdateConcurrencyException => Problem(412, "The resource has changed.", "Someone else changed it since you read it. GET it again and reapply your change."),
+        DbUpdateConcurrencyException => Problem(412, "The resource has changed.",
+            "Someone else changed it since you read it. GET it again and reapply your change."),
         DbUpdateException { InnerException: PostgresException pg } when Constraint(pg) is { } conflict => conflict,
         PostgresException pg when Constraint(pg) is { } conflict => conflict,
         _ when DatabaseFaults.IsUnavailable(exception) => Problem(503, "The database is unavailable.",
-            $"The service cannot reach its database right now. Retry after {(int)DatabaseFaults.RetryAfter.TotalSeconds} seconds; retry writes with If-Match or an Idempotency-Key."),
+            $"The service cannot reach its database right now. Retry after {(int)DatabaseFaults.RetryAfter.TotalSeconds} seconds; "
+            + "retry writes with If-Match or an Idempotency-Key.",
+            ProblemCodes.DatabaseUnavailable),
         _ => null,
     };
 
@@ -62,6 +66,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Status = 400,
             Title = "The request is invalid.",
             Detail = $"Parameter '{parameter}': {message}",
+            Extensions = { [ProblemCodes.Member] = ProblemCodes.InvalidParameter },
         };
 
     private static ValidationProblemDetails InvalidJson(JsonException json)
@@ -72,17 +77,28 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             Status = 400,
             Title = "The request body is not valid JSON for this resource.",
             Detail = json.LineNumber is { } line ? $"At line {line + 1}, position {json.BytePositionInLine + 1}: {message}" : message,
+            Extensions = { [ProblemCodes.Member] = ProblemCodes.InvalidJson },
         };
     }
 
     private static ProblemDetails? Constraint(PostgresException pg) => pg.SqlState switch
     {
-        PostgresErrorCodes.UniqueViolation => Problem(409, "A resource with this key already exists.", pg.ConstraintName is { } c ? $"Conflict on {c}." : pg.MessageText),
-        PostgresErrorCodes.ForeignKeyViolation => Problem(409, "The change conflicts with data that refers to it.", pg.MessageText),
-        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => Problem(409, "A concurrent change conflicted; retry.", pg.MessageText),
-        PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire => Problem(400, "The request contains characters PostgreSQL cannot store (such as NUL).", pg.MessageText),
+        PostgresErrorCodes.UniqueViolation => Problem(409, "A resource with this key already exists.",
+            pg.ConstraintName is { } c ? $"Conflict on {c}." : pg.MessageText, ProblemCodes.DuplicateKey),
+        PostgresErrorCodes.ForeignKeyViolation => Problem(409, "The change conflicts with data that refers to it.", pg.MessageText,
+            ProblemCodes.StillReferenced),
+        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => Problem(409, "A concurrent change conflicted; retry.",
+            pg.MessageText, ProblemCodes.WriteConflict),
+        PostgresErrorCodes.UntranslatableCharacter or PostgresErrorCodes.CharacterNotInRepertoire => Problem(400,
+            "The request contains characters PostgreSQL cannot store (such as NUL).", pg.MessageText, ProblemCodes.UnstorableCharacters),
         _ => null,
     };
 
-    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+    /// <summary>A problem; without a code it gets its status's general one (ProblemSetup).</summary>
+    private static ProblemDetails Problem(int status, string title, string detail, string? code = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (code is not null) problem.Extensions[ProblemCodes.Member] = code;
+        return problem;
+    }
 }

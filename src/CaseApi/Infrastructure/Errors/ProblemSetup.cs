@@ -6,7 +6,7 @@ public static class ProblemSetup
 {
     /// <summary>
     /// Every problem the service sends, from any source (handlers, routing, status-code pages, the exception handler,
-    /// authentication, rate limiting), leaves with a type, a title, a status, a detail and the request's traceId.
+    /// authentication, rate limiting), leaves with a type, a code, a title, a status, a detail and the request's traceId.
     /// </summary>
     public static IServiceCollection AddCaseApiProblems(this IServiceCollection services)
     {
@@ -24,6 +24,9 @@ public static class ProblemSetup
         problem.Type ??= known.Type;
         problem.Title ??= known.Title;
         problem.Detail ??= status == StatusCodes.Status415UnsupportedMediaType ? UnsupportedMediaType(http.Request) : known.Detail;
+        // A code named by whoever wrote the problem stays; otherwise field errors make a 400 a validation failure.
+        problem.Extensions.TryAdd(ProblemCodes.Member,
+            problem is HttpValidationProblemDetails { Errors.Count: > 0 } ? ProblemCodes.ValidationFailed : known.Code);
     }
 
     // Routing answers 415 itself for PATCH (its endpoint declares the one media type it accepts); every other body is JSON.

@@ -9,6 +9,9 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
     public const string ApiKeyScheme = "ApiKey";
     public const string BearerScheme = "Bearer";
 
+    /// <summary>The server URL's example: where scripts/run.sh serves.</summary>
+    public const string ExampleOrigin = "http://127.0.0.1:5080";
+
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
         ["Cases"] = "Documented cases: read, filter, page, export and (editors) write them.",
@@ -33,8 +36,17 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
                 Errors are RFC 9457 problem documents; single resources carry strong ETags, and writes need If-Match.
                 """,
         };
-        // A relative server keeps the document identical wherever it is served, so the committed file can equal it.
-        document.Servers = [new OpenApiServer { Url = "/", Description = "The host that serves this document." }];
+        // Generators take the server as their client's base URL: one, absolute (Kiota substitutes no server variables).
+        // Swagger UI sends "Try it out" to the host that serves it instead (OpenApiSetup).
+        document.Servers =
+        [
+            new OpenApiServer
+            {
+                Url = ExampleOrigin,
+                Description = "An example: where scripts/run.sh serves. A client sets its base URL to the service it calls "
+                    + "(e.g. https://cases.example.org).",
+            },
+        ];
 
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -56,33 +68,11 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ];
 
         ProblemContract.AddComponents(document);
-        AnyValueIncludesNull(document);
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {
             if (tag.Name is { } name && TagDescriptions.TryGetValue(name, out var description)) tag.Description ??= description;
         }
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// A nullable property of any JSON (JsonElement, JsonNode) is generated as oneOf [null, {}]: a null matches both,
-    /// and oneOf demands exactly one, so every null broke the contract. Any JSON value already includes null.
-    /// </summary>
-    private static void AnyValueIncludesNull(OpenApiDocument document)
-    {
-        foreach (var schema in document.Components?.Schemas?.Values.OfType<OpenApiSchema>() ?? [])
-        {
-            foreach (var (name, property) in schema.Properties?.ToList() ?? [])
-            {
-                if (property is OpenApiSchema
-                    {
-                        OneOf: [{ Type: JsonSchemaType.Null }, OpenApiSchemaReference { Reference.Id: "JsonElement" or "JsonNode" }],
-                    })
-                {
-                    schema.Properties![name] = new OpenApiSchema { Description = property.Description };
-                }
-            }
-        }
     }
 }

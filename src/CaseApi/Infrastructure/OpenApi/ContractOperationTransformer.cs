@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -32,6 +33,8 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
         Describe(operation, context, handler, role);
         operation.Responses ??= [];
+        // Store-wide reads answer If-None-Match with 304 (Http.StoreReads); declared here, it also declares the header.
+        if (metadata.OfType<StoreRead>().Any(r => r.StoreWide)) operation.Responses.TryAdd("304", new OpenApiResponse());
         foreach (var status in ImpliedProblems(api, operation, role, metadata))
         {
             operation.Responses.TryAdd(status.ToString(CultureInfo.InvariantCulture), new OpenApiResponse());
@@ -88,7 +91,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         var declaredBody = response.Content?.Keys.Any(k => k != ProblemContract.MediaType) == true;
         if (status >= 400 && !declaredBody)
         {
-            response.Content = ProblemContract.Content(status, document);
+            response.Content = ProblemContract.Content(document);
             response.Description = ReasonPhrases.GetReasonPhrase(status);
         }
         else if (string.IsNullOrEmpty(response.Description))
@@ -170,6 +173,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         foreach (var (mediaType, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
         {
             media.Example ??= RequestExamples.For(mediaType, bodyType);
+            if (mediaType.EndsWith("merge-patch+json", StringComparison.Ordinal) && media.Schema is OpenApiSchema { Description: null } patch)
+            {
+                patch.Description = "A JSON Merge Patch (RFC 7396): the members to change, with their new values; null removes an optional member.";
+            }
         }
     }
 
@@ -187,7 +194,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
     private static void AddHeader(OpenApiOperation operation, string name, bool required, string description, string example = "\"3f1a9c\"")
     {
-        if (operation.Parameters!.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))) return;
+        if (operation.Parameters!.Any(p => p.In == ParameterLocation.Header && string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            return;
+        }
         operation.Parameters!.Add(new OpenApiParameter
         {
             Name = name, In = ParameterLocation.Header, Required = required, Description = description,

@@ -10,7 +10,6 @@ public static class OpenApiSetup
     /// </summary>
     public static bool IsGeneratingDocument { get; } = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 
-    /// <summary>The published contract: /openapi/v1.json with the metadata every operation must carry.</summary>
     /// <summary>
     /// The OpenAPI document and Swagger UI, anonymous. On unless the environment is Production, where OpenApi:Enabled
     /// turns them on: the document maps every route for whoever reads it.
@@ -19,13 +18,21 @@ public static class OpenApiSetup
     {
         if (!app.Configuration.GetValue("OpenApi:Enabled", !app.Environment.IsProduction())) return app;
         app.MapOpenApi().AllowAnonymous();
-        app.UseSwaggerUI(ui => ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1"));
+        app.UseSwaggerUI(ui =>
+        {
+            ui.SwaggerEndpoint("/openapi/v1.json", "CaseApi v1");
+            // The contract's server is an absolute example (generators need one): "Try it out" goes to the serving host.
+            ui.UseRequestInterceptor("(request) => { request.url = request.url.replace("
+                + $"'{ContractDocumentTransformer.ExampleOrigin}', window.location.origin); return request; }}");
+        });
         return app;
     }
 
+    /// <summary>The published contract: /openapi/v1.json with the metadata every operation must carry.</summary>
     public static IServiceCollection AddCaseApiOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(o =>
         {
+            o.CreateSchemaReferenceId = SchemaNames.For;
             o.AddDocumentTransformer<ContractDocumentTransformer>();
             o.AddOperationTransformer<ContractOperationTransformer>();
             o.AddSchemaTransformer<ValidatorSchemaTransformer>();

@@ -4,13 +4,14 @@ namespace CaseApi.Infrastructure.OpenApi;
 
 /// <summary>
 /// The error side of the contract as the wire has it: the RFC 9457 problem every error carries (with the
-/// <c>traceId</c> member the service adds) and the response headers the service sends. Strict (no undeclared
-/// members), so that a member added at run time without being declared here fails the validating proxy in CI.
+/// <c>code</c> and <c>traceId</c> members the service adds, and <c>errors</c> where fields are at fault) and the
+/// response headers the service sends. One schema for every error: generators cannot tell the members of a oneOf
+/// without a discriminator apart (Kiota then types no 400 at all). Strict (no undeclared members), so that a member
+/// added at run time without being declared here fails the validating proxy in CI.
 /// </summary>
 internal static class ProblemContract
 {
     public const string ProblemSchema = "Problem";
-    public const string ValidationProblemSchema = "ValidationProblem";
     public const string MediaType = "application/problem+json";
 
     public const string RequestIdHeader = Http.RequestIds.HeaderName;
@@ -31,8 +32,7 @@ internal static class ProblemContract
         var components = document.Components ??= new OpenApiComponents();
         components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         foreach (var name in FrameworkSchemas) components.Schemas.Remove(name);
-        components.Schemas[ProblemSchema] = Problem(withErrors: false);
-        components.Schemas[ValidationProblemSchema] = Problem(withErrors: true);
+        components.Schemas[ProblemSchema] = Problem();
 
         components.Headers ??= new Dictionary<string, IOpenApiHeader>();
         components.Headers[RequestIdHeader] = Header(required: true,
@@ -49,56 +49,51 @@ internal static class ProblemContract
             + "(the X-Consistency-Token header or consistency= in the query) to see this write.");
     }
 
-    /// <summary>The problem content of a response with this status: a 400 can carry field errors, other statuses cannot.</summary>
-    public static Dictionary<string, OpenApiMediaType> Content(int status, OpenApiDocument document) => new()
+    /// <summary>The problem content of an error response.</summary>
+    public static Dictionary<string, OpenApiMediaType> Content(OpenApiDocument document) => new()
     {
-        [MediaType] = new OpenApiMediaType
-        {
-            Schema = status == StatusCodes.Status400BadRequest
-                ? new OpenApiSchema
-                {
-                    OneOf = [new OpenApiSchemaReference(ValidationProblemSchema, document), new OpenApiSchemaReference(ProblemSchema, document)],
-                }
-                : new OpenApiSchemaReference(ProblemSchema, document),
-        },
+        [MediaType] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
     };
 
     public static IOpenApiHeader HeaderReference(string name, OpenApiDocument document) => new OpenApiHeaderReference(name, document);
 
-    private static OpenApiSchema Problem(bool withErrors)
+    private static OpenApiSchema Problem()
     {
+        // No format on the URI references: type's values are absolute, instance's may be relative, and generators
+        // (Kiota) warn about uri-reference and treat it as a string anyway.
         var properties = new Dictionary<string, IOpenApiSchema>
         {
-            ["type"] = Text("A URI reference that identifies the kind of problem.", "uri-reference"),
+            ["type"] = Text("A URI reference that identifies the kind of problem: the section of the RFC that defines the status."),
+            [Errors.ProblemCodes.Member] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Pattern = Errors.ProblemCodes.Pattern, Examples = [Errors.ProblemTypes.For(412).Code],
+                Description = "A stable, machine-readable name of the problem (docs/reference/errors.md lists them): branch on it, not on the "
+                    + "title. New codes may be added; a client treats an unknown code by its status.",
+            },
             ["title"] = Text("A short summary of the kind of problem."),
             ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "The HTTP status code." },
             ["detail"] = Text("What went wrong with this request, and what to do about it."),
-            ["instance"] = Text("A URI reference that identifies this occurrence.", "uri-reference"),
+            ["instance"] = Text("A URI reference that identifies this occurrence."),
             ["traceId"] = Text(
                 "The request's id, as in the X-Request-Id response header and the service's log lines: quote it when reporting a problem."),
-        };
-        HashSet<string> required = ["type", "title", "status", "detail", "traceId"];
-        if (withErrors)
-        {
-            properties["errors"] = new OpenApiSchema
+            ["errors"] = new OpenApiSchema
             {
-                Type = JsonSchemaType.Object, Description = "Messages per field, keyed by JSON path or query parameter name.",
+                Type = JsonSchemaType.Object,
+                Description = "Only when fields or parameters are at fault (code validation-failed, invalid-json, invalid-parameter): the "
+                    + "messages per field, keyed by JSON path (sources[0].url) or query parameter name.",
                 AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
-            };
-            required.Add("errors");
-        }
+            },
+        };
         return new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
-            Description = withErrors
-                ? "An RFC 9457 problem for an invalid request, with the message(s) for each field or parameter at fault."
-                : "An RFC 9457 problem document: every error response of this API is one.",
-            Properties = properties, Required = required, AdditionalPropertiesAllowed = false,
+            Description = "An RFC 9457 problem document: every error response of this API is one.",
+            Properties = properties, Required = new HashSet<string> { "type", Errors.ProblemCodes.Member, "title", "status", "detail", "traceId" },
+            AdditionalPropertiesAllowed = false,
         };
     }
 
-    private static OpenApiSchema Text(string description, string? format = null) =>
-        new() { Type = JsonSchemaType.String, Format = format, Description = description };
+    private static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
 
     private static OpenApiHeader Header(bool required, string description, JsonSchemaType type = JsonSchemaType.String) =>
         new() { Required = required, Description = description, Schema = new OpenApiSchema { Type = type } };
