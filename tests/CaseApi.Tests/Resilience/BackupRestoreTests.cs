@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using CaseApi.Tests.Imports;
 using CaseApi.Tests.Infrastructure;
@@ -51,6 +52,7 @@ public sealed class BackupRestoreTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public async Task A_backup_is_readable_only_by_its_owner_in_a_folder_only_its_owner_opens()
     {
         var directory = Directory.CreateTempSubdirectory("caseapi-backup.").FullName;

@@ -27,7 +27,7 @@ public sealed class HistoryRegistryTests(CaseApiFactory api) : HistoryTest(api)
 
         var captured = await CapturedAsync(connection);
 
-        Assert.Equal(HistoryRegistry.Tables.Select(t => t.Table).Order(StringComparer.Ordinal), captured.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(HistoryRegistry.Tables.Select(t => t.Table).Order(StringComparer.Ordinal), captured.Select(g => g.Key).Order(StringComparer.Ordinal));
         Assert.All(HistoryRegistry.Tables, t =>
         {
             var arguments = Assert.Single(captured[t.Table]);
@@ -54,7 +54,7 @@ public sealed class HistoryRegistryTests(CaseApiFactory api) : HistoryTest(api)
         var captured = await CapturedAsync(connection, transaction);
         await transaction.RollbackAsync(Ct);
 
-        Assert.Contains("scratch_captured", captured.Keys.Except(HistoryRegistry.Tables.Select(t => t.Table)));
+        Assert.Contains("scratch_captured", captured.Select(g => g.Key).Except(HistoryRegistry.Tables.Select(t => t.Table)));
     }
 
     [Fact]
