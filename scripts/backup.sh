@@ -7,7 +7,8 @@
 # CONNINFO is a libpq connection string or URI naming the database, e.g. "host=db dbname=caseapi user=caseapi_owner"
 # or postgresql://caseapi_owner@db/caseapi; give the password through PGPASSWORD or ~/.pgpass: a CONNINFO with a
 # password is refused, since ps shows it to every user. The archive holds key hashes and the audit trail, so it is
-# written 0600 (umask 077) into a folder made 0700. Back up as the owner role (or a superuser): it can read every table, the append-only audit log included.
+# written 0600 (umask 077) into a folder made 0700. Back up as the owner role (or a superuser): it can read every
+# table, the append-only audit log included.
 # FILE defaults to backups/caseapi-<UTC time>.dump. Prints the file's path. docs/operations/README.md says how often
 # and where to keep the archives, and how to rehearse a restore (scripts/restore.sh).
 set -euo pipefail

@@ -86,7 +86,8 @@ public sealed class BackupRestoreTests(CaseApiFactory api) : ImportTest(api)
         {
             var file = Path.Combine(directory, "caseapi.dump");
 
-            var backup = await Assert.ThrowsAsync<InvalidOperationException>(() => RepositoryScripts.RunAsync("scripts/backup.sh", [conninfo, file], ct: Ct));
+            var backup = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                RepositoryScripts.RunAsync("scripts/backup.sh", [conninfo, file], ct: Ct));
             var restore = await Assert.ThrowsAsync<InvalidOperationException>(() =>
                 RepositoryScripts.RunAsync("scripts/restore.sh", [file + ".missing", conninfo, "caseapi_never"], ct: Ct));
 

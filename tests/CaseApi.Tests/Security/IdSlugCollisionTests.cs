@@ -31,7 +31,7 @@ public sealed class IdSlugCollisionTests(CaseApiFactory api) : HistoryTest(api)
     }
 
     [Fact]
-    public async Task A_case_whose_slug_is_another_cases_id_does_not_answer_for_it_as_of_a_position_or_a_release()
+    public async Task A_case_whose_slug_is_another_cases_id_does_not_answer_for_it_now_as_of_a_position_or_a_release()
     {
         var (first, _) = await CreateCaseAsync(CaseSamples.Minimal("first-case"));
         var (second, _) = await CreateCaseAsync(CaseSamples.Minimal("second-case"));
@@ -41,9 +41,12 @@ public sealed class IdSlugCollisionTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal(HttpStatusCode.Created, release.StatusCode);
 
         // Before: 500 ("Sequence contains more than one element"), for ever under the release.
+        using var current = await Client.GetAsync($"/api/v1/cases/{first["id"]}", Ct);
         using var asOf = await Client.GetAsync($"/api/v1/cases/{first["id"]}?asOf={head}", Ct);
         using var released = await Client.GetAsync($"/api/v1/cases/{first["id"]}?release=collided", Ct);
 
+        Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+        Assert.Equal((string?)first["id"], (string?)(await ReadObjectAsync(current))["id"]);
         Assert.Equal(HttpStatusCode.OK, asOf.StatusCode);
         Assert.Equal((string?)first["id"], (string?)(await ReadObjectAsync(asOf))["id"]);
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);

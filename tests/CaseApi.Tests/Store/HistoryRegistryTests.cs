@@ -27,7 +27,8 @@ public sealed class HistoryRegistryTests(CaseApiFactory api) : HistoryTest(api)
 
         var captured = await CapturedAsync(connection);
 
-        Assert.Equal(HistoryRegistry.Tables.Select(t => t.Table).Order(StringComparer.Ordinal), captured.Select(g => g.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(HistoryRegistry.Tables.Select(t => t.Table).Order(StringComparer.Ordinal),
+            captured.Select(g => g.Key).Order(StringComparer.Ordinal));
         Assert.All(HistoryRegistry.Tables, t =>
         {
             var arguments = Assert.Single(captured[t.Table]);
@@ -64,7 +65,10 @@ public sealed class HistoryRegistryTests(CaseApiFactory api) : HistoryTest(api)
 
         foreach (var table in HistoryRegistry.Tables)
         {
-            if (table.Rebuilt) Assert.True(await ScalarAsync<bool>(connection, $"SELECT to_regprocedure('{table.Table}_as_of(bigint)') IS NOT NULL"), table.Table);
+            if (table.Rebuilt)
+            {
+                Assert.True(await ScalarAsync<bool>(connection, $"SELECT to_regprocedure('{table.Table}_as_of(bigint)') IS NOT NULL"), table.Table);
+            }
             foreach (var column in table.FeedColumns.Select(c => c.Split(" AS ")[0]).Where(c => !c.Contains(' ', StringComparison.Ordinal)))
             {
                 Assert.True(await ScalarAsync<bool>(connection,
@@ -105,7 +109,8 @@ public sealed class HistoryRegistryTests(CaseApiFactory api) : HistoryTest(api)
 
         var record = items.Single(i => (string?)i["entity"] == "release")["record"]!;
         Assert.Equal((string?)shown["createdBy"], (string?)record["created_by"]);
-        Assert.Equal(["created_at", "created_by", "description", "name", "position"], record.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["created_at", "created_by", "description", "name", "position"],
+            record.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         var feed = string.Join('\n', items.Select(i => i.ToJsonString()));
         Assert.All(keyIds, id => Assert.DoesNotContain(id, feed, StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(items, i => (string?)i["entity"] is "api-key" or "audit");
