@@ -54,6 +54,9 @@ public sealed class ServingRoleTests(CaseApiFactory api) : HistoryTest(api)
         var audit = await WithDbAsync(db => db.AuditEvents.SingleAsync(a => a.EntityId == id, Ct));
         Assert.Equal(("key-created", "api-key", "someone"), (audit.Action, audit.EntityType, audit.Actor));
         Assert.True((bool)(await VerifyAsync())["valid"]!);
+        Assert.True(await ScalarAsync<bool>(Api.ConnectionString, """
+            SELECT p.prosecdef AND pg_get_userbyid(p.proowner) = 'caseapi_owner' FROM pg_proc p WHERE p.proname = 'create_api_key'
+            """), "create_api_key is not SECURITY DEFINER owned by caseapi_owner.");
     }
 
     [Theory]

@@ -108,55 +108,11 @@ namespace CaseApi.Store.Migrations
                 -- made by the owner, change the schema's own data). Commits sealed before this migration have none.
                 ALTER TABLE history_commits ADD COLUMN login name;
 
-                -- The seal no longer sets history.sealed (any session can set it back); a sealed transaction is one whose
-                -- history_commits row has its position, which only the owner's seal writes.
-                CREATE OR REPLACE FUNCTION history_capture() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-                SET search_path = public, pg_temp AS $$
-                DECLARE
-                    logged bigint;
-                BEGIN
-                    IF EXISTS (SELECT FROM history_commits WHERE xid = pg_current_xact_id() AND position IS NOT NULL) THEN
-                        RAISE EXCEPTION 'This transaction''s history is already sealed; a change after SET CONSTRAINTS ALL IMMEDIATE is refused.'
-                            USING ERRCODE = 'insufficient_privilege';
-                    END IF;
-                    EXECUTE format(
-                        'INSERT INTO history_entries (entity, key, slug, action, row, hash)
-                         SELECT %1$L, k.key, k.slug, %2$L, CASE WHEN %6$L::boolean THEN k.content END,
-                                history_entry_hash(%1$L, k.key, k.slug, %2$L, k.content)
-                         FROM (SELECT %3$s AS key, %4$s AS slug, %5$s AS content FROM changed r) k',
-                        TG_ARGV[0], CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END,
-                        TG_ARGV[1], TG_ARGV[2], CASE WHEN TG_OP = 'DELETE' THEN 'NULL::jsonb' ELSE TG_ARGV[3] END, TG_ARGV[4]);
-                    GET DIAGNOSTICS logged = ROW_COUNT;
-                    IF logged > 0 THEN
-                        INSERT INTO history_commits (xid) VALUES (pg_current_xact_id()) ON CONFLICT (xid) DO NOTHING;
-                    END IF;
-                    RETURN NULL;
-                END $$;
-
-                CREATE OR REPLACE FUNCTION history_seal() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-                SET search_path = public, pg_temp AS $$
-                DECLARE
-                    clock history_clock;
-                    sealed bigint;
-                    link bytea;
-                    entities text;
-                BEGIN
-                    IF current_setting('transaction_isolation') <> 'read committed' THEN
-                        RAISE EXCEPTION 'changes to the store commit only in READ COMMITTED transactions';
-                    END IF;
-                    SELECT * INTO clock FROM history_clock FOR UPDATE;
-                    sealed := clock.position + 1;
-                    SELECT history_link_hash(clock.hash, sealed, string_agg(e.hash, '\x'::bytea ORDER BY e.id)),
-                           string_agg(DISTINCT e.entity, ',' ORDER BY e.entity)
-                    INTO link, entities
-                    FROM history_entries e WHERE e.xid = NEW.xid;
-                    UPDATE history_clock SET position = sealed, hash = link;
-                    UPDATE history_commits SET position = sealed, committed_at = clock_timestamp(), hash = link, login = session_user
-                    WHERE xid = NEW.xid;
-                    PERFORM pg_notify('history', sealed || ' ' || entities);
-                    RETURN NULL;
-                END $$;
-
+                """);
+            // The seal no longer sets history.sealed (any session can set it back); a sealed transaction is one whose
+            // history_commits row has its position, which only the owner's seal writes.
+            migrationBuilder.Sql(Capture(Sealed) + "\n" + Seal(markSealed: "", login: ", login = session_user"));
+            migrationBuilder.Sql("""
                 DO $$
                 BEGIN
                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_owner') THEN
@@ -206,53 +162,65 @@ namespace CaseApi.Store.Migrations
                 DROP FUNCTION IF EXISTS case_id_of(text);
                 """);
             // The capture and the seal as migration StoreHistory made them.
-            migrationBuilder.Sql("""
-                CREATE OR REPLACE FUNCTION history_capture() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-                SET search_path = public, pg_temp AS $$
-                DECLARE
-                    logged bigint;
-                BEGIN
-                    IF current_setting('history.sealed', true) = 'on' THEN
-                        RAISE EXCEPTION 'This transaction''s history is already sealed; a change after SET CONSTRAINTS ALL IMMEDIATE is refused.';
-                    END IF;
-                    EXECUTE format(
-                        'INSERT INTO history_entries (entity, key, slug, action, row, hash)
-                         SELECT %1$L, k.key, k.slug, %2$L, CASE WHEN %6$L::boolean THEN k.content END,
-                                history_entry_hash(%1$L, k.key, k.slug, %2$L, k.content)
-                         FROM (SELECT %3$s AS key, %4$s AS slug, %5$s AS content FROM changed r) k',
-                        TG_ARGV[0], CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END,
-                        TG_ARGV[1], TG_ARGV[2], CASE WHEN TG_OP = 'DELETE' THEN 'NULL::jsonb' ELSE TG_ARGV[3] END, TG_ARGV[4]);
-                    GET DIAGNOSTICS logged = ROW_COUNT;
-                    IF logged > 0 THEN
-                        INSERT INTO history_commits (xid) VALUES (pg_current_xact_id()) ON CONFLICT (xid) DO NOTHING;
-                    END IF;
-                    RETURN NULL;
-                END $$;
-
-                CREATE OR REPLACE FUNCTION history_seal() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-                SET search_path = public, pg_temp AS $$
-                DECLARE
-                    clock history_clock;
-                    sealed bigint;
-                    link bytea;
-                    entities text;
-                BEGIN
-                    IF current_setting('transaction_isolation') <> 'read committed' THEN
-                        RAISE EXCEPTION 'changes to the store commit only in READ COMMITTED transactions';
-                    END IF;
-                    PERFORM set_config('history.sealed', 'on', true);
-                    SELECT * INTO clock FROM history_clock FOR UPDATE;
-                    sealed := clock.position + 1;
-                    SELECT history_link_hash(clock.hash, sealed, string_agg(e.hash, '\x'::bytea ORDER BY e.id)),
-                           string_agg(DISTINCT e.entity, ',' ORDER BY e.entity)
-                    INTO link, entities
-                    FROM history_entries e WHERE e.xid = NEW.xid;
-                    UPDATE history_clock SET position = sealed, hash = link;
-                    UPDATE history_commits SET position = sealed, committed_at = clock_timestamp(), hash = link WHERE xid = NEW.xid;
-                    PERFORM pg_notify('history', sealed || ' ' || entities);
-                    RETURN NULL;
-                END $$;
-                """);
+            migrationBuilder.Sql(Capture("current_setting('history.sealed', true) = 'on'") + "\n"
+                + Seal(markSealed: "PERFORM set_config('history.sealed', 'on', true);", login: ""));
         }
+
+        // Whether this transaction's history is sealed: its history_commits row has a position, written only by the seal.
+        private const string Sealed = "EXISTS (SELECT FROM history_commits WHERE xid = pg_current_xact_id() AND position IS NOT NULL)";
+
+        // history_capture as migration StoreHistory made it, refusing a change once isSealed holds.
+        private static string Capture(string isSealed) => $$"""
+                    CREATE OR REPLACE FUNCTION history_capture() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+                    SET search_path = public, pg_temp AS $$
+                    DECLARE
+                        logged bigint;
+                    BEGIN
+                        IF {{isSealed}} THEN
+                            RAISE EXCEPTION 'This transaction''s history is already sealed; a change after SET CONSTRAINTS ALL IMMEDIATE is refused.'
+                                USING ERRCODE = 'insufficient_privilege';
+                        END IF;
+                        EXECUTE format(
+                            'INSERT INTO history_entries (entity, key, slug, action, row, hash)
+                             SELECT %1$L, k.key, k.slug, %2$L, CASE WHEN %6$L::boolean THEN k.content END,
+                                    history_entry_hash(%1$L, k.key, k.slug, %2$L, k.content)
+                             FROM (SELECT %3$s AS key, %4$s AS slug, %5$s AS content FROM changed r) k',
+                            TG_ARGV[0], CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END,
+                            TG_ARGV[1], TG_ARGV[2], CASE WHEN TG_OP = 'DELETE' THEN 'NULL::jsonb' ELSE TG_ARGV[3] END, TG_ARGV[4]);
+                        GET DIAGNOSTICS logged = ROW_COUNT;
+                        IF logged > 0 THEN
+                            INSERT INTO history_commits (xid) VALUES (pg_current_xact_id()) ON CONFLICT (xid) DO NOTHING;
+                        END IF;
+                        RETURN NULL;
+                    END $$;
+                """;
+
+        // history_seal as migration StoreHistory made it; markSealed and login are the parts this migration changes.
+        private static string Seal(string markSealed, string login) => $$"""
+                    CREATE OR REPLACE FUNCTION history_seal() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+                    SET search_path = public, pg_temp AS $$
+                    DECLARE
+                        clock history_clock;
+                        sealed bigint;
+                        link bytea;
+                        entities text;
+                    BEGIN
+                        IF current_setting('transaction_isolation') <> 'read committed' THEN
+                            RAISE EXCEPTION 'changes to the store commit only in READ COMMITTED transactions';
+                        END IF;
+                        {{markSealed}}
+                        SELECT * INTO clock FROM history_clock FOR UPDATE;
+                        sealed := clock.position + 1;
+                        SELECT history_link_hash(clock.hash, sealed, string_agg(e.hash, '\x'::bytea ORDER BY e.id)),
+                               string_agg(DISTINCT e.entity, ',' ORDER BY e.entity)
+                        INTO link, entities
+                        FROM history_entries e WHERE e.xid = NEW.xid;
+                        UPDATE history_clock SET position = sealed, hash = link;
+                        UPDATE history_commits SET position = sealed, committed_at = clock_timestamp(), hash = link{{login}}
+                        WHERE xid = NEW.xid;
+                        PERFORM pg_notify('history', sealed || ' ' || entities);
+                        RETURN NULL;
+                    END $$;
+                """;
     }
 }
