@@ -109,11 +109,17 @@ public sealed class ServingRoleTests(CaseApiFactory api) : HistoryTest(api)
         using var policy = await Client.PutAsJsonAsync("/api/v1/policy-documents/space2050",
             new { name = "Space 2050", sectors = new JsonArray("space", "quantum") }, Ct);
         using var unmapped = await Client.DeleteAsync("/api/v1/policy-documents/space2050", Ct);
+        using var unsectored = await Client.DeleteAsync("/api/v1/sectors/quantum", Ct);
+        using var sponsor = await Client.PutAsJsonAsync("/api/v1/sponsors/mss-test",
+            new { name = "Test", type = "intelligence-service", parent = "mss" }, Ct);
+        using var unsponsored = await Client.DeleteAsync("/api/v1/sponsors/mss-test", Ct);
+        using var deleted = await Client.DeleteAsync($"/api/v1/cases/{created["id"]}", patch.Headers.ETag);
         using var key = await Client.PostAsJsonAsync("/api/v1/api-keys", new { name = "short-lived", role = "reader" }, Ct);
         using var revoked = await Client.DeleteAsync($"/api/v1/api-keys/{(await ReadObjectAsync(key))["id"]}", Ct);
         using var release = await Client.PostAsJsonAsync("/api/v1/releases", new { name = "audited", description = "All audited." }, Ct);
 
-        Assert.All(new[] { patch, import, sector, policy, unmapped, key, revoked, release }, r => Assert.True(r.IsSuccessStatusCode, r.ToString()));
+        Assert.All(new[] { patch, import, sector, policy, unmapped, unsectored, sponsor, unsponsored, deleted, key, revoked, release },
+            r => Assert.True(r.IsSuccessStatusCode, r.ToString()));
         var result = await VerifyAsync();
         Assert.True((bool)result["valid"]!, result.ToJsonString());
     }
