@@ -23,6 +23,9 @@ fi
 # A development admin key, made once and kept in the ignored .local folder, so Swagger UI can be used at once.
 mkdir -p .local
 [ -f .local/admin-key ] || (umask 077; printf 'cak_%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >.local/admin-key)
+# Its place is printed below, never the key itself: terminal output ends up in scrollback, logs and screen shares.
+key_source=.local/admin-key
+if [ -n "${Auth__BootstrapAdminKey:-}" ]; then key_source='$Auth__BootstrapAdminKey (set by you)'; fi
 export Auth__BootstrapAdminKey=${Auth__BootstrapAdminKey:-$(cat .local/admin-key)}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
@@ -37,7 +40,7 @@ cat <<MSG
 
   CaseApi:     $CASEAPI_URL/api/v1/cases
   Swagger UI:  $CASEAPI_URL/swagger
-  Admin key:   $Auth__BootstrapAdminKey   (Authorize in Swagger UI, or: curl -H "X-Api-Key: <key>" ...)
+  Admin key:   in $key_source   (Authorize in Swagger UI, or: curl -H "X-Api-Key: <key>" ...)
   Stop the database later with: scripts/run.sh --stop
 
 MSG

@@ -50,9 +50,7 @@ internal static class ApiKeyEndpoints
             CreatedBy = AuditTrail.Actor(http.User),
             ExpiresAt = request.ExpiresAt,
         };
-        db.ApiKeys.Add(key);
-        db.AuditEvents.Add(AuditTrail.Event(http, "key-created", "api-key", key.Id.ToString(), Described(key), now));
-        await db.SaveChangesAsync(ct);
+        await ApiKeyCreation.CreateAsync(db, key, AuditTrail.Actor(http.User), http.TraceIdentifier, Described(key), ct);
 
         SecurityHeaders.NoStore(http.Response);
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}",

@@ -30,7 +30,8 @@ public sealed record ChainCheckpoint(long Position, string Hash, DateTimeOffset?
 /// <summary>
 /// The first place the history chain does not hold: the commit position, the entry id when one entry is to blame, and why
 /// (entry: its content or the audit row it covers changed or vanished; link: an entry was added or removed, or the commit's
-/// hash was changed; unsealed: an entry belongs to no commit; unlogged: an audit row has no entry; checkpoint: the
+/// hash was changed; unsealed: an entry belongs to no commit; unlogged: an audit row has no entry; unaudited: a commit of
+/// the serving role changed the entity and id named without the audit row that must accompany it; checkpoint: the
 /// commit at the checkpoint's position is missing or has another hash, so the chain was recomputed).
 /// </summary>
 public sealed record ChainMismatch(long? Position, long? Id, string? Entity, string? Key, string Reason);

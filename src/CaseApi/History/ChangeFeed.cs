@@ -9,7 +9,8 @@ namespace CaseApi.History;
 /// <summary>
 /// Reads the history in commit order after a cursor. Each statement sees a prefix of the positions (see StoreHistory),
 /// so a page never holds a change while an earlier one is still to come: following the cursor never skips a change.
-/// Audit rows and API keys are history too, but not the feed's business.
+/// What it shows of each entity is HistoryRegistry's allow-list: audit rows and API keys are history too, but not the feed's
+/// business, and a table captured later stays out until it is declared there.
 /// </summary>
 internal static class ChangeFeed
 {
@@ -21,10 +22,10 @@ internal static class ChangeFeed
         SELECT c.position, e.id AS entry, e.entity, e.action, e.key AS id, e.slug,
                CASE WHEN e.entity = 'case' AND e.row IS NOT NULL
                     THEN (SELECT {SqlFragment.Raw(CaseJson)} FROM jsonb_populate_record(NULL::cases, e.row) r)::text END AS case_json,
-               CASE WHEN e.entity <> 'case' THEN e.row::text END AS record_json
+               ({HistoryRegistry.FeedRecordSql})::text AS record_json
         FROM history_commits c JOIN history_entries e ON e.xid = c.xid
         WHERE c.position >= {after.Position} AND (c.position, e.id) > ({after.Position}, {after.Entry})
-          AND e.entity NOT IN ('audit', 'api-key')
+          AND e.entity IN ({HistoryRegistry.FeedEntitiesSql})
         ORDER BY c.position, e.id
         LIMIT {limit}
         """);
