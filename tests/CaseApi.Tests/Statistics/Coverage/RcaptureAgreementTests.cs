@@ -26,8 +26,9 @@ public sealed class RcaptureAgreementTests
         // sources in Allegheny County, 2,185 women.
         "LES" => Histories(("1111", 23), ("1110", 27), ("1101", 48), ("1100", 104), ("1011", 19), ("1010", 44), ("1001", 143),
             ("1000", 589), ("0111", 20), ("0110", 64), ("0101", 53), ("0100", 534), ("0011", 28), ("0010", 281), ("0001", 208)),
-        // The first primary period (three trapping days) of Rcapture's rbvole, red-backed voles, and the first (five days) of its
-        // mvole, meadow voles (Williams, Nichols & Conroy 2002), each read as a closed population: 95 and 56 animals.
+        // The first primary period (three trapping days) of Rcapture's rbvole, red-backed voles (Rivest & Daigle 2004, Biometrics
+        // 60:100–107), and the first (five days) of its mvole, meadow voles (Williams, Nichols & Conroy 2002), each read as a
+        // closed population: 95 and 56 animals.
         "RBV" => Histories(("100", 13), ("010", 18), ("110", 5), ("001", 37), ("101", 8), ("011", 10), ("111", 4)),
         "MV" => Histories(("10000", 2), ("01000", 2), ("11000", 1), ("00100", 3), ("10100", 1), ("01100", 3), ("11100", 1), ("00010", 4),
             ("01010", 1), ("10110", 1), ("01110", 1), ("11110", 3), ("00001", 2), ("00101", 1), ("10101", 3), ("01101", 1), ("11101", 3),
