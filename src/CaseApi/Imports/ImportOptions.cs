@@ -16,6 +16,29 @@ public sealed class ImportOptions
     [Range(1, 24 * 3600)]
     public int CommandTimeoutSeconds { get; set; } = 3600;
 
+    /// <summary>
+    /// The most an .xlsx may unzip to, all parts together, and the most characters any one part may have. A workbook of
+    /// 100,000 cases unzips to about 60 MB; the largest body an import accepts (200 MB) holds far more than any real sheet.
+    /// </summary>
+    [Range(1, long.MaxValue)]
+    public long MaxUnzippedBytes { get; set; } = 1L << 30;
+
+    /// <summary>How far a part over 1 MB may inflate (unzipped ÷ zipped); spreadsheet XML compresses about 10:1, ZIP bombs 1000:1.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxCompressionRatio { get; set; } = 100;
+
+    /// <summary>Rows a sheet may have, empty ones included: Excel's own limit, ten times the largest import ever measured.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxSpreadsheetRows { get; set; } = 1_048_576;
+
+    /// <summary>Shared strings of an .xlsx, held while its sheet is read.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxSharedStrings { get; set; } = 1_000_000;
+
+    /// <summary>Characters in all the shared strings of an .xlsx together (two bytes each while held).</summary>
+    [Range(1, long.MaxValue)]
+    public long MaxSharedStringCharacters { get; set; } = 32_000_000;
+
     /// <summary>A long import logs its progress every this many records.</summary>
     [Range(1, int.MaxValue)]
     public int ProgressEvery { get; set; } = 10_000;
