@@ -17,8 +17,8 @@ public sealed class ImportOptions
     public int CommandTimeoutSeconds { get; set; } = 3600;
 
     /// <summary>
-    /// The most an .xlsx may unzip to, all parts together, and the most characters any one part may have. A workbook of
-    /// 100,000 cases unzips to about 60 MB; the largest body an import accepts (200 MB) holds far more than any real sheet.
+    /// The most an .xlsx may unzip to, all parts together, and the most characters any one part may have: far more than the
+    /// 100,000-case workbook the memory tests import, far less than a 200 MB body of ZIP bombs could ask for.
     /// </summary>
     [Range(1, long.MaxValue)]
     public long MaxUnzippedBytes { get; set; } = 1L << 30;
@@ -27,7 +27,7 @@ public sealed class ImportOptions
     [Range(1, int.MaxValue)]
     public int MaxCompressionRatio { get; set; } = 100;
 
-    /// <summary>Rows a sheet may have, empty ones included: Excel's own limit, ten times the largest import ever measured.</summary>
+    /// <summary>Rows a sheet may have, empty ones included: Excel's own limit, ten times the 100,000-row import the tests measure.</summary>
     [Range(1, int.MaxValue)]
     public int MaxSpreadsheetRows { get; set; } = 1_048_576;
 

@@ -141,7 +141,8 @@ internal sealed class XlsxImportReader : IImportReader
                 if (entry.Length > RatioFloorBytes && entry.Length > entry.CompressedLength * limits.MaxCompressionRatio)
                 {
                     return TooLarge($"The part {entry.FullName} inflates {entry.Length:N0} bytes from {entry.CompressedLength:N0}, more than "
-                        + $"{limits.MaxCompressionRatio}:1 ({ImportOptions.Section}:{nameof(ImportOptions.MaxCompressionRatio)}): a ZIP bomb, not a workbook.");
+                        + $"{limits.MaxCompressionRatio}:1 ({ImportOptions.Section}:{nameof(ImportOptions.MaxCompressionRatio)}): "
+                        + "a ZIP bomb, not a workbook.");
                 }
             }
         }
@@ -151,7 +152,8 @@ internal sealed class XlsxImportReader : IImportReader
 
     private static ImportRefusal Malformed(string detail) => new(ImportRefusalReason.Malformed, "The spreadsheet is not valid.", detail);
 
-    private static ImportRefusal TooLarge(string detail) => new(ImportRefusalReason.LimitExceeded, "The spreadsheet exceeds an import limit.", detail);
+    private static ImportRefusal TooLarge(string detail) =>
+        new(ImportRefusalReason.LimitExceeded, "The spreadsheet exceeds an import limit.", detail);
 
     private static ImportRefusal ColumnRefusal(string reference, int row) => Malformed(
         $"Row {row} has a cell at {reference}, beyond column XFD, the last of the {MaxColumns:N0} columns a sheet has.");

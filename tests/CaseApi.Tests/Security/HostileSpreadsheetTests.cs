@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using CaseApi.Cases;
+using CaseApi.Tests.Imports;
+using CaseApi.Tests.Infrastructure;
+
+namespace CaseApi.Tests.Security;
+
+/// <summary>
+/// The hostile spreadsheets of the second security review, each posted to a service whose heap is capped at 96 MB: each
+/// is refused with a 4xx whose problem names the cap it hit, and the service goes on serving. Before the caps, the first
+/// two cost seconds of CPU and gigabytes, the third ran out of memory (500), the empty rows were read to the end.
+/// </summary>
+[Collection(nameof(ProcessCollection))]
+public sealed class HostileSpreadsheetTests(ProductionProcess service) : IClassFixture<ProductionProcess>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("60 cells at ZZZZZ", 400, "beyond column XFD")]
+    [InlineData("60 cells at ZZZZZZ", 400, "beyond column XFD")]
+    [InlineData("100 shared strings of 1 MB", 413, "(Imports:MaxCompressionRatio)")]
+    [InlineData("a shared string longer than a cell", 413, "a cell holds at most 32,767")]
+    [InlineData("2,000,000 empty rows", 413, "more than 1,048,576 rows (Imports:MaxSpreadsheetRows)")]
+    [InlineData("a zip bomb", 413, "(Imports:MaxCompressionRatio)")]
+    public async Task A_hostile_workbook_is_refused_with_a_4xx_that_names_its_cap_and_the_service_stays_up(string file, int status, string cap)
+    {
+        var body = file switch
+        {
+            "60 cells at ZZZZZ" => HostileXlsx.CellsAtColumn("ZZZZZ"),
+            "60 cells at ZZZZZZ" => HostileXlsx.CellsAtColumn("ZZZZZZ"),
+            "100 shared strings of 1 MB" => HostileXlsx.LongSharedStrings(100, 1 << 20),
+            "a shared string longer than a cell" => HostileXlsx.LongSharedStrings(3, 40_000, random: true),
+            "2,000,000 empty rows" => HostileXlsx.EmptyRows(2_000_000),
+            _ => HostileXlsx.Bomb(300L << 20),
+        };
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(Spreadsheet.MediaType);
+
+        using var response = await service.Admin.PostAsync("/api/v1/imports", content, Ct);
+
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{file}: {body.Length:N0} bytes → {(int)response.StatusCode} {text}");
+        Assert.True((int)response.StatusCode == status, text);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(cap, (string?)JsonNode.Parse(text)!["detail"], StringComparison.Ordinal);
+        using var ready = await service.Anonymous.GetAsync("/health/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(service.Service.IsRunning, service.Service.Output);
+    }
+}
