@@ -24,8 +24,9 @@ public static partial class ReadPoints
         RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 
-    /// <summary>Whether a request names a point in the past: such a read rebuilds rows from the history, bulk work however small its answer.</summary>
-    public static bool ReadsThePast(StringValues asOf, StringValues release) => !StringValues.IsNullOrEmpty(asOf) || !StringValues.IsNullOrEmpty(release);
+    /// <summary>Whether a request names a point in the past: such a read rebuilds rows from the history, bulk work however small.</summary>
+    public static bool ReadsThePast(StringValues asOf, StringValues release) =>
+        !StringValues.IsNullOrEmpty(asOf) || !StringValues.IsNullOrEmpty(release);
 
     public static bool IsReleaseName(string name) => name.Length <= MaxReleaseName && ReleaseName().IsMatch(name);
 

@@ -63,7 +63,10 @@ internal sealed class StoreSnapshots(IServiceProvider services, ReadRouter? rout
     {
         // A read of the past on the primary (GET /cases/{id}?asOf=) keeps the primary, which has every position it may
         // name, but in the bulk pool: resolving a time and rebuilding rows must not take the point reads' connections.
-        if (route == StoreRoute.Primary) return bulk ? services.GetRequiredService<ReadOnlyCaseDbContext>() : services.GetRequiredService<CaseDbContext>();
+        if (route == StoreRoute.Primary)
+        {
+            return bulk ? services.GetRequiredService<ReadOnlyCaseDbContext>() : services.GetRequiredService<CaseDbContext>();
+        }
         if (router is null || standby is null || !await router.ChooseStandbyAsync(token, ct))
         {
             return services.GetRequiredService<ReadOnlyCaseDbContext>();
