@@ -31,13 +31,19 @@ public sealed class ImportOptions
     [Range(1, int.MaxValue)]
     public int MaxSpreadsheetRows { get; set; } = 1_048_576;
 
-    /// <summary>Shared strings of an .xlsx, held while its sheet is read.</summary>
-    [Range(1, int.MaxValue)]
+    /// <summary>
+    /// Shared strings of an .xlsx, kept while its sheet is read: eight bytes of memory each (their text is on disk), so the
+    /// default costs at most 8 MB; an Excel-saved workbook of 100,000 cases has a few hundred thousand.
+    /// </summary>
+    [Range(1, 16_000_000)]
     public int MaxSharedStrings { get; set; } = 1_000_000;
 
-    /// <summary>Characters in all the shared strings of an .xlsx together (two bytes each while held).</summary>
+    /// <summary>
+    /// Characters in all the shared strings of an .xlsx together: disk, not memory (their UTF-8 in a temporary file beside
+    /// the upload), room for 100,000 cases with summaries of a thousand characters.
+    /// </summary>
     [Range(1, long.MaxValue)]
-    public long MaxSharedStringCharacters { get; set; } = 32_000_000;
+    public long MaxSharedStringCharacters { get; set; } = 128_000_000;
 
     /// <summary>A long import logs its progress every this many records.</summary>
     [Range(1, int.MaxValue)]

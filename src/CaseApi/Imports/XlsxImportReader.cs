@@ -43,7 +43,7 @@ internal sealed class XlsxImportReader : IImportReader
     private SpreadsheetDocument? document;
     private OpenXmlReader? sheet;
     private ImportHeader header = null!;
-    private List<string> sharedStrings = [];
+    private XlsxSharedStrings? sharedStrings;
     private HashSet<uint> dateStyles = [];
     private bool date1904;
     private int headerRow;
@@ -100,8 +100,7 @@ internal sealed class XlsxImportReader : IImportReader
                 return Malformed("The workbook has no worksheet: the first sheet must hold a header row naming the case fields.");
             }
             date1904 = workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false;
-            (sharedStrings, var stringsRefusal) = ReadSharedStrings(workbook.SharedStringTablePart);
-            if (stringsRefusal is not null) return stringsRefusal;
+            if (ReadSharedStrings(workbook.SharedStringTablePart) is { } stringsRefusal) return stringsRefusal;
             dateStyles = DateStyles(workbook.WorkbookStylesPart?.Stylesheet);
             sheet = OpenXmlReader.Create(first);
             var (row, error) = NextRow();
@@ -248,9 +247,7 @@ internal sealed class XlsxImportReader : IImportReader
         var type = cell.DataType?.Value;
         if (type == CellValues.SharedString)
         {
-            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Count
-                ? sharedStrings[i]
-                : null;
+            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? sharedStrings?[i] : null;
         }
         if (type == CellValues.InlineString) return cell.InlineString is { } inline ? RichText(inline) : value;
         if (type == CellValues.Boolean) return value == "1" ? "true" : value == "0" ? "false" : value;
@@ -278,13 +275,13 @@ internal sealed class XlsxImportReader : IImportReader
         Spreadsheet.Unescape(text.GetFirstChild<Text>()?.Text ?? string.Concat(text.Elements<Run>().Select(r => r.Text?.Text)));
 
     /// <summary>
-    /// The shared strings, held while the sheet is read (cells refer to them by index), so counted as they are read: their
-    /// number, their characters in all, and each one's length against a cell's.
+    /// The shared strings, kept while the sheet is read (cells refer to them by index), counted as they are read: their
+    /// number, their characters in all (the disk they take), and each one's length against a cell's.
     /// </summary>
-    private (List<string> Strings, ImportRefusal? Refusal) ReadSharedStrings(SharedStringTablePart? part)
+    private ImportRefusal? ReadSharedStrings(SharedStringTablePart? part)
     {
-        var strings = new List<string>();
-        if (part is null) return (strings, null);
+        if (part is null) return null;
+        sharedStrings = new XlsxSharedStrings();
         var characters = 0L;
         using var reader = OpenXmlReader.Create(part);
         while (reader.Read())
@@ -294,18 +291,18 @@ internal sealed class XlsxImportReader : IImportReader
             characters += text.Length;
             if (text.Length > MaxCellCharacters)
             {
-                return (strings, TooLarge($"Shared string {strings.Count:N0} has {text.Length:N0} characters; a cell holds at most "
-                    + $"{MaxCellCharacters:N0}."));
+                return TooLarge($"Shared string {sharedStrings.Count:N0} has {text.Length:N0} characters; a cell holds at most "
+                    + $"{MaxCellCharacters:N0}.");
             }
-            if (strings.Count >= limits.MaxSharedStrings || characters > limits.MaxSharedStringCharacters)
+            if (sharedStrings.Count >= limits.MaxSharedStrings || characters > limits.MaxSharedStringCharacters)
             {
-                return (strings, TooLarge($"The workbook has more than {limits.MaxSharedStrings:N0} shared strings or "
+                return TooLarge($"The workbook has more than {limits.MaxSharedStrings:N0} shared strings or "
                     + $"{limits.MaxSharedStringCharacters:N0} characters in them ({ImportOptions.Section}:{nameof(ImportOptions.MaxSharedStrings)}, "
-                    + $"{ImportOptions.Section}:{nameof(ImportOptions.MaxSharedStringCharacters)})."));
+                    + $"{ImportOptions.Section}:{nameof(ImportOptions.MaxSharedStringCharacters)}).");
             }
-            strings.Add(text);
+            sharedStrings.Add(text);
         }
-        return (strings, null);
+        return null;
     }
 
     /// <summary>The cell styles whose number format shows a date: a built-in date format or a custom code with date or time letters.</summary>
@@ -342,6 +339,7 @@ internal sealed class XlsxImportReader : IImportReader
     {
         sheet?.Dispose();
         document?.Dispose();
+        if (sharedStrings is not null) await sharedStrings.DisposeAsync();
         await file.DisposeAsync();
     }
 }

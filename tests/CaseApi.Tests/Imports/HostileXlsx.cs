@@ -55,6 +55,28 @@ public static class HostileXlsx
             strings.Write("</sst>");
         });
 
+    /// <summary>
+    /// A case whose title is shared string 0, then so many more shared strings of random letters (text that does not
+    /// inflate like a ZIP bomb): within the caps, more than a small heap would hold as .NET strings.
+    /// </summary>
+    public static byte[] ManySharedStrings(string slug, string title, int count, int characters) => Build(
+        sheet => sheet.Write($"""<row r="2"><c r="A2" t="inlineStr"><is><t>{slug}</t></is></c><c r="B2" t="s"><v>0</v></c></row>"""),
+        strings =>
+        {
+            strings.Write($"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}" count="{count + 1}" uniqueCount="{count + 1}">""");
+            strings.Write($"<si><t>{title}</t></si>");
+            var letters = new Random(30);
+            var text = new char[characters];
+            for (var i = 0; i < count; i++)
+            {
+                for (var c = 0; c < characters; c++) text[c] = (char)('a' + letters.Next(26));
+                strings.Write("<si><t>");
+                strings.Write(text);
+                strings.Write("</t></si>");
+            }
+            strings.Write("</sst>");
+        });
+
     /// <summary>A sheet padded with the given number of spaces: a small file that unzips to that many bytes.</summary>
     public static byte[] Bomb(long bytes) => Build(sheet =>
     {

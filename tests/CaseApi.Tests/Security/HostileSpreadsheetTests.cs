@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Cases;
 using CaseApi.Tests.Imports;
@@ -47,6 +48,28 @@ public sealed class HostileSpreadsheetTests(ProductionProcess service) : IClassF
         Assert.Contains(cap, (string?)JsonNode.Parse(text)!["detail"], StringComparison.Ordinal);
         using var ready = await service.Anonymous.GetAsync("/health/ready", Ct);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.True(service.Service.IsRunning, service.Service.Output);
+    }
+
+    [Fact]
+    public async Task Shared_strings_within_the_caps_but_beyond_the_heap_are_read_from_disk()
+    {
+        // 60 million characters: 120 MB as .NET strings, more than the whole heap; far below Imports:MaxSharedStringCharacters.
+        // The sheet names slug and title only: it changes the title of a case that exists.
+        using var existing = await service.Admin.PostAsJsonAsync("/api/v1/cases", CaseSamples.Minimal("shared-on-disk"), Ct);
+        Assert.Equal(HttpStatusCode.Created, existing.StatusCode);
+        var body = HostileXlsx.ManySharedStrings("shared-on-disk", "A title among many strings", 6_000, 10_000);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(Spreadsheet.MediaType);
+
+        using var response = await service.Admin.PostAsync("/api/v1/imports", content, Ct);
+
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
+        Assert.Equal(1, (int?)JsonNode.Parse(text)!["updated"]);
+        using var created = await service.Admin.GetAsync("/api/v1/cases/shared-on-disk", Ct);
+        var title = (string?)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["title"];
+        Assert.Equal("A title among many strings", title);
         Assert.True(service.Service.IsRunning, service.Service.Output);
     }
 }
