@@ -18,7 +18,8 @@ namespace CaseApi.Imports;
 /// handed to <see cref="ImportHeader"/>, so the rules are the CSV's. Row numbers are the sheet's own.
 /// A workbook is a ZIP of XML, so a small upload can ask for any amount of work: every size is capped before it is spent
 /// (<see cref="ImportOptions"/>: the unzipped package, each part's characters, the shared strings, the rows; columns end at
-/// XFD and a cell's text at Excel's 32,767 characters), and a cap reached is a refusal that names it, never a row error.
+/// XFD and a shared string at Excel's 32,767 characters), and a cap reached is a refusal that names it, never a row error.
+/// Not yet bounded: a single row or part element is loaded whole (see the security guide).
 /// </summary>
 internal sealed class XlsxImportReader : IImportReader
 {

@@ -36,10 +36,8 @@ public sealed class HostileSpreadsheetTests(ProductionProcess service) : IClassF
             "2,000,000 empty rows" => HostileXlsx.EmptyRows(2_000_000),
             _ => HostileXlsx.Bomb(300L << 20),
         };
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(Spreadsheet.MediaType);
 
-        using var response = await service.Admin.PostAsync("/api/v1/imports", content, Ct);
+        using var response = await ImportAsync(body);
 
         var text = await response.Content.ReadAsStringAsync(Ct);
         TestContext.Current.TestOutputHelper?.WriteLine($"{file}: {body.Length:N0} bytes → {(int)response.StatusCode} {text}");
@@ -59,17 +57,22 @@ public sealed class HostileSpreadsheetTests(ProductionProcess service) : IClassF
         using var existing = await service.Admin.PostAsJsonAsync("/api/v1/cases", CaseSamples.Minimal("shared-on-disk"), Ct);
         Assert.Equal(HttpStatusCode.Created, existing.StatusCode);
         var body = HostileXlsx.ManySharedStrings("shared-on-disk", "A title among many strings", 6_000, 10_000);
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(Spreadsheet.MediaType);
 
-        using var response = await service.Admin.PostAsync("/api/v1/imports", content, Ct);
+        using var response = await ImportAsync(body);
 
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {text}");
         Assert.Equal(1, (int?)JsonNode.Parse(text)!["updated"]);
-        using var created = await service.Admin.GetAsync("/api/v1/cases/shared-on-disk", Ct);
-        var title = (string?)JsonNode.Parse(await created.Content.ReadAsStringAsync(Ct))!["title"];
+        using var read = await service.Admin.GetAsync("/api/v1/cases/shared-on-disk", Ct);
+        var title = (string?)JsonNode.Parse(await read.Content.ReadAsStringAsync(Ct))!["title"];
         Assert.Equal("A title among many strings", title);
         Assert.True(service.Service.IsRunning, service.Service.Output);
+    }
+
+    private async Task<HttpResponseMessage> ImportAsync(byte[] workbook)
+    {
+        using var content = new ByteArrayContent(workbook);
+        content.Headers.ContentType = new MediaTypeHeaderValue(Spreadsheet.MediaType);
+        return await service.Admin.PostAsync("/api/v1/imports", content, Ct);
     }
 }
