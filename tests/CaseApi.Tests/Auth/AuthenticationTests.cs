@@ -79,7 +79,8 @@ public sealed class AuthenticationTests(CaseApiFactory api) : ApiTest(api)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var actor = await WithDbAsync(db => Task.FromResult(db.AuditEvents.Single().Actor));
-        Assert.StartsWith("test-editor-", actor, StringComparison.Ordinal);
+        var editorKey = await WithDbAsync(db => Task.FromResult(db.ApiKeys.Single(k => k.Role == Policies.Editor).Id));
+        Assert.Equal(Actors.ForKey(editorKey), actor);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ internal sealed class OidcTokens(
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>
             "The token's signature does not verify with any key the identity provider publishes.",
         SecurityTokenException => "The token is not valid.",
-        InvalidOperationException => "The identity provider's signing keys could not be fetched.",
+        InvalidOperationException or HttpRequestException => "The identity provider could not be reached to check the token.",
         _ => failure.Message,
     };
 }
