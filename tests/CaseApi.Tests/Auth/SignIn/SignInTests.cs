@@ -159,6 +159,18 @@ public sealed class SignInTests(SignInFactory api) : ApiTest(api), IClassFixture
     }
 
     [Fact]
+    public async Task A_change_made_with_a_token_names_the_person_in_the_change_feed()
+    {
+        await CreateCaseWithAsync(await ClientForUserAsync("editor"), "fed-by-a-person");
+
+        using var feed = await Client.GetAsync("/api/v1/changes", Ct);
+
+        var change = (await ReadObjectAsync(feed))["items"]!.AsArray().Single()!;
+        Assert.Equal("create", (string?)change["action"]);
+        Assert.Equal(PersonActor("u-editor"), (string?)change["actor"]);
+    }
+
+    [Fact]
     public async Task A_renamed_person_is_shown_by_their_current_name_in_the_audit_history_and_releases()
     {
         var (created, _) = await CreateCaseWithAsync(await ClientForUserAsync("admin"), "renamed-later");
