@@ -36,6 +36,9 @@ public static class AuthSetup
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         if (oidc.Enabled)
         {
+            // A token signed with a key we have not fetched makes IdentityModel refetch the provider's keys; by default it does
+            // so in the background and refuses the token meanwhile. Blocking refetches let a rotated key work on first use.
+            AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
             services.AddSingleton<TokenIntrospection>();
             services.AddScoped<OidcTokens>();
             authentication.AddJwtBearer(OidcTokens.SchemeName, jwt => OidcTokens.Configure(jwt, oidc));

@@ -12,7 +12,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -49,8 +48,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     public Uri Issuer => new($"http://127.0.0.1:{port}/");
 
-    /// <summary>The provider's clock: set it back to issue tokens as if earlier (an expired token, an old one).</summary>
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>The provider's clock: shift it back to issue tokens as if earlier (an expired token, an old one).</summary>
+    public ShiftedClock Clock { get; } = new();
 
     /// <summary>The key new tokens are signed with.</summary>
     public string CurrentKeyId => signingKeys[0].KeyId;
