@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -12,7 +13,7 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.Property(x => x.Id).HasMaxLength(200);
         b.Property(x => x.Issuer).HasMaxLength(200);
         b.Property(x => x.Subject).HasMaxLength(200);
-        b.Property(x => x.Name).HasMaxLength(200);
-        b.Property(x => x.Email).HasMaxLength(320);
+        b.Property(x => x.Name).HasMaxLength(PeopleDirectory.MaxNameLength);
+        b.Property(x => x.Email).HasMaxLength(PeopleDirectory.MaxEmailLength);
     }
 }

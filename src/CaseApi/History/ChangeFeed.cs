@@ -36,7 +36,8 @@ internal static class ChangeFeed
     {
         var after = PageCursor.TryDecode<ChangePosition>(query.After, out var given) ? given : new ChangePosition(0, 0);
         var rows = await db.Database.Query<FeedRow>(PageSql(after, query.Limit)).ToListAsync(ct);
-        var items = rows.ConvertAll(r => new ChangeResponse(r.Position, r.Entity, r.Action, r.Id, r.Slug, Json(r.CaseJson), Json(r.RecordJson), r.Actor));
+        var items = rows.ConvertAll(r =>
+            new ChangeResponse(r.Position, r.Entity, r.Action, r.Id, r.Slug, Json(r.CaseJson), Json(r.RecordJson), r.Actor));
         var last = rows.Count == 0 ? after : new ChangePosition(rows[^1].Position, rows[^1].Entry);
         return new ChangeFeedResponse(items, PageCursor.Encode(last));
     }

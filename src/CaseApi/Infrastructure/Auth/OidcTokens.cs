@@ -50,9 +50,9 @@ internal sealed class OidcTokens(
             return;
         }
         var actor = Actors.ForPerson(token.Issuer, token.Subject);
-        if (actor.Length > Actors.MaxLength)
+        if (actor.Length > Actors.MaxLength || actor.Contains('\0', StringComparison.Ordinal))
         {
-            context.Fail($"The token's issuer and subject together exceed {Actors.MaxLength} characters.");
+            context.Fail($"The token's issuer and subject together exceed {Actors.MaxLength} characters or hold a NUL character.");
             return;
         }
 
@@ -65,8 +65,10 @@ internal sealed class OidcTokens(
         }
 
         var claims = context.Principal!;
-        var name = claims.FindFirst(oidc.NameClaim)?.Value ?? claims.FindFirst("preferred_username")?.Value ?? token.Subject;
-        await people.RecordAsync(actor, token.Issuer, token.Subject, name, claims.FindFirst("email")?.Value, ct);
+        var name = PeopleDirectory.Fit(
+            claims.FindFirst(oidc.NameClaim)?.Value ?? claims.FindFirst("preferred_username")?.Value ?? token.Subject, PeopleDirectory.MaxNameLength);
+        var email = claims.FindFirst("email")?.Value is { } address ? PeopleDirectory.Fit(address, PeopleDirectory.MaxEmailLength) : null;
+        await people.RecordAsync(actor, token.Issuer, token.Subject, name, email, ct);
         context.Principal = Actors.Principal(actor, name, RoleClaims.Read(claims, oidc), SchemeName);
     }
 

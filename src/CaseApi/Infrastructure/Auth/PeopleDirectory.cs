@@ -12,7 +12,22 @@ public sealed class PeopleDirectory(IServiceScopeFactory scopes, TimeProvider ti
     // An organisation's people, not request volume: when a process somehow sees more, it forgets and rewrites.
     private const int MaxRemembered = 10_000;
 
+    /// <summary>The people table's column lengths (PersonConfiguration).</summary>
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 320;
+
     private readonly ConcurrentDictionary<string, (string Name, string? Email)> written = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A claim as the people table can hold it: a provider's text is not ours to refuse, so it is cut to the column (never
+    /// inside a surrogate pair) and loses NUL characters, which PostgreSQL's text cannot store.
+    /// </summary>
+    public static string Fit(string value, int max)
+    {
+        var clean = value.Replace("\0", "", StringComparison.Ordinal);
+        if (clean.Length <= max) return clean;
+        return clean[..(char.IsHighSurrogate(clean[max - 1]) ? max - 1 : max)];
+    }
 
     public async Task RecordAsync(string actor, string issuer, string subject, string name, string? email, CancellationToken ct)
     {

@@ -145,6 +145,20 @@ public sealed class SignInTests(SignInFactory api) : SignInTest(api), IClassFixt
     }
 
     [Fact]
+    public async Task A_name_longer_than_the_people_table_holds_is_cut_not_a_500()
+    {
+        // 199 letters and an emoji (two UTF-16 units): a cut at 200 units would split the emoji.
+        var longName = new string('n', 199) + "\U0001F600" + new string('m', 100);
+        Provider.Users["verbose"] = new TestUser("u-verbose", longName, ["editor"]);
+        var (created, _) = await CreateCaseWithAsync(await ClientForUserAsync("verbose"), "by-a-long-name");
+
+        using var history = await Client.GetAsync($"/api/v1/cases/{created["id"]}/history", Ct);
+
+        var item = (await ReadObjectAsync(history))["items"]!.AsArray().Single()!;
+        Assert.Equal(new string('n', 199), (string?)item["actorName"]);
+    }
+
+    [Fact]
     public async Task A_renamed_person_is_shown_by_their_current_name_in_the_audit_history_and_releases()
     {
         var (created, _) = await CreateCaseWithAsync(await ClientForUserAsync("admin"), "renamed-later");
