@@ -13,6 +13,7 @@ public static class ApiKeyCreation
     public static Task CreateAsync(CaseDbContext db, ApiKey key, string actor, string? requestId, JsonNode changes, CancellationToken ct) =>
         db.Database.ExecuteAsync(SqlFragment.Of($"""
             SELECT create_api_key({key.Id}, {key.Name}, {key.Role}, {key.SecretHash}, {key.Prefix}, {key.CreatedAt.ToUniversalTime()},
-                {key.CreatedBy}::text, {key.ExpiresAt?.ToUniversalTime()}::timestamptz, {actor}, {requestId}::text, {changes.ToJsonString()}::jsonb)
+                {key.CreatedBy}::text, {key.ExpiresAt?.ToUniversalTime()}::timestamptz, {key.Owner}::text,
+                {actor}, {requestId}::text, {changes.ToJsonString()}::jsonb)
             """), ct);
 }

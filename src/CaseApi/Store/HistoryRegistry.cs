@@ -32,9 +32,10 @@ public static class HistoryRegistry
         new("api_keys", "api-key", "to_jsonb(r) - 'secret_hash'", true, HistoryFeed.None, [], Itself("api-key"), Rebuilt: false),
         // An audit row stays in audit_events; its entry holds only the hash. It is the audit, so it needs none.
         new("audit_events", "audit", "to_jsonb(r)", false, HistoryFeed.None, [], NoAudit, Rebuilt: false),
-        // The creator is shown by name (the audit trail's actor, as GET /releases shows it), never by the key's id.
+        // The creator is the audit trail's actor id (a person's issuer#subject or a service key's key:{id}), as GET /releases
+        // shows it in createdBy.
         new("releases", "release", "to_jsonb(r)", true, HistoryFeed.Record,
-            ["name", "description", "position", "created_at", "created_by AS (SELECT k.name FROM api_keys k WHERE k.id = r.created_by)"],
+            ["name", "description", "position", "created_at", "created_by"],
             Itself("release"), Rebuilt: false),
     ];
 

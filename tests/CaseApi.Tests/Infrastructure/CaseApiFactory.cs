@@ -94,6 +94,7 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await transaction.CommitAsync();
         Services.GetRequiredService<ReferenceCodes>().Invalidate();
         Services.GetRequiredService<ApiKeyStore>().Clear();
+        Services.GetRequiredService<PeopleDirectory>().Clear();
         Services.GetRequiredService<StoreVersionCache>().Clear();
     }
 

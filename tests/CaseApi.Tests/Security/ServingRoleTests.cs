@@ -47,10 +47,12 @@ public sealed class ServingRoleTests(CaseApiFactory api) : HistoryTest(api)
     {
         await ExecuteAsync(Api.ServiceConnectionString, """
             SELECT create_api_key(gen_random_uuid(), 'via-function', 'admin', sha256('cak_known-secret'::bytea), 'cak_know', now(),
-                                  NULL, NULL, 'someone', NULL, '{"name":"via-function"}')
+                                  NULL, NULL, 'a-service-owner', 'someone', NULL, '{"name":"via-function"}')
             """);
 
-        var id = await WithDbAsync(db => db.ApiKeys.Where(k => k.Name == "via-function").Select(k => k.Id.ToString()).SingleAsync(Ct));
+        var (id, owner) = await WithDbAsync(db => db.ApiKeys.Where(k => k.Name == "via-function")
+            .Select(k => new ValueTuple<string, string?>(k.Id.ToString(), k.Owner)).SingleAsync(Ct));
+        Assert.Equal("a-service-owner", owner);
         var audit = await WithDbAsync(db => db.AuditEvents.SingleAsync(a => a.EntityId == id, Ct));
         Assert.Equal(("key-created", "api-key", "someone"), (audit.Action, audit.EntityType, audit.Actor));
         Assert.True((bool)(await VerifyAsync())["valid"]!);

@@ -65,6 +65,7 @@ public static class ApiKeyBootstrap
             Prefix = ShownPrefix,
             CreatedAt = now,
             CreatedBy = "system",
+            Owner = "system",
         };
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -54,7 +55,8 @@ public static class LoggingSetup
             o.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 diagnostics.Set("RequestId", http.TraceIdentifier);
-                diagnostics.Set("Actor", http.User.Identity?.Name ?? "anonymous");
+                // The stable actor id the audit records (Infrastructure/Auth/Actors), not a person's name: logs stay free of it.
+                diagnostics.Set("Actor", http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous");
             };
         });
 

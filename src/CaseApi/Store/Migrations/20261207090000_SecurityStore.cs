@@ -93,15 +93,17 @@ namespace CaseApi.Store.Migrations
                 -- the audit trail does not name.
                 CREATE FUNCTION create_api_key(
                     key_id uuid, key_name text, key_role text, key_secret_hash bytea, key_prefix text, key_created_at timestamptz,
-                    key_created_by text, key_expires_at timestamptz, audit_actor text, audit_request_id text, audit_changes jsonb)
+                    key_created_by text, key_expires_at timestamptz, key_owner text, audit_actor text, audit_request_id text,
+                    audit_changes jsonb)
                 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
                 BEGIN
-                    INSERT INTO api_keys (id, name, role, secret_hash, prefix, created_at, created_by, expires_at)
-                    VALUES (key_id, key_name, key_role, key_secret_hash, key_prefix, key_created_at, key_created_by, key_expires_at);
+                    INSERT INTO api_keys (id, name, role, secret_hash, prefix, created_at, created_by, expires_at, owner)
+                    VALUES (key_id, key_name, key_role, key_secret_hash, key_prefix, key_created_at, key_created_by, key_expires_at,
+                            key_owner);
                     INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id, request_id, changes)
                     VALUES (now(), audit_actor, 'key-created', 'api-key', key_id::text, audit_request_id, audit_changes);
                 END $$;
-                REVOKE ALL ON FUNCTION create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, jsonb)
+                REVOKE ALL ON FUNCTION create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, text, jsonb)
                     FROM PUBLIC;
 
                 -- The login of each commit: verification holds the serving role's commits to their audit rows (a migration's,
@@ -119,14 +121,14 @@ namespace CaseApi.Store.Migrations
                         ALTER FUNCTION case_id_of(text) OWNER TO caseapi_owner;
                         ALTER FUNCTION cases_rename_uuid_slugs() OWNER TO caseapi_owner;
                         ALTER FUNCTION api_keys_stay_revoked() OWNER TO caseapi_owner;
-                        ALTER FUNCTION create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, jsonb)
+                        ALTER FUNCTION create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, text, jsonb)
                             OWNER TO caseapi_owner;
                     END IF;
                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_service') THEN
                         REVOKE INSERT ON api_keys FROM caseapi_service;
                         REVOKE ALL ON FUNCTION cases_rename_uuid_slugs() FROM PUBLIC;
                         GRANT EXECUTE ON FUNCTION case_id_of(text) TO caseapi_service;
-                        GRANT EXECUTE ON FUNCTION create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, jsonb)
+                        GRANT EXECUTE ON FUNCTION create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, text, jsonb)
                             TO caseapi_service;
                     END IF;
                 END $$;
@@ -142,7 +144,7 @@ namespace CaseApi.Store.Migrations
                         GRANT INSERT ON api_keys TO caseapi_service;
                     END IF;
                 END $$;
-                DROP FUNCTION IF EXISTS create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, jsonb);
+                DROP FUNCTION IF EXISTS create_api_key(uuid, text, text, bytea, text, timestamptz, text, timestamptz, text, text, text, jsonb);
                 DROP TRIGGER IF EXISTS api_keys_stay_revoked ON api_keys;
                 DROP FUNCTION IF EXISTS api_keys_stay_revoked();
                 DROP FUNCTION IF EXISTS cases_rename_uuid_slugs();
