@@ -37,6 +37,8 @@ internal static class ListEntryEndpoints
             .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         entries.MapPost("/{entryId:guid}/reject", RejectCandidate).WithName(nameof(RejectCandidate)).RequireAuthorization(Policies.Editor)
             .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+        entries.MapGet("/{entryId:guid}/case-draft", DraftCase).WithName(nameof(DraftCase)).ReadsStore(StoreRead.Current)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         entries.MapPost("/accept", AcceptSuggestions).WithName(nameof(AcceptSuggestions)).RequireAuthorization(Policies.Editor)
             .WithValidation<BulkAcceptRequest>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
@@ -125,6 +127,31 @@ internal static class ListEntryEndpoints
         ListMatching matching, HttpContext http, TimeProvider time, IOptions<JsonOptions> json, CancellationToken ct) =>
         await DecideAsync(code, entryId, request, accept: false, db, matching, http, time, json, ct);
 
+    /// <summary>A new case pre-filled from an entry that is about no case yet: complete it, POST it to /cases, then accept it for the entry.</summary>
+    /// <remarks>
+    /// Title, defendants, states, the date (as chargedOn), the reference (as a source when it is a URL) and the list with
+    /// the entry's reference as evidence come from the entry; what a list does not say (activity types, collector type,
+    /// sectors, outcome) is left for the reviewer.
+    /// </remarks>
+    private static async Task<Results<Ok<CaseRequest>, ProblemHttpResult>> DraftCase(
+        [FromRoute, Description("The list's code.")] string code, Guid entryId, StoreSnapshot snapshot, HttpContext http, TimeProvider time,
+        CancellationToken ct)
+    {
+        var db = snapshot.Db;
+        var entry = await db.ListEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId && e.ListCode == code, ct);
+        if (entry is null) return EntryNotFound(code, entryId);
+        var order = await db.ListMappings.Where(m => m.ListCode == code).Select(m => (NameOrder?)m.NameOrder).FirstOrDefaultAsync(ct);
+        var url = Uri.TryCreate(entry.Reference, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? entry.Reference : null;
+        return TypedResults.Ok(new CaseRequest(
+            Slug: null, Title: entry.Headline ?? entry.Names, Summary: null, ActivityTypes: null, Tradecraft: null, Sponsor: null,
+            SponsorConfidence: null, CollectorType: null, CollectorCitizenship: null,
+            Defendants: [.. NameNormaliser.ParsePeople(entry.Names, order ?? NameOrder.Auto).Select(n => n.Source)], Sectors: null,
+            VictimTypes: null, Victims: null, UsStates: [.. UsPlaces.Find(entry.Places)], Venue: null, ActivityStart: null, ActivityEnd: null,
+            ChargedOn: PartialDate.Format(entry.EntryDate, entry.EntryDatePrecision), ResolvedOn: null, Outcome: null, SentenceMonths: null,
+            FineUsd: null, LossUsd: null, Sources: url is null ? [] : [new CaseSource(url)], Tags: null, ListedIn: [code],
+            ListEvidence: [new ListEvidence(code, entry.Reference, "manual", AuditTrail.Actor(http.User), time.GetUtcNow())]));
+    }
+
     /// <summary>
     /// Accept every waiting entry's best candidate that scores at least the threshold (default: the configured acceptance
     /// threshold) and leads the next candidate by the configured margin; each link is recorded as matchMethod rule, with
@@ -173,11 +200,7 @@ internal static class ListEntryEndpoints
         TimeProvider time, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var entry = await db.ListEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Id == entryId && e.ListCode == code, ct);
-        if (entry is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Entry not found.",
-                detail: $"List '{code}' has no entry '{entryId}'.");
-        }
+        if (entry is null) return EntryNotFound(code, entryId);
         var target = request.Case!;
         var found = Guid.TryParse(target, out var caseId)
             ? await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct)
@@ -236,6 +259,9 @@ internal static class ListEntryEndpoints
     }
 
     private static ListMappingResponse ToResponse(ListMapping m) => new(m.Reference, m.Names, m.Date, m.Headline, m.Places, m.NameOrder.ToString());
+
+    private static ProblemHttpResult EntryNotFound(string code, Guid entryId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Entry not found.", detail: $"List '{code}' has no entry '{entryId}'.");
 
     internal static ProblemHttpResult ListNotFound(string code) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Source list not found.",

@@ -23,7 +23,7 @@ internal static class ListLinkage
     public static async Task<ListLinkageCounts> CountsAsync(CaseDbContext db, string list, double suggest, CancellationToken ct)
     {
         var rows = await db.Database.Query<StatusCount>(Of($"""
-            SELECT s.status AS "Status", count(*)::int AS "Entries"
+            SELECT s.status AS status, count(*)::int AS entries
             FROM (SELECT {StatusSql(suggest)} AS status FROM list_entries e WHERE e.list_code = {list}) s GROUP BY s.status
             """)).ToListAsync(ct);
         int Count(string status) => rows.FirstOrDefault(r => r.Status == status)?.Entries ?? 0;
@@ -48,7 +48,7 @@ internal static class ListLinkage
     {
         var entries = await db.ListEntries.AsNoTracking().Where(e => ids.Contains(e.Id)).OrderBy(e => e.Reference).ToListAsync(ct);
         var statuses = await db.Database.Query<StatusRow>(Of($"""
-            SELECT e.id AS "Id", {StatusSql(options.SuggestThreshold)} AS "Status" FROM list_entries e WHERE e.id = ANY({ids.ToArray()})
+            SELECT e.id AS id, {StatusSql(options.SuggestThreshold)} AS status FROM list_entries e WHERE e.id = ANY({ids.ToArray()})
             """)).ToDictionaryAsync(r => r.Id, r => r.Status, ct);
         var candidates = await (from c in db.EntryCandidates.AsNoTracking()
                                 join k in db.Cases.AsNoTracking() on c.CaseId equals k.Id
@@ -75,7 +75,7 @@ internal static class ListLinkage
     /// </summary>
     public static Task<List<BestCandidate>> BestCandidatesAsync(CaseDbContext db, string list, double threshold, double margin, CancellationToken ct) =>
         db.Database.Query<BestCandidate>(Of($"""
-            SELECT e.id AS "EntryId", e.reference AS "Reference", r.case_id AS "CaseId", r.score AS "Score"
+            SELECT e.id AS entry_id, e.reference AS reference, r.case_id AS case_id, r.score AS score
             FROM list_entries e
             CROSS JOIN LATERAL (
                 SELECT c.case_id, c.score, lead(c.score) OVER w AS runner_up, row_number() OVER w AS rank

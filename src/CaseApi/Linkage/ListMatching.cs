@@ -36,7 +36,7 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
         while (true)
         {
             var stale = await db.Database.Query<StaleCase>(Raw($"""
-                SELECT c.id AS "Id", c.xmin::text::bigint AS "Version", c.defendants AS "Defendants", {ReferencesSql} AS "References"
+                SELECT c.id AS id, c.xmin::text::bigint AS version, c.defendants AS defendants, {ReferencesSql} AS references
                 FROM cases c
                 WHERE NOT EXISTS (SELECT FROM linkage_case_keys k WHERE k.case_id = c.id AND k.kind = 'v' AND k.case_version = c.xmin::text::bigint)
                 LIMIT {CaseBatch}
@@ -123,10 +123,10 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
                     name_keys = excluded.name_keys, uploaded_at = excluded.uploaded_at, updated_at = excluded.updated_at
                 WHERE e.raw IS DISTINCT FROM excluded.raw
                 RETURNING (xmax = 0) AS created)
-            SELECT count(*) FILTER (WHERE created)::int AS "Created", count(*) FILTER (WHERE NOT created)::int AS "Updated" FROM written
+            SELECT count(*) FILTER (WHERE created)::int AS created, count(*) FILTER (WHERE NOT created)::int AS updated FROM written
             """)).SingleAsync(ct);
         var ids = await db.Database.Query<EntryId>(Of($"""
-            SELECT e.reference AS "Reference", e.id AS "Id" FROM entry_staging s JOIN list_entries e ON e.list_code = {list} AND e.reference = s.reference
+            SELECT e.reference AS reference, e.id AS id FROM entry_staging s JOIN list_entries e ON e.list_code = {list} AND e.reference = s.reference
             """)).ToDictionaryAsync(r => r.Reference, r => r.Id, StringComparer.Ordinal, ct);
         return (counts.Created, counts.Updated, ids);
     }
@@ -202,8 +202,8 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
     public async Task<FellegiSunterModel> RefitAsync(DateTimeOffset now, CancellationToken ct)
     {
         var patterns = await db.Database.Query<Pattern>(Raw("""
-            SELECT name_level AS "Name", date_level AS "Date", title_level AS "Title", place_level AS "Place", reference_level AS "Reference",
-                count(*)::int AS "Pairs"
+            SELECT name_level AS name, date_level AS date, title_level AS title, place_level AS place, reference_level AS reference,
+                count(*)::int AS pairs
             FROM list_entry_candidates GROUP BY 1, 2, 3, 4, 5
             """)).ToListAsync(ct);
         var vectors = patterns.Select(p => (Vector: new ComparisonVector(p.Name, p.Date, p.Title, p.Place, p.Reference), p.Pairs)).ToList();
@@ -241,12 +241,12 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
         foreach (var batch in ids.Chunk(CaseBatch))
         {
             var rows = await db.Database.Query<CaseRow>(Of($"""
-                SELECT c.id AS "Id", c.slug AS "Slug", c.title AS "Title", c.defendants AS "Defendants",
-                    c.charged_on AS "ChargedOn", c.charged_on_precision AS "ChargedOnPrecision",
-                    c.resolved_on AS "ResolvedOn", c.resolved_on_precision AS "ResolvedOnPrecision",
-                    c.activity_start AS "ActivityStart", c.activity_start_precision AS "ActivityStartPrecision",
-                    c.activity_end AS "ActivityEnd", c.activity_end_precision AS "ActivityEndPrecision",
-                    c.us_states AS "UsStates", c.venue AS "Venue", {Raw(ReferencesSql)} AS "References"
+                SELECT c.id AS id, c.slug AS slug, c.title AS title, c.defendants AS defendants,
+                    c.charged_on AS charged_on, c.charged_on_precision AS charged_on_precision,
+                    c.resolved_on AS resolved_on, c.resolved_on_precision AS resolved_on_precision,
+                    c.activity_start AS activity_start, c.activity_start_precision AS activity_start_precision,
+                    c.activity_end AS activity_end, c.activity_end_precision AS activity_end_precision,
+                    c.us_states AS us_states, c.venue AS venue, {Raw(ReferencesSql)} AS references
                 FROM cases c WHERE c.id = ANY({batch})
                 """)).ToListAsync(ct);
             foreach (var r in rows) profiles[r.Id] = CaseProfile.From(r.ToCandidate());
@@ -271,7 +271,7 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
     /// answered from the GIN index ix_linkage_case_keys_names; references are compared for equality.
     /// </summary>
     internal const string CandidatePairsSql = """
-        SELECT k.entry_id AS "EntryId", c.case_id AS "CaseId"
+        SELECT k.entry_id AS entry_id, c.case_id AS case_id
         FROM entry_keys k JOIN linkage_case_keys c ON c.kind = 'n' AND c.value % k.value
         WHERE k.kind = 'n'
         UNION
