@@ -109,7 +109,8 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
             }
             await copy.CompleteAsync(ct);
         }
-        // xmax = 0 marks a row this statement inserted; an updated row's previous version had it set by this update.
+        // xmax = 0 marks a row this statement inserted; an updated row's previous version had it set by this update. Read
+        // whole (ToList), never composed on: PostgreSQL refuses a data-modifying WITH inside the subquery EF would wrap it in.
         var counts = await db.Database.Query<UpsertCounts>(Of($"""
             WITH written AS (
                 INSERT INTO list_entries AS e (id, list_code, reference, row_number, raw, names, entry_date, entry_date_precision, headline,
@@ -124,11 +125,11 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
                 WHERE e.raw IS DISTINCT FROM excluded.raw
                 RETURNING (xmax = 0) AS created)
             SELECT count(*) FILTER (WHERE created)::int AS created, count(*) FILTER (WHERE NOT created)::int AS updated FROM written
-            """)).SingleAsync(ct);
+            """)).ToListAsync(ct);
         var ids = await db.Database.Query<EntryId>(Of($"""
             SELECT e.reference AS reference, e.id AS id FROM entry_staging s JOIN list_entries e ON e.list_code = {list} AND e.reference = s.reference
             """)).ToDictionaryAsync(r => r.Reference, r => r.Id, StringComparer.Ordinal, ct);
-        return (counts.Created, counts.Updated, ids);
+        return (counts[0].Created, counts[0].Updated, ids);
     }
 
     /// <summary>

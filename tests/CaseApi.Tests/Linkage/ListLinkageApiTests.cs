@@ -22,6 +22,7 @@ public sealed class ListLinkageApiTests(CaseApiFactory api) : ApiTest(api)
         ("news", CorpusGenerator.NewsFile, "application/x-ndjson", "reference=id&names=people&date=published&headline=headline&places=dateline"),
     ];
 
+    private static readonly string[] Exclusions = ["filteredOut", "undated", "outsideWindows"];
     private static readonly string[] OneReference = ["CSIS-1"];
     private static readonly string[] TwoReferences = ["CSIS-1", "CSIS-2"];
 
@@ -57,6 +58,27 @@ public sealed class ListLinkageApiTests(CaseApiFactory api) : ApiTest(api)
         var truth = corpus.Truth.Where(t => t.Value is not null).GroupBy(t => t.Value!)
             .ToDictionary(g => g.Key, g => string.Join(",", g.Select(t => t.Key.List).Distinct().Order(StringComparer.Ordinal)));
         Assert.All(histories, h => Assert.Equal(truth.GetValueOrDefault(h.Slug, ""), string.Join(",", h.ListedIn.Order(StringComparer.Ordinal))));
+
+        using var answer = await Client.GetAsync("/api/v1/stats/coverage?lists=doj,csis,news", Ct);
+        var coverage = await ReadOkAsync(answer);
+        Assert.Equal(truth.Count, (long)coverage["observed"]!);
+        Assert.Equal((long)coverage["observed"]!, (long)coverage["population"]!["cases"]!);
+        Assert.Contains($"In scope: {truth.Count} case(s)", (string?)coverage["population"]!["description"], StringComparison.Ordinal);
+        Assert.All(Exclusions, k => Assert.Equal(0L, (long)coverage["population"]!["excluded"]![k]!));
+        var byList = coverage["linkage"]!["byList"]!.AsArray();
+        Assert.Equal(["doj", "csis", "news"], byList.Select(l => (string?)l!["list"]));
+        Assert.All(byList, l => Assert.Equal(0, (int)l!["suggestedUnreviewed"]!));
+        Assert.Equal(corpus.Truth.Count(t => t.Key.List == "doj" && t.Value is not null), (int)byList[0]!["linked"]!);
+        var sensitivity = coverage["linkage"]!["sensitivity"]!;
+        Assert.Equal(10, (int)sensitivity["k"]!);
+        Assert.Equal(10, (int)sensitivity["weakestAccepted"]!["links"]!);
+        Assert.NotNull((double?)sensitivity["ifWeakestAcceptedWrong"]);
+        Assert.NotNull((double?)sensitivity["ifStrongestRejectedRight"]);
+        TestContext.Current.SendDiagnosticMessage($"Coverage after review: {coverage["interpretation"]} Linkage sensitivity: {sensitivity.ToJsonString()}");
+
+        await PutListAsync("empty");
+        using var empty = await Client.GetAsync("/api/v1/stats/coverage?lists=doj,csis,empty", Ct);
+        Assert.Contains("'empty'", (string?)(await Problems.AssertAsync(empty, HttpStatusCode.UnprocessableEntity))["title"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ internal static class CoverageLinkageReport
         return new CaptureHistories(histories.Lists, counts);
     }
 
-    private static int Mask(IReadOnlyList<string> lists, IReadOnlySet<string> on) =>
+    private static int Mask(IReadOnlyList<string> lists, HashSet<string> on) =>
         lists.Select((l, i) => on.Contains(l) ? 1 << (lists.Count - 1 - i) : 0).Sum();
 
     /// <summary>
