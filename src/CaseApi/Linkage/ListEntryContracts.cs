@@ -99,8 +99,16 @@ public sealed record ListEntryResponse(
 /// match, each feature's level and weight, and the reviewer's decision if any.
 /// </summary>
 public sealed record CandidateResponse(
-    Guid CaseId, string Slug, string Title, double Score, double MatchProbability, bool Suggested, IReadOnlyList<FeatureWeight> Features,
+    Guid CaseId, string Slug, string Title, double Score, double MatchProbability, bool Suggested, IReadOnlyList<FeatureResponse> Features,
     string? Decision, string? MatchMethod, string? DecidedBy, DateTimeOffset? DecidedAt);
+
+/// <summary>One feature of a candidate: its level (<c>missing</c> when either side lacks it), its weight in bits, and m and u (null when missing).</summary>
+public sealed record FeatureResponse(string Feature, string Level, double Weight, double? M, double? U)
+{
+    // JSON has no NaN: the model marks a missing feature's m and u so, the contract says null.
+    internal static FeatureResponse From(FeatureWeight f) =>
+        new(f.Feature, f.Level, f.Weight, double.IsNaN(f.M) ? null : f.M, double.IsNaN(f.U) ? null : f.U);
+}
 
 /// <summary>The case a reviewer accepts or rejects for an entry: its id or its slug.</summary>
 public sealed record EntryDecisionRequest(string? Case);

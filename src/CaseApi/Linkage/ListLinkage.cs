@@ -63,7 +63,7 @@ internal static class ListLinkage
                 {
                     var score = model.Score(c.Candidate.Vector);
                     return new CandidateResponse(c.Candidate.CaseId, c.Slug, c.Title, score.Weight, score.MatchProbability,
-                        score.Weight >= options.SuggestThreshold, score.Features, c.Candidate.Decision, c.Candidate.MatchMethod,
+                        score.Weight >= options.SuggestThreshold, [.. score.Features.Select(FeatureResponse.From)], c.Candidate.Decision, c.Candidate.MatchMethod,
                         c.Candidate.DecidedBy, c.Candidate.DecidedAt);
                 })]))];
     }

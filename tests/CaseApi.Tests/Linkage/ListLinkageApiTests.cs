@@ -146,7 +146,7 @@ public sealed class ListLinkageApiTests(CaseApiFactory api) : ApiTest(api)
 
     /// <summary>
     /// Brings every entry to its true state by hand: a wrong link rejected, the true case accepted (found by slug even
-    /// when the blocker missed it), an entry about no case left without a link.
+    /// when the blocker missed it), the suggestions for an entry about no case rejected.
     /// </summary>
     private async Task ReviewFromTruthAsync(LinkageCorpus corpus, List<(string List, List<JsonNode> Entries)> entries)
     {
@@ -156,6 +156,13 @@ public sealed class ListLinkageApiTests(CaseApiFactory api) : ApiTest(api)
             {
                 var truth = corpus.Truth[(list, (string)entry["reference"]!)];
                 var current = AcceptedSlug(entry);
+                if (current is null && truth is null)
+                {
+                    foreach (var suggested in entry["candidates"]!.AsArray().Where(c => (bool)c!["suggested"]!))
+                    {
+                        await DecideAsync(list, entry, "reject", (string)suggested!["slug"]!);
+                    }
+                }
                 if (current == truth) continue;
                 if (current is not null) await DecideAsync(list, entry, "reject", current);
                 if (truth is not null) await DecideAsync(list, entry, "accept", truth);

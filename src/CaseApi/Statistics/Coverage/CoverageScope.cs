@@ -16,11 +16,12 @@ internal static class CoverageScope
         CaseFilter filter, int? from, int? to, IReadOnlyList<string> lists, CaseDbContext db, CancellationToken ct)
     {
         var selected = (filter with { From = null, To = null }).ToSql();
+        // A year bound on an undated case is NULL, not false: coalesce, or NOT would leave the case uncounted.
         var windowed = (filter with { From = from, To = to }).ToSql();
         var dated = SqlFragment.Raw($"c.{filter.DateColumn}");
         return db.Database.Query<CoverageExclusions>(SqlFragment.Of($"""
             SELECT count(*) FILTER (WHERE NOT ({selected})) AS filtered_out,
-                   count(*) FILTER (WHERE ({selected}) AND {dated} IS NULL AND NOT ({windowed})) AS undated,
+                   count(*) FILTER (WHERE ({selected}) AND {dated} IS NULL AND NOT coalesce({windowed}, false)) AS undated,
                    count(*) FILTER (WHERE ({selected}) AND {dated} IS NOT NULL AND NOT ({windowed})) AS outside_windows
             FROM {filter.View.Table("cases")} c WHERE c.listed_in && {lists.ToArray()}
             """)).SingleAsync(ct);
