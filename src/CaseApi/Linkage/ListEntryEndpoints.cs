@@ -5,18 +5,22 @@ using CaseApi.Cases;
 using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Validation;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using FromRouteAttribute = Microsoft.AspNetCore.Mvc.FromRouteAttribute;
 
 namespace CaseApi.Linkage;
 
 internal static class ListEntryEndpoints
 {
+    private static readonly string[] UploadMediaTypes = ["text/csv", "application/json", "application/x-ndjson"];
+
     public static IServiceCollection AddLinkage(this IServiceCollection services)
     {
         services.AddOptions<LinkageOptions>().BindConfiguration(LinkageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -29,8 +33,18 @@ internal static class ListEntryEndpoints
         var entries = api.MapGroup("/source-lists/{code}/entries").WithTags("List entries").RequireAuthorization(Policies.Reader);
         entries.MapPost("/", UploadEntries).WithName(nameof(UploadEntries)).RequireAuthorization(Policies.Editor)
             .RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<ListEntryUploadQuery>()
-            .Accepts<string>("text/csv", "application/json", "application/x-ndjson", "multipart/form-data")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            // Declared for the document only, as the import does: Accepts() would make routing answer 415 itself.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = UploadMediaTypes.ToDictionary(m => m, m => new OpenApiMediaType { Example = RequestExamples.ListEntriesBody(m) }),
+                };
+                return Task.CompletedTask;
+            })
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         entries.MapGet("/", ListEntries).WithName(nameof(ListEntries)).ReadsStore<ListEntryQuery>(StoreRead.Current)
             .ProducesProblem(StatusCodes.Status404NotFound);
         entries.MapPost("/{entryId:guid}/accept", AcceptCandidate).WithName(nameof(AcceptCandidate)).RequireAuthorization(Policies.Editor)

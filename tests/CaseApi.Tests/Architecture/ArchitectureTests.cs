@@ -53,7 +53,8 @@ public sealed partial class ArchitectureTests
         [
             "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest",
             "CaseApi.ReferenceData.SectorRequest", "CaseApi.ReferenceData.SponsorRequest", "CaseApi.ReferenceData.PolicyDocumentRequest",
-            "CaseApi.ReferenceData.SourceListRequest",
+            "CaseApi.ReferenceData.SourceListRequest", "CaseApi.Linkage.EntryDecisionRequest", "CaseApi.Linkage.BulkAcceptRequest",
+            "CaseApi.Linkage.MembershipRequest",
         ],
     };
 
