@@ -64,7 +64,7 @@ internal static class LinkPhase
         }, f.Item2))];
     }
 
-    private static async Task UploadAsync(HttpClient http, BenchOptions o, List<(string Names, string? Date)> entries, string prefix)
+    private static async Task<int> UploadAsync(HttpClient http, BenchOptions o, List<(string Names, string? Date)> entries, string prefix)
     {
         var csv = new StringBuilder("id,names,date\r\n");
         for (var i = 0; i < entries.Count; i++)
@@ -74,6 +74,7 @@ internal static class LinkPhase
         var file = Path.Combine(o.WorkDir, $"linkage-{prefix}.csv");
         await File.WriteAllTextAsync(file, csv.ToString());
         using var report = await BenchProgram.PostFileAsync(http, $"/api/v1/source-lists/{List}/entries?reference=id&names=names&date=date", file, "text/csv");
+        return report.RootElement.GetProperty("received").GetInt32();
     }
 
     /// <summary>The reference: the same names, folded the simple way (lower case, letters and spaces), through the candidate join.</summary>
