@@ -50,8 +50,10 @@ public sealed record CaseSource(string? Url, string? Title = null, string? Publi
 /// <param name="MatchMethod"><c>manual</c> (a person compared the entry with the case) or <c>rule</c> (an automatic rule did).</param>
 /// <param name="MatchedBy">Who matched them: a person, or the name of the rule (at most 200 characters).</param>
 /// <param name="MatchedAt">When they were matched (not in the future).</param>
+/// <param name="Threshold">For a rule: the score (in bits) from which the rule accepted the matcher's best candidate.</param>
 public sealed record ListEvidence(
-    string? List, string? Reference = null, string? MatchMethod = null, string? MatchedBy = null, DateTimeOffset? MatchedAt = null)
+    string? List, string? Reference = null, string? MatchMethod = null, string? MatchedBy = null, DateTimeOffset? MatchedAt = null,
+    double? Threshold = null)
 {
     /// <summary>The short CSV form written by hand: "list" or "list=reference" (the reference may itself contain '=').</summary>
     internal static ListEvidence FromPair(string pair) => pair.IndexOf('=', StringComparison.Ordinal) is var i and >= 0

@@ -116,11 +116,15 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
         });
         RuleFor(c => c).Custom((c, context) =>
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (list, i) in (c.ListEvidence ?? []).Select((e, i) => (e?.List, i)))
+            var seen = new HashSet<(string, string?)>();
+            foreach (var (list, reference, i) in (c.ListEvidence ?? []).Select((e, i) => (e?.List, e?.Reference, i)))
             {
                 if (list is null) continue;
-                if (!seen.Add(list)) context.AddFailure($"listEvidence[{i}].list", $"'{list}' already has evidence: a list has at most one.");
+                // A list may publish several releases about one case: one piece of evidence per reference.
+                if (!seen.Add((list, reference)))
+                {
+                    context.AddFailure($"listEvidence[{i}]", $"'{list}' already has evidence with this reference: each reference once.");
+                }
                 else if (c.ListedIn?.Contains(list) != true)
                 {
                     context.AddFailure($"listEvidence[{i}].list", $"'{list}' is not in this case's listedIn: add the list there, or remove its " +

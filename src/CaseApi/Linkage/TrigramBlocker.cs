@@ -64,6 +64,15 @@ public sealed class TrigramBlocker
         return [.. found.Select(i => cases[i])];
     }
 
+    /// <summary>pg_trgm's similarity() of two folded word lists: shared trigrams over the union of both sets.</summary>
+    public static double Similarity(IEnumerable<string> a, IEnumerable<string> b)
+    {
+        var x = Trigrams(a);
+        var y = Trigrams(b);
+        var shared = x.Count(y.Contains);
+        return x.Count + y.Count == shared ? 0 : (double)shared / (x.Count + y.Count - shared);
+    }
+
     /// <summary>pg_trgm's trigrams of folded words: "  j", " jo", "joh", "ohn", "hn " for "john".</summary>
     public static HashSet<string> Trigrams(IEnumerable<string> words)
     {

@@ -2,6 +2,7 @@ using CaseApi.ApiKeys;
 using CaseApi.Audit;
 using CaseApi.Cases;
 using CaseApi.Imports;
+using CaseApi.Linkage;
 using CaseApi.ReferenceData;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +25,11 @@ public class CaseDbContext : DbContext
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ImportReport> Imports => Set<ImportReport>();
     public DbSet<Person> People => Set<Person>();
+    public DbSet<SourceListEntry> ListEntries => Set<SourceListEntry>();
+    public DbSet<EntryCandidate> EntryCandidates => Set<EntryCandidate>();
+    public DbSet<ListMapping> ListMappings => Set<ListMapping>();
+    public DbSet<LinkageCaseKey> LinkageCaseKeys => Set<LinkageCaseKey>();
+    public DbSet<LinkageModelState> LinkageModels => Set<LinkageModelState>();
 
     /// <summary>
     /// The policy documents whose objectives name any of the given sectors, in code order. Translated to the SQL

@@ -32,6 +32,10 @@ public sealed partial class ArchitectureTests
             "CaseApi.Cases.CaseCsv", "CaseApi.Cases.CaseMapping", "CaseApi.Cases.Spreadsheet",
         ],
         ["the list matcher compares dates at the precision a case records them"] = ["CaseApi.Cases.PartialDate", "CaseApi.Cases.DatePrecision"],
+        ["a list's entries are uploaded through the import pipeline's upload (media types, encodings, binary files refused)"] =
+            ["CaseApi.Imports.ImportUpload", "CaseApi.Imports.ImportRefusal", "CaseApi.Imports.ImportRefusalReason", "CaseApi.Imports.ImportHeader"],
+        ["the coverage answer reports how its lists' entries were linked"] =
+            ["CaseApi.Linkage.ListLinkage", "CaseApi.Linkage.ListLinkageCounts", "CaseApi.Linkage.LinkageOptions"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         ["validators check codes against the reference data"] =
         [
@@ -49,7 +53,8 @@ public sealed partial class ArchitectureTests
         [
             "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest",
             "CaseApi.ReferenceData.SectorRequest", "CaseApi.ReferenceData.SponsorRequest", "CaseApi.ReferenceData.PolicyDocumentRequest",
-            "CaseApi.ReferenceData.SourceListRequest",
+            "CaseApi.ReferenceData.SourceListRequest", "CaseApi.Linkage.EntryDecisionRequest", "CaseApi.Linkage.BulkAcceptRequest",
+            "CaseApi.Linkage.MembershipRequest",
         ],
     };
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CaseApi.ApiKeys;
 using CaseApi.Cases;
+using CaseApi.Linkage;
 using CaseApi.ReferenceData;
 using CaseApi.Releases;
 using Microsoft.OpenApi;
@@ -28,6 +29,10 @@ internal static class RequestExamples
             ["name"] = "US Department of Justice press releases", ["publisher"] = "US Department of Justice", ["coverageFrom"] = 2000,
         },
         (_, { } type) when type == typeof(CreateReleaseRequest) => new JsonObject { ["name"] = ThrowawaySlug, ["description"] = "The 2026 study." },
+        (_, { } type) when type == typeof(EntryDecisionRequest) => new JsonObject { ["case"] = "kevin-mallory" },
+        (_, { } type) when type == typeof(BulkAcceptRequest) => new JsonObject { ["threshold"] = 6 },
+        (_, { } type) when type == typeof(MembershipRequest) =>
+            new JsonObject { ["references"] = new JsonArray("https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage") },
         (_, { } type) when type == typeof(CreateApiKeyRequest) =>
             new JsonObject { ["name"] = "dashboard-reader", ["role"] = "reader", ["expiresAt"] = "2027-12-31T00:00:00Z" },
         _ => null,
@@ -57,6 +62,24 @@ internal static class RequestExamples
 
     /// <summary>The slug write examples use, so that trying them never touches a real case.</summary>
     public const string ThrowawaySlug = "try-it-out-example";
+
+    /// <summary>A list's entries as published, in each text format: one DOJ press release.</summary>
+    public static JsonNode ListEntriesBody(string mediaType)
+    {
+        var entry = new JsonObject
+        {
+            ["url"] = "https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage", ["date"] = "2019-05-17",
+            ["title"] = "Former CIA Officer Sentenced to Prison for Espionage", ["defendants"] = "Kevin Patrick Mallory",
+            ["district"] = "Eastern District of Virginia",
+        };
+        return mediaType switch
+        {
+            "text/csv" => JsonValue.Create("url,date,title,defendants,district\n" +
+                string.Join(",", entry.Select(p => (string)p.Value!)) + "\n"),
+            "application/x-ndjson" => JsonValue.Create(entry.ToJsonString() + "\n"),
+            _ => new JsonArray(entry),
+        };
+    }
 
     /// <summary>An import body in each format: the same public case as a CSV row (with its header), a JSON array and an NDJSON line.</summary>
     public static JsonNode ImportBody(string mediaType) => mediaType switch

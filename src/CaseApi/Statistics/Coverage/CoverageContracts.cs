@@ -57,6 +57,11 @@ public sealed record CoverageQuery(
 /// </param>
 /// <param name="Notes">What the data cannot tell, and other cautions, in plain words.</param>
 /// <param name="Assumptions">The assumptions every estimate here rests on.</param>
+/// <param name="Linkage">How the named lists' uploaded entries were matched to cases, and how far matching errors could move the estimate.</param>
+/// <param name="WithoutWindows">
+/// When cases on the lists have no date in the chosen field (so the windows leave them out): the estimate over the filtered cases
+/// with no coverage windows applied, undated cases included, beside the windowed one.
+/// </param>
 public sealed record CoverageResponse(
     IReadOnlyList<string> Lists,
     CoveragePopulation Population,
@@ -70,7 +75,9 @@ public sealed record CoverageResponse(
     CoverageSensitivity? Sensitivity,
     IReadOnlyList<CoverageStratum>? Strata,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<string> Assumptions)
+    IReadOnlyList<string> Assumptions,
+    CoverageLinkage? Linkage = null,
+    CoverageAlternative? WithoutWindows = null)
 {
     /// <summary>The one place a coverage answer is put together: the counted histories, the population, and the analysis.</summary>
     internal static CoverageResponse From(
@@ -105,7 +112,56 @@ public sealed record ListMatchingEvidence(string List, long Memberships, long Wi
 /// <param name="From">First year kept (inclusive); null when no bound applies.</param>
 /// <param name="To">Last year kept (inclusive); null when no bound applies.</param>
 /// <param name="Description">The population in words.</param>
-public sealed record CoveragePopulation(string Windows, string DateField, int? From, int? To, string Description);
+/// <param name="Cases">The cases in scope that are on at least one named list: the same number as <c>observed</c>.</param>
+/// <param name="Excluded">The cases on the named lists that the answer leaves out, and why.</param>
+/// <param name="OutsideWindow">
+/// For each named list with a coverage period: its cases (among those the filters select) dated outside that period, which the
+/// list's own window says it should not hold. More than none deserves a look: a wrong date, a wrong link, or a wrong window.
+/// </param>
+public sealed record CoveragePopulation(
+    string Windows, string DateField, int? From, int? To, string Description, long? Cases = null, CoverageExclusions? Excluded = null,
+    IReadOnlyList<ListOutsideWindow>? OutsideWindow = null);
+
+/// <summary>The cases on at least one named list that the answer leaves out, each counted once, under the first reason that applies.</summary>
+/// <param name="FilteredOut">Not selected by the filters (other than their years).</param>
+/// <param name="Undated">Selected, but without a date in the chosen field, so no window can place them.</param>
+/// <param name="OutsideWindows">Selected and dated, but outside the years the answer covers.</param>
+public sealed record CoverageExclusions(long FilteredOut, long Undated, long OutsideWindows);
+
+/// <summary>A list's cases dated outside its own coverage period.</summary>
+public sealed record ListOutsideWindow(string List, int? From, int? To, long Cases);
+
+/// <summary>Another population's answer, shown beside the main one.</summary>
+/// <param name="Observed">Cases on at least one named list in that population.</param>
+/// <param name="Headline">Its headline (null when it cannot be estimated).</param>
+/// <param name="Description">The population in words.</param>
+public sealed record CoverageAlternative(long Observed, CoverageHeadline? Headline, string Description);
+
+/// <summary>How the named lists' uploaded entries stand, and the estimate's sensitivity to matching errors.</summary>
+/// <param name="ByList">For each named list, its uploaded entries by status (all entries, whatever their case's date).</param>
+/// <param name="Sensitivity">The estimate with the k weakest accepted links undone, and with the k strongest rejected candidates accepted.</param>
+public sealed record CoverageLinkage(IReadOnlyList<ListLinkageStatus> ByList, LinkageSensitivity? Sensitivity);
+
+/// <summary>One list's entries: linked (accepted), suggested but not reviewed, rejected, unmatched.</summary>
+public sealed record ListLinkageStatus(string List, int Entries, int Linked, int SuggestedUnreviewed, int Rejected, int Unmatched);
+
+/// <summary>
+/// How far matching errors could move the headline estimate: re-estimated with the <c>k</c> lowest-scoring accepted links taken
+/// as wrong (their memberships removed), and with the <c>k</c> highest-scoring rejected candidates taken as right (memberships
+/// added). Only links whose case is in the population count; the lower end is used for a lower-bound headline.
+/// </summary>
+/// <param name="K">How many links each scenario changes (fewer when fewer exist).</param>
+/// <param name="Estimate">The headline estimate (its lower end when it is a lower bound).</param>
+/// <param name="IfWeakestAcceptedWrong">The estimate with the k lowest-scoring accepted links undone; null when none or not estimable.</param>
+/// <param name="WeakestAccepted">How many accepted links that scenario undid, and the highest score among them (bits).</param>
+/// <param name="IfStrongestRejectedRight">The estimate with the k highest-scoring rejected candidates accepted; null when none or not estimable.</param>
+/// <param name="StrongestRejected">How many rejected candidates that scenario accepted, and the lowest score among them (bits).</param>
+public sealed record LinkageSensitivity(
+    int K, double? Estimate, double? IfWeakestAcceptedWrong, ScenarioLinks WeakestAccepted, double? IfStrongestRejectedRight,
+    ScenarioLinks StrongestRejected);
+
+/// <summary>The links a sensitivity scenario changed: how many, and the score of the last one taken (bits).</summary>
+public sealed record ScenarioLinks(int Links, double? Score);
 
 /// <summary>
 /// The answer to quote and how it was reached: an estimate with its 95 % interval, or, when the lists cannot bound the

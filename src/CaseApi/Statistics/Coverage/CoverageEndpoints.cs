@@ -1,8 +1,10 @@
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Http;
+using CaseApi.Linkage;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CaseApi.Statistics.Coverage;
 
@@ -20,10 +22,12 @@ internal static class CoverageEndpoints
     /// <remarks>
     /// lists=a,b[,c…] names two to five source lists; the digits of each capture pattern follow that order. The answer
     /// fits every log-linear and heterogeneity model, quotes a headline that allows for the choice of model, and shows
-    /// how much the answer depends on it. 422 when no model can be estimated from the lists' overlaps.
+    /// how much the answer depends on it. 422 when a named list has no case in scope, or when no model can be estimated
+    /// from the lists' overlaps.
     /// </remarks>
     private static async Task<Results<Ok<CoverageResponse>, ProblemHttpResult>> GetCoverage(
-        [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, StoreSnapshot snapshot, CancellationToken ct)
+        [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, StoreSnapshot snapshot, IOptions<LinkageOptions> linkage,
+        CancellationToken ct)
     {
         var db = snapshot.Db;
         filter = filter.At(snapshot);
@@ -33,6 +37,17 @@ internal static class CoverageEndpoints
         IReadOnlyList<CoverageWindow> windows =
             [.. codes.Select(c => new CoverageWindow(c, known.GetValueOrDefault(c)?.CoverageFrom, known.GetValueOrDefault(c)?.CoverageTo))];
         var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, query, windows, db, ct);
+        response = response with
+        {
+            Linkage = new CoverageLinkage(await CoverageLinkageReport.StatusAsync(codes, linkage.Value, db, ct), response.Linkage?.Sensitivity),
+        };
+        if (response.Observed > 0 && CoverageScope.ListsWithoutCases(response) is { Count: > 0 } empty)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: $"No case in scope is on {string.Join(", ", empty.Select(l => $"'{l}'"))}.",
+                detail: $"{response.Population.Description} A list without cases says nothing about what the others missed: name other lists, " +
+                    "widen the filters, or link the list's entries to cases (POST /api/v1/source-lists/{code}/entries).");
+        }
         return response.Headline is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate " +
                 "what they missed.",
@@ -55,10 +70,35 @@ internal static class CoverageEndpoints
                 $"The lists' coverage periods do not overlap ({CoverageStrata.Periods(windows)}): no year is covered by all of them. " +
                 "Try windows=stratified."));
         }
-        if (query.Stratify is not { } field) return CoverageResponse.From(histories, population, evidence, CoverageAnalysis.Analyse(histories));
+        var excluded = await CoverageScope.ExclusionsAsync(filter, from, to, lists, db, ct);
+        var outside = await CoverageScope.OutsideWindowAsync(filter, windows, db, ct);
+        population = CoverageScope.Stated(population, histories.Observed, excluded, outside);
+        if (query.Stratify is not { } field)
+        {
+            var analysis = CoverageAnalysis.Analyse(histories);
+            var response = CoverageResponse.From(histories, population, evidence, analysis);
+            var sensitivity = await CoverageLinkageReport.SensitivityAsync(filter with { From = from, To = to }, histories, analysis.Headline, db, ct);
+            return response with
+            {
+                Notes = [.. response.Notes, .. CoverageScope.OutsideWindowNotes(outside)],
+                Linkage = new CoverageLinkage([], sensitivity),
+                WithoutWindows = excluded.Undated > 0 && filter.From is null && filter.To is null && (from is not null || to is not null)
+                    ? await WithoutWindowsAsync(filter, lists, db, ct) : null,
+            };
+        }
 
         var strata = await CountStrataAsync(filter with { From = from, To = to }, lists, StratumSql(field, filter), db, ct);
         return CoverageStrata.ByField(histories, population, evidence, strata);
+    }
+
+    /// <summary>The estimate over the filtered cases with no window, undated cases included: offered when the windows leave undated cases out.</summary>
+    private static async Task<CoverageAlternative> WithoutWindowsAsync(CaseFilter filter, IReadOnlyList<string> lists, CaseDbContext db, CancellationToken ct)
+    {
+        var histories = await CountHistoriesAsync(filter, lists, db, ct);
+        var analysis = CoverageAnalysis.Analyse(histories, logLinearIntervals: false);
+        return new CoverageAlternative(histories.Observed, analysis.Headline,
+            "The cases the filters select on the named lists, dated or not, with no coverage window: a list is taken to cover every year. " +
+            "Where a list's window is real, its absence from years it does not cover is counted as a miss, so this estimate runs high.");
     }
 
     /// <summary>The alternative: periods covered by the same lists, each analysed with its own lists, headlines added up.</summary>

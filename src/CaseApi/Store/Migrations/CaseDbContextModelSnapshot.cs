@@ -545,6 +545,258 @@ namespace CaseApi.Store.Migrations
                     b.ToTable("imports", (string)null);
                 });
 
+            modelBuilder.Entity("CaseApi.Linkage.EntryCandidate", b =>
+                {
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<short>("DateLevel")
+                        .HasColumnType("smallint")
+                        .HasColumnName("date_level");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("decision");
+
+                    b.Property<string>("MatchMethod")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("match_method");
+
+                    b.Property<short>("NameLevel")
+                        .HasColumnType("smallint")
+                        .HasColumnName("name_level");
+
+                    b.Property<short>("PlaceLevel")
+                        .HasColumnType("smallint")
+                        .HasColumnName("place_level");
+
+                    b.Property<short>("ReferenceLevel")
+                        .HasColumnType("smallint")
+                        .HasColumnName("reference_level");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<double?>("Threshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("threshold");
+
+                    b.Property<short>("TitleLevel")
+                        .HasColumnType("smallint")
+                        .HasColumnName("title_level");
+
+                    b.HasKey("EntryId", "CaseId")
+                        .HasName("pk_list_entry_candidates");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_list_entry_candidates_case_id");
+
+                    b.ToTable("list_entry_candidates", (string)null);
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.LinkageCaseKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<long>("CaseVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_version");
+
+                    b.Property<char>("Kind")
+                        .HasColumnType("char(1)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_case_keys");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_linkage_case_keys_case_id");
+
+                    b.ToTable("linkage_case_keys", (string)null);
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.LinkageModelState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("FittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("fitted_at");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("model");
+
+                    b.Property<int>("Pairs")
+                        .HasColumnType("integer")
+                        .HasColumnName("pairs");
+
+                    b.HasKey("Id")
+                        .HasName("pk_linkage_model");
+
+                    b.ToTable("linkage_model", (string)null);
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.ListMapping", b =>
+                {
+                    b.Property<string>("ListCode")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("list_code");
+
+                    b.Property<string>("Date")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Headline")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("headline");
+
+                    b.Property<string>("NameOrder")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("name_order");
+
+                    b.Property<string>("Names")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("names");
+
+                    b.Property<string>("Places")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("places");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reference");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("ListCode")
+                        .HasName("pk_list_mappings");
+
+                    b.ToTable("list_mappings", (string)null);
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.SourceListEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateOnly?>("EntryDate")
+                        .HasColumnType("date")
+                        .HasColumnName("entry_date");
+
+                    b.Property<string>("EntryDatePrecision")
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("entry_date_precision");
+
+                    b.Property<string>("Headline")
+                        .HasColumnType("text")
+                        .HasColumnName("headline");
+
+                    b.Property<string>("ListCode")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("list_code");
+
+                    b.PrimitiveCollection<string[]>("NameKeys")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("name_keys");
+
+                    b.Property<string>("Names")
+                        .HasColumnType("text")
+                        .HasColumnName("names");
+
+                    b.Property<string>("Places")
+                        .HasColumnType("text")
+                        .HasColumnName("places");
+
+                    b.Property<string>("Raw")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("raw");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("RowNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_number");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_list_entries");
+
+                    b.HasIndex("ListCode", "Reference")
+                        .IsUnique()
+                        .HasDatabaseName("ix_list_entries_list_code_reference");
+
+                    b.ToTable("list_entries", (string)null);
+                });
+
             modelBuilder.Entity("CaseApi.ReferenceData.PolicyDocument", b =>
                 {
                     b.Property<string>("Code")
@@ -1094,6 +1346,53 @@ namespace CaseApi.Store.Migrations
                         .HasForeignKey("SponsorCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_cases_sponsors_sponsor_code");
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.EntryCandidate", b =>
+                {
+                    b.HasOne("CaseApi.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_entry_candidates_cases_case_id");
+
+                    b.HasOne("CaseApi.Linkage.SourceListEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_entry_candidates_list_entries_entry_id");
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.LinkageCaseKey", b =>
+                {
+                    b.HasOne("CaseApi.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_linkage_case_keys_cases_case_id");
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.ListMapping", b =>
+                {
+                    b.HasOne("CaseApi.ReferenceData.SourceList", null)
+                        .WithMany()
+                        .HasForeignKey("ListCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_mappings_source_lists_list_code");
+                });
+
+            modelBuilder.Entity("CaseApi.Linkage.SourceListEntry", b =>
+                {
+                    b.HasOne("CaseApi.ReferenceData.SourceList", null)
+                        .WithMany()
+                        .HasForeignKey("ListCode")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_entries_source_lists_list_code");
                 });
 
             modelBuilder.Entity("CaseApi.ReferenceData.PolicyDocumentSector", b =>
