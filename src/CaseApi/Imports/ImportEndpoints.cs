@@ -1,5 +1,6 @@
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Paging;
@@ -38,7 +39,7 @@ internal static class ImportEndpoints
             // Bulk files are far larger than ordinary bodies: this endpoint alone gets the (configurable) import limit.
             .WithMetadata(new RequestSizeLimitAttribute(options.MaxBodyBytes))
             .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         imports.MapGet("/", ListImports).WithName(nameof(ListImports)).ReadsStore<ImportListQuery>(StoreRead.Current);
         imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).ReadsStore(StoreRead.Current)
@@ -60,14 +61,16 @@ internal static class ImportEndpoints
         var outcome = await pipeline.RunAsync(submission, ct);
         return outcome.Match<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>>(
             report => report.Status == ImportStatus.Rejected ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report),
-            refusal => TypedResults.Problem(statusCode: StatusCode(refusal.Reason), title: refusal.Title, detail: refusal.Detail));
+            refusal => refusal.Reason == ImportRefusalReason.NotAnImportFormat
+                ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: refusal.Title, detail: refusal.Detail)
+                : ProblemResults.Of(Code(refusal.Reason), refusal.Title, refusal.Detail));
     }
 
-    private static int StatusCode(ImportRefusalReason reason) => reason switch
+    private static string Code(ImportRefusalReason reason) => reason switch
     {
-        ImportRefusalReason.NotAnImportFormat => StatusCodes.Status415UnsupportedMediaType,
-        ImportRefusalReason.IdempotencyKeyReused => StatusCodes.Status409Conflict,
-        _ => StatusCodes.Status400BadRequest,
+        ImportRefusalReason.IdempotencyKeyReused => ProblemCodes.IdempotencyKeyReused,
+        ImportRefusalReason.FormWithoutFile => ProblemCodes.FormWithoutFile,
+        _ => ProblemCodes.ImportUnreadable,
     };
 
     /// <summary>List import reports, newest first.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
@@ -54,8 +55,8 @@ internal static class ReleaseEndpoints
             """), ct);
         if (inserted == 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The release name is already in use.",
-                detail: $"A release named '{request.Name}' exists; a release never changes, so pick another name.");
+            return ProblemResults.Of(ProblemCodes.NameTaken, "The release name is already in use.",
+                $"A release named '{request.Name}' exists; a release never changes, so pick another name.");
         }
         var created = (await FindAsync(db, request.Name!, ct))!;
         db.AuditEvents.Add(AuditTrail.Event(http, "release-created", "release", created.Name, JsonSerializer.SerializeToNode(created), now));

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
+using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -37,8 +39,26 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 problem.Status, http.Request.Method, http.Request.Path, exception.Message);
         }
 
+        if (exception is DbUpdateConcurrencyException lost) await TagCurrentVersionAsync(http, lost, ct);
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>
+    /// A write that lost the race between its If-Match check and its UPDATE gets the 412 every stale If-Match gets: with
+    /// the row's current ETag (none when the row is gone), so that the client recovers without a GET.
+    /// </summary>
+    private static async Task TagCurrentVersionAsync(HttpContext http, DbUpdateConcurrencyException lost, CancellationToken ct)
+    {
+        if (lost.Entries is not [var entry, ..] || entry.Metadata.FindProperty("Version") is not { } version) return;
+        try
+        {
+            if (await entry.GetDatabaseValuesAsync(ct) is { } current && current[version] is uint tag) http.Response.Headers.ETag = ETags.For(tag);
+        }
+        catch (DbException)
+        {
+            // Without the current tag the 412 still says what happened; the client then reads the resource again.
+        }
     }
 
     private static ProblemDetails? Describe(Exception exception) => exception switch

@@ -94,12 +94,18 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             response.Content = ProblemContract.Content(document);
             response.Description = ReasonPhrases.GetReasonPhrase(status);
         }
+        else if (status >= 400)
+        {
+            // An error with a body of its own (an import's rejection report) may still be a problem for another cause.
+            foreach (var (mediaType, media) in ProblemContract.Content(document)) response.Content!.TryAdd(mediaType, media);
+        }
         else if (string.IsNullOrEmpty(response.Description))
         {
             response.Description = ReasonPhrases.GetReasonPhrase(status);
         }
 
-        var headers = new List<string> { ProblemContract.RequestIdHeader };
+        // Every operation is governed by the rate limiter (only the health probes, outside the contract, are not).
+        var headers = new List<string> { ProblemContract.RequestIdHeader, ProblemContract.RateLimitPolicyHeader, ProblemContract.RateLimitHeader };
         if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable) headers.Add(ProblemContract.RetryAfterHeader);
         if (status == StatusCodes.Status401Unauthorized) headers.Add(ProblemContract.WwwAuthenticateHeader);
         if (status == StatusCodes.Status201Created) headers.Add(ProblemContract.LocationHeader);
@@ -111,7 +117,14 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         }
         if (status == StatusCodes.Status200OK && ReturnsFile(handler)) headers.Add(ProblemContract.ContentDispositionHeader);
         if (status is >= 200 and < 300 && !HttpMethods.IsGet(api.HttpMethod ?? "GET")) headers.Add(ProblemContract.ConsistencyTokenHeader);
+        // The store-wide tag hashes Accept (ETags.ForStore), and the export's body follows it: caches must key on it.
+        if (status is 200 or 304 && IsStoreWide(api)) headers.Add(ProblemContract.VaryHeader);
         response.Headers = headers.ToDictionary(h => h, h => ProblemContract.HeaderReference(h, document));
+        // A stale If-Match is answered with the current tag (ETags.PreconditionFailed), so recovering costs no GET.
+        if (status == StatusCodes.Status412PreconditionFailed)
+        {
+            response.Headers[ProblemContract.ETagHeader] = ProblemContract.HeaderReference(ProblemContract.CurrentETag, document);
+        }
     }
 
     /// <summary>True when the handler can return a file result (a download with a file name), alone or in a Results union.</summary>
@@ -128,7 +141,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
     private static bool HasVersion(ApiDescription api) =>
         api.SupportedResponseTypes.Any(r => r.StatusCode is 200 or 201 && r.Type?.GetProperty("Version") is not null)
-        || api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.StoreWide);
+        || IsStoreWide(api);
+
+    private static bool IsStoreWide(ApiDescription api) =>
+        api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.StoreWide);
 
     private static void DescribeParameters(OpenApiOperation operation, ApiDescription api, MethodInfo? handler, IServiceProvider services)
     {

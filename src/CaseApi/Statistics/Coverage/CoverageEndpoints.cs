@@ -1,4 +1,5 @@
 using CaseApi.Cases;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,9 +35,8 @@ internal static class CoverageEndpoints
             [.. codes.Select(c => new CoverageWindow(c, known.GetValueOrDefault(c)?.CoverageFrom, known.GetValueOrDefault(c)?.CoverageTo))];
         var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, query, windows, db, ct);
         return response.Headline is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate " +
-                "what they missed.",
-                detail: string.Join(" ", response.Notes))
+            ? ProblemResults.Of(ProblemCodes.CoverageUndefined, "These lists do not overlap enough to estimate what they missed.",
+                string.Join(" ", response.Notes))
             : TypedResults.Ok(response);
     }
 
