@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
@@ -183,6 +184,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
                 parameter.Required = true;
             }
             parameter.Example ??= RequestExamples.ForParameter(parameter.Name!, parameter.Schema, parameter.In, parameter.Required, write);
+            if (parameter.In == ParameterLocation.Query) DeclareClosedValues(parameter, validators);
         }
 
         var bodyType = api.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
@@ -193,6 +195,21 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             {
                 patch.Description = "A JSON Merge Patch (RFC 7396): the members to change, with their new values; null removes an optional member.";
             }
+        }
+    }
+
+    /// <summary>
+    /// A closed list of values in the validator (ClosedValues.OneOf) is the parameter's enum: one declaration, so the
+    /// contract and the check never drift apart, and typed clients get an enum instead of a free string.
+    /// </summary>
+    private static void DeclareClosedValues(OpenApiParameter parameter, List<IValidatorDescriptor> validators)
+    {
+        var values = validators.Select(v => ValidatorSchemaTransformer.ClosedValues(v, parameter.Name!)).FirstOrDefault(v => v is not null);
+        if (values is null || parameter.Schema is not OpenApiSchema schema) return;
+        schema.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
+        if (parameter.Example is JsonValue example && !values.Contains(example.ToString(), StringComparer.Ordinal))
+        {
+            parameter.Example = JsonValue.Create(values[0]);
         }
     }
 
