@@ -21,7 +21,8 @@ internal static class StatisticsEndpoints
         // Every statistic reads the whole store, so each is kept per store version: a dashboard pays once per change.
         var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics))
-            .ReadsStore<CaseFilter, StatisticsQuery>(StoreRead.Cases, cached: true).AddOpenApiOperationTransformer(AlsoCsv);
+            .ReadsStore<CaseFilter, StatisticsQuery>(StoreRead.Cases, cached: true).AddOpenApiOperationTransformer(AlsoCsv)
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
         stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
         stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment))
             .ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
@@ -39,15 +40,19 @@ internal static class StatisticsEndpoints
     /// the code lists' titles.
     /// fill=zero adds the years without cases as rows with count 0; format=csv returns the same rows as CSV.
     /// </remarks>
-    private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem>> GetCaseStatistics(
-        [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, StoreSnapshot snapshot, CancellationToken ct)
+    private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> GetCaseStatistics(
+        [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, StoreSnapshot snapshot, HttpContext http, CancellationToken ct)
     {
+        if (ContentNegotiation.Choose(http.Request, query.Format, StatisticsQuery.Offers) is not { } format)
+        {
+            return ContentNegotiation.NotAcceptable(StatisticsQuery.Offers);
+        }
         var rows = await snapshot.Db.Database.Query<GroupRow>(GroupBySql(filter.At(snapshot), query)).ToListAsync(ct);
 
         var columns = StatisticsTable.Columns(query);
         var total = rows[0].Total;
         var shaped = rows.Where(r => r.Count is not null).Select(r => StatisticsTable.Row(query, r, Share(r.Count!.Value, total))).ToList();
-        return query.Csv
+        return format == "csv"
             ? TypedResults.Text(StatisticsTable.ToCsv(columns, shaped), StatisticsTable.CsvContentType)
             : TypedResults.Ok(new CaseStatisticsResponse(query.Dimensions, total, shaped));
     }
