@@ -6,8 +6,8 @@ namespace CaseApi.Infrastructure.OpenApi;
 /// The error side of the contract as the wire has it: the RFC 9457 problem every error carries (with the
 /// <c>code</c> and <c>traceId</c> members the service adds, and <c>errors</c> where fields are at fault) and the
 /// response headers the service sends. One schema for every error: generators cannot tell the members of a oneOf
-/// without a discriminator apart (Kiota then types no 400 at all). Strict (no undeclared members), so that a member
-/// added at run time without being declared here fails the validating proxy in CI.
+/// without a discriminator apart (Kiota then types no 400 at all). Published open to new members, like every response
+/// (TolerantReader); CI's validating proxy checks answers against a strict copy, so an undeclared member still fails it.
 /// </summary>
 internal static class ProblemContract
 {
