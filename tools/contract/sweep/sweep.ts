@@ -173,8 +173,12 @@ const provokers: Record<string, (op: Op) => Probe[]> = {
   "415": (op) => [variant(op, { invalid: "text/plain body", body: "plain text", mediaType: "text/plain" })],
   "422": (op) => [
     // Atomic, and no record valid: the whole file is refused and nothing is written.
+    // In a media type the operation declares: /imports/file takes files (NDJSON here), not a JSON array.
     ...when(op.requestBody, variant(op, { intent: "an atomic file whose only record fails validation",
-      body: JSON.stringify([{ slug: `${run}-bad` }]), mediaType: "application/json", query: { dryRun: ["false"], atomic: ["true"] } })),
+      ...(op.requestBody?.content["application/json"]
+        ? { body: JSON.stringify([{ slug: `${run}-bad` }]), mediaType: "application/json" }
+        : { body: `${JSON.stringify({ slug: `${run}-bad` })}\n`, mediaType: "application/x-ndjson" }),
+      query: { dryRun: ["false"], atomic: ["true"] } })),
     ...when(op.method === "get",
       variant(op, { intent: "a filter that selects no case", query: { ...valid(op).query, q: [`${run}-matches-nothing`] } })),
   ],
