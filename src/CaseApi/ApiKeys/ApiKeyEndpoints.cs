@@ -17,7 +17,7 @@ internal static class ApiKeyEndpoints
     {
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
 
-        keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).WithValidation<CreateApiKeyRequest>()
+        keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).Idempotent().WithValidation<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys)).ReadsStore(StoreRead.Current);
         keys.MapDelete("/{id:guid}", RevokeApiKey).WithName(nameof(RevokeApiKey));

@@ -30,8 +30,8 @@ internal static class CaseEndpoints
         // One path parameter for /cases/{id} in every method (OpenAPI has one path item per template), and one rule for
         // it: the id or the slug, whichever the client has.
         cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase)).ReadsStore<AsOfQuery>(StoreRead.Item).Produces(StatusCodes.Status304NotModified);
-        cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).Idempotent()
+            .WithValidation<CaseRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         cases.MapPut("/{id}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .WithWriteProblems();
         cases.MapPatch("/{id}", PatchCase).WithName(nameof(PatchCase)).RequireAuthorization(Policies.Editor)

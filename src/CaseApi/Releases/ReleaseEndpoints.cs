@@ -20,7 +20,7 @@ internal static class ReleaseEndpoints
     public static RouteGroupBuilder MapReleaseEndpoints(this RouteGroupBuilder api)
     {
         var releases = api.MapGroup("/releases").WithTags("Releases").RequireAuthorization(Policies.Reader);
-        releases.MapPost("/", CreateRelease).WithName(nameof(CreateRelease)).RequireAuthorization(Policies.Admin)
+        releases.MapPost("/", CreateRelease).WithName(nameof(CreateRelease)).Idempotent().RequireAuthorization(Policies.Admin)
             .WithValidation<CreateReleaseRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         releases.MapGet("/", ListReleases).WithName(nameof(ListReleases)).ReadsStore<ReleaseListQuery>(StoreRead.Log);
         releases.MapGet("/{name}", GetRelease).WithName(nameof(GetRelease)).ReadsStore(StoreRead.Log);

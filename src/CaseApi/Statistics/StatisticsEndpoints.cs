@@ -45,7 +45,7 @@ internal static class StatisticsEndpoints
     {
         if (ContentNegotiation.Choose(http.Request, query.Format, StatisticsQuery.Offers) is not { } format)
         {
-            return ContentNegotiation.NotAcceptable(StatisticsQuery.Offers);
+            return ContentNegotiation.NotAcceptable(http.Request, StatisticsQuery.Offers);
         }
         var rows = await snapshot.Db.Database.Query<GroupRow>(GroupBySql(filter.At(snapshot), query)).ToListAsync(ct);
 

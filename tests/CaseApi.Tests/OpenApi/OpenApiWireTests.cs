@@ -107,13 +107,16 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
     {
         var paths = (await DocumentAsync())["paths"]!;
 
-        Assert.Equal(["ETag", "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["get"]!, "200"));
-        Assert.Equal(["ETag", "Location", "X-Consistency-Token", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["post"]!, "201"));
-        Assert.Equal(["ETag", "Link", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "200"));
-        Assert.Equal(["Content-Disposition", "ETag", "X-Request-Id"], Headers(paths["/api/v1/cases/export"]!["get"]!, "200"));
-        Assert.Equal(["Retry-After", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "429"));
-        Assert.Equal(["Retry-After", "X-Request-Id"], Headers(paths["/api/v1/stats/summary"]!["get"]!, "503"));
-        Assert.Equal(["WWW-Authenticate", "X-Request-Id"], Headers(paths["/api/v1/sectors"]!["get"]!, "401"));
+        // Every operation is governed by the rate limiter; the store-wide reads' tag and body vary by Accept.
+        string[] limits = ["RateLimit", "RateLimit-Policy"];
+        Assert.Equal(["ETag", .. limits, "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["get"]!, "200"));
+        Assert.Equal(["ETag", "Location", .. limits, "X-Consistency-Token", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["post"]!, "201"));
+        Assert.Equal(["ETag", "Link", .. limits, "Vary", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "200"));
+        Assert.Equal(["Content-Disposition", "ETag", .. limits, "Vary", "X-Request-Id"], Headers(paths["/api/v1/cases/export"]!["get"]!, "200"));
+        Assert.Equal(["ETag", .. limits, "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["put"]!, "412"));
+        Assert.Equal([.. limits, "Retry-After", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "429"));
+        Assert.Equal([.. limits, "Retry-After", "X-Request-Id"], Headers(paths["/api/v1/stats/summary"]!["get"]!, "503"));
+        Assert.Equal([.. limits, "WWW-Authenticate", "X-Request-Id"], Headers(paths["/api/v1/sectors"]!["get"]!, "401"));
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public static class ProblemCodes
     public const string NameTaken = "name-taken";
     public const string CodeInUse = "code-in-use";
     public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string IdempotencyKeyInFlight = "idempotency-key-in-flight";
     public const string CoverageUndefined = "coverage-undefined";
     public const string ShuttingDown = "shutting-down";
 
@@ -50,6 +51,7 @@ public static class ProblemCodes
         [NameTaken] = 409,
         [CodeInUse] = 409,
         [IdempotencyKeyReused] = 422,
+        [IdempotencyKeyInFlight] = 409,
         [CoverageUndefined] = 422,
         [ShuttingDown] = 503,
     };

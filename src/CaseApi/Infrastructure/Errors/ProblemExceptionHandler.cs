@@ -50,7 +50,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     /// </summary>
     private static async Task TagCurrentVersionAsync(HttpContext http, DbUpdateConcurrencyException lost, CancellationToken ct)
     {
-        if (lost.Entries is not [var entry, ..] || entry.Metadata.FindProperty("Version") is not { } version) return;
+        // The failed batch may hold other rows too (the audit event written with the change): the versioned one is the resource.
+        if (lost.Entries.FirstOrDefault(e => e.Metadata.FindProperty("Version") is not null) is not { } entry) return;
+        var version = entry.Metadata.FindProperty("Version")!;
         try
         {
             if (await entry.GetDatabaseValuesAsync(ct) is { } current && current[version] is uint tag) http.Response.Headers.ETag = ETags.For(tag);
