@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.OpenApi;
@@ -38,8 +39,15 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
             response.Description = "The matching cases as a file in the requested format.";
             response.Content = Formats.Values.ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
             {
+                // fields= picks the members, so an item declares none as required: a typed client sees absent members as absent.
                 Schema = f.Extension == "json"
-                    ? new OpenApiSchema { Type = JsonSchemaType.Array }
+                    ? new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Array,
+                        Items = PartialSchemas.Reference(context.Document!, "CaseFields", "CaseResponse", [],
+                            "A case with the members fields= names (every member when fields= is absent); a member not named is absent, "
+                            + "not null or empty."),
+                    }
                     : new OpenApiSchema { Type = JsonSchemaType.String, Format = f.Extension is "xlsx" or "parquet" ? "binary" : null },
             });
         }

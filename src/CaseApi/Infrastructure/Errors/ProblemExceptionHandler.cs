@@ -1,7 +1,5 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -35,32 +33,14 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
         else
         {
+            // The problem's title and the fields it names, never the exception's message: a binding failure's message
+            // quotes the value sent, which may be a secret pasted into the wrong parameter.
             logger.LogInformation("Answered {Status} to {Method} {Path}: {Reason}",
-                problem.Status, http.Request.Method, http.Request.Path, exception.Message);
+                problem.Status, http.Request.Method, http.Request.Path, Reason(problem));
         }
 
-        if (exception is DbUpdateConcurrencyException lost) await TagCurrentVersionAsync(http, lost, ct);
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
-    }
-
-    /// <summary>
-    /// A write that lost the race between its If-Match check and its UPDATE gets the 412 every stale If-Match gets: with
-    /// the row's current ETag (none when the row is gone), so that the client recovers without a GET.
-    /// </summary>
-    private static async Task TagCurrentVersionAsync(HttpContext http, DbUpdateConcurrencyException lost, CancellationToken ct)
-    {
-        // The failed batch may hold other rows too (the audit event written with the change): the versioned one is the resource.
-        if (lost.Entries.FirstOrDefault(e => e.Metadata.FindProperty("Version") is not null) is not { } entry) return;
-        var version = entry.Metadata.FindProperty("Version")!;
-        try
-        {
-            if (await entry.GetDatabaseValuesAsync(ct) is { } current && current[version] is uint tag) http.Response.Headers.ETag = ETags.For(tag);
-        }
-        catch (DbException)
-        {
-            // Without the current tag the 412 still says what happened; the client then reads the resource again.
-        }
     }
 
     private static ProblemDetails? Describe(Exception exception) => exception switch
@@ -81,6 +61,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ProblemCodes.DatabaseUnavailable),
         _ => null,
     };
+
+    private static string Reason(ProblemDetails problem) => problem is ValidationProblemDetails { Errors.Count: > 0 } invalid
+        ? $"{problem.Title} ({string.Join(", ", invalid.Errors.Keys)})"
+        : problem.Title ?? "";
 
     private static ValidationProblemDetails InvalidParameter(string parameter, string message) =>
         new(new Dictionary<string, string[]> { [parameter] = [message] })

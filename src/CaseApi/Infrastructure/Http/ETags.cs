@@ -4,6 +4,7 @@ using System.Text;
 using CaseApi.Infrastructure.Errors;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
 namespace CaseApi.Infrastructure.Http;
@@ -63,6 +64,28 @@ public static class ETags
         return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The resource has changed.",
             detail: "If-Match does not match the current ETag: someone else changed it. The ETag header of this answer is the current one: "
                 + "reapply your change to the current version and send it with that tag.");
+    }
+
+    /// <summary>
+    /// An endpoint filter of every API route: a write that lost the race between its If-Match check and its UPDATE
+    /// (DbUpdateConcurrencyException) gets the 412 a stale If-Match gets, with the row's current ETag. Answered here
+    /// because the exception handler's answer drops ETag (ExceptionHandlerMiddleware clears cache headers); a row that
+    /// is gone leaves the exception to it (a 412 without a tag).
+    /// </summary>
+    public static async ValueTask<object?> LostRaceAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (DbUpdateConcurrencyException lost)
+        {
+            // The failed batch may hold other rows too (the audit event written with the change): the versioned one is the resource.
+            var entry = lost.Entries.FirstOrDefault(e => e.Metadata.FindProperty("Version") is not null);
+            var current = entry is null ? null : await entry.GetDatabaseValuesAsync(context.HttpContext.RequestAborted);
+            if (current?[entry!.Metadata.FindProperty("Version")!] is not uint version) throw;
+            return PreconditionFailed(context.HttpContext.Response, version);
+        }
     }
 
     /// <summary>True when If-None-Match names the given (quoted) tag, or is *: a GET can answer 304.</summary>
