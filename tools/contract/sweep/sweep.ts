@@ -168,6 +168,8 @@ const provokers: Record<string, (op: Op) => Probe[]> = {
       variant(op, { intent: "the same Idempotency-Key, other options", headers: { "Idempotency-Key": `${run}-key` },
         query: { dryRun: ["true"], atomic: ["false"] } })),
   ],
+  // Export and statistics choose their representation by Accept too; one they do not offer is a 406.
+  "406": (op) => [variant(op, { intent: "an Accept naming no offered media type", headers: { Accept: "image/png" } })],
   "412": (op) => [variant(op, { invalid: "stale If-Match", headers: { "If-Match": "\"1\"" } })],
   "413": (op) => [variant(op, { invalid: "a 2.5 MB body", body: JSON.stringify({ padding: "x".repeat(2_500_000) }) })],
   "415": (op) => [variant(op, { invalid: "text/plain body", body: "plain text", mediaType: "text/plain" })],
