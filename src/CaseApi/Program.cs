@@ -61,7 +61,7 @@ app.MapMetricsEndpoint();
 
 // Every resource is one route group under the versioned root.
 var api = app.MapGroup("/api/v1");
-api.AddEndpointFilter<ShutdownDrainFilter>();
+api.AddEndpointFilter<ShutdownDrainFilter>().AddEndpointFilter(ETags.LostRaceAsync);
 api.MapCaseEndpoints();
 api.MapReferenceEndpoints();
 api.MapAuditEndpoints();

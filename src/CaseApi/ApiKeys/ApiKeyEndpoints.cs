@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
@@ -16,7 +17,7 @@ internal static class ApiKeyEndpoints
     {
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireAuthorization(Policies.Admin);
 
-        keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).WithValidation<CreateApiKeyRequest>()
+        keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey)).Idempotent().WithValidation<CreateApiKeyRequest>()
             .ProducesProblem(StatusCodes.Status409Conflict);
         keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys)).ReadsStore(StoreRead.Current);
         keys.MapDelete("/{id:guid}", RevokeApiKey).WithName(nameof(RevokeApiKey));
@@ -33,8 +34,8 @@ internal static class ApiKeyEndpoints
     {
         if (await db.ApiKeys.AnyAsync(k => k.Name == request.Name, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The name is already in use.",
-                detail: $"A key named '{request.Name}' exists (or existed); names identify actors in the audit trail, so pick another.");
+            return ProblemResults.Of(ProblemCodes.NameTaken, "The name is already in use.",
+                $"A key named '{request.Name}' exists (or existed); names identify actors in the audit trail, so pick another.");
         }
 
         var now = time.GetUtcNow();

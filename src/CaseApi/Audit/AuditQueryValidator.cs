@@ -16,6 +16,6 @@ public sealed class AuditQueryValidator : AbstractValidator<AuditQuery>
         RuleFor(q => q.To).Must((q, to) => q.From is null || to is null || to >= q.From).WithMessage("'to' must not be before 'from'.");
         RuleFor(q => q.Cursor).PageCursorOf<AuditQuery, AuditPosition>();
         RuleFor(q => q.Limit).PageLimit();
-        RuleFor(q => q.Count).Must(c => c is "exact" or "none").WithMessage("'count' must be exact or none.");
+        RuleFor(q => q.Count).CountMode();
     }
 }

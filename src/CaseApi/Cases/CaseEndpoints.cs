@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CaseApi.Audit;
 using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Validation;
@@ -29,8 +30,8 @@ internal static class CaseEndpoints
         // One path parameter for /cases/{id} in every method (OpenAPI has one path item per template), and one rule for
         // it: the id or the slug, whichever the client has.
         cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase)).ReadsStore<AsOfQuery>(StoreRead.Item).Produces(StatusCodes.Status304NotModified);
-        cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).Idempotent()
+            .WithValidation<CaseRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         cases.MapPut("/{id}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
             .WithWriteProblems();
         cases.MapPatch("/{id}", PatchCase).WithName(nameof(PatchCase)).RequireAuthorization(Policies.Editor)
@@ -110,7 +111,7 @@ internal static class CaseEndpoints
         var patch = await JsonSerializer.DeserializeAsync<JsonObject>(http.Request.Body, json.Value.SerializerOptions, ct);
         if (patch is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The merge patch must be a JSON object.");
+            return ProblemResults.Of(ProblemCodes.InvalidJson, "The merge patch must be a JSON object.");
         }
         return await UpdateAsync(idOrSlug, current =>
         {
@@ -148,7 +149,7 @@ internal static class CaseEndpoints
         if (ETags.CheckIfMatch(http.Request, entity.Version) is { } precondition) return precondition;
 
         var request = await newState(entity);
-        if (request is null) return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body must be a case object.");
+        if (request is null) return ProblemResults.Of(ProblemCodes.InvalidJson, "The body must be a case object.");
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return validation.ToProblem();
         if (request.Slug != entity.Slug && await db.Cases.AnyAsync(c => c.Slug == request.Slug, ct)) return SlugTaken(request.Slug);
@@ -178,6 +179,5 @@ internal static class CaseEndpoints
             detail: $"No case has the id or slug '{idOrSlug}'.");
 
     private static ProblemHttpResult SlugTaken(string? slug) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The slug is already in use.",
-            detail: $"Another case has the slug '{slug}'.");
+        ProblemResults.Of(ProblemCodes.SlugTaken, "The slug is already in use.", $"Another case has the slug '{slug}'.");
 }

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using CaseApi.Infrastructure.OpenApi;
+using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -8,7 +10,8 @@ namespace CaseApi.Cases;
 /// <summary>The format and columns of GET /cases/export; the filters are the case list's.</summary>
 /// <param name="Format">csv (default): the import columns plus id and derived fields; ndjson: one case object a line; json: one array;
 /// xlsx: one sheet of typed cells under a frozen header; parquet: typed columns (dates with their precision, lists as lists). Any letter
-/// case.</param>
+/// case. Without it, Accept chooses (text/csv, application/x-ndjson, application/json and the xlsx and Parquet media types; none, or
+/// */*, is CSV; any other is 406).</param>
 /// <param name="Fields">Comma-separated columns to export, in that order (JSON keeps its own property order), e.g. id,slug,chargedOn; all
 /// when absent. Names as in the CSV header, any letter case.</param>
 public sealed record CaseExportQuery([property: DefaultValue("csv")] string? Format, string? Fields)
@@ -24,7 +27,9 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
             ["parquet"] = (CaseParquetWriter.MediaType, "parquet"),
         };
 
-    public string FormatOrDefault => Format?.ToLowerInvariant() ?? "csv";
+    /// <summary>What the export offers to content negotiation: each format and its media type, the default (CSV) first.</summary>
+    public static IReadOnlyList<(string Format, string MediaType)> Offers { get; } =
+        [.. Formats.Select(f => (f.Key, f.Value.ContentType.Split(';')[0]))];
 
     /// <summary>The export's 200 in the contract: one media type per format; the JSON export is an array, the others a file.</summary>
     internal static Task DescribeResponseAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
@@ -34,8 +39,15 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
             response.Description = "The matching cases as a file in the requested format.";
             response.Content = Formats.Values.ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
             {
+                // fields= picks the members, so an item declares none as required: a typed client sees absent members as absent.
                 Schema = f.Extension == "json"
-                    ? new OpenApiSchema { Type = JsonSchemaType.Array }
+                    ? new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Array,
+                        Items = PartialSchemas.Reference(context.Document!, "CaseFields", "CaseResponse", [],
+                            "A case with the members fields= names (every member when fields= is absent); a member not named is absent, "
+                            + "not null or empty."),
+                    }
                     : new OpenApiSchema { Type = JsonSchemaType.String, Format = f.Extension is "xlsx" or "parquet" ? "binary" : null },
             });
         }
@@ -47,7 +59,7 @@ public sealed class CaseExportQueryValidator : AbstractValidator<CaseExportQuery
 {
     public CaseExportQueryValidator()
     {
-        RuleFor(q => q.Format).Must(f => f is null || CaseExportQuery.Formats.ContainsKey(f))
+        RuleFor(q => q.Format).OneOf(CaseExportQuery.Formats.Keys, StringComparer.OrdinalIgnoreCase)
             .WithMessage($"'{{PropertyValue}}' is not an export format; use {string.Join(", ", CaseExportQuery.Formats.Keys)}.");
         RuleFor(q => q.Fields).FieldList(CaseExportColumns.ExportNames);
     }

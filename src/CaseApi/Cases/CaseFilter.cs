@@ -1,5 +1,6 @@
 using System.Globalization;
 using CaseApi.History;
+using CaseApi.Infrastructure.Validation;
 using CaseApi.ReferenceData;
 using CaseApi.Store;
 using FluentValidation;
@@ -187,7 +188,7 @@ public sealed class CaseFilterValidator : AbstractValidator<CaseFilter>
         RuleFor(f => f.From).InclusiveBetween(1900, 9999);
         RuleFor(f => f.To).InclusiveBetween(1900, 9999)
             .GreaterThanOrEqualTo(f => f.From ?? 0).WithMessage("'to' must not be before 'from'.");
-        RuleFor(f => f.DateField).Must(d => d is null || CaseFilter.DateColumns.ContainsKey(d))
+        RuleFor(f => f.DateField).OneOf(CaseFilter.DateColumns.Keys)
             .WithMessage("'{PropertyValue}' is not a date field; use charged, activityStart or resolved.");
         this.AsOfRules(f => f.AsOf, f => f.Release);
     }

@@ -26,7 +26,8 @@ internal static class CaseListEndpoints
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .ReadsStore<CaseFilter, CaseExportQuery>(StoreRead.Cases)
-            .Produces(StatusCodes.Status200OK).AddOpenApiOperationTransformer(CaseExportQuery.DescribeResponseAsync);
+            .Produces(StatusCodes.Status200OK).ProducesProblem(StatusCodes.Status406NotAcceptable)
+            .AddOpenApiOperationTransformer(CaseExportQuery.DescribeResponseAsync);
         return cases;
     }
 
@@ -107,14 +108,17 @@ internal static class CaseListEndpoints
     /// case object a line; json one array; xlsx one sheet of typed cells under a frozen header, which re-imports too; parquet typed
     /// columns for notebooks. fields= picks the columns. Rows stream from the database as they arrive, ordered by slug.
     /// </remarks>
-    private static Results<PushStreamHttpResult, ValidationProblem> ExportCases(
+    private static Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult> ExportCases(
         [AsParameters] CaseFilter filter, [AsParameters] CaseExportQuery query, StoreSnapshot snapshot, TimeProvider time,
-        IOptions<JsonOptions> json, ReferenceCodes codes, CancellationToken ct)
+        IOptions<JsonOptions> json, ReferenceCodes codes, HttpContext http, CancellationToken ct)
     {
         var db = snapshot.Db;
         filter = filter.At(snapshot);
-        // The validator has accepted the format.
-        var format = query.FormatOrDefault;
+        // The validator has accepted format=; without it, Accept chooses.
+        if (ContentNegotiation.Choose(http.Request, query.Format, CaseExportQuery.Offers) is not { } format)
+        {
+            return ContentNegotiation.NotAcceptable(http.Request, CaseExportQuery.Offers);
+        }
         var type = CaseExportQuery.Formats[format];
         // No ToList: EF streams a no-tracking query row by row from the open data reader.
         var cases = filter.Apply(db).OrderBy(c => c.Slug).Select(CaseReads.Projection(filter.View)).AsAsyncEnumerable();

@@ -1,4 +1,5 @@
 using CaseApi.Infrastructure.Paging;
+using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 
 namespace CaseApi.Cases;
@@ -22,7 +23,7 @@ public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
 {
     public CaseListQueryValidator()
     {
-        RuleFor(q => q.Sort).Must(s => CaseSort.TryParse(s, out _))
+        RuleFor(q => q.Sort).OneOf(ClosedValues.Sorts(CaseSort.Names))
             .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
         RuleFor(q => q.Limit).PageLimit();
         RuleFor(q => q.Count).CountMode("exact", "estimate", "none");

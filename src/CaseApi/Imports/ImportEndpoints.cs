@@ -1,5 +1,6 @@
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Paging;
@@ -28,23 +29,33 @@ internal static class ImportEndpoints
         var options = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value;
         var imports = api.MapGroup("/imports").WithTags("Imports").RequireAuthorization(Policies.Admin);
 
-        imports.MapPost("/", CreateImport).WithName(nameof(CreateImport)).RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<ImportQuery>()
-            // Declared for the document only: Accepts() would make routing answer 415 itself, with a detail about JSON.
-            .AddOpenApiOperationTransformer((operation, _, _) =>
-            {
-                operation.RequestBody = RequestBody();
-                return Task.CompletedTask;
-            })
-            // Bulk files are far larger than ordinary bodies: this endpoint alone gets the (configurable) import limit.
-            .WithMetadata(new RequestSizeLimitAttribute(options.MaxBodyBytes))
-            .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        // One handler, two operations: generators make one call per operation and cannot mix a JSON model, raw files and a
+        // form in one (Kiota types only the first structured body; NSwag sends every body as JSON then). /file takes the
+        // file as the body, for clients that upload files; /imports takes anything the handler reads.
+        Upload(imports.MapPost("/", CreateImport).WithName(nameof(CreateImport)), options, RecordsFormsAndFiles);
+        Upload(imports.MapPost("/file", CreateImport).WithName(CreateImportFromFile), options, Files)
+            .WithSummary("Import cases from a CSV, NDJSON or .xlsx file sent as the body.");
         imports.MapGet("/", ListImports).WithName(nameof(ListImports)).ReadsStore<ImportListQuery>(StoreRead.Current);
         imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).ReadsStore(StoreRead.Current)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
+
+    private const string CreateImportFromFile = nameof(CreateImportFromFile);
+
+    private static RouteHandlerBuilder Upload(RouteHandlerBuilder upload, ImportOptions options, Func<OpenApiDocument, OpenApiRequestBody> body) =>
+        upload.RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<ImportQuery>()
+            // Declared for the document only: Accepts() would make routing answer 415 itself, with a detail about JSON.
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                operation.RequestBody = body(context.Document!);
+                return Task.CompletedTask;
+            })
+            // Bulk files are far larger than ordinary bodies: the imports alone get the (configurable) import limit.
+            .WithMetadata(new RequestSizeLimitAttribute(options.MaxBodyBytes))
+            .Produces<ImportResponse>(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
     /// <summary>Import cases from a CSV, JSON, NDJSON or .xlsx file, sent as the body or as the one file of a form.</summary>
     /// <remarks>
@@ -60,15 +71,17 @@ internal static class ImportEndpoints
         var outcome = await pipeline.RunAsync(submission, ct);
         return outcome.Match<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>>(
             report => report.Status == ImportStatus.Rejected ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report),
-            refusal => TypedResults.Problem(statusCode: StatusCode(refusal.Reason), title: refusal.Title, detail: refusal.Detail));
+            refusal => refusal.Reason == ImportRefusalReason.NotAnImportFormat
+                ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: refusal.Title, detail: refusal.Detail)
+                : ProblemResults.Of(Code(refusal.Reason), refusal.Title, refusal.Detail));
     }
 
-    private static int StatusCode(ImportRefusalReason reason) => reason switch
+    private static string Code(ImportRefusalReason reason) => reason switch
     {
-        ImportRefusalReason.NotAnImportFormat => StatusCodes.Status415UnsupportedMediaType,
-        ImportRefusalReason.IdempotencyKeyReused => StatusCodes.Status409Conflict,
-        ImportRefusalReason.LimitExceeded => StatusCodes.Status413PayloadTooLarge,
-        _ => StatusCodes.Status400BadRequest,
+        ImportRefusalReason.IdempotencyKeyReused => ProblemCodes.IdempotencyKeyReused,
+        ImportRefusalReason.FormWithoutFile => ProblemCodes.FormWithoutFile,
+        ImportRefusalReason.LimitExceeded => ProblemCodes.ImportLimitExceeded,
+        _ => ProblemCodes.ImportUnreadable,
     };
 
     /// <summary>List import reports, newest first.</summary>
@@ -92,11 +105,26 @@ internal static class ImportEndpoints
             ? TypedResults.Ok(ImportResponse.From(report))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Import not found.", detail: $"No import has the id '{id}'.");
 
-    private static OpenApiRequestBody RequestBody()
+    /// <summary>
+    /// POST /imports: a JSON array of records first (the body generators type), then the raw files and the form. Each media
+    /// type has its own schema: the JSON records are case requests in which only the slug is required (an upsert names the
+    /// fields it changes), the files binary strings, the form one binary part.
+    /// </summary>
+    private static OpenApiRequestBody RecordsFormsAndFiles(OpenApiDocument document)
     {
-        var content = ImportUpload.Formats.ToDictionary(f => f.MediaType, f => f.Format == "xlsx"
-            ? new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }
-            : new OpenApiMediaType { Example = RequestExamples.ImportBody(f.MediaType) });
+        var records = new OpenApiMediaType
+        {
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                Items = PartialSchemas.Reference(document, "CaseImportRecord", "CaseRequest", ["slug"],
+                    "A case as an import record: the members of a case request, of which only slug is required; an upsert changes only the "
+                    + "members the record names."),
+            },
+            Example = RequestExamples.ImportBody("application/json"),
+        };
+        var content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = records };
+        foreach (var (mediaType, media) in Files(document).Content!) content[mediaType] = media;
         content["multipart/form-data"] = new OpenApiMediaType
         {
             Schema = new OpenApiSchema
@@ -116,9 +144,22 @@ internal static class ImportEndpoints
         return new OpenApiRequestBody
         {
             Required = true,
-            Description = "The cases: CSV with a header row of case field names, a JSON array of cases, NDJSON (one case a line), an .xlsx "
+            Description = "The cases: a JSON array of cases, CSV with a header row of case field names, NDJSON (one case a line), an .xlsx "
                 + "workbook whose first sheet has the CSV's header row, or a form with one such file.",
             Content = content,
         };
     }
+
+    /// <summary>POST /imports/file: the file itself as the body, each media type a binary string that generated clients stream.</summary>
+    private static OpenApiRequestBody Files(OpenApiDocument document) => new()
+    {
+        Required = true,
+        Description = "The file: CSV with a header row of case field names, NDJSON (one case a line), or an .xlsx workbook whose first "
+            + "sheet has the CSV's header row; its Content-Type says which.",
+        Content = ImportUpload.Formats.Where(f => f.Format != "json").ToDictionary(f => f.MediaType, f => new OpenApiMediaType
+        {
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+            Example = f.Format == "xlsx" ? null : RequestExamples.ImportBody(f.MediaType),
+        }),
+    };
 }

@@ -37,6 +37,9 @@ internal enum ImportRefusalReason
     /// </summary>
     Malformed,
 
+    /// <summary>A form without a file part.</summary>
+    FormWithoutFile,
+
     /// <summary>An Idempotency-Key already used for another body or other options.</summary>
     IdempotencyKeyReused,
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CaseApi.Infrastructure.Paging;
+using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 using FromHeaderAttribute = Microsoft.AspNetCore.Mvc.FromHeaderAttribute;
 
@@ -33,7 +34,7 @@ public sealed class ImportQueryValidator : AbstractValidator<ImportQuery>
 {
     public ImportQueryValidator()
     {
-        RuleFor(q => q.Mode).Must(m => m is null || ImportModes.All.Contains(m.ToLowerInvariant()))
+        RuleFor(q => q.Mode).OneOf(ImportModes.All, StringComparer.OrdinalIgnoreCase)
             .WithMessage($"'{{PropertyValue}}' is not an import mode; use {string.Join(", ", ImportModes.All)}.");
         RuleFor(q => q.IdempotencyKey).Length(1, 200).Must(k => k is null || !k.Any(char.IsControl))
             .WithName("Idempotency-Key").WithMessage("The Idempotency-Key header must be 1 to 200 printable characters.");

@@ -73,7 +73,7 @@ internal static class ImportUpload
         {
             return (null, null, new ImportRefusal(ImportRefusalReason.Malformed, "The form is malformed.", e.Message));
         }
-        return (null, null, new ImportRefusal(ImportRefusalReason.Malformed, "The form has no file.",
+        return (null, null, new ImportRefusal(ImportRefusalReason.FormWithoutFile, "The form has no file.",
             "Send one file part (Content-Disposition: form-data; name=\"file\"; filename=\"cases.csv\")."));
     }
 

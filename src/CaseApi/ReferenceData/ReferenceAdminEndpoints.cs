@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Validation;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -217,8 +218,8 @@ internal static class ReferenceAdminEndpoints
             $"'{code}'.");
 
     private static ProblemHttpResult InUse(string what, string code, string why) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The {what} is in use.",
-            detail: $"'{code}' cannot be deleted: {why}. Change those first.");
+        ProblemResults.Of(ProblemCodes.CodeInUse, $"The {what} is in use.",
+            $"'{code}' cannot be deleted: {why}. Change those first.");
 
     private static JsonObject Snapshot<T>(T response) => (JsonObject)JsonSerializer.SerializeToNode(response, JsonSerializerOptions.Web)!;
 

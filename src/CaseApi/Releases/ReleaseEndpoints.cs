@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
@@ -19,7 +20,7 @@ internal static class ReleaseEndpoints
     public static RouteGroupBuilder MapReleaseEndpoints(this RouteGroupBuilder api)
     {
         var releases = api.MapGroup("/releases").WithTags("Releases").RequireAuthorization(Policies.Reader);
-        releases.MapPost("/", CreateRelease).WithName(nameof(CreateRelease)).RequireAuthorization(Policies.Admin)
+        releases.MapPost("/", CreateRelease).WithName(nameof(CreateRelease)).Idempotent().RequireAuthorization(Policies.Admin)
             .WithValidation<CreateReleaseRequest>().ProducesProblem(StatusCodes.Status409Conflict);
         releases.MapGet("/", ListReleases).WithName(nameof(ListReleases)).ReadsStore<ReleaseListQuery>(StoreRead.Log);
         releases.MapGet("/{name}", GetRelease).WithName(nameof(GetRelease)).ReadsStore(StoreRead.Log);
@@ -54,8 +55,8 @@ internal static class ReleaseEndpoints
             """), ct);
         if (inserted == 0)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The release name is already in use.",
-                detail: $"A release named '{request.Name}' exists; a release never changes, so pick another name.");
+            return ProblemResults.Of(ProblemCodes.NameTaken, "The release name is already in use.",
+                $"A release named '{request.Name}' exists; a release never changes, so pick another name.");
         }
         var created = (await FindAsync(db, request.Name!, ct))!;
         db.AuditEvents.Add(AuditTrail.Event(http, "release-created", "release", created.Name, Recorded(created), now));

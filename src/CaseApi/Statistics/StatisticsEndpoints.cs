@@ -23,7 +23,8 @@ internal static class StatisticsEndpoints
         // Every statistic reads the whole store, so each is kept per store version: a dashboard pays once per change.
         var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics))
-            .ReadsStore<CaseFilter, StatisticsQuery>(StoreRead.Cases, cached: true).AddOpenApiOperationTransformer(AlsoCsv);
+            .ReadsStore<CaseFilter, StatisticsQuery>(StoreRead.Cases, cached: true).AddOpenApiOperationTransformer(AlsoCsv)
+            .ProducesProblem(StatusCodes.Status406NotAcceptable);
         stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
         stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment))
             .ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
@@ -42,10 +43,14 @@ internal static class StatisticsEndpoints
     /// fill=zero adds the years without cases as rows with count 0; format=csv returns the same rows as CSV.
     /// </remarks>
     /// A zero-filled grid (years × series) larger than the configured limit (100,000 cells by default) is refused with 400.
-    private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem>> GetCaseStatistics(
+    private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> GetCaseStatistics(
         [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, StoreSnapshot snapshot, IOptions<StatisticsOptions> options,
-        CancellationToken ct)
+        HttpContext http, CancellationToken ct)
     {
+        if (ContentNegotiation.Choose(http.Request, query.Format, StatisticsQuery.Offers) is not { } format)
+        {
+            return ContentNegotiation.NotAcceptable(http.Request, StatisticsQuery.Offers);
+        }
         var limit = options.Value.MaxFilledCells;
         var rows = await snapshot.Db.Database.Query<GroupRow>(GroupBySql(filter.At(snapshot), query, limit)).ToListAsync(ct);
         if (rows[0].Cells is { } cells && cells > limit) return GridTooLarge(cells, limit);
@@ -53,7 +58,7 @@ internal static class StatisticsEndpoints
         var columns = StatisticsTable.Columns(query);
         var total = rows[0].Total;
         var shaped = rows.Where(r => r.Count is not null).Select(r => StatisticsTable.Row(query, r, Share(r.Count!.Value, total))).ToList();
-        return query.Csv
+        return format == "csv"
             ? TypedResults.Text(StatisticsTable.ToCsv(columns, shaped), StatisticsTable.CsvContentType)
             : TypedResults.Ok(new CaseStatisticsResponse(query.Dimensions, total, shaped));
     }

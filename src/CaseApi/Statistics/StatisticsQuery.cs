@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using CaseApi.Cases;
+using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 
 namespace CaseApi.Statistics;
@@ -17,7 +18,10 @@ namespace CaseApi.Statistics;
 /// zero: with year among groupBy, a row with count 0 for every year from 'from' to 'to' (else the data's first and last year) that
 /// has no cases; with more dimensions, every year for every combination of the other dimensions' values that occurs.
 /// </param>
-/// <param name="Format">json (default) or csv: one header row, then one line a row, labels included. Any letter case.</param>
+/// <param name="Format">
+/// json (default) or csv: one header row, then one line a row, labels included. Any letter case. Without it, Accept chooses
+/// (application/json or text/csv; none, or */*, is JSON; any other is 406).
+/// </param>
 public sealed record StatisticsQuery(
     string[]? GroupBy, string? Sort, int? Limit, int? MinCount, string[]? Metrics, string? Fill = null,
     [property: DefaultValue("json")] string? Format = null)
@@ -30,12 +34,15 @@ public sealed record StatisticsQuery(
 
     public bool FillZero => Fill == "zero";
 
-    public bool Csv => string.Equals(Format, "csv", StringComparison.OrdinalIgnoreCase);
+    /// <summary>What the statistics offer to content negotiation, the default first.</summary>
+    public static IReadOnlyList<(string Format, string MediaType)> Offers { get; } = [("json", "application/json"), ("csv", "text/csv")];
 }
 
 public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery>
 {
     private const string GroupByHint = "Group by one to three dimensions, e.g. groupBy=sector or groupBy=year,sector,sponsorType.";
+    private const string SortHint =
+        "'{PropertyValue}' is not a sort of this query; use count, -count or one of the grouped dimensions (with '-' for descending).";
 
     public StatisticsQueryValidator()
     {
@@ -51,9 +58,11 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
                     context.AddFailure($"'{unknown}' is not a dimension; use {string.Join(", ", StatisticsDimension.All.Keys)}.");
                 }
             });
-        RuleFor(q => q.Sort).Must((q, sort) => sort is null || sort.TrimStart('-') is var key && (key == "count" || q.Dimensions.Contains(key)))
-            .WithMessage(
-                "'{PropertyValue}' is not a sort of this query; use count, -count or one of the grouped dimensions (with '-' for descending).");
+        RuleFor(q => q.Sort).Cascade(CascadeMode.Stop)
+            .OneOf(ClosedValues.Sorts(["count", .. StatisticsDimension.All.Keys]))
+            .WithMessage(SortHint)
+            .Must((q, sort) => sort is null || sort.TrimStart('-') is var key && (key == "count" || q.Dimensions.Contains(key)))
+            .WithMessage(SortHint);
         RuleFor(q => q.Limit).InclusiveBetween(1, StatisticsQuery.MaxLimit);
         RuleFor(q => q.MinCount).InclusiveBetween(1, int.MaxValue);
         RuleFor(q => q.Metrics).Custom((_, context) =>
@@ -64,12 +73,12 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
             }
         });
         RuleFor(q => q.Fill).Cascade(CascadeMode.Stop)
-            .Must(f => f is null || f == "zero").WithMessage("'{PropertyValue}' is not a fill; use fill=zero.")
+            .OneOf(["zero"]).WithMessage("'{PropertyValue}' is not a fill; use fill=zero.")
             .Must((q, f) => f is null || q.Dimensions.Contains("year")).WithMessage("fill=zero fills years: add year to groupBy.")
             // minCount drops groups that zero-filling would add back; the two ask for opposite things.
             .Must((q, f) => f is null || q.MinCount is null or 1).WithMessage("fill=zero adds empty groups that minCount removes; use one of them.");
         RuleFor(q => q.Format)
-            .Must(f => f is null || f.Equals("json", StringComparison.OrdinalIgnoreCase) || f.Equals("csv", StringComparison.OrdinalIgnoreCase))
+            .OneOf(["json", "csv"], StringComparer.OrdinalIgnoreCase)
             .WithMessage("'{PropertyValue}' is not a statistics format; use json or csv.");
     }
 }

@@ -44,6 +44,22 @@ public sealed class RateLimitTests(TinyRateLimitFactory api) : ApiTest(api), ICl
     }
 
     [Fact]
+    public async Task Responses_carry_the_budget_and_what_is_left_of_it()
+    {
+        var client = await ClientForRoleAsync(Policies.Reader);
+
+        using var first = await client.GetAsync("/api/v1/sectors", Ct);
+        using var second = await client.GetAsync("/api/v1/sectors", Ct);
+        using var bulk = await client.GetAsync("/api/v1/cases", Ct);
+
+        Assert.Equal("\"default\";q=3;w=60", Header(first, "RateLimit-Policy"));
+        Assert.Matches("^\"default\";r=2;t=([1-9]|[1-5][0-9]|60)$", Header(first, "RateLimit"));
+        Assert.StartsWith("\"default\";r=1;", Header(second, "RateLimit"), StringComparison.Ordinal);
+        Assert.Equal("\"default\";q=3;w=60, \"bulk\";q=1;w=60", Header(bulk, "RateLimit-Policy"));
+        Assert.Matches("^\"default\";r=0;t=[0-9]+, \"bulk\";r=0;t=[0-9]+$", Header(bulk, "RateLimit"));
+    }
+
+    [Fact]
     public async Task Requests_without_a_valid_key_share_one_budget_per_address()
     {
         var statuses = new List<HttpStatusCode>();
@@ -89,4 +105,6 @@ public sealed class RateLimitTests(TinyRateLimitFactory api) : ApiTest(api), ICl
         request.Headers.Add("Access-Control-Request-Headers", "x-api-key");
         return AnonymousClient().SendAsync(request, Ct);
     }
+
+    private static string Header(HttpResponseMessage response, string name) => string.Join(", ", response.Headers.GetValues(name));
 }

@@ -52,6 +52,25 @@ public sealed class UpdateCaseTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task A_412_carries_the_current_etag_and_a_retry_with_it_succeeds_without_a_get()
+    {
+        var (created, etag) = await CreateCaseAsync(CaseSamples.Minimal());
+        var first = CaseSamples.Minimal();
+        first["title"] = "First";
+        using var firstWrite = await Client.PutAsync($"/api/v1/cases/{created["id"]}", first, etag);
+        var second = CaseSamples.Minimal();
+        second["title"] = "Second";
+
+        using var stale = await Client.PutAsync($"/api/v1/cases/{created["id"]}", second, etag);
+        using var retry = await Client.PutAsync($"/api/v1/cases/{created["id"]}", second, stale.Headers.ETag);
+
+        await Problems.AssertAsync(stale, HttpStatusCode.PreconditionFailed);
+        Assert.Equal(firstWrite.Headers.ETag, stale.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal("Second", (string?)(await ReadObjectAsync(retry))["title"]);
+    }
+
+    [Fact]
     public async Task Of_two_concurrent_writers_with_the_same_etag_exactly_one_wins_and_the_other_gets_412()
     {
         var (created, etag) = await CreateCaseAsync(CaseSamples.Minimal());
@@ -70,6 +89,8 @@ public sealed class UpdateCaseTests(CaseApiFactory api) : ApiTest(api)
             var statuses = responses.Select(r => r.StatusCode).Order().ToArray();
             Assert.Equal([HttpStatusCode.OK, HttpStatusCode.PreconditionFailed], statuses);
             etag = responses.Single(r => r.StatusCode == HttpStatusCode.OK).Headers.ETag!;
+            // The loser learns the winner's version, whichever check stopped it (If-Match, or the row version at UPDATE).
+            Assert.Equal(etag, responses.Single(r => r.StatusCode == HttpStatusCode.PreconditionFailed).Headers.ETag);
             foreach (var r in responses) r.Dispose();
         }
     }
@@ -92,7 +113,8 @@ public sealed class UpdateCaseTests(CaseApiFactory api) : ApiTest(api)
 
         using var response = await Client.PutAsync($"/api/v1/cases/{created["id"]}", CaseSamples.Minimal("taken"), etag);
 
-        await Problems.AssertAsync(response, HttpStatusCode.Conflict);
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.Conflict);
+        Assert.Equal("slug-taken", (string?)problem["code"]);
     }
 
     [Fact]

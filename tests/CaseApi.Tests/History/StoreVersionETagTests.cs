@@ -27,6 +27,9 @@ public sealed class StoreVersionETagTests(CaseApiFactory api) : HistoryTest(api)
         Assert.False(tag.IsWeak);
         Assert.Equal(HttpStatusCode.NotModified, again.StatusCode);
         Assert.Equal(tag, again.Headers.ETag);
+        // The tag hashes Accept: a cache must keep one answer per Accept value.
+        Assert.Contains("Accept", first.Headers.Vary);
+        Assert.Contains("Accept", again.Headers.Vary);
         Assert.Equal(HttpStatusCode.OK, afterWrite.StatusCode);
         Assert.NotEqual(tag, afterWrite.Headers.ETag);
     }

@@ -139,14 +139,15 @@ public sealed class ImportModeTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
-    public async Task The_same_idempotency_key_with_a_different_body_is_409()
+    public async Task The_same_idempotency_key_with_a_different_body_is_422_idempotency_key_reused()
     {
         using var first = await ImportAsync(Ndjson(Case("once")), NdjsonType, idempotencyKey: "key-2");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
         using var other = await ImportAsync(Ndjson(Case("other")), NdjsonType, idempotencyKey: "key-2");
 
-        await Problems.AssertAsync(other, HttpStatusCode.Conflict);
+        var problem = await Problems.AssertAsync(other, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("idempotency-key-reused", (string?)problem["code"]);
         Assert.Equal(1, await CountCasesAsync());
     }
 

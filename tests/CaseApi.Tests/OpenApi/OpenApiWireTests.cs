@@ -14,16 +14,28 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
     private static readonly string[] FrameworkJsonTypes = ["JsonElement", "JsonNode", "JsonObject", "JsonArray"];
 
     [Fact]
-    public async Task One_problem_schema_declares_code_and_traceId_makes_errors_optional_and_forbids_undeclared_members()
+    public async Task One_problem_schema_declares_code_and_traceId_and_makes_errors_optional()
     {
         var schemas = (await DocumentAsync())["components"]!["schemas"]!;
 
         var problem = schemas["Problem"]!;
-        Assert.Equal(false, (bool?)problem["additionalProperties"]);
         Assert.Equal(["code", "detail", "status", "title", "traceId", "type"], Required(problem).Order(StringComparer.Ordinal));
         Assert.NotNull(problem["properties"]!["errors"]);
         Assert.Equal(ProblemCodes.Pattern, (string?)problem["properties"]!["code"]!["pattern"]);
         foreach (var name in new[] { "ValidationProblem", "ProblemDetails", "HttpValidationProblemDetails" }) Assert.Null(schemas[name]);
+    }
+
+    [Fact]
+    public async Task Response_schemas_admit_new_members_and_request_schemas_refuse_them()
+    {
+        var schemas = (await DocumentAsync())["components"]!["schemas"]!;
+
+        // The tolerant reader (docs/reference/compatibility.md): a response may gain members, a request may not.
+        foreach (var response in new[] { "Problem", "CaseResponse", "ImportResponse" }) Assert.Null(schemas[response]!["additionalProperties"]);
+        foreach (var request in new[] { "CaseRequest", "CreateApiKeyRequest" })
+        {
+            Assert.Equal(false, (bool?)schemas[request]!["additionalProperties"]);
+        }
     }
 
     [Fact]
@@ -95,13 +107,16 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
     {
         var paths = (await DocumentAsync())["paths"]!;
 
-        Assert.Equal(["ETag", "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["get"]!, "200"));
-        Assert.Equal(["ETag", "Location", "X-Consistency-Token", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["post"]!, "201"));
-        Assert.Equal(["ETag", "Link", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "200"));
-        Assert.Equal(["Content-Disposition", "ETag", "X-Request-Id"], Headers(paths["/api/v1/cases/export"]!["get"]!, "200"));
-        Assert.Equal(["Retry-After", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "429"));
-        Assert.Equal(["Retry-After", "X-Request-Id"], Headers(paths["/api/v1/stats/summary"]!["get"]!, "503"));
-        Assert.Equal(["WWW-Authenticate", "X-Request-Id"], Headers(paths["/api/v1/sectors"]!["get"]!, "401"));
+        // Every operation is governed by the rate limiter; the store-wide reads' tag and body vary by Accept.
+        string[] limits = ["RateLimit", "RateLimit-Policy"];
+        Assert.Equal(["ETag", .. limits, "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["get"]!, "200"));
+        Assert.Equal(["ETag", "Location", .. limits, "X-Consistency-Token", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["post"]!, "201"));
+        Assert.Equal(["ETag", "Link", .. limits, "Vary", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "200"));
+        Assert.Equal(["Content-Disposition", "ETag", .. limits, "Vary", "X-Request-Id"], Headers(paths["/api/v1/cases/export"]!["get"]!, "200"));
+        Assert.Equal(["ETag", .. limits, "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["put"]!, "412"));
+        Assert.Equal([.. limits, "Retry-After", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "429"));
+        Assert.Equal([.. limits, "Retry-After", "X-Request-Id"], Headers(paths["/api/v1/stats/summary"]!["get"]!, "503"));
+        Assert.Equal([.. limits, "WWW-Authenticate", "X-Request-Id"], Headers(paths["/api/v1/sectors"]!["get"]!, "401"));
     }
 
     [Fact]

@@ -168,18 +168,37 @@ const provokers: Record<string, (op: Op) => Probe[]> = {
       variant(op, { intent: "the same Idempotency-Key, other options", headers: { "Idempotency-Key": `${run}-key` },
         query: { dryRun: ["true"], atomic: ["false"] } })),
   ],
+  // Export and statistics choose their representation by Accept too; one they do not offer is a 406.
+  "406": (op) => [variant(op, { intent: "an Accept naming no offered media type", headers: { Accept: "image/png" } })],
   "412": (op) => [variant(op, { invalid: "stale If-Match", headers: { "If-Match": "\"1\"" } })],
   "413": (op) => [variant(op, { invalid: "a 2.5 MB body", body: JSON.stringify({ padding: "x".repeat(2_500_000) }) })],
   "415": (op) => [variant(op, { invalid: "text/plain body", body: "plain text", mediaType: "text/plain" })],
   "422": (op) => [
     // Atomic, and no record valid: the whole file is refused and nothing is written.
-    ...when(op.requestBody, variant(op, { intent: "an atomic file whose only record fails validation",
-      body: JSON.stringify([{ slug: `${run}-bad` }]), mediaType: "application/json", query: { dryRun: ["false"], atomic: ["true"] } })),
+    // In a media type the operation declares: /imports/file takes files (NDJSON here), not a JSON array.
+    ...when(has(op, (p) => p.name === "atomic"), variant(op, { intent: "an atomic file whose only record fails validation",
+      ...(op.requestBody?.content["application/json"]
+        ? { body: JSON.stringify([{ slug: `${run}-bad` }]), mediaType: "application/json" }
+        : { body: `${JSON.stringify({ slug: `${run}-bad` })}\n`, mediaType: "application/x-ndjson" }),
+      query: { dryRun: ["false"], atomic: ["true"] } })),
+    // Idempotency-Key over another request: the valid create with a key (the fixture exists, so a kept 409), then the
+    // same key with one member changed.
+    ...when(op.method === "post" && !has(op, (p) => p.name === "atomic") && has(op, (p) => p.name === "Idempotency-Key"),
+      variant(op, { intent: "a create with an Idempotency-Key", headers: { "Idempotency-Key": `${run}-${op.operationId}` } }),
+      variant(op, { intent: "the same Idempotency-Key, another body", headers: { "Idempotency-Key": `${run}-${op.operationId}` },
+        body: otherBody(op) })),
     ...when(op.method === "get",
       variant(op, { intent: "a filter that selects no case", query: { ...valid(op).query, q: [`${run}-matches-nothing`] } })),
   ],
   "428": (op) => [variant(op, { invalid: "If-Match missing", headers: {} })],
 };
+
+/** The valid body with its first string member (but the slug) changed: another request, still a valid one. */
+function otherBody(op: Op): string {
+  const body = JSON.parse(valid(op).body ?? "{}") as Record<string, Json>;
+  const member = Object.keys(body).find((k) => k !== "slug" && typeof body[k] === "string");
+  return JSON.stringify(member ? { ...body, [member]: `${String(body[member])}-other` } : body);
+}
 
 /** Items of each list without path parameters, read before anything changes: what a wrongly deleted item is restored from. */
 const listed: Record<string, Record<string, Json>[]> = {};

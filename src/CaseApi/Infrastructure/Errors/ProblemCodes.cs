@@ -22,6 +22,17 @@ public static class ProblemCodes
     public const string StillReferenced = "still-referenced";
     public const string WriteConflict = "write-conflict";
     public const string DatabaseUnavailable = "database-unavailable";
+    public const string MalformedIfMatch = "malformed-if-match";
+    public const string ImportUnreadable = "import-unreadable";
+    public const string FormWithoutFile = "form-without-file";
+    public const string ImportLimitExceeded = "import-limit-exceeded";
+    public const string SlugTaken = "slug-taken";
+    public const string NameTaken = "name-taken";
+    public const string CodeInUse = "code-in-use";
+    public const string IdempotencyKeyReused = "idempotency-key-reused";
+    public const string IdempotencyKeyInFlight = "idempotency-key-in-flight";
+    public const string CoverageUndefined = "coverage-undefined";
+    public const string ShuttingDown = "shutting-down";
 
     /// <summary>The precise codes, with the status each is sent with.</summary>
     public static IReadOnlyDictionary<string, int> Precise { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -34,5 +45,16 @@ public static class ProblemCodes
         [StillReferenced] = 409,
         [WriteConflict] = 409,
         [DatabaseUnavailable] = 503,
+        [MalformedIfMatch] = 400,
+        [ImportUnreadable] = 400,
+        [FormWithoutFile] = 400,
+        [ImportLimitExceeded] = 413,
+        [SlugTaken] = 409,
+        [NameTaken] = 409,
+        [CodeInUse] = 409,
+        [IdempotencyKeyReused] = 422,
+        [IdempotencyKeyInFlight] = 409,
+        [CoverageUndefined] = 422,
+        [ShuttingDown] = 503,
     };
 }

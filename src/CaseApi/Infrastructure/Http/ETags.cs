@@ -1,8 +1,10 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
 namespace CaseApi.Infrastructure.Http;
@@ -32,7 +34,10 @@ public static class ETags
         return $"\"{version}-{RequestHash(request)}\"";
     }
 
-    /// <summary>Checks If-Match on a write: missing is 428, malformed 400, stale 412, a match (or *) null.</summary>
+    /// <summary>
+    /// Checks If-Match on a write: missing is 428, malformed 400, stale 412 (with the current ETag, so that recovering
+    /// costs no GET), a match (or *) null.
+    /// </summary>
     public static ProblemHttpResult? CheckIfMatch(HttpRequest request, uint currentVersion)
     {
         var header = request.Headers.IfMatch;
@@ -43,18 +48,45 @@ public static class ETags
         }
         if (!EntityTagHeaderValue.TryParseList(header, out var tags))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed If-Match header.",
-                detail: "If-Match must hold quoted entity tags, e.g. If-Match: \"12345\".");
+            return ProblemResults.Of(ProblemCodes.MalformedIfMatch, "Malformed If-Match header.",
+                "If-Match must hold quoted entity tags, e.g. If-Match: \"12345\".");
         }
         var current = new EntityTagHeaderValue(For(currentVersion));
         return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: true))
             ? null
-            : PreconditionFailed();
+            : PreconditionFailed(request.HttpContext.Response, currentVersion);
     }
 
-    public static ProblemHttpResult PreconditionFailed() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The resource has changed.",
-            detail: "If-Match does not match the current ETag: someone else changed it. GET it again and reapply your change.");
+    /// <summary>A 412 that carries the current ETag: the client reapplies its change to the current version without a GET.</summary>
+    public static ProblemHttpResult PreconditionFailed(HttpResponse response, uint currentVersion)
+    {
+        response.Headers.ETag = For(currentVersion);
+        return TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The resource has changed.",
+            detail: "If-Match does not match the current ETag: someone else changed it. The ETag header of this answer is the current one: "
+                + "reapply your change to the current version and send it with that tag.");
+    }
+
+    /// <summary>
+    /// An endpoint filter of every API route: a write that lost the race between its If-Match check and its UPDATE
+    /// (DbUpdateConcurrencyException) gets the 412 a stale If-Match gets, with the row's current ETag. Answered here
+    /// because the exception handler's answer drops ETag (ExceptionHandlerMiddleware clears cache headers); a row that
+    /// is gone leaves the exception to it (a 412 without a tag).
+    /// </summary>
+    public static async ValueTask<object?> LostRaceAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (DbUpdateConcurrencyException lost)
+        {
+            // The failed batch may hold other rows too (the audit event written with the change): the versioned one is the resource.
+            var entry = lost.Entries.FirstOrDefault(e => e.Metadata.FindProperty("Version") is not null);
+            var current = entry is null ? null : await entry.GetDatabaseValuesAsync(context.HttpContext.RequestAborted);
+            if (current?[entry!.Metadata.FindProperty("Version")!] is not uint version) throw;
+            return PreconditionFailed(context.HttpContext.Response, version);
+        }
+    }
 
     /// <summary>True when If-None-Match names the given (quoted) tag, or is *: a GET can answer 304.</summary>
     public static bool IsNotModified(HttpRequest request, string tag) =>

@@ -45,6 +45,9 @@ public static class RateLimitPolicies
 
 public static class RateLimiting
 {
+    public const string Header = "RateLimit";
+    public const string PolicyHeader = "RateLimit-Policy";
+
     /// <summary>
     /// A fixed window per API key (per IP address for requests without a valid key) for every request, plus the
     /// <see cref="RateLimitPolicies.Bulk"/> budget that expensive endpoints opt into. Rejections are 429 problems
@@ -53,22 +56,23 @@ public static class RateLimiting
     public static IServiceCollection AddCaseApiRateLimiting(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RateLimitBudgets>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, configured) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, RateLimitBudgets>((o, configured, budgets) =>
         {
             var limits = configured.Value;
             var window = TimeSpan.FromSeconds(limits.WindowSeconds);
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             // Orchestrators' probes are never limited: a spent budget of their address must not read as a dead pod.
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => http.Request.Path.StartsWithSegments("/health")
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => IsUnlimited(http)
                 ? RateLimitPartition.GetNoLimiter("health")
-                : RateLimitPartition.GetFixedWindowLimiter(Partition(http), _ => Window(limits.PermitLimit, window)));
+                : RateLimitPartition.Get(Partition(http), key => budgets.Open(RateLimitBudgets.Default, key, limits.PermitLimit, window)));
             // Per key: so many bulk requests per window, and so many at a time. A read that is bulk work only when it reads
             // the past (GET /cases/{id}?asOf=) says so by its read declaration; of the present it is a point read.
             o.AddPolicy(RateLimitPolicies.Bulk, http => !IsBulk(http)
                 ? RateLimitPartition.GetNoLimiter("point")
-                : RateLimitPartition.Get(Partition(http), _ => RateLimiter.CreateChained(
-                    new FixedWindowRateLimiter(Window(limits.BulkPermitLimit, window)),
+                : RateLimitPartition.Get(Partition(http), key => RateLimiter.CreateChained(
+                    budgets.Open(RateLimitBudgets.Bulk, key, limits.BulkPermitLimit, window),
                     new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = limits.BulkConcurrencyLimit, QueueLimit = 0 }))));
             o.OnRejected = (context, ct) => RejectAsync(context, limits.BulkRetryAfterSeconds);
         });
@@ -78,12 +82,43 @@ public static class RateLimiting
     private static bool IsBulk(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<StoreRead>() is not { } read
         || read.IsBulk(ReadPoints.ReadsThePast(http.Request.Query[ReadPoints.AsOfParameter], http.Request.Query[ReadPoints.ReleaseParameter]));
 
-    // Keyed by the API key's id, never its secret; runs after authentication so that the key is known.
-    private static string Partition(HttpContext http) =>
-        http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } keyId ? $"key:{keyId}" : $"ip:{http.Connection.RemoteIpAddress}";
+    /// <summary>
+    /// RateLimit and RateLimit-Policy (draft-ietf-httpapi-ratelimit-headers) on every response the limiter governs, 429s
+    /// included: the default budget's policy and window, and the bulk budget's where the endpoint spends it. Runs before
+    /// the limiter, so the fields are written when the response starts, after this request took its permit.
+    /// </summary>
+    public static WebApplication UseRateLimitFields(this WebApplication app)
+    {
+        var limits = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        var budgets = app.Services.GetRequiredService<RateLimitBudgets>();
+        var window = TimeSpan.FromSeconds(limits.WindowSeconds);
+        var policies = RateLimitBudgets.PolicyField(RateLimitBudgets.Default, limits.PermitLimit, window);
+        var bulkPolicies = $"{policies}, {RateLimitBudgets.PolicyField(RateLimitBudgets.Bulk, limits.BulkPermitLimit, window)}";
+        app.Use((http, next) =>
+        {
+            if (IsUnlimited(http)) return next(http);
+            http.Response.OnStarting(() =>
+            {
+                var partition = Partition(http);
+                var bulk = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == RateLimitPolicies.Bulk
+                    && IsBulk(http);
+                string?[] fields =
+                    [budgets.Field(RateLimitBudgets.Default, partition), bulk ? budgets.Field(RateLimitBudgets.Bulk, partition) : null];
+                http.Response.Headers[PolicyHeader] = bulk ? bulkPolicies : policies;
+                if (fields.Any(f => f is not null)) http.Response.Headers[Header] = string.Join(", ", fields.OfType<string>());
+                return Task.CompletedTask;
+            });
+            return next(http);
+        });
+        return app;
+    }
 
-    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) =>
-        new() { PermitLimit = permits, Window = window, QueueLimit = 0, AutoReplenishment = true };
+    private static bool IsUnlimited(HttpContext http) => http.Request.Path.StartsWithSegments("/health");
+
+    // Keyed by the stable actor id (a service key's key:{id} or a person's issuer#subject), never a secret; runs after
+    // authentication so that the actor is known.
+    private static string Partition(HttpContext http) =>
+        http.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } actor ? $"actor:{actor}" : $"ip:{http.Connection.RemoteIpAddress}";
 
     private static async ValueTask RejectAsync(OnRejectedContext context, int concurrencyRetryAfter)
     {

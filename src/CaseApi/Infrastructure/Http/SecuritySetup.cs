@@ -17,7 +17,8 @@ public static class SecuritySetup
         if (configuration.GetSection(CorsOriginsKey).Get<string[]>() is { Length: > 0 } origins)
         {
             services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(origins).AllowAnyMethod().AllowAnyHeader()
-                .WithExposedHeaders("ETag", "Location", "Link", "Retry-After", RequestIds.HeaderName)));
+                .WithExposedHeaders("ETag", "Location", "Link", "Retry-After", RequestIds.HeaderName, RateLimiting.Header,
+                    RateLimiting.PolicyHeader)));
         }
         return services;
     }
@@ -31,6 +32,7 @@ public static class SecuritySetup
         app.UseSecurityHeaders();
         if (app.Configuration.GetSection(CorsOriginsKey).Get<string[]>() is { Length: > 0 }) app.UseCors();
         app.UseAuthentication();
+        app.UseRateLimitFields();
         app.UseRateLimiter();
         app.UseWriteStallGuard();
         app.UseAuthorization();

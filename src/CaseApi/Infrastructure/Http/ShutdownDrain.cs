@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CaseApi.Infrastructure.Errors;
 using Microsoft.Extensions.Options;
 
 namespace CaseApi.Infrastructure.Http;
@@ -78,8 +79,8 @@ internal sealed class ShutdownDrainFilter(ShutdownDrain drain, ILogger<ShutdownD
             log.LogWarning("Rolled back {Method} {Path}: the shutdown drain ended before it finished ({Reason})",
                 http.Request.Method, http.Request.Path.Value, e.Message);
             http.Response.Headers.RetryAfter = "1";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The service is shutting down.",
-                detail: "This instance stopped before the request finished, so it was rolled back: nothing of it was stored (for an import, "
+            return ProblemResults.Of(ProblemCodes.ShuttingDown, "The service is shutting down.",
+                "This instance stopped before the request finished, so it was rolled back: nothing of it was stored (for an import, "
                     + "none of its records). Send it again; another instance will answer.");
         }
         finally

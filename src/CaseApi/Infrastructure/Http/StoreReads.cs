@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using CaseApi.Infrastructure.Validation;
 using CaseApi.Store;
 using FluentValidation;
+using Microsoft.Net.Http.Headers;
 
 namespace CaseApi.Infrastructure.Http;
 
@@ -69,6 +70,8 @@ public static class StoreReads
         if (at >= 0) context.Arguments[at] = snapshot;
         if (!read.StoreWide) return await next(context);
 
+        // The tag hashes Accept, and an export's body follows it: every answer of a store-wide read varies by it.
+        http.Response.Headers.Append(HeaderNames.Vary, HeaderNames.Accept);
         var tag = ETags.ForStore(snapshot!, http.Request);
         if (ETags.IsNotModified(http.Request, tag))
         {

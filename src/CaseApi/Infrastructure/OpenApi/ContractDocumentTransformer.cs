@@ -69,6 +69,8 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ];
 
         ProblemContract.AddComponents(document);
+        PartialSchemas.AddComponents(document);
+        TolerantReader.OpenResponseSchemas(document);
 
         foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
@@ -94,12 +95,18 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             response.Content = ProblemContract.Content(document);
             response.Description = ReasonPhrases.GetReasonPhrase(status);
         }
+        else if (status >= 400)
+        {
+            // An error with a body of its own (an import's rejection report) may still be a problem for another cause.
+            foreach (var (mediaType, media) in ProblemContract.Content(document)) response.Content!.TryAdd(mediaType, media);
+        }
         else if (string.IsNullOrEmpty(response.Description))
         {
             response.Description = ReasonPhrases.GetReasonPhrase(status);
         }
 
-        var headers = new List<string> { ProblemContract.RequestIdHeader };
+        // Every operation is governed by the rate limiter (only the health probes, outside the contract, are not).
+        var headers = new List<string> { ProblemContract.RequestIdHeader, ProblemContract.RateLimitPolicyHeader, ProblemContract.RateLimitHeader };
         if (status is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable) headers.Add(ProblemContract.RetryAfterHeader);
         if (status == StatusCodes.Status401Unauthorized) headers.Add(ProblemContract.WwwAuthenticateHeader);
         if (status == StatusCodes.Status201Created) headers.Add(ProblemContract.LocationHeader);
@@ -111,7 +118,14 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         }
         if (status == StatusCodes.Status200OK && ReturnsFile(handler)) headers.Add(ProblemContract.ContentDispositionHeader);
         if (status is >= 200 and < 300 && !HttpMethods.IsGet(api.HttpMethod ?? "GET")) headers.Add(ProblemContract.ConsistencyTokenHeader);
+        // The store-wide tag hashes Accept (ETags.ForStore), and the export's body follows it: caches must key on it.
+        if (status is 200 or 304 && IsStoreWide(api)) headers.Add(ProblemContract.VaryHeader);
         response.Headers = headers.ToDictionary(h => h, h => ProblemContract.HeaderReference(h, document));
+        // A stale If-Match is answered with the current tag (ETags.PreconditionFailed), so recovering costs no GET.
+        if (status == StatusCodes.Status412PreconditionFailed)
+        {
+            response.Headers[ProblemContract.ETagHeader] = ProblemContract.HeaderReference(ProblemContract.CurrentETag, document);
+        }
     }
 
     /// <summary>True when the handler can return a file result (a download with a file name), alone or in a Results union.</summary>
@@ -128,7 +142,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
     private static bool HasVersion(ApiDescription api) =>
         api.SupportedResponseTypes.Any(r => r.StatusCode is 200 or 201 && r.Type?.GetProperty("Version") is not null)
-        || api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.StoreWide);
+        || IsStoreWide(api);
+
+    private static bool IsStoreWide(ApiDescription api) =>
+        api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.StoreWide);
 
     private static void DescribeParameters(OpenApiOperation operation, ApiDescription api, MethodInfo? handler, IServiceProvider services)
     {
@@ -167,6 +184,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
                 parameter.Required = true;
             }
             parameter.Example ??= RequestExamples.ForParameter(parameter.Name!, parameter.Schema, parameter.In, parameter.Required, write);
+            if (parameter.In == ParameterLocation.Query) DeclareClosedValues(parameter, validators);
         }
 
         var bodyType = api.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
@@ -177,6 +195,21 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             {
                 patch.Description = "A JSON Merge Patch (RFC 7396): the members to change, with their new values; null removes an optional member.";
             }
+        }
+    }
+
+    /// <summary>
+    /// A closed list of values in the validator (ClosedValues.OneOf) is the parameter's enum: one declaration, so the
+    /// contract and the check never drift apart, and typed clients get an enum instead of a free string.
+    /// </summary>
+    private static void DeclareClosedValues(OpenApiParameter parameter, List<IValidatorDescriptor> validators)
+    {
+        var values = validators.Select(v => ValidatorSchemaTransformer.ClosedValues(v, parameter.Name!)).FirstOrDefault(v => v is not null);
+        if (values is null || parameter.Schema is not OpenApiSchema schema) return;
+        schema.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
+        if (parameter.Example is JsonValue example && !values.Contains(example.ToString(), StringComparer.Ordinal))
+        {
+            parameter.Example = JsonValue.Create(values[0]);
         }
     }
 

@@ -6,8 +6,8 @@ namespace CaseApi.Infrastructure.OpenApi;
 /// The error side of the contract as the wire has it: the RFC 9457 problem every error carries (with the
 /// <c>code</c> and <c>traceId</c> members the service adds, and <c>errors</c> where fields are at fault) and the
 /// response headers the service sends. One schema for every error: generators cannot tell the members of a oneOf
-/// without a discriminator apart (Kiota then types no 400 at all). Strict (no undeclared members), so that a member
-/// added at run time without being declared here fails the validating proxy in CI.
+/// without a discriminator apart (Kiota then types no 400 at all). Published open to new members, like every response
+/// (TolerantReader); CI's validating proxy checks answers against a strict copy, so an undeclared member still fails it.
 /// </summary>
 internal static class ProblemContract
 {
@@ -17,6 +17,9 @@ internal static class ProblemContract
     public const string RequestIdHeader = Http.RequestIds.HeaderName;
     public const string RetryAfterHeader = "Retry-After";
     public const string ETagHeader = "ETag";
+    public const string VaryHeader = "Vary";
+    public const string RateLimitHeader = Http.RateLimiting.Header;
+    public const string RateLimitPolicyHeader = Http.RateLimiting.PolicyHeader;
     public const string LocationHeader = "Location";
     public const string LinkHeader = "Link";
     public const string ContentDispositionHeader = "Content-Disposition";
@@ -39,6 +42,17 @@ internal static class ProblemContract
             "The request's id (the caller's own X-Request-Id when it sent a short safe one); a problem's traceId is the same value.");
         components.Headers[RetryAfterHeader] = Header(required: true, "Seconds to wait before retrying.", JsonSchemaType.Integer);
         components.Headers[ETagHeader] = Header(required: true, "The strong entity tag of this version; send it as If-Match to change it.");
+        components.Headers[CurrentETag] = Header(required: false,
+            "The current entity tag of the resource: reapply the change to the current version and send it with this tag as If-Match, "
+            + "without a GET. Absent only when the resource no longer exists.");
+        components.Headers[VaryHeader] = Header(required: true,
+            "Accept: the body and the ETag depend on the Accept header, so a cache keeps one answer per Accept value.");
+        components.Headers[RateLimitPolicyHeader] = Header(required: true,
+            "The request budgets that govern this operation (draft-ietf-httpapi-ratelimit-headers): each a policy name with its quota q and "
+            + "window w in seconds, e.g. \"default\";q=6000;w=60, \"bulk\";q=600;w=60 (bulk operations spend both).");
+        components.Headers[RateLimitHeader] = Header(required: false,
+            "What is left of each budget in RateLimit-Policy for this API key (or address): r requests remain, and the window resets in t "
+            + "seconds, e.g. \"default\";r=5998;t=42. Slow down as r nears 0; after a 429, Retry-After takes precedence.");
         components.Headers[LocationHeader] = Header(required: true, "The path of the created resource.");
         components.Headers[LinkHeader] = Header(required: false, "The next page as an RFC 8288 link (rel=\"next\"); absent on the last page.");
         components.Headers[ContentDispositionHeader] = Header(required: true,
@@ -54,6 +68,9 @@ internal static class ProblemContract
     {
         [MediaType] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, document) },
     };
+
+    /// <summary>The component of the ETag header of a 412 (the current version, not the one sent).</summary>
+    public const string CurrentETag = "CurrentETag";
 
     public static IOpenApiHeader HeaderReference(string name, OpenApiDocument document) => new OpenApiHeaderReference(name, document);
 

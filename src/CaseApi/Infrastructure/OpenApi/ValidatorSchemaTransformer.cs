@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 using FluentValidation.Validators;
 using Microsoft.AspNetCore.OpenApi;
@@ -48,6 +49,13 @@ internal sealed class ValidatorSchemaTransformer : IOpenApiSchemaTransformer
             .Where(rule => !rule.HasCondition && !rule.HasAsyncCondition && !IsCollectionRule(rule))
             .SelectMany(rule => rule.Components)
             .Any(c => c.Validator is INotNullValidator or INotEmptyValidator && !c.HasCondition && !c.HasAsyncCondition);
+
+    /// <summary>The closed list of values the validator admits for the member (ClosedValues.OneOf), or null.</summary>
+    public static IReadOnlyList<string>? ClosedValues(IValidatorDescriptor descriptor, string member) =>
+        descriptor.GetRulesForMember(member)
+            .Where(rule => !IsCollectionRule(rule))
+            .SelectMany(rule => rule.Components)
+            .Select(c => c.Validator).OfType<IClosedValues>().FirstOrDefault()?.Values;
 
     private static bool IsCollectionRule(IValidationRule rule) =>
         rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>));

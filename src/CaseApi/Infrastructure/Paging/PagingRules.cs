@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 
 namespace CaseApi.Infrastructure.Paging;
@@ -19,7 +20,7 @@ public static class PagingRules
     public static IRuleBuilderOptions<T, string?> CountMode<T>(this IRuleBuilder<T, string?> rule, params string[] modes)
     {
         string[] offered = modes is [] ? ["exact", "none"] : modes;
-        return rule.Must(c => c is null || offered.Contains(c, StringComparer.Ordinal))
+        return rule.OneOf(offered)
             .WithMessage($"'count' must be {string.Join(", ", offered[..^1])} or {offered[^1]}.");
     }
 

@@ -1,4 +1,5 @@
 using CaseApi.Cases;
+using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Linkage;
 using CaseApi.Store;
@@ -49,9 +50,8 @@ internal static class CoverageEndpoints
                     "widen the filters, or link the list's entries to cases (POST /api/v1/source-lists/{code}/entries).");
         }
         return response.Headline is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate " +
-                "what they missed.",
-                detail: string.Join(" ", response.Notes))
+            ? ProblemResults.Of(ProblemCodes.CoverageUndefined, "These lists do not overlap enough to estimate what they missed.",
+                string.Join(" ", response.Notes))
             : TypedResults.Ok(response);
     }
 

@@ -1,3 +1,4 @@
+using CaseApi.Infrastructure.Validation;
 using CaseApi.ReferenceData;
 using FluentValidation;
 
@@ -24,9 +25,9 @@ public sealed class CoverageQueryValidator : AbstractValidator<CoverageQuery>
                 "compared within a request, and most of the 63 capture patterns would hold too few cases to check them.")
             .Must(codes => codes.Distinct().Count() == codes.Count).WithMessage("A source list is named twice.")
             .OverridePropertyName("lists").When(q => q.Lists is { Length: > 0 });
-        RuleFor(q => q.Windows).Must(w => w is null or CoverageQuery.Common or CoverageQuery.Stratified)
+        RuleFor(q => q.Windows).OneOf([CoverageQuery.Common, CoverageQuery.Stratified])
             .WithMessage($"'windows' is '{CoverageQuery.Common}' (default) or '{CoverageQuery.Stratified}'.").OverridePropertyName("windows");
-        RuleFor(q => q.Stratify).Must(f => f is null || CoverageQuery.StratifyFields.Contains(f))
+        RuleFor(q => q.Stratify).OneOf(CoverageQuery.StratifyFields)
             .WithMessage($"'stratify' is one of {string.Join(", ", CoverageQuery.StratifyFields)}: single-valued fields, so that each case " +
                 "is in one stratum.").OverridePropertyName("stratify");
         RuleFor(q => q.Stratify).Null().When(q => q.IsStratified)
