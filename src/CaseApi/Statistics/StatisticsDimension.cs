@@ -50,9 +50,15 @@ internal sealed record StatisticsDimension(
     /// <summary>The title of an activity type in the code list; the humanized code for one the list no longer has.</summary>
     public static string ActivityTitle(string code) => CodeLists.ActivityTypes.TryGetValue(code, out var title) ? title : Humanize(code);
 
-    /// <summary>A plain code list's title: the code as words ("soe-employee" reads "SOE employee").</summary>
+    /// <summary>
+    /// A plain code list's title: its title as the reference writes it when the code list has one
+    /// (<see cref="CodeLists.Titles"/>: "state-owned-enterprise" reads "State-owned enterprise"), else the code as words
+    /// ("soe-employee" reads "SOE employee"). A code's hyphens cannot tell a compound word from a word break, so the
+    /// titles that keep a hyphen are written out rather than guessed.
+    /// </summary>
     public static string Humanize(string code)
     {
+        if (CodeLists.Titles.TryGetValue(code, out var title)) return title;
         var words = code.Split('-').Select(w => Acronyms.Contains(w) ? w.ToUpperInvariant() : w).ToArray();
         if (words.Length > 0 && words[0].Length > 0) words[0] = char.ToUpperInvariant(words[0][0]) + words[0][1..];
         return string.Join(' ', words);
