@@ -38,6 +38,7 @@ internal static class CaseEndpoints
         cases.MapDelete("/{id}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         cases.MapCaseListEndpoints();
+        cases.MapCaseBulkDelete();
         return api;
     }
 

@@ -35,7 +35,7 @@ internal sealed record StatisticsDimension(
         ["outcome"] = Column("m.outcome"),
         ["state"] = Unnest("m.us_states", title: t => t),
         ["policy"] = Unnest(f => f.View.AlignedPolicies("m.sectors"), labelTable: "policy_documents"),
-        ["aligned"] = new((f, _) => (SqlFragment.Empty, f.AlignedSql("m.sectors")), t => t is null ? null : t == "true",
+        ["aligned"] = new((f, _) => (SqlFragment.Empty, f.AlignedSql("m.")), t => t is null ? null : t == "true",
             t => t == "true" ? "Aligned with a policy document" : "Not aligned"),
         // The source lists a case appears in: how much each compilation covers.
         ["list"] = Unnest("m.listed_in", labelTable: "source_lists"),
