@@ -31,6 +31,7 @@ public sealed partial class ArchitectureTests
             "CaseApi.Cases.CaseColumns", "CaseApi.Cases.CaseField", "CaseApi.Cases.CaseFieldKind", "CaseApi.Cases.CaseFieldMask", "CaseApi.Cases.CaseDbColumn",
             "CaseApi.Cases.CaseCsv", "CaseApi.Cases.CaseMapping", "CaseApi.Cases.Spreadsheet",
         ],
+        ["the list matcher compares dates at the precision a case records them"] = ["CaseApi.Cases.PartialDate", "CaseApi.Cases.DatePrecision"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         ["validators check codes against the reference data"] =
         [
