@@ -52,45 +52,57 @@ internal static class CaseBulkDelete
 
         if (query.DryRun == true)
         {
-            var preview = await db.Database.Query<PreviewRow>(PreviewSql(condition)).SingleAsync(ct);
-            var token = PageCursor.Encode(new BulkDeleteToken(key, preview.Version));
-            return TypedResults.Ok(new BulkDeleteResponse(true, preview.Count, preview.FirstIds ?? [], token, preview.Version));
+            // One snapshot for the version, the count and the ids: the token promises the set that was counted.
+            await using var read = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            var at = await StoreVersion.ReadAsync(db, ct);
+            var (count, firstIds) = await MatchesAsync(db, condition, ct);
+            return TypedResults.Ok(new BulkDeleteResponse(true, count, firstIds, PageCursor.Encode(new BulkDeleteToken(key, at, count)), at));
         }
         if (query.Token is null) return Invalid("token", "Run the delete with dryRun=true first and send the token it returns.");
         if (!PageCursor.TryDecode<BulkDeleteToken>(query.Token, out var given)) return Invalid("token", "The token is not one a dry run returned.");
         if (given.Filter != key) return Stale("The token was issued for other filters: send the filters of the dry run.");
 
-        // Repeatable read: the statement sees the store at the version it reads, so the set it deletes is the dry run's set
-        // when the versions agree. A write committed after that snapshot makes the commit's history seal (or the delete of
-        // a row it changed) a serialization failure, which is a 409 asking to retry.
-        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        // READ COMMITTED, the only isolation the history seals. The delete statement itself requires the dry run's version in
+        // its own snapshot, so it deletes from the store the dry run counted; a write that commits while it runs can still
+        // change a row under it, which the count catches: then nothing is deleted and the token is stale.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var version = await StoreVersion.ReadAsync(db, ct);
         if (version != given.Version)
         {
             return Stale($"The store has changed since the dry run (version {given.Version}, now {version}): run it again.");
         }
-        var deleted = await db.Database.Query<PreviewRow>(
-            DeleteSql(condition, AuditTrail.Actor(http.User), http.TraceIdentifier, time.GetUtcNow())).SingleAsync(ct);
+        var (_, first) = await MatchesAsync(db, condition, ct);
+        var audit = (AuditTrail.Actor(http.User), http.TraceIdentifier, time.GetUtcNow());
+        var deleted = await db.Database.ExecuteAsync(DeleteSql(condition, given.Version, audit), ct);
+        if (deleted != given.Count)
+        {
+            await transaction.RollbackAsync(ct);
+            return Stale($"The store changed during the delete ({deleted} cases matched, the dry run counted {given.Count}): run it again.");
+        }
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(new BulkDeleteResponse(false, deleted.Count, deleted.FirstIds ?? [], null, version));
+        return TypedResults.Ok(new BulkDeleteResponse(false, deleted, first, null, version));
     }
 
-    /// <summary>The count, the first ids by slug and the store version, read in one statement (one snapshot).</summary>
-    private static SqlFragment PreviewSql(SqlFragment condition) => SqlFragment.Of($"""
-        SELECT (SELECT position FROM history_clock) AS "Version", count(*)::int AS "Count",
-               (array_agg(c.id ORDER BY c.slug))[1:{FirstIds}] AS "FirstIds"
-        FROM cases c WHERE {condition}
-        """);
+    /// <summary>How many cases the condition matches and the first of them by slug, in the caller's transaction.</summary>
+    private static async Task<(int Count, List<Guid> First)> MatchesAsync(CaseDbContext db, SqlFragment condition, CancellationToken ct)
+    {
+        var count = await db.Database.Query<int>(SqlFragment.Of($"SELECT count(*)::int AS \"Value\" FROM cases c WHERE {condition}"))
+            .SingleAsync(ct);
+        var first = await db.Database.Query<Guid>(
+            SqlFragment.Of($"SELECT c.id AS \"Value\" FROM cases c WHERE {condition} ORDER BY c.slug LIMIT {FirstIds}")).ToListAsync(ct);
+        return (count, first);
+    }
 
-    /// <summary>One statement: delete the matches and write each one's audit row (the deleted record, as a single DELETE writes it).</summary>
-    private static SqlFragment DeleteSql(SqlFragment condition, string actor, string requestId, DateTimeOffset now) => SqlFragment.Of($"""
-        WITH deleted AS (DELETE FROM cases c WHERE {condition} RETURNING c.*),
-        audited AS (
-            INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id, request_id, changes)
-            SELECT {now}, {actor}, 'delete', 'case', d.id::text, {requestId}, {SqlFragment.Raw(Snapshot)}
-            FROM deleted d ORDER BY d.slug)
-        SELECT 0::bigint AS "Version", count(*)::int AS "Count", (array_agg(d.id ORDER BY d.slug))[1:{FirstIds}] AS "FirstIds"
-        FROM deleted d
+    /// <summary>
+    /// One statement: delete the matches, if its snapshot is still at <paramref name="version"/>, and write each one's audit
+    /// row (the deleted record, as a single DELETE writes it); its row count is the audit rows written, one per deleted case.
+    /// </summary>
+    private static SqlFragment DeleteSql(SqlFragment condition, long version, (string Actor, string RequestId, DateTimeOffset Now) audit) =>
+        SqlFragment.Of($"""
+        WITH deleted AS (DELETE FROM cases c WHERE {condition} AND (SELECT position FROM history_clock) = {version} RETURNING c.*)
+        INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id, request_id, changes)
+        SELECT {audit.Now}, {audit.Actor}, 'delete', 'case', d.id::text, {audit.RequestId}, {SqlFragment.Raw(Snapshot)}
+        FROM deleted d ORDER BY d.slug
         """);
 
     private static readonly string Snapshot = CaseColumns.SnapshotSql((_, column) => $"d.{column}");
@@ -113,8 +125,6 @@ internal static class CaseBulkDelete
     private static ProblemHttpResult Stale(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The dry run's token is stale.", detail: detail);
 
-    internal sealed record PreviewRow(long Version, int Count, Guid[]? FirstIds);
-
-    /// <summary>A dry run's token: the filter it previewed and the store version it previewed it at.</summary>
-    internal sealed record BulkDeleteToken(string Filter, long Version);
+    /// <summary>A dry run's token: the filter it previewed, the store version it previewed it at and the count it found.</summary>
+    internal sealed record BulkDeleteToken(string Filter, long Version, int Count);
 }
