@@ -58,7 +58,7 @@ if [ -z "$(parameter service)" ]; then
   url="http://127.0.0.1:$port"
 
   dotnet build src/CaseApi -c Release -nologo -v quiet
-  dotnet src/CaseApi/bin/Release/net10.0/CaseApi.dll --contentRoot src/CaseApi --urls "$url" >"$work/api.log" 2>&1 &
+  dotnet src/CaseApi/bin/Release/net10.0/CaseApi.dll --contentRoot "$PWD/src/CaseApi" --urls "$url" >"$work/api.log" 2>&1 &
   api_pid=$!
   for _ in $(seq 1 90); do
     curl -fsS "$url/health/ready" >/dev/null 2>&1 && break

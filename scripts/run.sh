@@ -51,6 +51,18 @@ for arg in "$@"; do
 done
 api_running && { echo "run.sh: an API started by run.sh is still running (pid $(cat "$pid_file")); scripts/run.sh --stop first" >&2; exit 1; }
 
+# The API's port first: a port in use stops the run before it starts a database.
+if [ -z "${CASEAPI_URL:-}" ]; then
+  port=${CASEAPI_PORT:-}
+  if [ -z "$port" ]; then
+    port=5080
+    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  elif (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "run.sh: CASEAPI_PORT=$port is in use" >&2; exit 1
+  fi
+  CASEAPI_URL="http://127.0.0.1:$port"
+fi
+
 # Two logins, as in production: the start-up migration runs with the owner's rights (the local superuser, so that
 # a cluster made before the roles existed is handed over too), the API serves as caseapi_service.
 if [ -z "${ConnectionStrings__Cases:-}" ]; then
@@ -67,17 +79,6 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export Database__SeedSample=${Database__SeedSample:-$seed}
 [ "$seed" = false ] && Database__SeedSample=false
 
-if [ -z "${CASEAPI_URL:-}" ]; then
-  port=${CASEAPI_PORT:-}
-  if [ -z "$port" ]; then
-    port=5080
-    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-  elif (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "run.sh: CASEAPI_PORT=$port is in use" >&2; exit 1
-  fi
-  CASEAPI_URL="http://127.0.0.1:$port"
-fi
-
 [ "$build" = true ] && dotnet build src/CaseApi -c Release -nologo -v quiet
 cat <<MSG
 
@@ -90,7 +91,7 @@ cat <<MSG
 MSG
 # The API runs as a child whose pid is kept, so that --stop from another shell can stop it, and this shell forwards
 # SIGINT and SIGTERM to it and waits for its drain. The content root is the project, as with `dotnet run`.
-dotnet src/CaseApi/bin/Release/net10.0/CaseApi.dll --contentRoot src/CaseApi --urls "$CASEAPI_URL" "${args[@]}" &
+dotnet src/CaseApi/bin/Release/net10.0/CaseApi.dll --contentRoot "$PWD/src/CaseApi" --urls "$CASEAPI_URL" "${args[@]}" &
 api=$!
 echo "$api" >"$pid_file"
 stop_api() { kill -TERM "$api" 2>/dev/null || true; }

@@ -15,7 +15,7 @@ public sealed class RunScriptTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private readonly string local = Directory.CreateTempSubdirectory("caseapi-run-").FullName;
+    private readonly string local = TraversableTempFolder();
     private readonly int apiPort = FreePort();
     private readonly int dbPort = FreePort();
 
@@ -35,7 +35,7 @@ public sealed class RunScriptTests : IAsyncLifetime
         var started = await StartInBackgroundAsync();
         using var shell = started.Shell;
 
-        var cases = await GetCasesAsync();
+        var cases = await GetCasesAsync(shell);
         Assert.True(Listening(dbPort), $"the database is not on CASEAPI_DB_PORT={dbPort}");
         Assert.Empty(cases["items"]!.AsArray());
         await SignalAsync(started.Script, signal);
@@ -49,7 +49,7 @@ public sealed class RunScriptTests : IAsyncLifetime
     public async Task Stop_stops_the_api_and_the_database_it_started()
     {
         using var shell = (await StartInBackgroundAsync()).Shell;
-        await GetCasesAsync();
+        await GetCasesAsync(shell);
 
         await RepositoryScripts.RunAsync("scripts/run.sh", ["--stop"], Environment(), Ct);
         await shell.WaitForExitAsync(Ct);
@@ -86,8 +86,11 @@ public sealed class RunScriptTests : IAsyncLifetime
         return (shell, pid);
     }
 
-    /// <summary>The case list once the service answers (it migrates a new cluster first), read with the admin key.</summary>
-    private async Task<JsonObject> GetCasesAsync()
+    /// <summary>
+    /// The case list once the service answers (it migrates a new cluster first), read with the admin key; the script's
+    /// log as soon as the script has ended without serving.
+    /// </summary>
+    private async Task<JsonObject> GetCasesAsync(Process shell)
     {
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
         client.DefaultRequestHeaders.Add("X-Api-Key", CaseApiFactory.AdminKey);
@@ -102,6 +105,7 @@ public sealed class RunScriptTests : IAsyncLifetime
             {
                 // Not listening yet.
             }
+            if (shell.HasExited) break;
             await Task.Delay(500, Ct);
         }
         throw new InvalidOperationException($"run.sh never served: {Log()}");
@@ -128,6 +132,17 @@ public sealed class RunScriptTests : IAsyncLifetime
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A temporary folder others may enter: run as root, pg.sh runs the cluster as the postgres user, which must reach
+    /// the cluster's folder inside it (CreateTempSubdirectory makes a 0700 folder).
+    /// </summary>
+    private static string TraversableTempFolder()
+    {
+        var folder = Directory.CreateTempSubdirectory("caseapi-run-");
+        if (!OperatingSystem.IsWindows()) folder.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        return folder.FullName;
     }
 
     private static int FreePort()
