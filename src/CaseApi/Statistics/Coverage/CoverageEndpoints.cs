@@ -20,7 +20,8 @@ internal static class CoverageEndpoints
     /// <remarks>
     /// lists=a,b[,c…] names two to five source lists; the digits of each capture pattern follow that order. The answer
     /// fits every log-linear and heterogeneity model, quotes a headline that allows for the choice of model, and shows
-    /// how much the answer depends on it. 422 when no model can be estimated from the lists' overlaps.
+    /// how much the answer depends on it. 422 when a named list holds no case in scope, or when no model can be estimated
+    /// from the lists' overlaps.
     /// </remarks>
     private static async Task<Results<Ok<CoverageResponse>, ProblemHttpResult>> GetCoverage(
         [AsParameters] CaseFilter filter, [AsParameters] CoverageQuery query, StoreSnapshot snapshot, CancellationToken ct)
@@ -33,6 +34,14 @@ internal static class CoverageEndpoints
         IReadOnlyList<CoverageWindow> windows =
             [.. codes.Select(c => new CoverageWindow(c, known.GetValueOrDefault(c)?.CoverageFrom, known.GetValueOrDefault(c)?.CoverageTo))];
         var response = query.IsStratified ? await StratifiedAsync(filter, windows, db, ct) : await CommonAsync(filter, query, windows, db, ct);
+        // A list that holds none of the cases in scope says nothing about overlaps; the models would still fit the others
+        // and answer as if it were a list that found nothing, so the lists are refused and the caller chooses again.
+        if (response.Evidence.ByList.Where(l => l.Memberships == 0).Select(l => l.List).ToList() is [_, ..] empty)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "A named list holds no case in scope.",
+                detail: $"No case of the population ({response.Population.Description}) is on {string.Join(", ", empty)}: " +
+                    "name lists that hold some of these cases, or widen the filters.");
+        }
         return response.Headline is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "These lists do not overlap enough to estimate " +
                 "what they missed.",
