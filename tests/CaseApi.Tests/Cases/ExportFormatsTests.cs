@@ -78,13 +78,15 @@ public sealed class ExportFormatsTests(CaseApiFactory api) : ApiTest(api)
                 header, row = [[c.value for c in r] for r in sheet.iter_rows(max_row=2)]
                 print(json.dumps(dict(zip(header, row)), default=lambda v: v.isoformat()))
                 """;
-            var start = new ProcessStartInfo("python3", ["-c", Script, path]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var python = Process.Start(start)!;
-            var output = await python.StandardOutput.ReadToEndAsync(Ct);
-            var errors = await python.StandardError.ReadToEndAsync(Ct);
-            await python.WaitForExitAsync(Ct);
+            // Debian's interpreter, where python3-openpyxl lives; a pyenv python3 earlier on PATH would not see it.
+            var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+            var start = new ProcessStartInfo(python, ["-c", Script, path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var reader = Process.Start(start)!;
+            var output = await reader.StandardOutput.ReadToEndAsync(Ct);
+            var errors = await reader.StandardError.ReadToEndAsync(Ct);
+            await reader.WaitForExitAsync(Ct);
 
-            Assert.True(python.ExitCode == 0, errors);
+            Assert.True(reader.ExitCode == 0, errors);
             var read = JsonNode.Parse(output)!.AsObject();
             Assert.Equal((bool)json["policyAligned"]!, (bool)read["policyAligned"]!);
             Assert.Equal((int)json["sentenceMonths"]!, (int)read["sentenceMonths"]!);

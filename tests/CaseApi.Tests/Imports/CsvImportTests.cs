@@ -152,8 +152,9 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     [Fact]
     public async Task Headers_as_people_write_them_name_the_fields_and_a_near_miss_is_suggested()
     {
-        var written = "Slug,Title,Activity Types,collector_type,SECTORS,Charged-On\r\npeople,A,espionage,student,aerospace,2019-04\r\n";
-        var misspelt = "slug,title,activityTypes,collectorType,sectors,chargd_on\r\nmisspelt,A,espionage,student,aerospace,2019\r\n";
+        var written = "Slug,Title,Activity Types,collector_type,SECTORS,OUT-COME,Charged-On\r\n" +
+            "people,A,espionage,student,aerospace,convicted,2019-04\r\n";
+        var misspelt = "slug,title,activityTypes,collectorType,sectors,outcome,chargd_on\r\nmisspelt,A,espionage,student,aerospace,convicted,2019\r\n";
 
         var report = await ImportReportAsync(written, CsvType);
         using var refused = await ImportAsync(misspelt, CsvType);
