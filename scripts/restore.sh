@@ -4,7 +4,8 @@
 #   scripts/restore.sh FILE CONNINFO DATABASE
 #
 # CONNINFO reaches the target server's maintenance database as a role that may create databases (e.g.
-# "host=db dbname=postgres user=postgres"; password through PGPASSWORD or ~/.pgpass). DATABASE must not exist yet:
+# "host=db dbname=postgres user=postgres"; password through PGPASSWORD or ~/.pgpass: a CONNINFO with a password is
+# refused, since ps shows it to every user). DATABASE must not exist yet:
 # a restore never overwrites a live store. The script checks the archive against its .sha256 when one is beside it,
 # creates the service's two roles where the server lacks them (NOLOGIN: give them passwords and LOGIN as
 # docs/operations/security.md says), creates DATABASE owned by caseapi_owner, restores the archive in one transaction
@@ -12,9 +13,12 @@
 # statistics from the first query. Point the service at DATABASE, run `dotnet CaseApi.dll migrate` if the running
 # release is newer than the backup, and check /health/ready.
 set -euo pipefail
+umask 077
+. "$(dirname "$0")/lib/conninfo.sh"
 
 file=${1:-}; conninfo=${2:-}; database=${3:-}
 [ -n "$file" ] && [ -n "$conninfo" ] && [ -n "$database" ] || { echo "usage: $0 FILE CONNINFO DATABASE" >&2; exit 2; }
+refuse_password "$conninfo"
 [ -f "$file" ] || { echo "restore.sh: no file $file" >&2; exit 1; }
 [[ "$database" =~ ^[a-z_][a-z0-9_]*$ ]] || { echo "restore.sh: the database name must be lower-case letters, digits and _" >&2; exit 2; }
 

@@ -74,6 +74,9 @@ fi
 # A development admin key, made once and kept in the ignored .local folder, so Swagger UI can be used at once.
 mkdir -p "$local_dir"
 [ -f "$local_dir/admin-key" ] || (umask 077; printf 'cak_%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$local_dir/admin-key")
+# Its place is printed below, never the key itself: terminal output ends up in scrollback, logs and screen shares.
+key_source="$local_dir/admin-key"
+if [ -n "${Auth__BootstrapAdminKey:-}" ]; then key_source='$Auth__BootstrapAdminKey (set by you)'; fi
 export Auth__BootstrapAdminKey=${Auth__BootstrapAdminKey:-$(cat "$local_dir/admin-key")}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export Database__SeedSample=${Database__SeedSample:-$seed}
@@ -84,7 +87,7 @@ cat <<MSG
 
   CaseApi:     $CASEAPI_URL/api/v1/cases
   Swagger UI:  $CASEAPI_URL/swagger
-  Admin key:   $Auth__BootstrapAdminKey   (Authorize in Swagger UI, or: curl -H "X-Api-Key: <key>" ...)
+  Admin key:   in $key_source   (Authorize in Swagger UI, or: curl -H "X-Api-Key: <key>" ...)
   Sample:      $([ "$Database__SeedSample" = true ] && echo 'loaded into an empty store (tag "sample"; --no-sample starts empty)' || echo 'not loaded')
   Stop the API and the database with Ctrl+C then scripts/run.sh --stop (or just scripts/run.sh --stop)
 

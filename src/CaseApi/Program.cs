@@ -26,6 +26,7 @@ builder.Services.AddCaseStore(builder.Configuration);
 builder.Services.AddCaseApiSecurity(builder.Configuration);
 builder.Services.AddImports();
 builder.Services.AddHistory();
+builder.Services.AddStatistics();
 builder.Services.AddStoreVersionCache();
 builder.Services.AddSingleton<ReferenceCodes>();
 // Singletons: validators hold no per-request state, and building one compiles its rules' expressions; scoped, that
@@ -44,9 +45,11 @@ if (args is ["migrate", ..])
 
 app.UseCaseApiProxies();
 app.UseCaseApiRequestId();
+// Outside the exception handler, so that a request's line logs the status its client was answered.
+app.UseCaseApiRequestLogging();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseCaseApiRequestLogging();
+app.UseManagementPort();
 app.UseCaseApiSecurity();
 app.UseConsistentReads();
 

@@ -11,7 +11,11 @@ public sealed class ApiKey
     /// <summary>The first characters of the secret, safe to show so that people can tell their keys apart.</summary>
     public required string Prefix { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The actor who created the key (an actor id: a person's or another key's).</summary>
     public string? CreatedBy { get; set; }
+
+    /// <summary>The person or service that answers for the key, recorded at creation (null for keys older than the field).</summary>
+    public string? Owner { get; set; }
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
 }

@@ -14,6 +14,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(x => x.Role).HasMaxLength(16);
         b.Property(x => x.Prefix).HasMaxLength(16);
         b.Property(x => x.CreatedBy).HasMaxLength(200);
+        b.Property(x => x.Owner).HasMaxLength(200);
         // Authentication looks a key up by the hash of the presented secret.
         b.HasIndex(x => x.SecretHash).IsUnique();
         // Names are the audit trail's actors: two keys must never share one, even when created in parallel.

@@ -48,22 +48,21 @@ internal static class ApiKeyEndpoints
             Prefix = ApiKeySecrets.ShownPart(secret),
             CreatedAt = now,
             CreatedBy = AuditTrail.Actor(http.User),
+            Owner = request.Owner ?? AuditTrail.Actor(http.User),
             ExpiresAt = request.ExpiresAt,
         };
-        db.ApiKeys.Add(key);
-        db.AuditEvents.Add(AuditTrail.Event(http, "key-created", "api-key", key.Id.ToString(), Described(key), now));
-        await db.SaveChangesAsync(ct);
+        await ApiKeyCreation.CreateAsync(db, key, AuditTrail.Actor(http.User), http.TraceIdentifier, Described(key), ct);
 
         SecurityHeaders.NoStore(http.Response);
         return TypedResults.Created($"/api/v1/api-keys/{key.Id}",
-            new CreatedApiKeyResponse(key.Id, key.Name, key.Role, key.Prefix, key.CreatedAt, key.ExpiresAt, secret));
+            new CreatedApiKeyResponse(key.Id, key.Name, key.Role, key.Prefix, key.CreatedAt, key.ExpiresAt, secret, key.Owner));
     }
 
     /// <summary>List API keys, newest first, revoked ones included. Secrets are never shown.</summary>
     private static async Task<Ok<PagedResponse<ApiKeyResponse>>> ListApiKeys(StoreSnapshot snapshot, CancellationToken ct)
     {
         var keys = await snapshot.Db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
-            .Select(k => new ApiKeyResponse(k.Id, k.Name, k.Role, k.Prefix, k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt))
+            .Select(k => new ApiKeyResponse(k.Id, k.Name, k.Role, k.Prefix, k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt, k.Owner))
             .ToListAsync(ct);
         return TypedResults.Ok(new PagedResponse<ApiKeyResponse>(keys, keys.Count, null));
     }
@@ -96,6 +95,7 @@ internal static class ApiKeyEndpoints
     {
         ["name"] = key.Name,
         ["role"] = key.Role,
+        ["owner"] = key.Owner,
         ["prefix"] = key.Prefix,
         ["expiresAt"] = key.ExpiresAt,
         ["revokedAt"] = key.RevokedAt,

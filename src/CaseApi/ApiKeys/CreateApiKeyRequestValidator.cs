@@ -11,7 +11,8 @@ public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKe
         RuleFor(k => k.Name).NotEmpty().MaximumLength(100)
             .Matches("^[A-Za-z0-9][A-Za-z0-9 ._@-]*$").WithMessage("'name' must be letters, digits, spaces and . _ @ - (e.g. 'dashboard-prod').");
         RuleFor(k => k.Role).NotEmpty()
-            .Must(r => r is null || Policies.Roles.Contains(r)).WithMessage("'role' must be reader, editor or admin.");
+            .Must(r => r is null || Policies.KeyRoles.Contains(r)).WithMessage("'role' must be reader, editor or admin.");
+        RuleFor(k => k.Owner).MaximumLength(200).Must(o => o is null || !string.IsNullOrWhiteSpace(o)).WithMessage("'owner' must not be blank.");
         RuleFor(k => k.ExpiresAt).Must(e => e is null || e > time.GetUtcNow()).WithMessage("'expiresAt' must be in the future.");
     }
 }

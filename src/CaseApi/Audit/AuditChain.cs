@@ -7,19 +7,39 @@ namespace CaseApi.Audit;
 /// <summary>
 /// Recomputes the history's hash chain (migration StoreHistory): every entry's hash from its content (an audit entry
 /// from the audit row itself), every commit's link from the previous link and its entries' hashes, and finds audit rows
-/// no entry covers. Someone with database rights can recompute the whole chain after an edit; a checkpoint kept outside
-/// the database (GET /audit/checkpoint, or the periodic log line) catches that.
+/// no entry covers, and changes of the serving role without their audit rows (HistoryRegistry says which rows a change
+/// needs; a migration's commits, made by the owner, need none). Someone with database rights can recompute the whole
+/// chain after an edit; a checkpoint kept outside the database (GET /audit/checkpoint, or the periodic log line) catches that.
 /// </summary>
 internal static class AuditChain
 {
-    private const string Sealed = """
+    // held: the commit's login is neither the owner (migrations) nor a superuser, so its changes need their audit rows. Commits
+    // sealed before migration SecurityStore recorded no login and are held to the hash chain only.
+    private const string Sealed = $"""
         WITH sealed AS (
             SELECT c.xid, c.position, c.hash, c.committed_at,
-                   lag(c.hash) OVER (ORDER BY c.position) AS previous, lag(c.position) OVER (ORDER BY c.position) AS previous_position
+                   lag(c.hash) OVER (ORDER BY c.position) AS previous, lag(c.position) OVER (ORDER BY c.position) AS previous_position,
+                   c.login IS NOT NULL AND NOT coalesce((SELECT r.rolsuper OR pg_has_role(r.oid, '{DatabaseRoles.Owner}', 'MEMBER')
+                                                         FROM pg_roles r WHERE r.rolname = c.login), false) AS held
             FROM history_commits c WHERE c.position IS NOT NULL)
         """;
 
-    private static SqlFragment MismatchSql(long? checkpointPosition, byte[]? checkpointHash) => SqlFragment.Raw(Sealed) + SqlFragment.Of($"""
+    // Which entries of held commits have an audit row of their own commit that covers them (HistoryRegistry.AuditCoverSql).
+    private static readonly SqlFragment CoveredSql = SqlFragment.Of($"""
+        , audited AS (
+            SELECT ae.xid, a.entity_type || ':' || a.entity_id AS ref
+            FROM history_entries ae JOIN audit_events a ON a.id = CASE WHEN ae.entity = 'audit' THEN ae.key::bigint END
+            WHERE ae.entity = 'audit')
+        , needs AS (
+            SELECT e.id, e.xid, {HistoryRegistry.AuditCoverSql} AS refs
+            FROM history_entries e JOIN sealed s ON s.xid = e.xid WHERE s.held)
+        , covered AS (
+            SELECT DISTINCT n.id FROM needs n CROSS JOIN LATERAL unnest(n.refs) AS k(ref)
+            JOIN audited a ON a.xid = n.xid AND a.ref = k.ref)
+        """);
+
+    private static SqlFragment MismatchSql(long? checkpointPosition, byte[]? checkpointHash) =>
+        SqlFragment.Raw(Sealed) + CoveredSql + SqlFragment.Of($"""
         , mismatches AS (
             SELECT s.position, e.id, e.entity, e.key,
                    CASE WHEN s.position IS NULL THEN 'unsealed' ELSE 'entry' END AS reason, 0 AS rank
@@ -39,7 +59,11 @@ internal static class AuditChain
             FROM audit_events a
             WHERE NOT EXISTS (SELECT FROM history_entries e WHERE e.entity = 'audit' AND e.key = a.id::text)
             UNION ALL
-            SELECT {checkpointPosition}::bigint, NULL, NULL, NULL, 'checkpoint', 3
+            SELECT s.position, n.id, e.entity, e.key, 'unaudited', 3
+            FROM needs n JOIN sealed s ON s.xid = n.xid JOIN history_entries e ON e.id = n.id
+            WHERE n.refs IS NOT NULL AND NOT EXISTS (SELECT FROM covered v WHERE v.id = n.id)
+            UNION ALL
+            SELECT {checkpointPosition}::bigint, NULL, NULL, NULL, 'checkpoint', 4
             WHERE {checkpointPosition}::bigint IS NOT NULL
               AND NOT EXISTS (SELECT FROM sealed s WHERE s.position = {checkpointPosition}::bigint AND s.hash = {checkpointHash}::bytea))
         SELECT position, id, entity, key, reason, (SELECT count(*) FROM history_entries) AS checked

@@ -4,8 +4,21 @@ using Microsoft.AspNetCore.Mvc;
 namespace CaseApi.Audit;
 
 /// <summary>One audit event: who did what to which entity, in which request, with the field-level changes.</summary>
+/// <param name="Id">The event's position in the trail.</param>
+/// <param name="OccurredAt">When the change was written.</param>
+/// <param name="Actor">
+/// Who acted, as a stable id: <c>{issuer}#{subject}</c> for a person signed in with a token, <c>key:{id}</c> for an API key
+/// (older rows name the key by its name); the <c>actor</c> filter takes this id.
+/// </param>
+/// <param name="ActorName">The actor's current name (a person as the identity provider last named them, a key's name); null when unknown.</param>
+/// <param name="Action">What was done, e.g. create, update, delete, key-created.</param>
+/// <param name="EntityType">The kind of entity changed.</param>
+/// <param name="EntityId">The entity's id.</param>
+/// <param name="RequestId">The request that made the change.</param>
+/// <param name="ImportId">The import that made the change, if one did.</param>
+/// <param name="Changes">Per changed field <c>{from, to}</c>; the full record on create and delete.</param>
 public sealed record AuditEventResponse(
-    long Id, DateTimeOffset OccurredAt, string Actor, string Action, string EntityType, string EntityId,
+    long Id, DateTimeOffset OccurredAt, string Actor, string? ActorName, string Action, string EntityType, string EntityId,
     string? RequestId, Guid? ImportId, JsonElement? Changes);
 
 /// <summary>The filters and paging of GET /audit (every filter optional, all combined with AND).</summary>
@@ -30,7 +43,8 @@ public sealed record ChainCheckpoint(long Position, string Hash, DateTimeOffset?
 /// <summary>
 /// The first place the history chain does not hold: the commit position, the entry id when one entry is to blame, and why
 /// (entry: its content or the audit row it covers changed or vanished; link: an entry was added or removed, or the commit's
-/// hash was changed; unsealed: an entry belongs to no commit; unlogged: an audit row has no entry; checkpoint: the
+/// hash was changed; unsealed: an entry belongs to no commit; unlogged: an audit row has no entry; unaudited: a commit of
+/// the serving role changed the entity and id named without the audit row that must accompany it; checkpoint: the
 /// commit at the checkpoint's position is missing or has another hash, so the chain was recomputed).
 /// </summary>
 public sealed record ChainMismatch(long? Position, long? Id, string? Entity, string? Key, string Reason);

@@ -22,8 +22,10 @@ internal static class AuditLog
         if (PageCursor.TryDecode<AuditPosition>(query.Cursor, out var after)) events = events.Where(e => e.Id < after.Id);
 
         var rows = await events.OrderByDescending(e => e.Id).Take(query.Limit + 1).ToListAsync(ct);
+        var names = await ActorNames.ResolveAsync(db, rows.Select(e => e.Actor), ct);
         var items = rows.ConvertAll(e => new AuditEventResponse(
-            e.Id, e.OccurredAt, e.Actor, e.Action, e.EntityType, e.EntityId, e.RequestId, e.ImportId, e.Changes?.RootElement.Clone()));
+            e.Id, e.OccurredAt, e.Actor, names.GetValueOrDefault(e.Actor), e.Action, e.EntityType, e.EntityId, e.RequestId, e.ImportId,
+            e.Changes?.RootElement.Clone()));
         return KeysetPage.Create(items, query.Limit, total, e => new AuditPosition(e.Id), http.Response);
     }
 }

@@ -9,7 +9,8 @@ public static class AuditTrail
 {
     public const string Anonymous = "anonymous";
 
-    public static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? Anonymous;
+    /// <summary>The stable actor id of the signed-in person or key (Infrastructure/Auth/Actors), never a display name.</summary>
+    public static string Actor(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? Anonymous;
 
     public static AuditEvent Event(
         HttpContext http, string action, string entityType, string entityId, JsonNode? changes, DateTimeOffset now) => new()

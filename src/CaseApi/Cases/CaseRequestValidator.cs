@@ -18,7 +18,10 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
             .Matches(ReferenceValidation.KebabCase()).WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. " +
                 "'kevin-mallory').")
             // GET /cases/export is the export, so a case with that slug could never be read by its slug.
-            .NotEqual("export").WithMessage("'export' is reserved (GET /api/v1/cases/export is the export); choose another slug.");
+            .NotEqual("export").WithMessage("'export' is reserved (GET /api/v1/cases/export is the export); choose another slug.")
+            // /cases/{id} reads a UUID as an id: a slug shaped like one could never be read by its slug, and could pass for another case.
+            .Must(slug => slug is null || !Guid.TryParse(slug, out _))
+            .WithMessage("'slug' must not be a UUID: /api/v1/cases/{id} reads a UUID as a case's id; choose words (e.g. 'kevin-mallory').");
         RuleFor(c => c.Title).NotEmpty().MaximumLength(200);
         RuleFor(c => c.Summary).MaximumLength(4000);
 

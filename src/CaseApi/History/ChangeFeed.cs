@@ -9,7 +9,9 @@ namespace CaseApi.History;
 /// <summary>
 /// Reads the history in commit order after a cursor. Each statement sees a prefix of the positions (see StoreHistory),
 /// so a page never holds a change while an earlier one is still to come: following the cursor never skips a change.
-/// Audit rows and API keys are history too, but not the feed's business.
+/// What it shows of each entity is HistoryRegistry's allow-list: audit rows and API keys are history too, but not the feed's
+/// business, and a table captured later stays out until it is declared there. A change names its actor from the audit
+/// row of its commit (one commit is one request, so one actor).
 /// </summary>
 internal static class ChangeFeed
 {
@@ -21,10 +23,12 @@ internal static class ChangeFeed
         SELECT c.position, e.id AS entry, e.entity, e.action, e.key AS id, e.slug,
                CASE WHEN e.entity = 'case' AND e.row IS NOT NULL
                     THEN (SELECT {SqlFragment.Raw(CaseJson)} FROM jsonb_populate_record(NULL::cases, e.row) r)::text END AS case_json,
-               CASE WHEN e.entity <> 'case' THEN e.row::text END AS record_json
+               ({HistoryRegistry.FeedRecordSql})::text AS record_json,
+               (SELECT a.actor FROM history_entries ha JOIN audit_events a ON a.id = ha.key::bigint
+                WHERE ha.xid = e.xid AND ha.entity = 'audit' ORDER BY ha.id LIMIT 1) AS actor
         FROM history_commits c JOIN history_entries e ON e.xid = c.xid
         WHERE c.position >= {after.Position} AND (c.position, e.id) > ({after.Position}, {after.Entry})
-          AND e.entity NOT IN ('audit', 'api-key')
+          AND e.entity IN ({HistoryRegistry.FeedEntitiesSql})
         ORDER BY c.position, e.id
         LIMIT {limit}
         """);
@@ -33,7 +37,8 @@ internal static class ChangeFeed
     {
         var after = PageCursor.TryDecode<ChangePosition>(query.After, out var given) ? given : new ChangePosition(0, 0);
         var rows = await db.Database.Query<FeedRow>(PageSql(after, query.Limit)).ToListAsync(ct);
-        var items = rows.ConvertAll(r => new ChangeResponse(r.Position, r.Entity, r.Action, r.Id, r.Slug, Json(r.CaseJson), Json(r.RecordJson)));
+        var items = rows.ConvertAll(r =>
+            new ChangeResponse(r.Position, r.Entity, r.Action, r.Id, r.Slug, Json(r.CaseJson), Json(r.RecordJson), r.Actor));
         var last = rows.Count == 0 ? after : new ChangePosition(rows[^1].Position, rows[^1].Entry);
         return new ChangeFeedResponse(items, PageCursor.Encode(last));
     }
@@ -46,5 +51,5 @@ internal static class ChangeFeed
     }
 
     private sealed record FeedRow(
-        long Position, long Entry, string Entity, string Action, string Id, string? Slug, string? CaseJson, string? RecordJson);
+        long Position, long Entry, string Entity, string Action, string Id, string? Slug, string? CaseJson, string? RecordJson, string? Actor);
 }

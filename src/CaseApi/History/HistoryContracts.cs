@@ -5,10 +5,12 @@ namespace CaseApi.History;
 
 /// <summary>
 /// One change in commit order. <c>case</c> is the case as it was after the change (null for a delete: a tombstone with
-/// its id and slug); <c>record</c> is the stored row of a reference-data or policy-mapping change.
+/// its id and slug); <c>record</c> is the stored row of a reference-data or policy-mapping change; <c>actor</c> is who made
+/// it, as the audit names actors (<c>{issuer}#{subject}</c> for a person, <c>key:{id}</c> for a service; null for the
+/// service's own work that wrote no audit row).
 /// </summary>
 public sealed record ChangeResponse(
-    long Position, string Entity, string Action, string Id, string? Slug, JsonElement? Case, JsonElement? Record);
+    long Position, string Entity, string Action, string Id, string? Slug, JsonElement? Case, JsonElement? Record, string? Actor);
 
 /// <summary>A page of the change feed; pass <c>nextCursor</c> as <c>after</c> to continue (it is never null, so a poller always has one).</summary>
 public sealed record ChangeFeedResponse(IReadOnlyList<ChangeResponse> Items, string NextCursor);

@@ -11,4 +11,10 @@ internal interface IImportReader : IAsyncDisposable
 {
     /// <summary>The records in file order, streamed: a reader holds one record at a time, never the file.</summary>
     IAsyncEnumerable<ImportRow> ReadAsync(CancellationToken ct);
+
+    /// <summary>
+    /// Why the reader stopped before the end of the file, once <see cref="ReadAsync"/> has ended: a cap reached mid-file
+    /// (rows, columns), named in the refusal. The pipeline then refuses the whole request before judging any record.
+    /// </summary>
+    ImportRefusal? Refusal => null;
 }

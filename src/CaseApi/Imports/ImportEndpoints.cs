@@ -67,6 +67,7 @@ internal static class ImportEndpoints
     {
         ImportRefusalReason.NotAnImportFormat => StatusCodes.Status415UnsupportedMediaType,
         ImportRefusalReason.IdempotencyKeyReused => StatusCodes.Status409Conflict,
+        ImportRefusalReason.LimitExceeded => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status400BadRequest,
     };
 

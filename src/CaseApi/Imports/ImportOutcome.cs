@@ -39,4 +39,7 @@ internal enum ImportRefusalReason
 
     /// <summary>An Idempotency-Key already used for another body or other options.</summary>
     IdempotencyKeyReused,
+
+    /// <summary>A file larger than a cap of its reader (unzipped size, rows, shared strings), when opened or mid-file.</summary>
+    LimitExceeded,
 }

@@ -35,7 +35,7 @@ internal sealed class ImportPipeline(
             return Retried(earlier, await request.FinishAsync(format!, ct));
         }
 
-        var (opened, refusal) = await ImportReaders.OpenAsync(format!, upload!, jsonOptions.Value.SerializerOptions, ct);
+        var (opened, refusal) = await ImportReaders.OpenAsync(format!, upload!, jsonOptions.Value.SerializerOptions, options.Value, ct);
         if (opened is null) return ImportOutcome.Refused(refusal!);
         await using var reader = opened;
         var report = new ImportReportBuilder(new ImportReport
@@ -46,6 +46,8 @@ internal sealed class ImportPipeline(
 
         await using var session = await ImportSession.BeginAsync(db, options.Value, ct);
         await StageAsync(reader, session.Staging, report, ct);
+        // A cap reached mid-file: nothing is judged or kept (the session rolls back the rows staged so far).
+        if (reader.Refusal is { } stopped) return ImportOutcome.Refused(stopped);
         var requestHash = await request.FinishAsync(format!, ct);
         var changes = await JudgeAsync(session.Staging, report, submission.RequestId, ct);
         var (stored, audit) = report.Finish(time.GetElapsedTime(startedTimestamp), requestHash);

@@ -11,13 +11,9 @@ namespace CaseApi.Imports;
 internal static class ImportReaders
 {
     public static async Task<(IImportReader? Reader, ImportRefusal? Refusal)> OpenAsync(
-        string format, Stream upload, JsonSerializerOptions json, CancellationToken ct)
+        string format, Stream upload, JsonSerializerOptions json, ImportOptions limits, CancellationToken ct)
     {
-        if (format == "xlsx")
-        {
-            var (sheet, sheetProblem) = await XlsxImportReader.OpenAsync(upload, json, ct);
-            return (sheet, sheet is null ? Malformed("The spreadsheet", sheetProblem!) : null);
-        }
+        if (format == "xlsx") return await XlsxImportReader.OpenAsync(upload, json, limits, ct);
         var (text, head, looksLike) = await ImportUpload.ReadTextAsync(upload, ct);
         if (text is null)
         {

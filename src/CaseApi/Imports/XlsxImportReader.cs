@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Buffers;
+using System.IO.Compression;
 using System.Text.Json;
 using System.Xml;
 using CaseApi.Cases;
@@ -15,6 +16,10 @@ namespace CaseApi.Imports;
 /// when the reader closes: memory stays bounded, disk holds the file once. The first row is the header; every cell is
 /// turned into the text a CSV would carry (a date cell as yyyy-MM-dd, a number invariant, a boolean true/false) and
 /// handed to <see cref="ImportHeader"/>, so the rules are the CSV's. Row numbers are the sheet's own.
+/// A workbook is a ZIP of XML, so a small upload can ask for any amount of work: every size is capped before it is spent
+/// (<see cref="ImportOptions"/>: the unzipped package, each part's characters, the shared strings, the rows; columns end at
+/// XFD and a shared string at Excel's 32,767 characters), and a cap reached is a refusal that names it, never a row error.
+/// Not yet bounded: a single row or part element is loaded whole (see the security guide).
 /// </summary>
 internal sealed class XlsxImportReader : IImportReader
 {
@@ -23,30 +28,48 @@ internal sealed class XlsxImportReader : IImportReader
 
     private static readonly SearchValues<char> DateLetters = SearchValues.Create("yYdDmMhHsS");
 
+    /// <summary>Columns A to XFD: a sheet has no more (ECMA-376 Part 1, 18.3.1.4; Excel's own limit).</summary>
+    public const int MaxColumns = 16_384;
+
+    /// <summary>The most characters a cell holds in Excel; a longer shared string was not written by a spreadsheet.</summary>
+    public const int MaxCellCharacters = 32_767;
+
+    /// <summary>Entries at most this large may compress as well as they like (an empty sheet compresses 1000:1).</summary>
+    private const long RatioFloorBytes = 1024 * 1024;
+
     private readonly FileStream file;
     private readonly JsonSerializerOptions json;
+    private readonly ImportOptions limits;
+    private long rowsRead;
     private SpreadsheetDocument? document;
     private OpenXmlReader? sheet;
     private ImportHeader header = null!;
-    private List<string> sharedStrings = [];
+    private XlsxSharedStrings? sharedStrings;
     private HashSet<uint> dateStyles = [];
     private bool date1904;
     private int headerRow;
 
-    private XlsxImportReader(FileStream file, JsonSerializerOptions json)
+    private XlsxImportReader(FileStream file, JsonSerializerOptions json, ImportOptions limits)
     {
         this.file = file;
         this.json = json;
+        this.limits = limits;
     }
 
-    /// <summary>Stores the upload, opens its first sheet and reads the header row; a file that is no workbook is refused whole.</summary>
-    public static async Task<(XlsxImportReader? Reader, string? HeaderProblem)> OpenAsync(
-        Stream upload, JsonSerializerOptions json, CancellationToken ct)
+    /// <inheritdoc/>
+    public ImportRefusal? Refusal { get; private set; }
+
+    /// <summary>
+    /// Stores the upload, checks the package's sizes, opens its first sheet and reads the header row; a file that is no
+    /// workbook, or is larger than a cap, is refused whole.
+    /// </summary>
+    public static async Task<(XlsxImportReader? Reader, ImportRefusal? Refusal)> OpenAsync(
+        Stream upload, JsonSerializerOptions json, ImportOptions limits, CancellationToken ct)
     {
         var path = Path.Combine(Path.GetTempPath(), $"caseapi-import-{Guid.NewGuid():N}.xlsx");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        var reader = new XlsxImportReader(file, json);
+        var reader = new XlsxImportReader(file, json, limits);
         try
         {
             await upload.CopyToAsync(file, ct);
@@ -63,34 +86,84 @@ internal sealed class XlsxImportReader : IImportReader
         }
     }
 
-    private string? Open()
+    private ImportRefusal? Open()
     {
         try
         {
-            document = SpreadsheetDocument.Open(file, isEditable: false);
+            if (PackageRefusal() is { } tooLarge) return tooLarge;
+            // Each part's characters, counted by the XML reader as it reads: the SDK's own guard, a second bound beside
+            // the sizes the package declares.
+            document = SpreadsheetDocument.Open(file, isEditable: false, new OpenSettings { MaxCharactersInPart = limits.MaxUnzippedBytes });
             var workbook = document.WorkbookPart;
             if (workbook?.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault() is not { Id.Value: { } id }
                 || workbook.GetPartById(id) is not WorksheetPart first)
             {
-                return "The workbook has no worksheet: the first sheet must hold a header row naming the case fields.";
+                return Malformed("The workbook has no worksheet: the first sheet must hold a header row naming the case fields.");
             }
             date1904 = workbook.Workbook.WorkbookProperties?.Date1904?.Value ?? false;
-            sharedStrings = ReadSharedStrings(workbook.SharedStringTablePart);
+            if (ReadSharedStrings(workbook.SharedStringTablePart) is { } stringsRefusal) return stringsRefusal;
             dateStyles = DateStyles(workbook.WorkbookStylesPart?.Stylesheet);
             sheet = OpenXmlReader.Create(first);
             var (row, error) = NextRow();
-            if (error is not null) return error;
+            if (error is not null) return Malformed(error);
+            if (row is not null && RowRefusal(row) is { } beyond) return beyond;
             headerRow = (int)(row?.RowIndex?.Value ?? 1);
-            var (header, problem) = ImportHeader.Parse(row is null ? [] : Cells(row));
+            var (cells, column) = row is null ? ([], null) : Cells(row);
+            if (column is not null) return ColumnRefusal(column, headerRow);
+            var (header, problem) = ImportHeader.Parse(cells);
             this.header = header!;
-            return problem;
+            return problem is null ? null : Malformed(problem);
         }
         catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException or XmlException
             or InvalidOperationException or ArgumentException or NotSupportedException)
         {
-            return $"The file is not a readable .xlsx workbook: {e.Message}";
+            return Malformed($"The file is not a readable .xlsx workbook: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// The sizes the package declares, from its directory, before anything is inflated: the unzipped total and how far any
+    /// large entry inflates. The inflater stops at an entry's declared size, so a package cannot unzip to more than this says.
+    /// </summary>
+    private ImportRefusal? PackageRefusal()
+    {
+        using (var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true))
+        {
+            var total = 0L;
+            foreach (var entry in zip.Entries)
+            {
+                total += entry.Length;
+                if (total > limits.MaxUnzippedBytes)
+                {
+                    return TooLarge($"The workbook unzips to more than {limits.MaxUnzippedBytes:N0} bytes "
+                        + $"({ImportOptions.Section}:{nameof(ImportOptions.MaxUnzippedBytes)}).");
+                }
+                if (entry.Length > RatioFloorBytes && entry.Length > entry.CompressedLength * limits.MaxCompressionRatio)
+                {
+                    return TooLarge($"The part {entry.FullName} inflates {entry.Length:N0} bytes from {entry.CompressedLength:N0}, more than "
+                        + $"{limits.MaxCompressionRatio}:1 ({ImportOptions.Section}:{nameof(ImportOptions.MaxCompressionRatio)}): "
+                        + "a ZIP bomb, not a workbook.");
+                }
+            }
+        }
+        file.Position = 0;
+        return null;
+    }
+
+    private static ImportRefusal Malformed(string detail) => new(ImportRefusalReason.Malformed, "The spreadsheet is not valid.", detail);
+
+    private static ImportRefusal TooLarge(string detail) =>
+        new(ImportRefusalReason.LimitExceeded, "The spreadsheet exceeds an import limit.", detail);
+
+    private static ImportRefusal ColumnRefusal(string reference, int row) => Malformed(
+        $"Row {row} has a cell at {reference}, beyond column XFD, the last of the {MaxColumns:N0} columns a sheet has.");
+
+    /// <summary>A row past the cap, by count (empty rows count: reading them is the work) or by the row number it claims.</summary>
+    private ImportRefusal? RowRefusal(Row row) =>
+        ++rowsRead > limits.MaxSpreadsheetRows || row.RowIndex?.Value > limits.MaxSpreadsheetRows
+            ? TooLarge($"The sheet has more than {limits.MaxSpreadsheetRows:N0} rows "
+                + $"({ImportOptions.Section}:{nameof(ImportOptions.MaxSpreadsheetRows)}); split the file.")
+            : null;
 
     /// <summary>The data rows; the file is local, so reading it synchronously blocks on nothing but the disk.</summary>
     public IAsyncEnumerable<ImportRow> ReadAsync(CancellationToken ct) => Read(ct).ToAsyncEnumerable();
@@ -108,8 +181,19 @@ internal sealed class XlsxImportReader : IImportReader
                 yield break;
             }
             if (row is null) yield break;
+            // A cap reached mid-file ends the reading; the pipeline returns the refusal before judging any record.
+            if (RowRefusal(row) is { } tooMany)
+            {
+                Refusal = tooMany;
+                yield break;
+            }
             number = (int)(row.RowIndex?.Value ?? (uint)number + 1);
-            var cells = Cells(row);
+            var (cells, column) = Cells(row);
+            if (column is not null)
+            {
+                Refusal = ColumnRefusal(column, number);
+                yield break;
+            }
             if (cells.All(string.IsNullOrWhiteSpace)) continue;
             var beyond = cells.Skip(header.Width).Select((c, i) => (c, i)).FirstOrDefault(p => !string.IsNullOrWhiteSpace(p.c));
             yield return beyond.c is null
@@ -136,18 +220,27 @@ internal sealed class XlsxImportReader : IImportReader
         }
     }
 
-    /// <summary>The row's cells as text by column position; cells a sheet leaves out are null.</summary>
-    private List<string?> Cells(Row row)
+    /// <summary>
+    /// The row's cells as text by column position (cells a sheet leaves out are null), or the reference of a cell beyond
+    /// XFD: checked before the row grows to it, since a cell at ZZZZZZ would otherwise make a row of 321 million columns.
+    /// </summary>
+    private (List<string?> Cells, string? BeyondColumn) Cells(Row row)
     {
         var cells = new List<string?>();
         foreach (var cell in row.Elements<Cell>())
         {
-            var column = cell.CellReference?.Value is { } reference ? Spreadsheet.Index(reference) : cells.Count;
+            var reference = cell.CellReference?.Value;
+            var column = reference is null ? cells.Count : ColumnOf(reference);
+            if (column >= MaxColumns) return (cells, reference ?? Spreadsheet.Name(column));
             while (cells.Count <= column) cells.Add(null);
             cells[column] = Text(cell);
         }
-        return cells;
+        return (cells, null);
     }
+
+    /// <summary>The 0-based column of a reference; more than three letters is past XFD whatever they are (and would overflow).</summary>
+    private static int ColumnOf(string reference) =>
+        reference.TakeWhile(char.IsAsciiLetter).Count() > 3 ? MaxColumns : Spreadsheet.Index(reference);
 
     private string? Text(Cell cell)
     {
@@ -155,9 +248,7 @@ internal sealed class XlsxImportReader : IImportReader
         var type = cell.DataType?.Value;
         if (type == CellValues.SharedString)
         {
-            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < sharedStrings.Count
-                ? sharedStrings[i]
-                : null;
+            return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? sharedStrings?[i] : null;
         }
         if (type == CellValues.InlineString) return cell.InlineString is { } inline ? RichText(inline) : value;
         if (type == CellValues.Boolean) return value == "1" ? "true" : value == "0" ? "false" : value;
@@ -184,16 +275,35 @@ internal sealed class XlsxImportReader : IImportReader
     private static string RichText(OpenXmlElement text) =>
         Spreadsheet.Unescape(text.GetFirstChild<Text>()?.Text ?? string.Concat(text.Elements<Run>().Select(r => r.Text?.Text)));
 
-    private static List<string> ReadSharedStrings(SharedStringTablePart? part)
+    /// <summary>
+    /// The shared strings, kept while the sheet is read (cells refer to them by index), counted as they are read: their
+    /// number, their characters in all (the disk they take), and each one's length against a cell's.
+    /// </summary>
+    private ImportRefusal? ReadSharedStrings(SharedStringTablePart? part)
     {
-        var strings = new List<string>();
-        if (part is null) return strings;
+        if (part is null) return null;
+        sharedStrings = new XlsxSharedStrings();
+        var characters = 0L;
         using var reader = OpenXmlReader.Create(part);
         while (reader.Read())
         {
-            if (reader.ElementType == typeof(SharedStringItem) && reader.IsStartElement) strings.Add(RichText(reader.LoadCurrentElement()!));
+            if (reader.ElementType != typeof(SharedStringItem) || !reader.IsStartElement) continue;
+            var text = RichText(reader.LoadCurrentElement()!);
+            characters += text.Length;
+            if (text.Length > MaxCellCharacters)
+            {
+                return TooLarge($"Shared string {sharedStrings.Count:N0} has {text.Length:N0} characters; a cell holds at most "
+                    + $"{MaxCellCharacters:N0}.");
+            }
+            if (sharedStrings.Count >= limits.MaxSharedStrings || characters > limits.MaxSharedStringCharacters)
+            {
+                return TooLarge($"The workbook has more than {limits.MaxSharedStrings:N0} shared strings or "
+                    + $"{limits.MaxSharedStringCharacters:N0} characters in them ({ImportOptions.Section}:{nameof(ImportOptions.MaxSharedStrings)}, "
+                    + $"{ImportOptions.Section}:{nameof(ImportOptions.MaxSharedStringCharacters)}).");
+            }
+            sharedStrings.Add(text);
         }
-        return strings;
+        return null;
     }
 
     /// <summary>The cell styles whose number format shows a date: a built-in date format or a custom code with date or time letters.</summary>
@@ -230,6 +340,7 @@ internal sealed class XlsxImportReader : IImportReader
     {
         sheet?.Dispose();
         document?.Dispose();
+        if (sharedStrings is not null) await sharedStrings.DisposeAsync();
         await file.DisposeAsync();
     }
 }

@@ -15,9 +15,11 @@ public sealed record CreateReleaseRequest(string? Name, string? Description, lon
 /// <param name="Position">The history position it names: <c>release=name</c> answers as <c>asOf=position</c> does.</param>
 /// <param name="CommittedAt">When the commit at <c>position</c> was made (null for position 0, the empty store).</param>
 /// <param name="CreatedAt">When the release was taken.</param>
-/// <param name="CreatedBy">The name of the API key that took the release.</param>
+/// <param name="CreatedBy">Who took the release, as the audit names actors: <c>{issuer}#{subject}</c> or <c>key:{id}</c>.</param>
+/// <param name="CreatedByName">Their current name (a person's as the identity provider last sent it, or the key's).</param>
 public sealed record ReleaseResponse(
-    string Name, string Description, long Position, DateTimeOffset? CommittedAt, DateTimeOffset CreatedAt, string CreatedBy);
+    string Name, string Description, long Position, DateTimeOffset? CommittedAt, DateTimeOffset CreatedAt, string CreatedBy,
+    string? CreatedByName);
 
 /// <summary>Paging of GET /releases (newest first).</summary>
 /// <param name="Limit">Releases per page, 1–1000 (default 50).</param>

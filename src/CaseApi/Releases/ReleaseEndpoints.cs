@@ -46,11 +46,11 @@ internal static class ReleaseEndpoints
         }
 
         var now = time.GetUtcNow();
-        var keyId = Guid.Parse(http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)!.Value);
+        var actor = AuditTrail.Actor(http.User);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var inserted = await db.Database.ExecuteAsync(SqlFragment.Of($"""
             INSERT INTO releases (name, description, position, created_at, created_by)
-            VALUES ({request.Name}, {request.Description}, {position}, {now}, {keyId}) ON CONFLICT (name) DO NOTHING
+            VALUES ({request.Name}, {request.Description}, {position}, {now}, {actor}) ON CONFLICT (name) DO NOTHING
             """), ct);
         if (inserted == 0)
         {
@@ -58,7 +58,7 @@ internal static class ReleaseEndpoints
                 detail: $"A release named '{request.Name}' exists; a release never changes, so pick another name.");
         }
         var created = (await FindAsync(db, request.Name!, ct))!;
-        db.AuditEvents.Add(AuditTrail.Event(http, "release-created", "release", created.Name, JsonSerializer.SerializeToNode(created), now));
+        db.AuditEvents.Add(AuditTrail.Event(http, "release-created", "release", created.Name, Recorded(created), now));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/releases/{Uri.EscapeDataString(created.Name)}", created);
@@ -85,12 +85,18 @@ internal static class ReleaseEndpoints
             ? TypedResults.Ok(release)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Release not found.", detail: $"No release is named '{name}'.");
 
+    // The audit keeps the actor's id only: a name in the append-only trail could never follow a rename.
+    private static System.Text.Json.Nodes.JsonNode? Recorded(ReleaseResponse release) =>
+        JsonSerializer.SerializeToNode(release with { CreatedByName = null });
+
     private static Task<ReleaseResponse?> FindAsync(CaseDbContext db, string name, CancellationToken ct) =>
         db.Database.Query<ReleaseResponse>(SelectSql(SqlFragment.Of($"r.name = {name}"))).SingleOrDefaultAsync(ct);
 
     private static SqlFragment SelectSql(SqlFragment condition) => SqlFragment.Of($"""
-        SELECT r.name, r.description, r.position, h.committed_at, r.created_at, k.name AS created_by
-        FROM releases r JOIN api_keys k ON k.id = r.created_by LEFT JOIN history_commits h ON h.position = r.position
+        SELECT r.name, r.description, r.position, h.committed_at, r.created_at, r.created_by, coalesce(p.name, k.name) AS created_by_name
+        FROM releases r LEFT JOIN history_commits h ON h.position = r.position
+        LEFT JOIN people p ON p.id = r.created_by
+        LEFT JOIN api_keys k ON r.created_by = {Actors.KeyPrefix} || k.id::text
         WHERE {condition}
         """);
 }

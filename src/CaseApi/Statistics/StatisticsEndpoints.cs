@@ -1,11 +1,13 @@
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
+using CaseApi.Infrastructure.Validation;
 using CaseApi.Statistics.Coverage;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace CaseApi.Statistics;
@@ -39,10 +41,14 @@ internal static class StatisticsEndpoints
     /// the code lists' titles.
     /// fill=zero adds the years without cases as rows with count 0; format=csv returns the same rows as CSV.
     /// </remarks>
+    /// A zero-filled grid (years × series) larger than the configured limit (100,000 cells by default) is refused with 400.
     private static async Task<Results<Ok<CaseStatisticsResponse>, ContentHttpResult, ValidationProblem>> GetCaseStatistics(
-        [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, StoreSnapshot snapshot, CancellationToken ct)
+        [AsParameters] CaseFilter filter, [AsParameters] StatisticsQuery query, StoreSnapshot snapshot, IOptions<StatisticsOptions> options,
+        CancellationToken ct)
     {
-        var rows = await snapshot.Db.Database.Query<GroupRow>(GroupBySql(filter.At(snapshot), query)).ToListAsync(ct);
+        var limit = options.Value.MaxFilledCells;
+        var rows = await snapshot.Db.Database.Query<GroupRow>(GroupBySql(filter.At(snapshot), query, limit)).ToListAsync(ct);
+        if (rows[0].Cells is { } cells && cells > limit) return GridTooLarge(cells, limit);
 
         var columns = StatisticsTable.Columns(query);
         var total = rows[0].Total;
@@ -110,13 +116,20 @@ internal static class StatisticsEndpoints
         return Task.CompletedTask;
     }
 
+    private static ValidationProblem GridTooLarge(long cells, long limit)
+    {
+        var message = $"fill=zero would build {cells:N0} rows (years × series), more than the limit of {limit:N0} "
+            + $"({StatisticsOptions.Section}:{nameof(StatisticsOptions.MaxFilledCells)}). Narrow from and to, filter, or group by fewer dimensions.";
+        return ValidationExtensions.InvalidRequest(new Dictionary<string, string[]> { ["fill"] = [message] }, message);
+    }
+
     private static double Share(long count, long total) => total == 0 ? 0 : (double)count / total;
 
     /// <summary>
     /// GET /stats/cases as one statement: groups of the matching cases (zero-filled over the years when asked), ranked, cut to
     /// top-N, labelled from the reference tables, with the total. Unused key slots are NULL, so the row shape is fixed.
     /// </summary>
-    internal static SqlFragment GroupBySql(CaseFilter filter, StatisticsQuery query)
+    internal static SqlFragment GroupBySql(CaseFilter filter, StatisticsQuery query, long maxFilledCells = StatisticsOptions.DefaultMaxFilledCells)
     {
         var dimensions = query.Dimensions;
         var parts = dimensions.Select((d, i) => StatisticsDimension.All[d].Sql(filter, $"d{i + 1}")).ToList();
@@ -137,7 +150,9 @@ internal static class StatisticsEndpoints
         var grouping = Raw(string.Join(", ", parts.Select((_, i) => i + 1)));
         var minCount = (long)(query.MinCount ?? 1);
         var limit = (long)(query.Limit ?? StatisticsQuery.MaxLimit);
-        var (fill, ranked) = query.FillZero ? (FillSql(filter, dimensions), Raw("filled")) : (SqlFragment.Empty, Raw("groups"));
+        var (fill, ranked, cells) = query.FillZero
+            ? (FillSql(filter, dimensions, maxFilledCells), Raw("filled"), Raw("(SELECT cells FROM bounds)"))
+            : (SqlFragment.Empty, Raw("groups"), Raw("NULL::bigint"));
         var cases = filter.View.Table("cases");
 
         // NOT MATERIALIZED: scanning the matches twice (groups, total) is cheaper than spilling their arrays to a
@@ -154,7 +169,7 @@ internal static class StatisticsEndpoints
             ranked AS (SELECT g.*, row_number() OVER (ORDER BY {order}) AS rank FROM {ranked} g)
             SELECT r.key1::text AS key1, r.key2::text AS key2, r.key3::text AS key3,
                 {labels},
-                r.count, r.average, r.median, r.sum, t.total
+                r.count, r.average, r.median, r.sum, t.total, {cells} AS cells
             FROM (SELECT count(*) AS total FROM matching) t LEFT JOIN ranked r ON r.rank <= {limit}
             ORDER BY r.rank
             """);
@@ -163,9 +178,11 @@ internal static class StatisticsEndpoints
     /// <summary>
     /// The zero-filled groups: every year of the range for every series (combination of the other dimensions' values that
     /// occurs; one series with year alone), the counted group where there is one and 0 elsewhere; cases without the date
-    /// keep their null-year group. The range is from/to, else the first and last year counted.
+    /// keep their null-year group. The range is from/to, else the first and last year counted. The grid's size is counted
+    /// first (bounds.cells: the series, which the groups already hold, times the years); a grid over the limit generates no
+    /// years at all, so the statement costs what the groups cost and the handler refuses it by its size.
     /// </summary>
-    private static SqlFragment FillSql(CaseFilter filter, IReadOnlyList<string> dimensions)
+    private static SqlFragment FillSql(CaseFilter filter, IReadOnlyList<string> dimensions, long maxCells)
     {
         var year = dimensions.ToList().IndexOf("year") + 1;
         var yearKey = Raw($"key{year}");
@@ -178,9 +195,11 @@ internal static class StatisticsEndpoints
         var matches = string.Concat(others.Select(i => $" AND g.key{i} IS NOT DISTINCT FROM s.key{i}"));
         return SqlFragment.Of($"""
 
-            years AS (SELECT y.year FROM (SELECT min({yearKey}) AS lo, max({yearKey}) AS hi FROM groups) b
-                CROSS JOIN LATERAL generate_series({from}, {to}) AS y(year)),
             series AS ({Raw(series)}),
+            bounds AS (SELECT r.lo, r.hi, (SELECT count(*) FROM series) * greatest(r.hi - r.lo + 1, 0) AS cells
+                FROM (SELECT {from} AS lo, {to} AS hi FROM (SELECT min({yearKey}) AS lo, max({yearKey}) AS hi FROM groups) b) r),
+            years AS (SELECT y.year FROM bounds b
+                CROSS JOIN LATERAL generate_series(b.lo, CASE WHEN b.cells <= {maxCells} THEN b.hi ELSE b.lo - 1 END) AS y(year)),
             filled AS (
                 SELECT {Raw(columns)}, coalesce(g.count, 0) AS count, g.average, g.median, g.sum
                 FROM series s CROSS JOIN years y LEFT JOIN groups g ON g.{yearKey} = y.year{Raw(matches)}
@@ -242,7 +261,7 @@ internal static class StatisticsEndpoints
 
     internal sealed record GroupRow(
         string? Key1, string? Key2, string? Key3, string? Label1, string? Label2, string? Label3,
-        long? Count, double? Average, double? Median, decimal? Sum, long Total);
+        long? Count, double? Average, double? Median, decimal? Sum, long Total, long? Cells);
 
     internal sealed record SummaryRow(string Dimension, string? Key, long? Count, string? Label);
 

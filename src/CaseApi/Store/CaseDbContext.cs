@@ -23,6 +23,7 @@ public class CaseDbContext : DbContext
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ImportReport> Imports => Set<ImportReport>();
+    public DbSet<Person> People => Set<Person>();
 
     /// <summary>
     /// The policy documents whose objectives name any of the given sectors, in code order. Translated to the SQL

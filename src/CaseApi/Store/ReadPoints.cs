@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Primitives;
 
 namespace CaseApi.Store;
 
@@ -22,6 +23,10 @@ public static partial class ReadPoints
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$",
         RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
+
+    /// <summary>Whether a request names a point in the past: such a read rebuilds rows from the history, bulk work however small.</summary>
+    public static bool ReadsThePast(StringValues asOf, StringValues release) =>
+        !StringValues.IsNullOrEmpty(asOf) || !StringValues.IsNullOrEmpty(release);
 
     public static bool IsReleaseName(string name) => name.Length <= MaxReleaseName && ReleaseName().IsMatch(name);
 

@@ -38,4 +38,11 @@ public sealed record StoreRead(StoreRoute Route, bool HistoryViews, bool StoreWi
 
     /// <summary>The logs (audit trail, change feed, releases): a replica, current only.</summary>
     public static StoreRead Log { get; } = new(StoreRoute.Replica, HistoryViews: false, StoreWide: false);
+
+    /// <summary>
+    /// Whether this read is bulk work: a read over many cases always, and any read of the past (asOf, release), which
+    /// rebuilds rows from the history and, until that is cheap at a long history, costs like one. Bulk work takes the bulk
+    /// pool and counts against the bulk budget and concurrency limit of its key.
+    /// </summary>
+    public bool IsBulk(bool readsThePast) => Route == StoreRoute.Replica || (HistoryViews && readsThePast);
 }

@@ -21,8 +21,9 @@ internal sealed class StoreSnapshots(IServiceProvider services, ReadRouter? rout
     public async Task<(StoreSnapshot? Snapshot, ReadRefusal? Refusal)> ResolveAsync(
         StoreRead read, StringValues asOf, StringValues release, NpgsqlLogSequenceNumber? token, CancellationToken ct)
     {
-        var db = await RouteAsync(read.Route, token, ct);
-        if (!read.HistoryViews || (StringValues.IsNullOrEmpty(asOf) && StringValues.IsNullOrEmpty(release)))
+        var past = read.HistoryViews && ReadPoints.ReadsThePast(asOf, release);
+        var db = await RouteAsync(read.Route, read.IsBulk(past), token, ct);
+        if (!past)
         {
             var version = read.StoreWide ? await StoreVersion.ReadAsync(db, ct) : (long?)null;
             return (StoreSnapshot.Of(StoreView.Current, null, version, db), null);
@@ -58,9 +59,14 @@ internal sealed class StoreSnapshots(IServiceProvider services, ReadRouter? rout
 
     private static (StoreSnapshot?, ReadRefusal?) Invalid(string message) => (null, new ReadRefusal(NotFound: false, message));
 
-    private async Task<CaseDbContext> RouteAsync(StoreRoute route, NpgsqlLogSequenceNumber? token, CancellationToken ct)
+    private async Task<CaseDbContext> RouteAsync(StoreRoute route, bool bulk, NpgsqlLogSequenceNumber? token, CancellationToken ct)
     {
-        if (route == StoreRoute.Primary) return services.GetRequiredService<CaseDbContext>();
+        // A read of the past on the primary (GET /cases/{id}?asOf=) keeps the primary, which has every position it may
+        // name, but in the bulk pool: resolving a time and rebuilding rows must not take the point reads' connections.
+        if (route == StoreRoute.Primary)
+        {
+            return bulk ? services.GetRequiredService<ReadOnlyCaseDbContext>() : services.GetRequiredService<CaseDbContext>();
+        }
         if (router is null || standby is null || !await router.ChooseStandbyAsync(token, ct))
         {
             return services.GetRequiredService<ReadOnlyCaseDbContext>();

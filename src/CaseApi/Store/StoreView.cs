@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using CaseApi.Cases;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,13 +14,10 @@ public sealed record StoreView(long? Position)
 
     public static StoreView AsOf(long position) => new(position);
 
-    private static readonly FrozenSet<string> Rebuilt = FrozenSet.Create(StringComparer.Ordinal,
-        "cases", "sectors", "sponsors", "source_lists", "policy_documents", "policy_document_sectors");
-
     /// <summary>A table as a FROM item (<c>{view.Table("sectors")} s</c>): itself, or its rows as of the position.</summary>
     public SqlFragment Table(string table)
     {
-        if (!Rebuilt.Contains(table)) throw new ArgumentOutOfRangeException(nameof(table), table, "The history rebuilds no such table.");
+        if (!HistoryRegistry.Of(table).Rebuilt) throw new ArgumentOutOfRangeException(nameof(table), table, "The history rebuilds no such table.");
         return Position is { } position ? SqlFragment.Of($"{SqlFragment.Raw(table)}_as_of({position})") : SqlFragment.Raw(table);
     }
 
@@ -45,11 +41,15 @@ public sealed record StoreView(long? Position)
 
     /// <summary>
     /// One case by id or slug as of the position, rebuilt from its own history entries only (the current store's lookup is
-    /// the case feature's: it is compiled, and the hottest read of the service).
+    /// the case feature's: it is compiled, and the hottest read of the service). The rule of CaseReads.Matching decides: a
+    /// UUID is sent in its canonical form, which cases_as_of matches by id only; anything else it matches by slug only.
     /// </summary>
-    public IQueryable<Case> CaseAsOf(CaseDbContext db, string idOrSlug) => Position is { } position
-        ? From(db.Cases, SqlFragment.Of($"SELECT c.*, '0'::xid AS xmin FROM cases_as_of({position}, {idOrSlug}) c"))
-        : throw new InvalidOperationException("The current store has no as-of rows.");
+    public IQueryable<Case> CaseAsOf(CaseDbContext db, string idOrSlug)
+    {
+        if (Position is not { } position) throw new InvalidOperationException("The current store has no as-of rows.");
+        var key = Guid.TryParse(idOrSlug, out var id) ? id.ToString("D") : idOrSlug;
+        return From(db.Cases, SqlFragment.Of($"SELECT c.*, '0'::xid AS xmin FROM cases_as_of({position}, {key}) c"));
+    }
 
     /// <summary>A reference table's rows as an EF query (<c>view.Rows(db.SourceLists, "source_lists")</c>).</summary>
     public IQueryable<T> Rows<T>(DbSet<T> set, string table) where T : class =>

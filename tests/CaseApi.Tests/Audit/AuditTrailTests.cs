@@ -30,7 +30,8 @@ public sealed class AuditTrailTests(CaseApiFactory api) : ApiTest(api)
         var items = body["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
         Assert.Equal(["delete", "update", "update", "create"], items.Select(i => (string?)i["action"]));
         Assert.Equal(4, (long?)body["total"]);
-        Assert.All(items, i => Assert.Equal("bootstrap-admin", (string?)i["actor"]));
+        Assert.All(items, i => Assert.StartsWith(Actors.KeyPrefix, (string?)i["actor"], StringComparison.Ordinal));
+        Assert.All(items, i => Assert.Equal(ApiKeyBootstrap.KeyName, (string?)i["actorName"]));
         Assert.All(items, i => Assert.Equal(id, (string?)i["entityId"]));
         Assert.Equal("history-case", (string?)items[3]["changes"]!["slug"]);
         AssertChange(items[2]["changes"]!, "title", "A test case", "Renamed");
@@ -80,11 +81,11 @@ public sealed class AuditTrailTests(CaseApiFactory api) : ApiTest(api)
         var (first, _) = await CreateCaseAsync(CaseSamples.Minimal("first-case"));
         var editor = await ClientForRoleAsync(Policies.Editor);
         using var second = await editor.PostAsJsonAsync("/api/v1/cases", CaseSamples.Minimal("second-case"), Ct);
-        var editorName = await WithDbAsync(db => db.ApiKeys.Where(k => k.Role == "editor").Select(k => k.Name).SingleAsync(Ct));
+        var editorActor = Actors.ForKey(await WithDbAsync(db => db.ApiKeys.Where(k => k.Role == "editor").Select(k => k.Id).SingleAsync(Ct)));
         using var sector = await Client.PutAsJsonAsync("/api/v1/sectors/quantum", new { name = "Quantum computing" }, Ct);
 
         var byEntity = await AuditAsync($"entityType=case&entityId={first["id"]}");
-        var byActor = await AuditAsync($"actor={editorName}");
+        var byActor = await AuditAsync($"actor={editorActor}");
         var byAction = await AuditAsync("action=reference-update");
         var byTime = await AuditAsync($"from={Uri.EscapeDataString(start.ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"))}");
         var none = await AuditAsync($"to={Uri.EscapeDataString(start.ToString("O"))}");
@@ -188,7 +189,7 @@ public sealed class AuditTrailTests(CaseApiFactory api) : ApiTest(api)
 
         Assert.Contains("append-only", error.MessageText, StringComparison.Ordinal);
         var row = await WithDbAsync(db => db.AuditEvents.SingleAsync(Ct));
-        Assert.Equal("bootstrap-admin", row.Actor);
+        Assert.StartsWith(Actors.KeyPrefix, row.Actor, StringComparison.Ordinal);
     }
 
     private async Task<List<JsonObject>> AuditAsync(string query)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -116,7 +117,8 @@ public sealed class ApiKeyTests(CaseApiFactory api) : ApiTest(api)
         Assert.Equal(["key-created", "key-revoked"], events.Select(e => e.Action));
         Assert.All(events, e => Assert.Equal("api-key", e.EntityType));
         Assert.All(events, e => Assert.Equal((string?)body["id"], e.EntityId));
-        Assert.All(events, e => Assert.Equal("bootstrap-admin", e.Actor));
+        var bootstrap = await WithDbAsync(db => db.ApiKeys.Where(k => k.Name == ApiKeyBootstrap.KeyName).Select(k => k.Id).SingleAsync(Ct));
+        Assert.All(events, e => Assert.Equal(Actors.ForKey(bootstrap), e.Actor));
         Assert.Equal("editor", events[0].Changes!.RootElement.GetProperty("role").GetString());
         Assert.All(events, e => Assert.DoesNotContain((string)body["secret"]!, e.Changes!.RootElement.GetRawText(), StringComparison.Ordinal));
     }

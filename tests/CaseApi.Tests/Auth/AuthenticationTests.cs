@@ -29,6 +29,31 @@ public sealed class AuthenticationTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task Two_keys_on_one_request_are_refused_even_when_both_are_valid()
+    {
+        var client = await ClientForRoleAsync(Policies.Reader);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Api.CreateKeyAsync(Policies.Editor));
+
+        using var response = await client.GetAsync("/api/v1/cases", Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("Send one credential", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_without_a_configured_identity_provider_is_refused_with_a_reason()
+    {
+        using var client = Api.CreateClient(key: null);
+        // Only the shape matters here: the token is refused before anything reads it.
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+
+        using var response = await client.GetAsync("/api/v1/cases", Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("no identity provider is configured", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_is_accepted_in_the_X_Api_Key_header()
     {
         var client = await ClientForRoleAsync(Policies.Reader);
@@ -79,7 +104,8 @@ public sealed class AuthenticationTests(CaseApiFactory api) : ApiTest(api)
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var actor = await WithDbAsync(db => Task.FromResult(db.AuditEvents.Single().Actor));
-        Assert.StartsWith("test-editor-", actor, StringComparison.Ordinal);
+        var editorKey = await WithDbAsync(db => Task.FromResult(db.ApiKeys.Single(k => k.Role == Policies.Editor).Id));
+        Assert.Equal(Actors.ForKey(editorKey), actor);
     }
 
     [Fact]

@@ -28,6 +28,22 @@ public sealed class RateLimitTests(TinyRateLimitFactory api) : ApiTest(api), ICl
     }
 
     [Fact]
+    public async Task A_read_of_the_past_counts_against_the_bulk_budget_and_a_point_read_of_the_present_does_not()
+    {
+        var reader = await ClientForRoleAsync(Policies.Reader);
+
+        // The status of the read itself does not matter (an empty store has no position 1): the limiter runs first. The point
+        // read comes while the bulk budget is spent and before the request budget (3) is: a refusal takes more of that.
+        using var past = await reader.GetAsync("/api/v1/cases/some-case?asOf=1", Ct);
+        using var present = await reader.GetAsync("/api/v1/cases/some-case", Ct);
+        using var pastAgain = await reader.GetAsync("/api/v1/cases/some-case?release=v1", Ct);
+
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, past.StatusCode);
+        await Problems.AssertAsync(pastAgain, HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.NotFound, present.StatusCode);
+    }
+
+    [Fact]
     public async Task Requests_without_a_valid_key_share_one_budget_per_address()
     {
         var statuses = new List<HttpStatusCode>();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Tests.Infrastructure;
 
 namespace CaseApi.Tests.Deploy;
@@ -110,6 +111,26 @@ public sealed partial class DeploymentFilesTests
         Assert.Contains("Username=caseapi_owner", services.At("migrate").At("environment").Text("ConnectionStrings__Cases"));
         Assert.Contains("Username=caseapi_service", services.At("api").At("environment").Text("ConnectionStrings__Cases"));
         Assert.NotEqual("*", services.At("api").At("environment").Text("AllowedHosts"));
+    }
+
+    [Fact]
+    public void Compose_signs_people_in_through_the_keycloak_realm_it_imports()
+    {
+        var services = Yaml.Load(RepositoryFiles.Read("docker-compose.yml")).Single().At("services");
+        // JSON is YAML: the realm file parses with the same reader.
+        var realm = Yaml.Load(RepositoryFiles.Read("deploy/keycloak/caseapi-realm.json")).Single();
+
+        var api = services.At("api").At("environment");
+        Assert.Equal($"http://keycloak:8080/realms/{realm.Text("realm")}", api.Text("Auth__Oidc__Authority"));
+        Assert.Equal(Policies.Roles.Order(StringComparer.Ordinal),
+            realm.At("roles").Items("realm").Select(r => r.Text("name")).Order(StringComparer.Ordinal));
+        Assert.Equal("realm_access.roles", api.Text("Auth__Oidc__RoleClaim"));
+        var clients = realm.Items("clients").ToList();
+        var cli = clients.Single(c => c.Text("clientId") == "caseapi-cli");
+        Assert.Equal(api.Text("Auth__Oidc__Audience"), cli.Items("protocolMappers").Single().At("config").Text("included.client.audience"));
+        Assert.Contains(clients, c => c.Text("clientId") == api.Text("Auth__Oidc__IntrospectionClientId") && c.Text("publicClient") == "false");
+        Assert.Matches(@"^\$\{CASEAPI_INTROSPECTION_SECRET:\?", api.Text("Auth__Oidc__IntrospectionClientSecret"));
+        Assert.Equal("/opt/keycloak/data/import", services.At("keycloak").List("volumes").Single().Split(':')[1]);
     }
 
     [Fact]

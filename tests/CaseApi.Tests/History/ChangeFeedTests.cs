@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using CaseApi.Infrastructure.Auth;
 using CaseApi.Tests.Auth;
 using CaseApi.Tests.Infrastructure;
 
@@ -28,6 +29,8 @@ public sealed class ChangeFeedTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal("Renamed", (string)items[1]["case"]!["title"]!);
         Assert.Null(items[2]["case"]);
         Assert.Equal([1L, 2L, 3L], items.Select(PositionOf));
+        var adminKey = await WithDbAsync(db => Task.FromResult(db.ApiKeys.Single(k => k.Name == ApiKeyBootstrap.KeyName).Id));
+        Assert.All(items, i => Assert.Equal(Actors.ForKey(adminKey), (string?)i["actor"]));
     }
 
     [Fact]

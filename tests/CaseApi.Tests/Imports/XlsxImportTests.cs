@@ -85,6 +85,21 @@ public sealed class XlsxImportTests(CaseApiFactory api) : ImportTest(api)
         Assert.Contains("Did you mean 'chargedOn'?", (string?)problem["detail"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_cap_reached_mid_file_refuses_the_whole_import_and_keeps_none_of_the_rows_read_before_it()
+    {
+        await CreateCaseAsync(CaseSamples.Minimal("hostile-2"));
+
+        using var response = await ImportAsync(HostileXlsx.ValidRowsThenColumn(5, "ZZZZZ"), XlsxType, "?atomic=false");
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("Row 7 has a cell at ZZZZZ7, beyond column XFD", (string?)problem["detail"], StringComparison.Ordinal);
+        using var kept = await Client.GetAsync("/api/v1/cases/hostile-2", Ct);
+        Assert.Equal("A test case", (string?)(await ReadObjectAsync(kept))["title"]);
+        using var imports = await Client.GetAsync("/api/v1/imports", Ct);
+        Assert.Empty((await ReadObjectAsync(imports))["items"]!.AsArray());
+    }
+
     [Theory]
     [InlineData("not a zip at all")]
     [InlineData("PK\u0003\u0004 a truncated archive")]

@@ -94,6 +94,7 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await transaction.CommitAsync();
         Services.GetRequiredService<ReferenceCodes>().Invalidate();
         Services.GetRequiredService<ApiKeyStore>().Clear();
+        Services.GetRequiredService<PeopleDirectory>().Clear();
         Services.GetRequiredService<StoreVersionCache>().Clear();
     }
 
@@ -101,12 +102,18 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private static IEnumerable<string> TablesOf(CaseDbContext db) =>
         db.Model.GetEntityTypes().Select(e => e.GetTableName()).OfType<string>().Distinct().Order(StringComparer.Ordinal);
 
-    /// <summary>Stores a new API key with the given role and returns its secret (no audit row: this is test set-up).</summary>
+    /// <summary>
+    /// Stores a new API key with the given role and returns its secret. This is test set-up, like the reset: written as the
+    /// superuser outside the history (the serving role may add keys only through create_api_key, with an audit row).
+    /// </summary>
     public async Task<string> CreateKeyAsync(string role, DateTimeOffset? expiresAt = null, string? name = null)
     {
         var secret = ApiKeySecrets.Generate();
-        await using var scope = Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CaseDbContext>();
+        var options = new DbContextOptionsBuilder<CaseDbContext>();
+        options.UseCaseStore(ConnectionString);
+        await using var db = new CaseDbContext(options.Options);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync("SET LOCAL session_replication_role = replica");
         db.ApiKeys.Add(new ApiKey
         {
             Id = Guid.CreateVersion7(),
@@ -118,6 +125,7 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             ExpiresAt = expiresAt,
         });
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         return secret;
     }
 

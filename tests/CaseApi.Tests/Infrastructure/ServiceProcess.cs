@@ -22,15 +22,20 @@ public sealed class ServiceProcess : IDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The management port's address, when the service was started with one.</summary>
+    public Uri? ManagementAddress { get; private init; }
+
     public int ExitCode => process.ExitCode;
 
     public bool IsRunning => !process.HasExited;
 
-    public static ServiceProcess Start(string connectionString, IDictionary<string, string>? settings = null)
+    public static ServiceProcess Start(string connectionString, IDictionary<string, string>? settings = null, bool managementPort = false)
     {
         var dll = typeof(CaseApi.Imports.ImportResponse).Assembly.Location;
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"])
+        var management = managementPort ? FreePort() : (int?)null;
+        var urls = $"http://127.0.0.1:{port}" + (management is { } m ? $";http://127.0.0.1:{m}" : "");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", urls])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
@@ -43,9 +48,13 @@ public sealed class ServiceProcess : IDisposable
         start.Environment["Database__ApplyMigrations"] = "false";
         start.Environment["Imports__ProgressEvery"] = "1000";
         start.Environment["Auth__BootstrapAdminKey"] = CaseApiFactory.AdminKey;
+        if (management is { } managed) start.Environment["Management__Port"] = managed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"))
+        {
+            ManagementAddress = management is { } mp ? new Uri($"http://127.0.0.1:{mp}") : null,
+        };
         process.OutputDataReceived += (_, e) => service.Append(e.Data);
         process.ErrorDataReceived += (_, e) => service.Append(e.Data);
         process.BeginOutputReadLine();

@@ -29,6 +29,31 @@ public sealed class OperationsLoggingTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Theory]
+    [InlineData("GET", "/api/v1/cases?limit=cak_LeakedKeyInQuery0000", null, "cak_LeakedKeyInQuery0000")]
+    [InlineData("GET", "/api/v1/cases?from=cak_LeakedKeyInQuery0001", null, "cak_LeakedKeyInQuery0001")]
+    [InlineData("POST", "/api/v1/cases", "{\"slug\": cak_LeakedKeyInBody00000}", "cak_LeakedKeyInBody00000")]
+    [InlineData("POST", "/api/v1/cases", "{\"slug\": 12, \"title\": \"cak_LeakedKeyInBody00001\"}", "cak_LeakedKeyInBody00001")]
+    public async Task A_binding_failure_is_logged_at_information_as_the_400_it_answered_and_without_the_value(
+        string method, string target, string? body, string secret)
+    {
+        var id = $"binding-{secret[^5..]}";
+        using var request = new HttpRequestMessage(new HttpMethod(method), target);
+        if (body is not null) request.Content = new StringContent(body, null, "application/json");
+        request.Headers.Add("X-Request-Id", id);
+
+        using var response = await Client.SendAsync(request, Ct);
+
+        await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(await Api.Logs.WaitForRequestLinesAsync(Ct, id));
+        var line = Api.Logs.RequestLines(id).Single();
+        Assert.Equal(LogEventLevel.Information, line.Level);
+        Assert.Equal("400", line.Properties["StatusCode"].ToString());
+        var ofRequest = Api.Logs.Events.Where(e => e.Properties.GetValueOrDefault("RequestId")?.ToString() == $"\"{id}\"").ToList();
+        Assert.All(ofRequest, e => Assert.True(e.Level < LogEventLevel.Warning, e.RenderMessage()));
+        Assert.DoesNotContain(secret, Api.Logs.Text(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("GET", 200, 5, null, LogEventLevel.Debug)]
     [InlineData("HEAD", 304, 5, null, LogEventLevel.Debug)]
     [InlineData("GET", 200, 1500, null, LogEventLevel.Information)]

@@ -45,7 +45,34 @@ public sealed class ContractFuzzTests(CaseApiFactory api) : ApiTest(api)
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
             var after = await StoreChecksum.ComputeAsync(Api.ConnectionString, Ct);
             await AssertAnswerAsync(request, response, changed: before != after);
+            if (status >= 400 && response.Headers.TryGetValues("X-Request-Id", out var ids)) await AssertLoggedAsync(request, ids.Single(), status);
             before = after;
+        }
+    }
+
+    /// <summary>
+    /// The properties a log line names an HTTP status by: the request line's and the problem handler's. Only numbers count:
+    /// an import's log line names its outcome ("rejected") by Status too.
+    /// </summary>
+    private static readonly string[] StatusProperties = ["StatusCode", "Status"];
+
+    /// <summary>
+    /// The log tells the truth about a problem: the request's line carries the status the client got, no line of the
+    /// request names another status, and a 4xx (the client's doing) is never logged as an error.
+    /// </summary>
+    private async Task AssertLoggedAsync(FuzzRequest request, string requestId, int status)
+    {
+        if (!await Api.Logs.WaitForRequestLinesAsync(Ct, requestId)) throw new InvalidOperationException($"No request line: {request}");
+        var answered = status.ToString(CultureInfo.InvariantCulture);
+        var lines = Api.Logs.Events.Where(e => e.Properties.GetValueOrDefault("RequestId")?.ToString() == $"\"{requestId}\"");
+        foreach (var line in lines)
+        {
+            var logged = StatusProperties.Select(p => line.Properties.GetValueOrDefault(p)?.ToString()).OfType<string>()
+                .Where(l => int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out _));
+            if (logged.Any(l => l != answered) || (status < 500 && line.Level >= Serilog.Events.LogEventLevel.Error))
+            {
+                throw new InvalidOperationException($"Answered {status}, logged {line.Level} '{line.RenderMessage()}': {request}");
+            }
         }
     }
 

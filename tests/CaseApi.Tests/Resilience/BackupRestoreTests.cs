@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using CaseApi.Tests.Imports;
 using CaseApi.Tests.Infrastructure;
@@ -47,6 +48,57 @@ public sealed class BackupRestoreTests(CaseApiFactory api) : ImportTest(api)
             await server.OpenAsync(Ct);
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{restored.Database}\" WITH (FORCE)", server);
             await drop.ExecuteNonQueryAsync(Ct);
+        }
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task A_backup_is_readable_only_by_its_owner_in_a_folder_only_its_owner_opens()
+    {
+        var directory = Directory.CreateTempSubdirectory("caseapi-backup.").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "new-folder", "caseapi.dump");
+
+            await RepositoryScripts.RunAsync("scripts/backup.sh", [LibpqOf(Api.ConnectionString), file], ct: Ct);
+
+            const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(file));
+            Assert.Equal(OwnerOnly, File.GetUnixFileMode(file + ".sha256"));
+            Assert.Equal(OwnerOnly | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("password=secret")]
+    [InlineData("PASSWORD = secret")]
+    [InlineData("postgresql://caseapi_owner:secret@localhost/caseapi")]
+    [InlineData("postgresql://localhost/caseapi?user=caseapi_owner&password=secret")]
+    public async Task Backup_and_restore_refuse_a_password_in_the_connection_string_and_name_pgpassword(string withPassword)
+    {
+        var conninfo = withPassword.Contains("://", StringComparison.Ordinal) ? withPassword : $"{LibpqOf(Api.ConnectionString)} {withPassword}";
+        var directory = Directory.CreateTempSubdirectory("caseapi-backup.").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "caseapi.dump");
+
+            var backup = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                RepositoryScripts.RunAsync("scripts/backup.sh", [conninfo, file], ct: Ct));
+            var restore = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                RepositoryScripts.RunAsync("scripts/restore.sh", [file + ".missing", conninfo, "caseapi_never"], ct: Ct));
+
+            Assert.Contains("PGPASSWORD", backup.Message, StringComparison.Ordinal);
+            Assert.Contains(".pgpass", backup.Message, StringComparison.Ordinal);
+            Assert.Contains("PGPASSWORD", restore.Message, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(directory));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
         }
     }
 

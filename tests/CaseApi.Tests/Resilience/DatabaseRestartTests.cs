@@ -54,6 +54,8 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         await cluster.StopAsync();
         await WaitUntilAsync(() => outcomes.Count(o => o.Status == HttpStatusCode.ServiceUnavailable) >= 20);
         using var readyWhileDown = await client.GetAsync("/health/ready", Ct);
+        using var anonymous = api!.CreateClient(null);
+        using var anonymousReadyWhileDown = await anonymous.GetAsync("/health/ready", Ct);
         var createdBeforeRestart = outcomes.Count(o => o.Status == HttpStatusCode.Created);
         await cluster.StartAsync();
         await WaitUntilAsync(() => outcomes.Count(o => o.Status == HttpStatusCode.Created) >= createdBeforeRestart + 20);
@@ -64,6 +66,8 @@ public sealed class DatabaseRestartTests : IAsyncLifetime
         var byStatus = outcomes.GroupBy(o => (int)o.Status).ToDictionary(g => g.Key, g => g.Count());
         TestContext.Current.TestOutputHelper?.WriteLine($"Statuses during the restart: {string.Join(", ", byStatus.OrderBy(s => s.Key))}");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyWhileDown.StatusCode);
+        // Why the database cannot be reached names its host and port: an anonymous caller is told only that it cannot.
+        Assert.Equal("{\"status\":\"Unhealthy\"}", await anonymousReadyWhileDown.Content.ReadAsStringAsync(Ct));
         Assert.Equal(HttpStatusCode.OK, readyAfter.StatusCode);
         Assert.All(byStatus.Keys, status => Assert.True(status is 201 or 503, $"Unexpected {status}: {outcomes.First(o => (int)o.Status == status).Body}"));
         Assert.All(outcomes.Where(o => o.Status == HttpStatusCode.ServiceUnavailable), o => Assert.True(o.RetryAfter, o.Body));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using CaseApi.ReferenceData;
 using CaseApi.Tests.Infrastructure;
 using CsvHelper;
@@ -179,6 +180,19 @@ public sealed class ChartStatisticsTests(CaseApiFactory api) : StudyApiTest(api)
         using var response = await Client.GetAsync("/api/v1/stats/cases?groupBy=sector&q=nonexistentword&format=csv", Ct);
 
         Assert.Equal("sector,label,count,share\r\n", await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_zero_filled_grid_beyond_the_limit_is_400_naming_the_limit_and_the_grid_it_asked_for()
+    {
+        using var response = await Client.GetAsync("/api/v1/stats/cases?groupBy=year,state,tradecraft&fill=zero&from=1901&to=9999&limit=10", Ct);
+
+        var problem = await Problems.AssertFieldAsync(response, "fill");
+        var detail = (string)problem["detail"]!;
+        Assert.Contains("limit of 100,000 (Statistics:MaxFilledCells)", detail, StringComparison.Ordinal);
+        var cells = long.Parse(Regex.Match(detail, "build ([0-9,]+) rows").Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        var series = Study.SelectMany(c => (c.UsStates ?? []).SelectMany(s => (c.Tradecraft ?? []).Select(t => (s, t)))).Distinct().Count();
+        Assert.Equal(8099L * series, cells);
     }
 
     [Theory]

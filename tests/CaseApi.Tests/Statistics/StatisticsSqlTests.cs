@@ -28,7 +28,7 @@ public sealed class StatisticsSqlTests
             ranked AS (SELECT g.*, row_number() OVER (ORDER BY g.count DESC, g.key1 NULLS LAST, g.key2 NULLS LAST) AS rank FROM groups g)
             SELECT r.key1::text AS key1, r.key2::text AS key2, r.key3::text AS key3,
                 (SELECT l.name FROM sectors l WHERE l.code = r.key1::text) AS label1, NULL::text AS label2, NULL::text AS label3,
-                r.count, r.average, r.median, r.sum, t.total
+                r.count, r.average, r.median, r.sum, t.total, NULL::bigint AS cells
             FROM (SELECT count(*) AS total FROM matching) t LEFT JOIN ranked r ON r.rank <= @p_5
             ORDER BY r.rank
             """, sql);

@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CaseApi.Infrastructure.Auth;
@@ -11,8 +9,7 @@ namespace CaseApi.Infrastructure.Auth;
 /// as RFC 9457 problems. The secret is never logged: failures name the reason, not the key.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyStore keys, IProblemDetailsService problems)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -23,49 +20,39 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // One credential per request: with two, which one acted (and which one the audit names) would be a guess.
+        if (Credentials.CarriesTwo(Request))
+        {
+            return AuthenticateResult.Fail($"Send one credential: an '{HeaderName}' header or an 'Authorization' header, not both.");
+        }
         var secret = ReadSecret(Request);
         if (secret is null) return AuthenticateResult.NoResult();
         if (secret.Length is 0 or > MaxSecretLength) return AuthenticateResult.Fail("The API key is malformed.");
+        if (Credentials.LooksLikeJwt(secret))
+        {
+            return AuthenticateResult.Fail("The service accepts no sign-in tokens: no identity provider is configured (Auth:Oidc:Authority).");
+        }
 
         var key = await keys.FindAsync(secret, Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("The API key is not valid.");
         if (key.RevokedAt is not null) return AuthenticateResult.Fail("The API key has been revoked.");
         if (key.ExpiresAt <= TimeProvider.GetUtcNow()) return AuthenticateResult.Fail("The API key has expired.");
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, key.Id.ToString()), new Claim(ClaimTypes.Name, key.Name), new Claim(ClaimTypes.Role, key.Role)],
-            SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var principal = Actors.Principal(Actors.ForKey(key.Id), key.Name, [key.Role], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     private static string? ReadSecret(HttpRequest request)
     {
         if (request.Headers.TryGetValue(HeaderName, out var apiKey)) return apiKey.ToString().Trim();
-        var authorization = request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+        return Credentials.BearerToken(request);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer realm=\"CaseApi\"";
-        await WriteProblemAsync(StatusCodes.Status401Unauthorized, "An API key is required.",
-            result.Failure?.Message ?? $"Send an API key as 'Authorization: Bearer <key>' or '{HeaderName}: <key>'.");
+        await AuthProblems.UnauthorizedAsync(Context, result.Failure?.Message);
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        var role = Context.User.FindFirstValue(ClaimTypes.Role);
-        return WriteProblemAsync(StatusCodes.Status403Forbidden, "The API key's role does not allow this.",
-            $"The key has the role '{role}', which may not {Request.Method} {Request.Path}. Roles: reader < editor < admin.");
-    }
-
-    private Task WriteProblemAsync(int status, string title, string detail) =>
-        problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        }).AsTask();
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) => AuthProblems.ForbiddenAsync(Context);
 }

@@ -1,7 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.ApiKeys;
-using CaseApi.Audit;
 using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -43,20 +41,10 @@ public static class ApiKeyBootstrap
         var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var key = NewKey(secret, now);
         if (await db.ApiKeys.AnyAsync(k => k.Name == key.Name, ct)) key.Name = $"{KeyName}-{key.Id:N}"[..(KeyName.Length + 9)];
-        db.ApiKeys.Add(key);
-        db.AuditEvents.Add(new AuditEvent
+        await ApiKeyCreation.CreateAsync(db, key, "system", null, new JsonObject
         {
-            OccurredAt = now,
-            Actor = "system",
-            Action = "key-created",
-            EntityType = "api-key",
-            EntityId = key.Id.ToString(),
-            Changes = JsonSerializer.SerializeToDocument(new JsonObject
-            {
-                ["name"] = key.Name, ["role"] = key.Role, ["prefix"] = key.Prefix, ["source"] = "Auth:BootstrapAdminKey",
-            }),
-        });
-        await db.SaveChangesAsync(ct);
+            ["name"] = key.Name, ["role"] = key.Role, ["prefix"] = key.Prefix, ["source"] = "Auth:BootstrapAdminKey",
+        }, ct);
         app.Logger.LogInformation("Created the bootstrap admin key {KeyId}", key.Id);
     }
 
@@ -77,6 +65,7 @@ public static class ApiKeyBootstrap
             Prefix = ShownPrefix,
             CreatedAt = now,
             CreatedBy = "system",
+            Owner = "system",
         };
     }
 }

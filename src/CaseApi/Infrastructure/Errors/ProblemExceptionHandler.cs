@@ -33,8 +33,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         }
         else
         {
+            // The problem's title and the fields it names, never the exception's message: a binding failure's message
+            // quotes the value sent, which may be a secret pasted into the wrong parameter.
             logger.LogInformation("Answered {Status} to {Method} {Path}: {Reason}",
-                problem.Status, http.Request.Method, http.Request.Path, exception.Message);
+                problem.Status, http.Request.Method, http.Request.Path, Reason(problem));
         }
 
         http.Response.StatusCode = problem.Status!.Value;
@@ -59,6 +61,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             ProblemCodes.DatabaseUnavailable),
         _ => null,
     };
+
+    private static string Reason(ProblemDetails problem) => problem is ValidationProblemDetails { Errors.Count: > 0 } invalid
+        ? $"{problem.Title} ({string.Join(", ", invalid.Errors.Keys)})"
+        : problem.Title ?? "";
 
     private static ValidationProblemDetails InvalidParameter(string parameter, string message) =>
         new(new Dictionary<string, string[]> { [parameter] = [message] })

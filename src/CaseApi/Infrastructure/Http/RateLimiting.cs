@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using CaseApi.Store;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -62,14 +63,20 @@ public static class RateLimiting
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => http.Request.Path.StartsWithSegments("/health")
                 ? RateLimitPartition.GetNoLimiter("health")
                 : RateLimitPartition.GetFixedWindowLimiter(Partition(http), _ => Window(limits.PermitLimit, window)));
-            // Per key: so many bulk requests per window, and so many at a time.
-            o.AddPolicy(RateLimitPolicies.Bulk, http => RateLimitPartition.Get(Partition(http), _ => RateLimiter.CreateChained(
-                new FixedWindowRateLimiter(Window(limits.BulkPermitLimit, window)),
-                new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = limits.BulkConcurrencyLimit, QueueLimit = 0 }))));
+            // Per key: so many bulk requests per window, and so many at a time. A read that is bulk work only when it reads
+            // the past (GET /cases/{id}?asOf=) says so by its read declaration; of the present it is a point read.
+            o.AddPolicy(RateLimitPolicies.Bulk, http => !IsBulk(http)
+                ? RateLimitPartition.GetNoLimiter("point")
+                : RateLimitPartition.Get(Partition(http), _ => RateLimiter.CreateChained(
+                    new FixedWindowRateLimiter(Window(limits.BulkPermitLimit, window)),
+                    new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = limits.BulkConcurrencyLimit, QueueLimit = 0 }))));
             o.OnRejected = (context, ct) => RejectAsync(context, limits.BulkRetryAfterSeconds);
         });
         return services;
     }
+
+    private static bool IsBulk(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<StoreRead>() is not { } read
+        || read.IsBulk(ReadPoints.ReadsThePast(http.Request.Query[ReadPoints.AsOfParameter], http.Request.Query[ReadPoints.ReleaseParameter]));
 
     // Keyed by the API key's id, never its secret; runs after authentication so that the key is known.
     private static string Partition(HttpContext http) =>

@@ -7,10 +7,10 @@ public static class SecuritySetup
 {
     public const string CorsOriginsKey = "Cors:AllowedOrigins";
 
-    /// <summary>API keys and roles, rate limits, CORS (only when origins are configured) and no Server header.</summary>
+    /// <summary>API keys, sign-in tokens and roles, rate limits, CORS (only when origins are configured) and no Server header.</summary>
     public static IServiceCollection AddCaseApiSecurity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddCaseApiAuthorization();
+        services.AddCaseApiAuthorization(configuration);
         services.AddCaseApiRateLimiting();
         services.AddCaseApiProxies(configuration);
         services.Configure<KestrelServerOptions>(k => k.AddServerHeader = false);

@@ -36,8 +36,11 @@ public static class StoreReads
     {
         var known = QueryParameters.Known([.. queries.Select(q => q.Type)]);
         builder.WithMetadata(read);
-        // An unknown release.
-        if (read.HistoryViews) builder.ProducesProblem(StatusCodes.Status404NotFound);
+        if (read.HistoryViews)
+        {
+            // An unknown release; and a read of the past is bulk work (StoreRead.IsBulk decides per request).
+            builder.ProducesProblem(StatusCodes.Status404NotFound).RequireRateLimiting(RateLimitPolicies.Bulk);
+        }
         return builder.AddEndpointFilter((context, next) => ReadAsync(context, next, read, cached, known, queries));
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -41,18 +42,21 @@ public static class LoggingSetup
             // This host's logger, not the static Log.Logger (see AddCaseApiLogging).
             o.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             o.GetLevel = (http, elapsedMs, error) => RequestLevel(http.Request.Method, http.Response.StatusCode, elapsedMs, error);
-            // A percent-encoded CR/LF in the path would otherwise start a forged line in the text log.
+            // A percent-encoded CR/LF in the path would otherwise start a forged line in the text log. The status is the one
+            // the client got: this middleware runs outside the exception handler, so an exception reaches it only when the
+            // response had already started (an export cut off mid-body), whose status went out with its first bytes.
             o.GetMessageTemplateProperties = (http, path, elapsed, status) =>
             [
                 new("RequestMethod", new ScalarValue(http.Request.Method)),
                 new("RequestPath", new ScalarValue(LogSafe(path))),
-                new("StatusCode", new ScalarValue(status)),
+                new("StatusCode", new ScalarValue(http.Response.HasStarted ? http.Response.StatusCode : status)),
                 new("Elapsed", new ScalarValue(elapsed)),
             ];
             o.EnrichDiagnosticContext = (diagnostics, http) =>
             {
                 diagnostics.Set("RequestId", http.TraceIdentifier);
-                diagnostics.Set("Actor", http.User.Identity?.Name ?? "anonymous");
+                // The stable actor id the audit records (Infrastructure/Auth/Actors), not a person's name: logs stay free of it.
+                diagnostics.Set("Actor", http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "anonymous");
             };
         });
 

@@ -67,7 +67,7 @@ public static class ObservabilitySetup
     public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder app)
     {
         var metrics = app.MapPrometheusScrapingEndpoint(MetricsPath).ExcludeFromDescription();
-        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<int?>(ManagementPortKey) is { } port)
+        if (ManagementPort(app.ServiceProvider.GetRequiredService<IConfiguration>()) is { } port)
         {
             metrics.RequireAuthorization(p => p.RequireAssertion(c => c.Resource is HttpContext http && http.Connection.LocalPort == port));
         }
@@ -77,4 +77,25 @@ public static class ObservabilitySetup
         }
         return app;
     }
+
+    public static int? ManagementPort(IConfiguration configuration) => configuration.GetValue<int?>(ManagementPortKey);
+
+    /// <summary>
+    /// The management port serves /metrics and /health/* and nothing else: it is reached past the ingress (by monitoring,
+    /// by probes), so the API, its description and everything else answer 404 there, before authentication or rate limits.
+    /// </summary>
+    public static IApplicationBuilder UseManagementPort(this IApplicationBuilder app)
+    {
+        if (ManagementPort(app.ApplicationServices.GetRequiredService<IConfiguration>()) is not { } port) return app;
+        return app.Use((http, next) =>
+        {
+            if (http.Connection.LocalPort != port || IsManagementPath(http.Request.Path)) return next(http);
+            // Empty: the status-code pages write the problem.
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+    }
+
+    private static bool IsManagementPath(PathString path) => path.Equals(MetricsPath, StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase);
 }

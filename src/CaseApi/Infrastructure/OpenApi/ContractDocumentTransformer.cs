@@ -57,8 +57,9 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         };
         document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
         {
-            Type = SecuritySchemeType.Http, Scheme = "bearer",
-            Description = "The same API key sent as `Authorization: Bearer <key>`.",
+            Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "JWT",
+            Description = "A person's access token from the organisation's OpenID Connect provider (its roles: reader, reviewer, "
+                + "editor, admin), or an API key sent as `Authorization: Bearer <key>`. One credential per request.",
         };
         // Either scheme is enough: two requirement objects are alternatives.
         document.Security =

@@ -63,6 +63,23 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task The_same_question_at_the_same_store_version_is_answered_from_the_cache()
+    {
+        // Issue 33: latent-class fits cost up to seconds, so the answer is computed once per store version (ReadsStore, cached).
+        await SeedAsync(([Doj], 40), ([Csis], 30), ([Mit], 25), ([News], 20), ([Doj, Csis], 12), ([Doj, Mit], 9), ([Csis, News], 8),
+            ([Doj, Csis, Mit], 4), ([Doj, Csis, Mit, News], 2));
+        var path = $"/api/v1/stats/coverage?lists={Doj},{Csis},{Mit},{News}";
+
+        using var first = await Client.GetAsync(path, Ct);
+        using var second = await Client.GetAsync(path, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("CaseApi; fwd=miss; stored", string.Join(", ", first.Headers.GetValues("Cache-Status")));
+        Assert.Equal("CaseApi; hit", string.Join(", ", second.Headers.GetValues("Cache-Status")));
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await second.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
     public async Task The_list_filters_define_the_population()
     {
         await SeedAsync(([Doj], 40), ([Csis], 30), ([Doj, Csis], 20));
