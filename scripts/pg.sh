@@ -10,8 +10,9 @@
 # caseapi_owner) prints a connection string for that role instead of the superuser's.
 #
 # Finds the server binaries under /usr/lib/postgresql (installing Debian's postgresql package when missing),
-# listens on 127.0.0.1 only, on a random free port remembered in DIR/port. As root the server runs as the postgres
-# user, since postgres refuses to run as root. PG_FAST=1 turns off durability for throwaway test clusters.
+# listens on 127.0.0.1 only, on PG_PORT when set, else on a random free port, remembered in DIR/port. As root the
+# server runs as the postgres user, since postgres refuses to run as root. PG_FAST=1 turns off durability for
+# throwaway test clusters.
 set -euo pipefail
 
 log() { echo "pg.sh: $*" >&2; }
@@ -62,7 +63,10 @@ start() {
   fi
   if ! running; then
     local port; port=$(cat "$DIR/port" 2>/dev/null || true)
-    if [ -z "$port" ] || port_in_use "$port"; then port=$(free_port); fi
+    if [ -n "${PG_PORT:-}" ]; then
+      port_in_use "$PG_PORT" && { log "PG_PORT=$PG_PORT is in use"; exit 1; }
+      port=$PG_PORT
+    elif [ -z "$port" ] || port_in_use "$port"; then port=$(free_port); fi
     echo "$port" >"$DIR/port"
     local fast=""
     [ "${PG_FAST:-0}" = 1 ] && fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -72,6 +76,9 @@ start() {
     log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') running on 127.0.0.1:$port ($DIR)"
   fi
   local db=${PG_DATABASE:-caseapi} port; port=$(cat "$DIR/port")
+  if [ -n "${PG_PORT:-}" ] && [ "$PG_PORT" != "$port" ]; then
+    log "the cluster in $DIR already runs on port $port, not PG_PORT=$PG_PORT (stop it first)"; exit 1
+  fi
   # Local trust authentication: the roles need no password here (compose and Kubernetes give them one).
   "$PG_BIN/psql" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 DO $$

@@ -119,3 +119,11 @@ public sealed record CaseResponse(
         Version = c.Version,
     };
 }
+
+/// <summary>What a bulk delete matched (a dry run) or removed (the commit).</summary>
+/// <param name="DryRun">Whether nothing was deleted.</param>
+/// <param name="Count">The cases matched (dry run) or deleted.</param>
+/// <param name="FirstIds">The first of them by slug (at most 20).</param>
+/// <param name="Token">A dry run's token for the commit; null after the commit.</param>
+/// <param name="StoreVersion">The store version the dry run read, which the commit requires unchanged.</param>
+public sealed record BulkDeleteResponse(bool DryRun, int Count, IReadOnlyList<Guid> FirstIds, string? Token, long StoreVersion);

@@ -39,6 +39,7 @@ internal static class CaseEndpoints
         cases.MapDelete("/{id}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
         cases.MapCaseListEndpoints();
+        cases.MapCaseBulkDelete();
         return api;
     }
 
@@ -96,7 +97,10 @@ internal static class CaseEndpoints
     /// <summary>Change some fields of a case with a JSON Merge Patch (RFC 7396; If-Match required).</summary>
     /// <remarks>
     /// Send application/merge-patch+json. A property set to null is cleared (a list becomes empty); absent properties keep
-    /// their values.
+    /// their values. Arrays are replaced, not merged (RFC 7396): a patch of listedIn, tags, sectors or listEvidence holds
+    /// the whole new list, so read the case first and send every member you keep, or a membership is silently removed.
+    /// To add or remove one list membership without resending the list, use PUT or DELETE
+    /// /api/v1/cases/{idOrSlug}/lists/{code}.
     /// </remarks>
     private static async Task<Results<Ok<CaseResponse>, ProblemHttpResult, ValidationProblem>> PatchCase(
         [FromRoute(Name = "id"), Description(IdOrSlugDescription)] string idOrSlug, CaseDbContext db, HttpContext http, TimeProvider time,

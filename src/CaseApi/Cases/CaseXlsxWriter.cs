@@ -101,7 +101,9 @@ internal static class CaseXlsxWriter
         {
             (ExportKind.Integer, int n) => new Cell(new CellValue(n)) { DataType = CellValues.Number },
             (ExportKind.Number, decimal d) => new Cell(new CellValue(d)) { DataType = CellValues.Number },
-            (ExportKind.Boolean, bool b) => new Cell(new CellValue(b)) { DataType = CellValues.Boolean },
+            // ECMA-376 Part 1 §18.18.11: a boolean cell holds 0 or 1; the SDK's CellValue(bool) writes "true", which
+            // Excel forgives and openpyxl (so pandas.read_excel) does not.
+            (ExportKind.Boolean, bool b) => new Cell(new CellValue(b ? "1" : "0")) { DataType = CellValues.Boolean },
             (ExportKind.Timestamp, DateTimeOffset t) => new Cell(new CellValue(t.UtcDateTime.ToOADate())) { StyleIndex = TimestampStyle },
             // Only a date known to the day is a date; a year or a month stays the text it is, so nothing is made more precise.
             (ExportKind.PartialDate, string { Length: 10 } day) when PartialDate.TryParse(day, out var date) =>
@@ -128,22 +130,34 @@ internal static class CaseXlsxWriter
         return cell.At(column, row);
     }
 
-    private static Stylesheet Styles() => new(
-        new NumberingFormats(
-            new NumberingFormat { NumberFormatId = 164, FormatCode = "yyyy-mm-dd" },
-            new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy-mm-dd hh:mm:ss" }) { Count = 2 },
-        new Fonts(new Font(new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
-            new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Calibri" })) { Count = 2 },
-        new Fills(new Fill(new PatternFill { PatternType = PatternValues.None }), new Fill(new PatternFill { PatternType = PatternValues.Gray125 }))
+    /// <summary>
+    /// A complete style sheet as ECMA-376 Part 1 §18.8 lays it out and Excel writes it: fonts, the two reserved fills,
+    /// an empty border with its sides, the one master format (cellStyleXfs) and the Normal style every cell format
+    /// derives from, each cell format naming its font, fill, border and number format. Readers that do not fill in
+    /// defaults (openpyxl among them) need every part.
+    /// </summary>
+    private static Stylesheet Styles()
+    {
+        static CellFormat Format(uint numberFormat = 0, uint font = 0) => new()
         {
-            Count = 2,
-        },
-        new Borders(new Border()) { Count = 1 },
-        new CellFormats(
-            new CellFormat(),
-            new CellFormat { NumberFormatId = 164, ApplyNumberFormat = true },
-            new CellFormat { NumberFormatId = 165, ApplyNumberFormat = true },
-            new CellFormat { FontId = 1, ApplyFont = true }) { Count = 4 });
+            NumberFormatId = numberFormat, FontId = font, FillId = 0, BorderId = 0, FormatId = 0,
+            ApplyNumberFormat = numberFormat != 0 ? true : null, ApplyFont = font != 0 ? true : null,
+        };
+
+        return new(
+            new NumberingFormats(
+                new NumberingFormat { NumberFormatId = 164, FormatCode = "yyyy-mm-dd" },
+                new NumberingFormat { NumberFormatId = 165, FormatCode = "yyyy-mm-dd hh:mm:ss" }) { Count = 2 },
+            new Fonts(new Font(new FontSize { Val = 11 }, new FontName { Val = "Calibri" }),
+                new Font(new Bold(), new FontSize { Val = 11 }, new FontName { Val = "Calibri" })) { Count = 2 },
+            new Fills(
+                new Fill(new PatternFill { PatternType = PatternValues.None }),
+                new Fill(new PatternFill { PatternType = PatternValues.Gray125 })) { Count = 2 },
+            new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder())) { Count = 1 },
+            new CellStyleFormats(new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0 }) { Count = 1 },
+            new CellFormats(Format(), Format(numberFormat: 164), Format(numberFormat: 165), Format(font: 1)) { Count = 4 },
+            new CellStyles(new CellStyle { Name = "Normal", FormatId = 0, BuiltinId = 0 }) { Count = 1 });
+    }
 
     private static void Element(ZipArchive zip, string name, OpenXmlElement root)
     {

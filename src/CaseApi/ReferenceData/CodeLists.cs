@@ -63,6 +63,18 @@ public static class CodeLists
         "PR", "VI",
     };
 
+    /// <summary>
+    /// The titles of plain codes that are not simply the code in words, as the study and the reference tables write them:
+    /// compound words keep their hyphen ("State-owned enterprise", as the sponsors table names <c>soe</c>).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Titles = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["state-owned-enterprise"] = "State-owned enterprise",
+        ["co-opted-individual"] = "Co-opted individual",
+        ["recruited-us-person"] = "Recruited US person",
+        ["spear-phishing"] = "Spear-phishing",
+    };
+
     /// <summary>ISO 3166-1 alpha-2 country codes (officially assigned).</summary>
     public static readonly IReadOnlySet<string> Countries = new HashSet<string>(
         ("AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY " +

@@ -35,7 +35,7 @@ internal sealed record StatisticsDimension(
         ["outcome"] = Column("m.outcome"),
         ["state"] = Unnest("m.us_states", title: t => t),
         ["policy"] = Unnest(f => f.View.AlignedPolicies("m.sectors"), labelTable: "policy_documents"),
-        ["aligned"] = new((f, _) => (SqlFragment.Empty, f.AlignedSql("m.sectors")), t => t is null ? null : t == "true",
+        ["aligned"] = new((f, _) => (SqlFragment.Empty, f.AlignedSql("m.")), t => t is null ? null : t == "true",
             t => t == "true" ? "Aligned with a policy document" : "Not aligned"),
         // The source lists a case appears in: how much each compilation covers.
         ["list"] = Unnest("m.listed_in", labelTable: "source_lists"),
@@ -50,9 +50,15 @@ internal sealed record StatisticsDimension(
     /// <summary>The title of an activity type in the code list; the humanized code for one the list no longer has.</summary>
     public static string ActivityTitle(string code) => CodeLists.ActivityTypes.TryGetValue(code, out var title) ? title : Humanize(code);
 
-    /// <summary>A plain code list's title: the code as words ("soe-employee" reads "SOE employee").</summary>
+    /// <summary>
+    /// A plain code list's title: its title as the reference writes it when the code list has one
+    /// (<see cref="CodeLists.Titles"/>: "state-owned-enterprise" reads "State-owned enterprise"), else the code as words
+    /// ("soe-employee" reads "SOE employee"). A code's hyphens cannot tell a compound word from a word break, so the
+    /// titles that keep a hyphen are written out rather than guessed.
+    /// </summary>
     public static string Humanize(string code)
     {
+        if (CodeLists.Titles.TryGetValue(code, out var title)) return title;
         var words = code.Split('-').Select(w => Acronyms.Contains(w) ? w.ToUpperInvariant() : w).ToArray();
         if (words.Length > 0 && words[0].Length > 0) words[0] = char.ToUpperInvariant(words[0][0]) + words[0][1..];
         return string.Join(' ', words);

@@ -225,10 +225,11 @@ internal static class StatisticsEndpoints
         var (cases, sectors, sponsors) = (filter.View.Table("cases"), filter.View.Table("sectors"), filter.View.Table("sponsors"));
         return SqlFragment.Of($"""
         WITH matching AS NOT MATERIALIZED (
-            SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, {Raw($"c.{filter.DateColumn}")} AS dated
+            SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, c.activity_start, c.charged_on,
+                   {Raw($"c.{filter.DateColumn}")} AS dated
             FROM {cases} c WHERE {filter.ToSql()}),
         totals AS (
-            SELECT count(*) AS total, count(*) FILTER (WHERE {filter.AlignedSql("sectors")}) AS aligned,
+            SELECT count(*) AS total, count(*) FILTER (WHERE {filter.AlignedSql("")}) AS aligned,
                    min(extract(year from dated))::bigint AS year_from, max(extract(year from dated))::bigint AS year_to
             FROM matching)
         SELECT 'total' AS dimension, NULL AS key, total AS count, NULL AS label FROM totals
@@ -249,11 +250,12 @@ internal static class StatisticsEndpoints
     /// case's sectors (aligned_policies' definition), tested as one array overlap per case and document against the view's mapping.
     /// </summary>
     internal static SqlFragment PolicyAlignmentSql(CaseFilter filter) => SqlFragment.Of($"""
-        WITH matching AS (SELECT c.sectors FROM {filter.View.Table("cases")} c WHERE {filter.ToSql()}),
+        WITH matching AS (SELECT c.sectors, c.activity_start, c.charged_on FROM {filter.View.Table("cases")} c WHERE {filter.ToSql()}),
         mapping AS (SELECT policy_code, array_agg(sector_code::text) AS sectors FROM {Mapping(filter)} GROUP BY policy_code)
         SELECT t.total, t.aligned, p.code, p.name AS title,
-            (SELECT count(*) FROM matching m WHERE m.sectors && coalesce(mp.sectors, ARRAY[]::text[])) AS count
-        FROM (SELECT count(*) AS total, count(*) FILTER (WHERE {filter.AlignedSql("sectors")}) AS aligned FROM matching) t
+            (SELECT count(*) FROM matching m WHERE m.sectors && coalesce(mp.sectors, ARRAY[]::text[])
+                AND {filter.PublishedBeforeSql("m.", "p.year")}) AS count
+        FROM (SELECT count(*) AS total, count(*) FILTER (WHERE {filter.AlignedSql("")}) AS aligned FROM matching) t
         LEFT JOIN {filter.View.Table("policy_documents")} p ON true
         LEFT JOIN mapping mp ON mp.policy_code = p.code
         """);

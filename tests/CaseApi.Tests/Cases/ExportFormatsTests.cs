@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -47,6 +48,7 @@ public sealed class ExportFormatsTests(CaseApiFactory api) : ApiTest(api)
         Assert.Equal(CellValues.Number, CellOf("sentenceMonths").DataType!.Value);
         Assert.Equal("24", CellOf("sentenceMonths").CellValue!.Text);
         Assert.Equal(CellValues.Boolean, CellOf("policyAligned").DataType!.Value);
+        Assert.True(CellOf("policyAligned").CellValue!.Text is "0" or "1", "a boolean cell holds 0 or 1 (ECMA-376)");
         // Known to the day, chargedOn is a date cell; activityStart ("2014") stays text, no more precise than given.
         var charged = CellOf("chargedOn");
         Assert.Null(charged.DataType);
@@ -56,6 +58,49 @@ public sealed class ExportFormatsTests(CaseApiFactory api) : ApiTest(api)
         Assert.Equal("state-owned-enterprise", CellOf("sponsorType").InnerText);
     }
 
+    /// <summary>
+    /// openpyxl (Debian's python3-openpyxl, what pandas.read_excel uses) is strict where Excel forgives: a boolean cell
+    /// must hold 0 or 1 and the style sheet must be complete. The test fails when python3 or openpyxl is missing;
+    /// .ci/run installs it.
+    /// </summary>
+    [Fact]
+    public async Task Xlsx_opens_in_openpyxl_with_booleans_numbers_and_dates_as_the_json_export_has_them()
+    {
+        await CreateCaseAsync(CaseSamples.Full());
+        var json = (await Client.GetFromJsonAsync<JsonArray>("/api/v1/cases/export?format=json", Ct))!.Single()!.AsObject();
+        var path = Path.Combine(Path.GetTempPath(), $"caseapi-export-{Guid.NewGuid():N}.xlsx");
+        await File.WriteAllBytesAsync(path, await Client.GetByteArrayAsync("/api/v1/cases/export?format=xlsx", Ct), Ct);
+        try
+        {
+            const string Script = """
+                import json, sys, openpyxl
+                sheet = openpyxl.load_workbook(sys.argv[1]).active
+                header, row = [[c.value for c in r] for r in sheet.iter_rows(max_row=2)]
+                print(json.dumps(dict(zip(header, row)), default=lambda v: v.isoformat()))
+                """;
+            // Debian's interpreter, where python3-openpyxl lives; a pyenv python3 earlier on PATH would not see it.
+            var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+            var start = new ProcessStartInfo(python, ["-c", Script, path]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var reader = Process.Start(start)!;
+            var output = await reader.StandardOutput.ReadToEndAsync(Ct);
+            var errors = await reader.StandardError.ReadToEndAsync(Ct);
+            await reader.WaitForExitAsync(Ct);
+
+            Assert.True(reader.ExitCode == 0, errors);
+            var read = JsonNode.Parse(output)!.AsObject();
+            Assert.Equal((bool)json["policyAligned"]!, (bool)read["policyAligned"]!);
+            Assert.Equal((int)json["sentenceMonths"]!, (int)read["sentenceMonths"]!);
+            Assert.Equal((decimal)json["fineUsd"]!, (decimal)read["fineUsd"]!);
+            Assert.Equal($"{(string)json["chargedOn"]!}T00:00:00", (string?)read["chargedOn"]);
+            Assert.Equal((string?)json["slug"], (string?)read["slug"]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>DuckDB's own Parquet reader (C++, no code shared with Parquet.Net, which writes the export) is the second reader.</summary>
     [Fact]
     public async Task Parquet_read_back_by_duckdb_has_typed_columns_and_the_json_exports_values()
     {

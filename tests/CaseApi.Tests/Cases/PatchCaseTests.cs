@@ -51,6 +51,17 @@ public sealed class PatchCaseTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task The_contract_warns_that_a_patch_replaces_arrays_and_names_the_membership_resource()
+    {
+        using var response = await Client.GetAsync("/openapi/v1.json", Ct);
+
+        var description = (string?)(await ReadObjectAsync(response))["paths"]!["/api/v1/cases/{id}"]!["patch"]!["description"];
+
+        Assert.Contains("Arrays are replaced, not merged (RFC 7396)", description, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/cases/{idOrSlug}/lists/{code}", description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Clearing_a_required_field_is_400_naming_it()
     {
         var (created, etag) = await CreateCaseAsync(CaseSamples.Minimal());

@@ -150,6 +150,23 @@ public sealed class CsvImportTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
+    public async Task Headers_as_people_write_them_name_the_fields_and_a_near_miss_is_suggested()
+    {
+        var written = "Slug,Title,Activity Types,collector_type,SECTORS,OUT-COME,Charged-On\r\n" +
+            "people,A,espionage,student,aerospace,convicted,2019-04\r\n";
+        var misspelt = "slug,title,activityTypes,collectorType,sectors,outcome,chargd_on\r\nmisspelt,A,espionage,student,aerospace,convicted,2019\r\n";
+
+        var report = await ImportReportAsync(written, CsvType);
+        using var refused = await ImportAsync(misspelt, CsvType);
+
+        AssertCounts(report, received: 1, created: 1, updated: 0, unchanged: 0, rejected: 0);
+        using var stored = await Client.GetAsync("/api/v1/cases/people", Ct);
+        Assert.Equal("2019-04", (string?)(await ReadObjectAsync(stored))["chargedOn"]);
+        var problem = await Problems.AssertAsync(refused, HttpStatusCode.BadRequest);
+        Assert.Contains("Did you mean 'chargedOn'?", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_required_column_left_out_is_a_row_error_only_for_rows_that_create_a_case()
     {
         await CreateCaseAsync(Case("known"));

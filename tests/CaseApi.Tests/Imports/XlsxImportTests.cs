@@ -8,7 +8,7 @@ namespace CaseApi.Tests.Imports;
 /// <summary>Spreadsheets as admins keep them: the first sheet of an .xlsx, with the CSV's columns and rules.</summary>
 public sealed class XlsxImportTests(CaseApiFactory api) : ImportTest(api)
 {
-    private static readonly string[] Header = [" Slug ", "TITLE", "activitytypes", "collectorType", "sectors", "outcome"];
+    private static readonly string[] Header = [" Slug ", "TITLE", "Activity Types", "collector_type", "SECTORS", "out-come"];
 
     [Fact]
     public async Task The_first_sheet_of_an_xlsx_imports_with_forgiving_headers_and_the_csv_list_rules()
@@ -72,6 +72,17 @@ public sealed class XlsxImportTests(CaseApiFactory api) : ImportTest(api)
 
         var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("Colour", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_sheet_header_is_400_naming_the_column_it_likely_meant()
+    {
+        var file = XlsxFile.Build([.. Header, "Charged Onn"], ["a-case", "A", "espionage", "student", "aerospace", "convicted", "2019"]);
+
+        using var response = await ImportAsync(file, XlsxType);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("Did you mean 'chargedOn'?", (string?)problem["detail"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,6 +35,18 @@ public sealed class ChartStatisticsTests(CaseApiFactory api) : StudyApiTest(api)
         Assert.All(activities["rows"]!.AsArray(), r => Assert.Equal(CodeLists.ActivityTypes[(string)r!["activityType"]!], (string?)r["label"]));
         var soe = collectors["rows"]!.AsArray().Single(r => (string?)r!["collectorType"] == "soe-employee")!;
         Assert.Equal("SOE employee", (string?)soe["label"]);
+        var coopted = collectors["rows"]!.AsArray().Single(r => (string?)r!["collectorType"] == "co-opted-individual")!;
+        Assert.Equal("Co-opted individual", (string?)coopted["label"]);
+    }
+
+    [Fact]
+    public async Task Labels_keep_the_hyphens_of_the_reference_titles()
+    {
+        var sponsorTypes = await GetAsync("/api/v1/stats/cases?groupBy=sponsorType");
+
+        var soe = sponsorTypes["rows"]!.AsArray().Single(r => (string?)r!["sponsorType"] == "state-owned-enterprise")!;
+        Assert.Equal(ReferenceNames("sponsor")["soe"], (string?)soe["label"]);
+        Assert.Equal("State-owned enterprise", (string?)soe["label"]);
     }
 
     [Fact]

@@ -43,7 +43,8 @@ public sealed class StatisticsSqlTests
         Assert.Equal(
             """
             WITH matching AS NOT MATERIALIZED (
-                SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, c.charged_on AS dated
+                SELECT c.sectors, c.activity_types, c.sponsor_code, c.collector_type, c.outcome, c.activity_start, c.charged_on,
+                       c.charged_on AS dated
                 FROM cases c WHERE TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)),
             totals AS (
                 SELECT count(*) AS total, count(*) FILTER (WHERE sectors && ARRAY(SELECT sector_code::text FROM policy_document_sectors)) AS aligned,

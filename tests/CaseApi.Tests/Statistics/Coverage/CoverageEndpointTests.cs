@@ -231,6 +231,17 @@ public sealed class CoverageEndpointTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
+    public async Task A_list_with_no_case_in_scope_is_a_422_naming_it_even_when_the_others_could_answer()
+    {
+        await SeedAsync(([Doj], 61), ([Csis], 45), ([Doj, Csis], 19));
+
+        using var response = await Client.GetAsync($"/api/v1/stats/coverage?lists={Doj},{Csis},{Mit}", Ct);
+
+        var problem = await Problems.AssertAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains($"'{Mit}'", (string?)problem["title"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_handful_of_cases_gets_an_answer_not_a_server_error()
     {
         await SeedAsync(([Doj], 2), ([Csis], 1), ([Doj, Csis], 1), ([Doj, News], 1));
