@@ -79,7 +79,8 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using var transaction = await db.Database.BeginTransactionAsync();
         // Table names come from the catalogue, never from input.
         var tables = await db.Database.SqlQueryRaw<string>(EveryDataTable).SingleAsync();
-        await db.Database.ExecuteSqlRawAsync($"SET LOCAL session_replication_role = replica; TRUNCATE {tables} RESTART IDENTITY CASCADE;");
+        var truncate = $"SET LOCAL session_replication_role = replica; TRUNCATE {tables} RESTART IDENTITY CASCADE;";
+        await db.Database.ExecuteSqlRawAsync(truncate);
         db.Sectors.AddRange(ReferenceSeed.Sectors.Select(s => new Sector { Code = s.Code, Name = s.Name, Description = s.Description }));
         db.Sponsors.AddRange(ReferenceSeed.Sponsors.Select(s => new Sponsor { Code = s.Code, Name = s.Name, Description = s.Description, Type = s.Type, ParentCode = s.ParentCode }));
         db.PolicyDocuments.AddRange(ReferenceSeed.PolicyDocuments.Select(p => new PolicyDocument { Code = p.Code, Name = p.Name, Description = p.Description, Year = p.Year }));
