@@ -97,13 +97,13 @@ public class CaseApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>
-    /// Every table of the store but the migrations' log and the history (HistoryTest resets that with its clock): the EF
-    /// model's and those migrations create by hand (releases, idempotent requests), so that a new table is reset without
-    /// anyone remembering to list it.
+    /// Every table of the store but the migrations' log (__ef_migrations_history) and the history (HistoryTest resets that
+    /// with its clock): the EF model's and those migrations create by hand (releases, idempotent requests), so that a new
+    /// table is reset without anyone remembering to list it.
     /// </summary>
     private const string EveryDataTable = """
         SELECT string_agg(format('%I', tablename), ', ' ORDER BY tablename) AS "Value" FROM pg_tables
-        WHERE schemaname = 'public' AND tablename <> '__EFMigrationsHistory' AND tablename NOT LIKE 'history\_%'
+        WHERE schemaname = 'public' AND tablename NOT LIKE '\_\_%' AND tablename NOT LIKE 'history\_%'
         """;
 
     /// <summary>
