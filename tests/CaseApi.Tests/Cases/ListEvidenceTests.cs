@@ -21,16 +21,17 @@ public sealed class ListEvidenceTests(CaseApiFactory api) : ApiTest(api)
             new JsonObject
             {
                 ["list"] = Csis, ["reference"] = "https://www.csis.org/programs/survey-chinese-espionage#2019-041",
-                ["matchMethod"] = "manual", ["matchedBy"] = "analyst-7", ["matchedAt"] = "2026-11-02T09:30:00+00:00",
+                ["matchMethod"] = "manual", ["matchedBy"] = "analyst-7", ["matchedAt"] = "2026-11-02T09:30:00+00:00", ["threshold"] = null,
             },
             new JsonObject
             {
                 ["list"] = Doj, ["reference"] = "DOJ-OPA-19-1125", ["matchMethod"] = "rule", ["matchedBy"] = "doj-url-rule", ["matchedAt"] = null,
+                ["threshold"] = null,
             });
         return c;
     }
 
-    private static readonly string[] EvidenceProperties = ["list", "reference", "matchMethod", "matchedBy", "matchedAt"];
+    private static readonly string[] EvidenceProperties = ["list", "reference", "matchMethod", "matchedBy", "matchedAt", "threshold"];
 
     /// <summary>Evidence as the API returns it: every property present, null where not given.</summary>
     private static JsonArray Evidence(string json) => new([.. JsonNode.Parse(json)!.AsArray().Select(e => (JsonNode)new JsonObject(
@@ -95,7 +96,7 @@ public sealed class ListEvidenceTests(CaseApiFactory api) : ApiTest(api)
 
     [Theory]
     [InlineData("a list the case is not in", "listEvidence[0].list", """[{"list": "news-media"}]""")]
-    [InlineData("a list given twice", "listEvidence[1].list", """[{"list": "csis-survey"}, {"list": "csis-survey", "reference": "2"}]""")]
+    [InlineData("one reference given twice", "listEvidence[1]", """[{"list": "csis-survey", "reference": "2"}, {"list": "csis-survey", "reference": "2"}]""")]
     [InlineData("no list", "listEvidence[0].list", """[{"reference": "x"}]""")]
     [InlineData("a null item", "listEvidence[0]", """[null]""")]
     [InlineData("a reference over 500 characters", "listEvidence[0].reference", """[{"list": "csis-survey", "reference": "LONG"}]""")]
@@ -116,6 +117,22 @@ public sealed class ListEvidenceTests(CaseApiFactory api) : ApiTest(api)
 
         Assert.False(string.IsNullOrEmpty(why));
         await Problems.AssertFieldAsync(response, field);
+    }
+
+    [Fact]
+    public async Task One_list_may_give_several_references_for_one_case()
+    {
+        // A list can publish several releases about one case (an indictment, then a sentencing): each is evidence.
+        var request = CaseSamples.Minimal();
+        request["listedIn"] = new JsonArray(Csis);
+        request["listEvidence"] = JsonNode.Parse("""[{"list": "csis-survey", "reference": "1"}, {"list": "csis-survey", "reference": "2"}]""");
+
+        using var response = await Client.PostAsJsonAsync("/api/v1/cases", request, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await ReadObjectAsync(response);
+        Assert.True(JsonNode.DeepEquals(Evidence("""[{"list": "csis-survey", "reference": "1"}, {"list": "csis-survey", "reference": "2"}]"""),
+            body["listEvidence"]), body.ToJsonString());
     }
 
     [Fact]
