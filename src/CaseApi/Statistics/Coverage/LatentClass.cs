@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MathNet.Numerics.Distributions;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.Optimization;
@@ -6,14 +5,16 @@ using MathNet.Numerics.Optimization;
 namespace CaseApi.Statistics.Coverage;
 
 /// <summary>
-/// How hard the EM of one latent-class model may work: seeded random starts, EM iterations per fit, and a wall-clock
-/// budget for the whole model (fit, profile interval and standard error). A fit stopped by a limit is flagged
-/// <c>not-converged</c>; the seeds make every answer the same for the same data. The budget is a guard against a
-/// pathological table, far above a normal fit's tenth of a second, so that a loaded machine never changes an answer.
+/// How hard the EM of one latent-class model may work: seeded random starts, EM iterations per fit, and a work budget
+/// for the whole model (fit and profile interval), counted in evaluations of the mixture over the table (each EM step
+/// and each BFGS evaluation is one). A fit stopped by a limit is flagged <c>not-converged</c>. The budget is counted,
+/// not timed, so that the same data always give the same answer, however loaded the machine: a wall-clock budget once
+/// stopped fits early under load, and that answer was cached for the store version. At most five lists (32 cells), an
+/// evaluation costs microseconds, so the default bounds a pathological model to seconds of processor time.
 /// </summary>
-public sealed record LatentClassLimits(int Starts, int MaxIterations, TimeSpan Budget, int Seed)
+public sealed record LatentClassLimits(int Starts, int MaxIterations, long MaxEvaluations, int Seed)
 {
-    public static LatentClassLimits Default { get; } = new(Starts: 20, MaxIterations: 600, Budget: TimeSpan.FromSeconds(20), Seed: 2016);
+    public static LatentClassLimits Default { get; } = new(Starts: 20, MaxIterations: 600, MaxEvaluations: 2_000_000, Seed: 2016);
 }
 
 /// <summary>
@@ -64,7 +65,6 @@ public static class LatentClass
     public static CoverageModelFit Fit(CaptureHistories h, int classes, LatentClassLimits? limits = null)
     {
         limits ??= LatentClassLimits.Default;
-        var budget = Stopwatch.StartNew();
         var name = Name(classes);
         var k = h.ListCount;
         var parameters = classes * (k + 1);
@@ -77,10 +77,10 @@ public static class LatentClass
             return Unfitted("A list without cases leaves its catch probabilities undetermined.");
         }
 
-        var table = new Table(h, limits, budget);
+        var table = new Table(h, limits);
         var random = new Random(limits.Seed + classes);
         Fitted? best = null;
-        for (var start = 0; start < limits.Starts && (start == 0 || !table.OutOfTime); start++)
+        for (var start = 0; start < limits.Starts && (start == 0 || !table.OutOfWork); start++)
         {
             var fitted = table.Em(start == 0 ? Mixture.Spread(h, classes) : Mixture.Random(random, classes, k), unseen: null);
             if (best is null || fitted.LogLikelihood > best.LogLikelihood + 1e-9) best = fitted;
@@ -124,10 +124,10 @@ public static class LatentClass
         {
             flags.Add(new("zero-df", "No degrees of freedom are left: the model fits any data exactly and cannot be checked against the data."));
         }
-        if (!best.Converged || table.OutOfTime)
+        if (!best.Converged || table.OutOfWork)
         {
-            flags.Add(new("not-converged", table.OutOfTime
-                ? "The EM stopped at its time limit: the estimate and interval are unreliable."
+            flags.Add(new("not-converged", table.OutOfWork
+                ? "The EM stopped at its work limit: the estimate and interval are unreliable."
                 : "The EM did not converge within its iteration limit: the estimate is unreliable."));
         }
         if (mixture.OnBoundary)
@@ -219,11 +219,11 @@ public static class LatentClass
         private readonly double observed;
         private readonly bool[] on;
         private readonly LatentClassLimits limits;
-        private readonly Stopwatch clock;
+        private long evaluations;
 
-        public Table(CaptureHistories h, LatentClassLimits limits, Stopwatch clock)
+        public Table(CaptureHistories h, LatentClassLimits limits)
         {
-            (k, observed, this.limits, this.clock) = (h.ListCount, h.Observed, limits, clock);
+            (k, observed, this.limits) = (h.ListCount, h.Observed, limits);
             counts = [.. h.Counts.Select(c => (double)c)];
             on = new bool[counts.Length * k];
             for (var mask = 0; mask < counts.Length; mask++)
@@ -232,7 +232,7 @@ public static class LatentClass
             }
         }
 
-        public bool OutOfTime => clock.Elapsed > limits.Budget;
+        public bool OutOfWork => evaluations > limits.MaxEvaluations;
 
         /// <summary>Seeded random starts added at every point of a profile.</summary>
         private const int ProfileStarts = 3;
@@ -243,6 +243,7 @@ public static class LatentClass
         /// <summary>P(pattern | class) = Π_j p_cj^x_j (1 − p_cj)^(1 − x_j), for every class and pattern, the unseen one (0) included.</summary>
         private double[] Within(Mixture m)
         {
+            evaluations++;
             var within = new double[m.Classes * counts.Length];
             for (var c = 0; c < m.Classes; c++)
             {
@@ -275,7 +276,7 @@ public static class LatentClass
         /// n·P(0)/(1 − P(0)) at each E-step and the objective is the conditional log-likelihood Σ y log(P/(1 − P(0))); with a
         /// number, the unseen cell holds it and the objective is the complete table's Σ y log P (the profile at N = n + unseen).
         /// </summary>
-        public Fitted Em(Mixture start, double? unseen) => Squarem(start, unseen) is var em && OutOfTime ? em : Polish(em, unseen);
+        public Fitted Em(Mixture start, double? unseen) => Squarem(start, unseen) is var em && OutOfWork ? em : Polish(em, unseen);
 
         private Fitted Squarem(Mixture start, double? unseen)
         {
@@ -283,7 +284,7 @@ public static class LatentClass
             var value = Objective(Probabilities(x), unseen);
             for (var steps = 0; steps < limits.MaxIterations; steps += 3)
             {
-                if (OutOfTime) return new(x, value, false);
+                if (OutOfWork) return new(x, value, false);
                 var x1 = Step(x, unseen);
                 var x2 = Step(x1, unseen);
                 var r = new double[x.V.Length];
@@ -473,7 +474,7 @@ public static class LatentClass
             while (Excess(Up(above)) <= 0)
             {
                 above = Up(above);
-                if (above > 1000 * estimate || OutOfTime) return (low, null);
+                if (above > 1000 * estimate || OutOfWork) return (low, null);
             }
             var high = CaptureRecapture.Root(Excess, above, Up(above));
             // A mixture's profile can fall and rise again, as a class that the lists hardly ever catch grows: then the N the
@@ -490,7 +491,7 @@ public static class LatentClass
             double Excess(double x) => (2 * (maximum - profile(x))) - ChiSquare95;
             double Half(double x) => observed + ((x - observed) * 0.5);
             var above = far;
-            while (above > observed * 1.001 && Excess(Half(above)) <= 0 && !OutOfTime) above = Half(above);
+            while (above > observed * 1.001 && Excess(Half(above)) <= 0 && !OutOfWork) above = Half(above);
             return above <= observed * 1.001 ? observed : CaptureRecapture.Root(Excess, Half(above), above);
         }
 
