@@ -15,7 +15,8 @@ internal static class ListLinkage
     /// </summary>
     public static SqlFragment StatusSql(double suggest) => Of($"""
         CASE WHEN EXISTS (SELECT FROM list_entry_candidates x WHERE x.entry_id = e.id AND x.decision = 'accepted') THEN 'linked'
-             WHEN EXISTS (SELECT FROM list_entry_candidates x WHERE x.entry_id = e.id AND x.decision IS NULL AND x.score >= {suggest}) THEN 'suggested'
+             WHEN EXISTS (SELECT FROM list_entry_candidates x
+                          WHERE x.entry_id = e.id AND x.decision IS NULL AND x.score >= {suggest}) THEN 'suggested'
              WHEN EXISTS (SELECT FROM list_entry_candidates x WHERE x.entry_id = e.id AND x.decision = 'rejected') THEN 'rejected'
              ELSE 'unmatched' END
         """);
@@ -31,7 +32,8 @@ internal static class ListLinkage
             Count(EntryStatuses.Rejected), Count(EntryStatuses.Unmatched));
     }
 
-    public static async Task<ListEntryPage> PageAsync(CaseDbContext db, string list, ListEntryQuery query, LinkageOptions options, CancellationToken ct)
+    public static async Task<ListEntryPage> PageAsync(
+        CaseDbContext db, string list, ListEntryQuery query, LinkageOptions options, CancellationToken ct)
     {
         var status = query.Status is { } s ? Of($" AND {StatusSql(options.SuggestThreshold)} = {s}") : Empty;
         var after = query.After is { } a ? Of($" AND e.reference > {a}") : Empty;
@@ -42,7 +44,10 @@ internal static class ListLinkage
         return new ListEntryPage(items, ids.Count > query.PageSize ? items[^1].Reference : null);
     }
 
-    /// <summary>The given entries in reference order, each with its status and its candidates (suggested ones and decided ones), best first.</summary>
+    /// <summary>
+    /// The given entries in reference order, each with its status and its candidates (suggested ones and decided ones),
+    /// best first.
+    /// </summary>
     public static async Task<List<ListEntryResponse>> EntriesAsync(
         CaseDbContext db, string list, IReadOnlyList<Guid> ids, LinkageOptions options, CancellationToken ct)
     {
@@ -56,15 +61,16 @@ internal static class ListLinkage
                                 select new { Candidate = c, k.Slug, k.Title }).ToListAsync(ct);
         var model = await ListMatching.ModelAsync(db, ct);
         return [.. entries.Select(e => new ListEntryResponse(
-            e.Id, list, e.Reference, e.RowNumber, statuses[e.Id], e.Names, e.NameKeys, PartialDate.Format(e.EntryDate, e.EntryDatePrecision), e.Headline,
-            e.Places, JsonNode.Parse(e.Raw) as JsonObject ?? [],
-            [.. candidates.Where(c => c.Candidate.EntryId == e.Id).OrderByDescending(c => c.Candidate.Score).ThenBy(c => c.Slug, StringComparer.Ordinal)
+            e.Id, list, e.Reference, e.RowNumber, statuses[e.Id], e.Names, e.NameKeys, PartialDate.Format(e.EntryDate, e.EntryDatePrecision),
+            e.Headline, e.Places, JsonNode.Parse(e.Raw) as JsonObject ?? [],
+            [.. candidates.Where(c => c.Candidate.EntryId == e.Id)
+                .OrderByDescending(c => c.Candidate.Score).ThenBy(c => c.Slug, StringComparer.Ordinal)
                 .Select(c =>
                 {
                     var score = model.Score(c.Candidate.Vector);
                     return new CandidateResponse(c.Candidate.CaseId, c.Slug, c.Title, score.Weight, score.MatchProbability,
-                        score.Weight >= options.SuggestThreshold, [.. score.Features.Select(FeatureResponse.From)], c.Candidate.Decision, c.Candidate.MatchMethod,
-                        c.Candidate.DecidedBy, c.Candidate.DecidedAt);
+                        score.Weight >= options.SuggestThreshold, [.. score.Features.Select(FeatureResponse.From)], c.Candidate.Decision,
+                        c.Candidate.MatchMethod, c.Candidate.DecidedBy, c.Candidate.DecidedAt);
                 })]))];
     }
 
@@ -73,7 +79,8 @@ internal static class ListLinkage
     /// when it scores at least the threshold and leads the next candidate not rejected by the margin (the rule of
     /// <see cref="EntryLinkage.Decide"/>, with rejected candidates known not to match).
     /// </summary>
-    public static Task<List<BestCandidate>> BestCandidatesAsync(CaseDbContext db, string list, double threshold, double margin, CancellationToken ct) =>
+    public static Task<List<BestCandidate>> BestCandidatesAsync(
+        CaseDbContext db, string list, double threshold, double margin, CancellationToken ct) =>
         db.Database.Query<BestCandidate>(Of($"""
             SELECT e.id AS entry_id, e.reference AS reference, r.case_id AS case_id, r.score AS score
             FROM list_entries e

@@ -180,7 +180,10 @@ internal sealed class ListMatching(CaseDbContext db, IOptions<LinkageOptions> op
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(pair.EntryId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(pair.CaseId, NpgsqlDbType.Uuid, ct);
-                foreach (var level in new[] { v.Name, v.Date, v.Title, v.Place, v.Reference }) await copy.WriteAsync((short)level, NpgsqlDbType.Smallint, ct);
+                foreach (var level in new[] { v.Name, v.Date, v.Title, v.Place, v.Reference })
+                {
+                    await copy.WriteAsync((short)level, NpgsqlDbType.Smallint, ct);
+                }
             }
             await copy.CompleteAsync(ct);
         }

@@ -13,7 +13,9 @@ internal static class PartialSchemas
 {
     private static readonly ConcurrentDictionary<string, (string Source, string[] Required, string Description)> Declared = new();
 
-    /// <summary>A reference to <paramref name="name"/>: the members of <paramref name="source"/>, only <paramref name="required"/> required.</summary>
+    /// <summary>
+    /// A reference to <paramref name="name"/>: the members of <paramref name="source"/>, only <paramref name="required"/> required.
+    /// </summary>
     public static OpenApiSchemaReference Reference(
         OpenApiDocument document, string name, string source, string[] required, string description)
     {

@@ -154,7 +154,9 @@ public sealed record ListLinkageStatus(string List, int Entries, int Linked, int
 /// <param name="Estimate">The headline estimate (its lower end when it is a lower bound).</param>
 /// <param name="IfWeakestAcceptedWrong">The estimate with the k lowest-scoring accepted links undone; null when none or not estimable.</param>
 /// <param name="WeakestAccepted">How many accepted links that scenario undid, and the highest score among them (bits).</param>
-/// <param name="IfStrongestRejectedRight">The estimate with the k highest-scoring rejected candidates accepted; null when none or not estimable.</param>
+/// <param name="IfStrongestRejectedRight">
+/// The estimate with the k highest-scoring rejected candidates accepted; null when none or not estimable.
+/// </param>
 /// <param name="StrongestRejected">How many rejected candidates that scenario accepted, and the lowest score among them (bits).</param>
 public sealed record LinkageSensitivity(
     int K, double? Estimate, double? IfWeakestAcceptedWrong, ScenarioLinks WeakestAccepted, double? IfStrongestRejectedRight,
