@@ -85,7 +85,8 @@ public static class RateLimiting
     /// <summary>
     /// RateLimit and RateLimit-Policy (draft-ietf-httpapi-ratelimit-headers) on every response the limiter governs, 429s
     /// included: the default budget's policy and window, and the bulk budget's where the endpoint spends it. Runs before
-    /// the limiter, so the fields are written when the response starts, after this request took its permit.
+    /// authentication and the limiter; the fields are written when the response starts, after this request took its
+    /// permit, and also when something before the limiter (a store that cannot be reached) ended the request.
     /// </summary>
     public static WebApplication UseRateLimitFields(this WebApplication app)
     {

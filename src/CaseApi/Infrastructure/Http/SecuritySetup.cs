@@ -31,8 +31,10 @@ public static class SecuritySetup
     {
         app.UseSecurityHeaders();
         if (app.Configuration.GetSection(CorsOriginsKey).Get<string[]>() is { Length: > 0 }) app.UseCors();
-        app.UseAuthentication();
+        // Before authentication: the fields are written when the response starts (the actor is known by then), so a 503
+        // from an authentication that could not reach the store carries them too, as the contract says every answer does.
         app.UseRateLimitFields();
+        app.UseAuthentication();
         app.UseRateLimiter();
         app.UseWriteStallGuard();
         app.UseAuthorization();
