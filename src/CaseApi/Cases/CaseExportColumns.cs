@@ -111,7 +111,8 @@ internal static class CaseExportColumns
 
     /// <summary>Refuses a fields= list naming anything but the given columns, naming each unknown one.</summary>
     public static IRuleBuilderOptions<T, string?> FieldList<T>(this IRuleBuilder<T, string?> rule, string name, IReadOnlyList<string> allowed) =>
-        rule.EachOneOf(name, allowed, Names, unknown => $"Unknown field '{unknown}' in fields; use a comma-separated list of {string.Join(", ", allowed)}.");
+        rule.EachOneOf(name, allowed, Names,
+            unknown => $"Unknown field '{unknown}' in fields; use a comma-separated list of {string.Join(", ", allowed)}.");
 
     private static ExportKind KindOf(CaseFieldKind kind) => kind switch
     {

@@ -54,7 +54,8 @@ internal static class StatisticsTable
     {
         var document = context.Document!;
         if (document.Components?.Schemas?.TryGetValue(nameof(CaseStatisticsResponse), out var response) != true
-            || response is not OpenApiSchema { Properties: { } members } || !members.TryGetValue("rows", out var rows) || rows is not OpenApiSchema list)
+            || response is not OpenApiSchema { Properties: { } members } || !members.TryGetValue("rows", out var rows)
+            || rows is not OpenApiSchema list)
         {
             return Task.CompletedTask;
         }
@@ -76,7 +77,8 @@ internal static class StatisticsTable
                 $"With groupBy naming {name}: the group's value; null groups the cases without one (labelled {StatisticsDimension.UnknownLabel}).");
             members[$"{name}Label"] = Of(JsonSchemaType.String, $"With groupBy naming {name} among two or three dimensions: the label of its value.");
         }
-        members["label"] = Of(JsonSchemaType.String, "With one dimension: the label of its value (the reference table's name or the code list's title).");
+        members["label"] = Of(JsonSchemaType.String,
+            "With one dimension: the label of its value (the reference table's name or the code list's title).");
         members["count"] = Of(JsonSchemaType.Integer, "The group's cases (0 in a row fill=zero added).", "int64");
         members["share"] = Of(JsonSchemaType.Number, "count ÷ total.", "double");
         foreach (var metric in MetricOrder)
