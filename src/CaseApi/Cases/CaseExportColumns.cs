@@ -2,7 +2,11 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CaseApi.Infrastructure.OpenApi;
+using CaseApi.Infrastructure.Validation;
 using FluentValidation;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Cases;
 
@@ -85,14 +89,30 @@ internal static class CaseExportColumns
         return options;
     }
 
-    /// <summary>Refuses a fields= list naming anything but the given columns, naming the first unknown one.</summary>
-    public static IRuleBuilderOptions<T, string?> FieldList<T>(this IRuleBuilder<T, string?> rule, IReadOnlyList<string> allowed) =>
-        rule.Must((_, fields, context) =>
+    /// <summary>
+    /// The contract's case with fields= (<c>CaseFields</c>): the members of CaseResponse, none required, so that a typed client
+    /// reads a member fields= left out as absent, not as false, 0 or an empty list. The list's items and the JSON export's are these.
+    /// </summary>
+    internal static OpenApiSchemaReference FieldsSchema(OpenApiDocument document) =>
+        PartialSchemas.Reference(document, "CaseFields", nameof(CaseResponse), [],
+            "A case with the members fields= names (every member when fields= is absent); a member not named is absent, not null or empty.");
+
+    /// <summary>GET /cases in the contract: a page of CaseFields, since fields= decides which members each case carries.</summary>
+    internal static Task DescribeListAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        var document = context.Document!;
+        if (document.Components?.Schemas?.TryGetValue("CasePage", out var page) == true && page is OpenApiSchema { Properties: { } members }
+            && members.TryGetValue("items", out var items) && items is OpenApiSchema list)
         {
-            var unknown = Names(fields)?.FirstOrDefault(n => !allowed.Contains(n, StringComparer.Ordinal));
-            context.MessageFormatter.AppendArgument("Unknown", unknown ?? "");
-            return unknown is null;
-        }).WithMessage($"Unknown field '{{Unknown}}' in fields; use a comma-separated list of {string.Join(", ", allowed)}.");
+            list.Items = FieldsSchema(document);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Refuses a fields= list naming anything but the given columns, naming each unknown one.</summary>
+    public static IRuleBuilderOptions<T, string?> FieldList<T>(this IRuleBuilder<T, string?> rule, string name, IReadOnlyList<string> allowed) =>
+        rule.EachOneOf(name, allowed, Names,
+            unknown => $"Unknown field '{unknown}' in fields; use a comma-separated list of {string.Join(", ", allowed)}.");
 
     private static ExportKind KindOf(CaseFieldKind kind) => kind switch
     {

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.OpenApi;
@@ -44,9 +43,7 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
                     ? new OpenApiSchema
                     {
                         Type = JsonSchemaType.Array,
-                        Items = PartialSchemas.Reference(context.Document!, "CaseFields", "CaseResponse", [],
-                            "A case with the members fields= names (every member when fields= is absent); a member not named is absent, "
-                            + "not null or empty."),
+                        Items = CaseExportColumns.FieldsSchema(context.Document!),
                     }
                     : new OpenApiSchema { Type = JsonSchemaType.String, Format = f.Extension is "xlsx" or "parquet" ? "binary" : null },
             });
@@ -61,6 +58,6 @@ public sealed class CaseExportQueryValidator : AbstractValidator<CaseExportQuery
     {
         RuleFor(q => q.Format).OneOf(CaseExportQuery.Formats.Keys, StringComparer.OrdinalIgnoreCase)
             .WithMessage($"'{{PropertyValue}}' is not an export format; use {string.Join(", ", CaseExportQuery.Formats.Keys)}.");
-        RuleFor(q => q.Fields).FieldList(CaseExportColumns.ExportNames);
+        RuleFor(q => q.Fields).FieldList("CaseExportField", CaseExportColumns.ExportNames);
     }
 }

@@ -22,7 +22,7 @@ internal static class CaseListEndpoints
     {
         // Pages are kept per store version like statistics: a dashboard polling a first page reads it once per change.
         cases.MapGet("/", ListCases).WithName(nameof(ListCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
-            .ReadsStore<CaseFilter, CaseListQuery>(StoreRead.Cases, cached: true);
+            .ReadsStore<CaseFilter, CaseListQuery>(StoreRead.Cases, cached: true).AddOpenApiOperationTransformer(CaseExportColumns.DescribeListAsync);
         // A literal segment outranks the {idOrSlug} parameter of CaseEndpoints, so /export never reads as a slug.
         cases.MapGet("/export", ExportCases).WithName(nameof(ExportCases)).RequireRateLimiting(RateLimitPolicies.Bulk)
             .ReadsStore<CaseFilter, CaseExportQuery>(StoreRead.Cases)

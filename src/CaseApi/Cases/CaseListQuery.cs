@@ -27,7 +27,7 @@ public sealed class CaseListQueryValidator : AbstractValidator<CaseListQuery>
             .WithMessage($"'{{PropertyValue}}' is not a sort key; use {string.Join(", ", CaseSort.Names)}, with '-' in front for descending.");
         RuleFor(q => q.Limit).PageLimit();
         RuleFor(q => q.Count).CountMode("exact", "estimate", "none");
-        RuleFor(q => q.Fields).FieldList(CaseExportColumns.ListNames);
+        RuleFor(q => q.Fields).FieldList("CaseListField", CaseExportColumns.ListNames);
         RuleFor(q => q.Cursor)
             .Must((q, text) => text is null
                 || (PageCursor.TryDecode<KeysetCursor>(text, out var cursor) && (!CaseSort.TryParse(q.Sort, out var sort) || sort!.Accepts(cursor))))

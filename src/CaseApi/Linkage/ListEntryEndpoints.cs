@@ -31,7 +31,7 @@ internal static class ListEntryEndpoints
     public static RouteGroupBuilder MapListEntryEndpoints(this RouteGroupBuilder api)
     {
         var entries = api.MapGroup("/source-lists/{code}/entries").WithTags("List entries").RequireAuthorization(Policies.Reader);
-        entries.MapPost("/", UploadEntries).WithName(nameof(UploadEntries)).RequireAuthorization(Policies.Editor)
+        entries.MapPost("/", UploadEntries).WithName(nameof(UploadEntries)).RequireAuthorization(Policies.Editor).Idempotent()
             .RequireRateLimiting(RateLimitPolicies.Bulk).WithQuery<ListEntryUploadQuery>()
             // Declared for the document only, as the import does: Accepts() would make routing answer 415 itself.
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -47,13 +47,15 @@ internal static class ListEntryEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         entries.MapGet("/", ListEntries).WithName(nameof(ListEntries)).ReadsStore<ListEntryQuery>(StoreRead.Current)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        entries.MapPost("/{entryId:guid}/accept", AcceptCandidate).WithName(nameof(AcceptCandidate)).RequireAuthorization(Policies.Editor)
+        entries.MapPost("/{entryId:guid}/accept", AcceptCandidate).WithName(nameof(AcceptCandidate))
+            .RequireAuthorization(Policies.Editor).Idempotent()
             .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        entries.MapPost("/{entryId:guid}/reject", RejectCandidate).WithName(nameof(RejectCandidate)).RequireAuthorization(Policies.Editor)
+        entries.MapPost("/{entryId:guid}/reject", RejectCandidate).WithName(nameof(RejectCandidate))
+            .RequireAuthorization(Policies.Editor).Idempotent()
             .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound);
         entries.MapGet("/{entryId:guid}/case-draft", DraftCase).WithName(nameof(DraftCase)).ReadsStore(StoreRead.Current)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        entries.MapPost("/accept", AcceptSuggestions).WithName(nameof(AcceptSuggestions)).RequireAuthorization(Policies.Editor)
+        entries.MapPost("/accept", AcceptSuggestions).WithName(nameof(AcceptSuggestions)).RequireAuthorization(Policies.Editor).Idempotent()
             .WithValidation<BulkAcceptRequest>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

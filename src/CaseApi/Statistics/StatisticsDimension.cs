@@ -2,17 +2,19 @@ using System.Globalization;
 using CaseApi.Cases;
 using CaseApi.ReferenceData;
 using CaseApi.Store;
+using Microsoft.OpenApi;
 
 namespace CaseApi.Statistics;
 
 /// <summary>
 /// The whitelist of group-by dimensions and metrics, as SQL over <c>matching m</c> (the filtered cases). Only these
 /// fixed fragments ever reach the SQL text; the client's words only choose among them. A dimension's label comes from
-/// its reference table (<see cref="LabelTable"/>, read in the same statement as the counts) or else from <see cref="Title"/>.
+/// its reference table (<see cref="LabelTable"/>, read in the same statement as the counts) or else from <see cref="Title"/>;
+/// its values are JSON strings unless <see cref="Kind"/> says otherwise (the contract's row schema reads it).
 /// </summary>
 internal sealed record StatisticsDimension(
     Func<CaseFilter, string, (SqlFragment Join, SqlFragment Value)> Sql, Func<string?, object?> FromText, Func<string, string> Title,
-    string? LabelTable = null)
+    string? LabelTable = null, JsonSchemaType Kind = JsonSchemaType.String)
 {
     /// <summary>The label of rows whose value is missing (no date, no sponsor).</summary>
     public const string UnknownLabel = "Unknown";
@@ -20,7 +22,7 @@ internal sealed record StatisticsDimension(
     {
         // Cases without the date group under null.
         ["year"] = new((f, _) => (SqlFragment.Empty, SqlFragment.Raw($"extract(year from m.{f.DateColumn})::int")),
-            t => t is null ? null : int.Parse(t, CultureInfo.InvariantCulture), t => t),
+            t => t is null ? null : int.Parse(t, CultureInfo.InvariantCulture), t => t, Kind: JsonSchemaType.Integer),
         ["sector"] = Unnest("m.sectors", labelTable: "sectors"),
         // With includeChildren a case also counts under every ancestor of its sponsor (mss includes mss-jssd).
         ["sponsor"] = new((f, j) => f.IncludeChildren == true
@@ -36,7 +38,7 @@ internal sealed record StatisticsDimension(
         ["state"] = Unnest("m.us_states", title: t => t),
         ["policy"] = Unnest(f => f.View.AlignedPolicies("m.sectors"), labelTable: "policy_documents"),
         ["aligned"] = new((f, _) => (SqlFragment.Empty, f.AlignedSql("m.")), t => t is null ? null : t == "true",
-            t => t == "true" ? "Aligned with a policy document" : "Not aligned"),
+            t => t == "true" ? "Aligned with a policy document" : "Not aligned", Kind: JsonSchemaType.Boolean),
         // The source lists a case appears in: how much each compilation covers.
         ["list"] = Unnest("m.listed_in", labelTable: "source_lists"),
     };

@@ -24,6 +24,7 @@ internal static class StatisticsEndpoints
         var stats = api.MapGroup("/stats").WithTags("Statistics").RequireAuthorization(Policies.Reader).RequireRateLimiting(RateLimitPolicies.Bulk);
         stats.MapGet("/cases", GetCaseStatistics).WithName(nameof(GetCaseStatistics))
             .ReadsStore<CaseFilter, StatisticsQuery>(StoreRead.Cases, cached: true).AddOpenApiOperationTransformer(AlsoCsv)
+            .AddOpenApiOperationTransformer(StatisticsTable.DescribeRowsAsync)
             .ProducesProblem(StatusCodes.Status406NotAcceptable);
         stats.MapGet("/summary", GetSummary).WithName(nameof(GetSummary)).ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
         stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment))

@@ -53,11 +53,9 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
             {
                 var dimensions = context.InstanceToValidate.Dimensions;
                 if (dimensions.Count is < 1 or > StatisticsDimension.MaxDimensions) context.AddFailure(GroupByHint);
-                foreach (var unknown in dimensions.Where(d => !StatisticsDimension.All.ContainsKey(d)))
-                {
-                    context.AddFailure($"'{unknown}' is not a dimension; use {string.Join(", ", StatisticsDimension.All.Keys)}.");
-                }
             });
+        RuleFor(q => q.GroupBy).EachOneOf("StatisticsDimension", StatisticsDimension.All.Keys, CaseFilter.Values,
+            unknown => $"'{unknown}' is not a dimension; use {string.Join(", ", StatisticsDimension.All.Keys)}.");
         RuleFor(q => q.Sort).Cascade(CascadeMode.Stop)
             .OneOf(ClosedValues.Sorts(["count", .. StatisticsDimension.All.Keys]))
             .WithMessage(SortHint)
@@ -65,13 +63,8 @@ public sealed class StatisticsQueryValidator : AbstractValidator<StatisticsQuery
             .WithMessage(SortHint);
         RuleFor(q => q.Limit).InclusiveBetween(1, StatisticsQuery.MaxLimit);
         RuleFor(q => q.MinCount).InclusiveBetween(1, int.MaxValue);
-        RuleFor(q => q.Metrics).Custom((_, context) =>
-        {
-            foreach (var unknown in context.InstanceToValidate.MetricNames.Where(m => !StatisticsDimension.Metrics.ContainsKey(m)))
-            {
-                context.AddFailure($"'{unknown}' is not a metric; use {string.Join(", ", StatisticsDimension.Metrics.Keys)}.");
-            }
-        });
+        RuleFor(q => q.Metrics).EachOneOf("StatisticsMetric", StatisticsDimension.Metrics.Keys, CaseFilter.Values,
+            unknown => $"'{unknown}' is not a metric; use {string.Join(", ", StatisticsDimension.Metrics.Keys)}.");
         RuleFor(q => q.Fill).Cascade(CascadeMode.Stop)
             .OneOf(["zero"]).WithMessage("'{PropertyValue}' is not a fill; use fill=zero.")
             .Must((q, f) => f is null || q.Dimensions.Contains("year")).WithMessage("fill=zero fills years: add year to groupBy.")

@@ -103,6 +103,73 @@ public sealed class IdempotencyTests(CaseApiFactory api) : ApiTest(api)
         }
     }
 
+    [Fact]
+    public async Task A_retried_list_upload_gets_the_first_report_and_another_file_with_the_key_is_422()
+    {
+        await SeedListAsync();
+        var key = Guid.NewGuid().ToString();
+
+        using var first = await UploadAsync(EntriesCsv("https://example.org/pr/1"), key);
+        using var retry = await UploadAsync(EntriesCsv("https://example.org/pr/1"), key);
+        using var other = await UploadAsync(EntriesCsv("https://example.org/pr/2"), key);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        // Run again, the upload would report the entry unchanged; the retry is the first answer, entry created.
+        Assert.Equal(1, (int)(await ReadObjectAsync(retry))["created"]!);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await retry.Content.ReadAsStringAsync(Ct));
+        var problem = await Problems.AssertAsync(other, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("idempotency-key-reused", (string?)problem["code"]);
+        Assert.Equal(1, await WithDbAsync(db => db.ListEntries.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task A_retried_review_decision_gets_the_first_answer_and_another_case_with_the_key_is_422()
+    {
+        await SeedListAsync();
+        using var upload = await UploadAsync(EntriesCsv("https://example.org/pr/1"), key: null);
+        var entry = await WithDbAsync(db => db.ListEntries.SingleAsync(Ct));
+        var key = Guid.NewGuid().ToString();
+        var decide = $"/api/v1/source-lists/press/entries/{entry.Id}";
+
+        using var first = await PostWithKeyAsync($"{decide}/accept", JsonContent.Create(new { Case = "mallory" }), key);
+        using var retry = await PostWithKeyAsync($"{decide}/accept", JsonContent.Create(new { Case = "mallory" }), key);
+        using var other = await PostWithKeyAsync($"{decide}/accept", JsonContent.Create(new { Case = "chung" }), key);
+        using var bulk = await PostWithKeyAsync("/api/v1/source-lists/press/entries/accept", JsonContent.Create(new { Threshold = -100 }), key);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(Ct), await retry.Content.ReadAsStringAsync(Ct));
+        // Without the key, linking the entry to a second case is a 409; with it, the key's other request is refused first.
+        Assert.Equal("idempotency-key-reused", (string?)(await Problems.AssertAsync(other, HttpStatusCode.UnprocessableEntity))["code"]);
+        Assert.Equal("idempotency-key-reused", (string?)(await Problems.AssertAsync(bulk, HttpStatusCode.UnprocessableEntity))["code"]);
+        Assert.Equal(1, await WithDbAsync(db => db.AuditEvents.CountAsync(e => e.Action == "update", Ct)));
+    }
+
+    private async Task SeedListAsync()
+    {
+        foreach (var slug in new[] { "mallory", "chung" })
+        {
+            using var created = await Client.PostAsJsonAsync("/api/v1/cases", CaseSamples.Minimal(slug), Ct);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        using var list = await Client.PutAsJsonAsync("/api/v1/source-lists/press", new { Name = "Press releases" }, Ct);
+        Assert.True(list.IsSuccessStatusCode, await list.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static string EntriesCsv(string url) => $"url,defendants,date,title\n{url},Kevin Mallory,2017-06-22,Mallory charged\n";
+
+    private Task<HttpResponseMessage> UploadAsync(string csv, string? key) =>
+        PostWithKeyAsync("/api/v1/source-lists/press/entries?reference=url&names=defendants&date=date&headline=title",
+            new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), key);
+
+    private async Task<HttpResponseMessage> PostWithKeyAsync(string uri, HttpContent content, string? key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        return await Client.SendAsync(request, Ct);
+    }
+
     private async Task<HttpResponseMessage> PostCaseAsync(JsonObject body, string key, HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases") { Content = JsonContent.Create(body) };

@@ -75,6 +75,17 @@ public sealed class ListLinkageApiTests(CaseApiFactory api) : ApiTest(api)
         Assert.NotNull((double?)sensitivity["ifWeakestAcceptedWrong"]);
         Assert.NotNull((double?)sensitivity["ifStrongestRejectedRight"]);
         TestContext.Current.SendDiagnosticMessage($"Coverage after review: {coverage["interpretation"]} Linkage sensitivity: {sensitivity.ToJsonString()}");
+        // Every answer states it, however it is made: strata of a field, periods of the lists' windows.
+        foreach (var made in new[] { "stratify=collectorType", "windows=stratified" })
+        {
+            using var other = await Client.GetAsync($"/api/v1/stats/coverage?lists=doj,csis,news&{made}", Ct);
+            var sensitive = (await ReadOkAsync(other))["linkage"]!["sensitivity"];
+            Assert.True(sensitive is not null, $"{made}: no linkage sensitivity.");
+            Assert.Equal(10, (int)sensitive["weakestAccepted"]!["links"]!);
+            Assert.NotNull((double?)sensitive["ifWeakestAcceptedWrong"]);
+            Assert.NotEqual((double?)sensitive["estimate"], (double?)sensitive["ifWeakestAcceptedWrong"]);
+            TestContext.Current.SendDiagnosticMessage($"Linkage sensitivity with {made}: {sensitive.ToJsonString()}");
+        }
 
         await PutListAsync("empty");
         using var empty = await Client.GetAsync("/api/v1/stats/coverage?lists=doj,csis,empty", Ct);

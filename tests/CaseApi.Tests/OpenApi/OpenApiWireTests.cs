@@ -155,6 +155,59 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
         Assert.True((bool?)groupBy["required"]);
     }
 
+    [Fact]
+    public async Task Statistics_rows_carry_only_the_members_the_row_schema_declares_with_their_types()
+    {
+        await SampleCases.LoadIfEmptyAsync(Api.Services, Ct);
+        var row = (await DocumentAsync())["components"]!["schemas"]!["CaseStatisticsRow"]!;
+        var members = row["properties"]!.AsObject();
+
+        var one = await Client.GetFromJsonAsync<JsonObject>("/api/v1/stats/cases?groupBy=aligned&metrics=sentenceMonths.avg", Ct);
+        var three = await Client.GetFromJsonAsync<JsonObject>("/api/v1/stats/cases?groupBy=year,sector,sponsorType&metrics=lossUsd.sum", Ct);
+
+        Assert.Equal(["count", "share"], Required(row).Order(StringComparer.Ordinal));
+        foreach (var sent in one!["rows"]!.AsArray().Concat(three!["rows"]!.AsArray()).Select(r => r!.AsObject()))
+        {
+            foreach (var (name, value) in sent)
+            {
+                Assert.True(members.ContainsKey(name), $"A row has '{name}', which CaseStatisticsRow does not declare.");
+                var types = members[name]!["type"] is JsonArray many ? many.Select(t => (string)t!).ToList() : [(string)members[name]!["type"]!];
+                var kind = value?.GetValueKind() switch
+                {
+                    null => "null", System.Text.Json.JsonValueKind.String => "string", System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "boolean",
+                    _ => value.ToJsonString().Contains('.', StringComparison.Ordinal) ? "number" : "integer",
+                };
+                Assert.True(types.Contains(kind) || (kind == "integer" && types.Contains("number")), $"'{name}' is {kind}, declared {string.Join('|', types)}.");
+            }
+        }
+        Assert.Contains(three["rows"]!.AsArray(), r => r!["sectorLabel"] is not null && r["yearLabel"] is not null);
+    }
+
+    [Fact]
+    public async Task A_listed_case_is_a_partial_case_and_list_parameters_are_comma_separated_arrays()
+    {
+        var document = await DocumentAsync();
+        var list = document["paths"]!["/api/v1/cases"]!["get"]!;
+        var stats = document["paths"]!["/api/v1/stats/cases"]!["get"]!;
+        JsonNode Parameter(JsonNode operation, string name) => operation["parameters"]!.AsArray().Single(p => (string?)p!["name"] == name)!;
+
+        Assert.Equal("#/components/schemas/CaseFields", (string?)document["components"]!["schemas"]!["CasePage"]!["properties"]!["items"]!["items"]!["$ref"]);
+        Assert.Null(document["components"]!["schemas"]!["CaseFields"]!["required"]);
+        var cases = new[] { (list, "fields", "slug"), (stats, "groupBy", "sector"), (stats, "metrics", "lossUsd.sum"), (list, "sector", null) };
+        foreach (var (operation, name, closed) in cases)
+        {
+            var parameter = Parameter(operation, name);
+            Assert.Equal("array", (string?)parameter["schema"]!["type"]);
+            // Comma-separated, but a required list (NSwag cannot build a required comma-separated one beside optional ones).
+            Assert.Equal((bool?)parameter["required"] == true ? null : false, (bool?)parameter["explode"]);
+            var items = parameter["schema"]!["items"]!;
+            if (items["$ref"] is { } reference) items = document["components"]!["schemas"]![((string)reference!).Split('/')[^1]]!;
+            var values = items["enum"]?.AsArray().Select(v => (string?)v).ToList();
+            if (closed is null) Assert.Null(values);
+            else Assert.Contains(closed, values!);
+        }
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private async Task<JsonObject> DocumentAsync() => (await Client.GetFromJsonAsync<JsonObject>("/openapi/v1.json", Ct))!;

@@ -37,6 +37,10 @@ const contract = JSON.parse(readFileSync(new URL("../../../src/CaseApi/openapi/v
 /** (operation, status) pairs no request can produce on purpose, and why. Printed with the coverage table. */
 const untriggerable: Record<string, string> = {
   "GetAuditCheckpoint 404": "a store with the sample always has a checkpoint",
+  // Their only 409 is idempotency-key-in-flight: two requests with one key at once (Http/IdempotencyTests races them).
+  "UploadEntries 409": "only a retry while the first request with its Idempotency-Key still runs",
+  "RejectCandidate 409": "only a retry while the first request with its Idempotency-Key still runs",
+  "AcceptSuggestions 409": "only a retry while the first request with its Idempotency-Key still runs",
 };
 
 const run = `zz-sweep-${Date.now().toString(36)}`;

@@ -64,7 +64,7 @@ public static class Idempotency
         var db = http.RequestServices.GetRequiredService<CaseDbContext>();
         var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
         var actor = http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? $"ip:{http.Connection.RemoteIpAddress}";
-        var hash = RequestHash(context);
+        var hash = await RequestHashAsync(context);
         var ct = http.RequestAborted;
 
         if (!await TryReserveAsync(db, actor, key, hash, now, ct))
@@ -107,15 +107,31 @@ public static class Idempotency
         }
     }
 
-    /// <summary>The request, as bound: method, path, query and the body's bound value (so JSON formatting does not count).</summary>
-    private static byte[] RequestHash(EndpointFilterInvocationContext context)
+    /// <summary>
+    /// The request, as bound: method, path, query and the body's bound value (so JSON formatting does not count). A body the
+    /// handler reads itself (a list's file) counts by its media type and bytes: it is buffered (to disk past a small size),
+    /// hashed and rewound for the handler.
+    /// </summary>
+    private static async Task<byte[]> RequestHashAsync(EndpointFilterInvocationContext context)
     {
         var request = context.HttpContext.Request;
         var bodyType = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>()?.RequestType;
         var body = context.Arguments.FirstOrDefault(a => a is not null && bodyType is not null && a.GetType() == bodyType);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n"));
-        if (body is not null) hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), JsonSerializerOptions.Web));
+        if (body is not null)
+        {
+            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), JsonSerializerOptions.Web));
+        }
+        else if (bodyType is null && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0))
+        {
+            request.EnableBuffering();
+            hash.AppendData(Encoding.UTF8.GetBytes($"{request.ContentType}\n"));
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, context.HttpContext.RequestAborted)) > 0) hash.AppendData(buffer, 0, read);
+            request.Body.Position = 0;
+        }
         return hash.GetHashAndReset();
     }
 

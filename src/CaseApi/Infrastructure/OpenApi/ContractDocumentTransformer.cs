@@ -22,6 +22,7 @@ internal sealed class ContractDocumentTransformer : IOpenApiDocumentTransformer
         ["API keys"] = "API keys and their roles (admins).",
         ["History"] = "The change feed: every committed change to cases, reference data and the policy mapping, in commit order.",
         ["Releases"] = "Named, permanent history positions to cite: release=<name> reads the store as it was then.",
+        ["List entries"] = "A published list's entries, their candidate cases with each feature's weight, and the review that links them (editors).",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CaseApi.Infrastructure.Validation;
 using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Authorization;
@@ -44,7 +45,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         {
             if (response is OpenApiResponse concrete) Render(int.Parse(key, CultureInfo.InvariantCulture), concrete, api, handler, context.Document!);
         }
-        DescribeParameters(operation, api, handler, context.ApplicationServices);
+        DescribeParameters(operation, api, handler, context.ApplicationServices, context.Document!);
         return Task.CompletedTask;
     }
 
@@ -147,7 +148,8 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
     private static bool IsStoreWide(ApiDescription api) =>
         api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.StoreWide);
 
-    private static void DescribeParameters(OpenApiOperation operation, ApiDescription api, MethodInfo? handler, IServiceProvider services)
+    private static void DescribeParameters(
+        OpenApiOperation operation, ApiDescription api, MethodInfo? handler, IServiceProvider services, OpenApiDocument document)
     {
         // Preconditions are read from HttpContext by the handlers, so the generator cannot see them; declaring them
         // lets typed clients send them (If-Match is required wherever its absence is a 428).
@@ -184,7 +186,7 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
                 parameter.Required = true;
             }
             parameter.Example ??= RequestExamples.ForParameter(parameter.Name!, parameter.Schema, parameter.In, parameter.Required, write);
-            if (parameter.In == ParameterLocation.Query) DeclareClosedValues(parameter, validators);
+            if (parameter.In == ParameterLocation.Query) DeclareClosedValues(parameter, validators, document);
         }
 
         var bodyType = api.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
@@ -200,16 +202,55 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
 
     /// <summary>
     /// A closed list of values in the validator (ClosedValues.OneOf) is the parameter's enum: one declaration, so the
-    /// contract and the check never drift apart, and typed clients get an enum instead of a free string.
+    /// contract and the check never drift apart, and typed clients get an enum instead of a free string. A list parameter
+    /// (an array, or a comma-separated list of closed values, ClosedValues.EachOneOf) is an array, of the enum when its
+    /// values are closed, sent comma-separated: <c>style: form, explode: false</c> makes generators send
+    /// <c>sector=aerospace,space</c>, as the documentation writes it. Repeating the parameter is accepted as before.
     /// </summary>
-    private static void DeclareClosedValues(OpenApiParameter parameter, List<IValidatorDescriptor> validators)
+    private static void DeclareClosedValues(OpenApiParameter parameter, List<IValidatorDescriptor> validators, OpenApiDocument document)
     {
-        var values = validators.Select(v => ValidatorSchemaTransformer.ClosedValues(v, parameter.Name!)).FirstOrDefault(v => v is not null);
-        if (values is null || parameter.Schema is not OpenApiSchema schema) return;
-        schema.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
-        if (parameter.Example is JsonValue example && !values.Contains(example.ToString(), StringComparer.Ordinal))
+        var closed = validators.Select(v => ValidatorSchemaTransformer.ClosedValues(v, parameter.Name!)).FirstOrDefault(v => v is not null);
+        if (parameter.Schema is not OpenApiSchema schema) return;
+        if (closed is IClosedValueList || schema.Type?.HasFlag(JsonSchemaType.Array) == true)
         {
-            parameter.Example = JsonValue.Create(values[0]);
+            DeclareList(parameter, schema, closed as IClosedValueList, document);
+            return;
+        }
+        if (closed is null) return;
+        schema.Enum = [.. closed.Values.Select(v => (JsonNode)JsonValue.Create(v))];
+        if (parameter.Example is JsonValue example && !closed.Values.Contains(example.ToString(), StringComparer.Ordinal))
+        {
+            parameter.Example = JsonValue.Create(closed.Values[0]);
+        }
+    }
+
+    private static void DeclareList(OpenApiParameter parameter, OpenApiSchema schema, IClosedValueList? closed, OpenApiDocument document)
+    {
+        var items = schema.Items ?? new OpenApiSchema { Type = JsonSchemaType.String };
+        if (closed is not null)
+        {
+            // A named enum: generators name its type after it (an inline one is NSwag's "Anonymous3").
+            document.Components ??= new OpenApiComponents();
+            document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+            document.Components.Schemas[closed.SchemaName] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Enum = [.. closed.Values.Select(v => (JsonNode)JsonValue.Create(v))],
+            };
+            items = new OpenApiSchemaReference(closed.SchemaName, document);
+        }
+        parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = items, Description = schema.Description };
+        // A required list stays repeated (explode), which the service reads the same: NSwag 14.8 builds a required
+        // comma-separated array in the method's scope and each optional one in a block, under one local name (CS0136).
+        if (!parameter.Required)
+        {
+            parameter.Style = ParameterStyle.Form;
+            parameter.Explode = false;
+        }
+        // An example written as the wire has it ("a,b") is the array of its values.
+        if (parameter.Example is JsonNode example)
+        {
+            var written = example is JsonArray array ? array.Select(v => v?.ToString() ?? "") : [example.ToString()];
+            parameter.Example = new JsonArray([.. written.SelectMany(v => v.Split(',')).Select(v => (JsonNode)JsonValue.Create(v))]);
         }
     }
 

@@ -50,12 +50,12 @@ internal sealed class ValidatorSchemaTransformer : IOpenApiSchemaTransformer
             .SelectMany(rule => rule.Components)
             .Any(c => c.Validator is INotNullValidator or INotEmptyValidator && !c.HasCondition && !c.HasAsyncCondition);
 
-    /// <summary>The closed list of values the validator admits for the member (ClosedValues.OneOf), or null.</summary>
-    public static IReadOnlyList<string>? ClosedValues(IValidatorDescriptor descriptor, string member) =>
+    /// <summary>The closed list of values the validator admits for the member (ClosedValues.OneOf or EachOneOf), or null.</summary>
+    public static IClosedValues? ClosedValues(IValidatorDescriptor descriptor, string member) =>
         descriptor.GetRulesForMember(member)
             .Where(rule => !IsCollectionRule(rule))
             .SelectMany(rule => rule.Components)
-            .Select(c => c.Validator).OfType<IClosedValues>().FirstOrDefault()?.Values;
+            .Select(c => c.Validator).OfType<IClosedValues>().FirstOrDefault();
 
     private static bool IsCollectionRule(IValidationRule rule) =>
         rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>));

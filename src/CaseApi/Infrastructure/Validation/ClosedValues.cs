@@ -15,6 +15,16 @@ public static class ClosedValues
         StringComparer? comparer = null) =>
         rule.SetValidator(new OneOfValidator<T>([.. values], comparer ?? StringComparer.Ordinal));
 
+    /// <summary>
+    /// A list parameter (comma-separated, or repeated where it binds to an array) whose every value is one of
+    /// <paramref name="values"/>: each unknown value is a failure of its own, in <paramref name="unknown"/>'s words. The
+    /// contract publishes it as an array of the enum named <paramref name="name"/> (generated clients name their type so),
+    /// sent comma-separated (<see cref="IClosedValueList"/>).
+    /// </summary>
+    public static IRuleBuilderOptions<T, TList> EachOneOf<T, TList>(this IRuleBuilder<T, TList> rule, string name, IEnumerable<string> values,
+        Func<TList, IEnumerable<string>?> split, Func<string, string> unknown) =>
+        rule.SetValidator(new EachOneOfValidator<T, TList>(name, [.. values], split, unknown));
+
     /// <summary>The values of a sort parameter: each key ascending, then descending with '-' in front.</summary>
     public static IEnumerable<string> Sorts(IEnumerable<string> keys) => keys.SelectMany(k => new[] { k, $"-{k}" });
 
@@ -29,10 +39,33 @@ public static class ClosedValues
         protected override string GetDefaultMessageTemplate(string errorCode) =>
             $"'{{PropertyValue}}' is not one of {string.Join(", ", values)}.";
     }
+
+    private sealed class EachOneOfValidator<T, TList>(string name, IReadOnlyList<string> values, Func<TList, IEnumerable<string>?> split,
+        Func<string, string> unknown) : PropertyValidator<T, TList>, IClosedValueList
+    {
+        public override string Name => "EachOneOfValidator";
+
+        public string SchemaName => name;
+
+        public IReadOnlyList<string> Values => values;
+
+        // Each unknown value is named in a failure of its own, so the validator itself never fails the whole list.
+        public override bool IsValid(ValidationContext<T> context, TList value)
+        {
+            foreach (var name in split(value)?.Where(v => !values.Contains(v, StringComparer.Ordinal)) ?? []) context.AddFailure(unknown(name));
+            return true;
+        }
+    }
 }
 
 /// <summary>A validator that admits only the listed values (and null).</summary>
 public interface IClosedValues
 {
     IReadOnlyList<string> Values { get; }
+}
+
+/// <summary>A list parameter whose every value is one of <see cref="IClosedValues.Values"/>, an enum the contract names.</summary>
+public interface IClosedValueList : IClosedValues
+{
+    string SchemaName { get; }
 }

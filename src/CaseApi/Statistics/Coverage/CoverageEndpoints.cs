@@ -77,7 +77,8 @@ internal static class CoverageEndpoints
         {
             var analysis = CoverageAnalysis.Analyse(histories);
             var response = CoverageResponse.From(histories, population, evidence, analysis);
-            var sensitivity = await CoverageLinkageReport.SensitivityAsync(filter with { From = from, To = to }, histories, analysis.Headline, db, ct);
+            var sensitivity = await CoverageLinkageReport.SensitivityAsync(filter with { From = from, To = to }, LinkageStrata.Whole(histories),
+                analysis.Headline, db, ct);
             return response with
             {
                 Notes = [.. response.Notes, .. CoverageScope.OutsideWindowNotes(outside)],
@@ -88,7 +89,12 @@ internal static class CoverageEndpoints
         }
 
         var strata = await CountStrataAsync(filter with { From = from, To = to }, lists, StratumSql(field, filter), db, ct);
-        return CoverageStrata.ByField(histories, population, evidence, strata);
+        var byField = CoverageStrata.ByField(histories, population, evidence, strata);
+        var changes = LinkageStrata.Of(StratumSql(field, filter), lists,
+            [.. strata.Select((s, i) => (s.Value, s.Histories, (CoverageStratum?)byField.Strata![i]))], "stratum");
+        var linkage = new CoverageLinkage([],
+            await CoverageLinkageReport.SensitivityAsync(filter with { From = from, To = to }, changes, byField.Headline, db, ct));
+        return byField with { Linkage = linkage };
     }
 
     /// <summary>The estimate over the filtered cases with no window, undated cases included: offered when the windows leave undated cases out.</summary>
@@ -115,7 +121,11 @@ internal static class CoverageEndpoints
         var whole = filter with { From = periods[0].From, To = periods[^1].To };
         var all = await CountHistoriesAsync(whole, [.. windows.Select(w => w.List)], db, ct);
         var evidence = await CountEvidenceAsync(whole, all.Lists, db, ct);
-        return CoverageStrata.ByPeriod(all, filter.DateField, windows, evidence, periods);
+        var byPeriod = CoverageStrata.ByPeriod(all, filter.DateField, windows, evidence, periods);
+        var changes = LinkageStrata.Of(LinkageStrata.PeriodKey(filter, periods.Select(p => (p.From, p.To))), all.Lists,
+            [.. periods.Select((p, i) => (LinkageStrata.Index(i), p.Histories, (CoverageStratum?)byPeriod.Strata![i]))], "period");
+        var sensitivity = await CoverageLinkageReport.SensitivityAsync(whole, changes, byPeriod.Headline, db, ct);
+        return byPeriod with { Linkage = new CoverageLinkage([], sensitivity) };
     }
 
     /// <summary>The capture histories of the filtered cases on the named lists; the patterns no case has count 0.</summary>

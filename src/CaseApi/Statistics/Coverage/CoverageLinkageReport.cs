@@ -32,18 +32,24 @@ internal static class CoverageLinkageReport
 
     /// <summary>
     /// The headline re-estimated with the k weakest accepted links undone and with the k strongest rejected candidates
-    /// accepted, among links whose case is in the population (the windowed filter).
+    /// accepted, among links whose case is in the population (the answer's filter), each change made in the stratum of
+    /// its case and the answer made again as <paramref name="strata"/> makes it (one table, or strata added up).
     /// </summary>
     public static async Task<LinkageSensitivity> SensitivityAsync(
-        CaseFilter population, CaptureHistories histories, CoverageHeadline? headline, CaseDbContext db, CancellationToken ct)
+        CaseFilter population, LinkageStrata strata, CoverageHeadline? headline, CaseDbContext db, CancellationToken ct)
     {
-        var weakest = await LinksAsync(population, histories.Lists, "accepted", ascending: true, db, ct);
-        var strongest = await LinksAsync(population, histories.Lists, "rejected", ascending: false, db, ct);
+        var weakest = await LinksAsync(population, strata, "accepted", ascending: true, db, ct);
+        var strongest = await LinksAsync(population, strata, "rejected", ascending: false, db, ct);
         double? Reestimate(IReadOnlyList<Link> links, bool remove) =>
-            links.Count == 0 ? null : Estimate(CoverageAnalysis.Analyse(Changed(histories, links, remove), logLinearIntervals: false).Headline);
+            links.Count == 0 ? null : Estimate(strata.Headline(Changed(strata, links, remove)));
         return new LinkageSensitivity(K, Estimate(headline), Reestimate(weakest, remove: true), new ScenarioLinks(weakest.Count, weakest.LastOrDefault()?.Score),
             Reestimate(strongest, remove: false), new ScenarioLinks(strongest.Count, strongest.LastOrDefault()?.Score));
     }
+
+    /// <summary>The histories of each stratum the links touch, with the links changed; a case in no stratum (null) is left as it is.</summary>
+    private static Dictionary<string, CaptureHistories> Changed(LinkageStrata strata, IReadOnlyList<Link> links, bool remove) =>
+        links.Where(l => l.Stratum is not null).GroupBy(l => l.Stratum!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Changed(strata.HistoriesOf(g.Key), [.. g], remove), StringComparer.Ordinal);
 
     private static double? Estimate(CoverageHeadline? headline) => headline is null ? null : headline.Estimate ?? headline.Low;
 
@@ -78,18 +84,18 @@ internal static class CoverageLinkageReport
     /// case's lists and how many accepted links hold the case on that list.
     /// </summary>
     private static Task<List<Link>> LinksAsync(
-        CaseFilter population, IReadOnlyList<string> lists, string decision, bool ascending, CaseDbContext db, CancellationToken ct) =>
+        CaseFilter population, LinkageStrata strata, string decision, bool ascending, CaseDbContext db, CancellationToken ct) =>
         db.Database.Query<Link>(SqlFragment.Of($"""
-            SELECT e.list_code AS list, c.id AS case_id, c.listed_in, x.score,
+            SELECT e.list_code AS list, c.id AS case_id, c.listed_in, x.score, {strata.Key} AS stratum,
                 (SELECT count(*)::int FROM list_entry_candidates y JOIN list_entries f ON f.id = y.entry_id
                  WHERE y.case_id = x.case_id AND y.decision = 'accepted' AND f.list_code = e.list_code) AS links
             FROM list_entry_candidates x
             JOIN list_entries e ON e.id = x.entry_id
             JOIN {population.View.Table("cases")} c ON c.id = x.case_id
-            WHERE x.decision = {decision} AND e.list_code = ANY({lists.ToArray()}) AND ({population.ToSql()})
+            WHERE x.decision = {decision} AND e.list_code = ANY({strata.Lists.ToArray()}) AND ({population.ToSql()})
             ORDER BY x.score {SqlFragment.Raw(ascending ? "ASC" : "DESC")}, x.entry_id, x.case_id
             LIMIT {K}
             """)).ToListAsync(ct);
 
-    private sealed record Link(string List, Guid CaseId, string[] ListedIn, double Score, int Links);
+    private sealed record Link(string List, Guid CaseId, string[] ListedIn, double Score, int Links, string? Stratum);
 }
