@@ -97,8 +97,12 @@ internal static class CoverageEndpoints
         return byField with { Linkage = linkage };
     }
 
-    /// <summary>The estimate over the filtered cases with no window, undated cases included: offered when the windows leave undated cases out.</summary>
-    private static async Task<CoverageAlternative> WithoutWindowsAsync(CaseFilter filter, IReadOnlyList<string> lists, CaseDbContext db, CancellationToken ct)
+    /// <summary>
+    /// The estimate over the filtered cases with no window, undated cases included: offered when the windows leave undated
+    /// cases out.
+    /// </summary>
+    private static async Task<CoverageAlternative> WithoutWindowsAsync(
+        CaseFilter filter, IReadOnlyList<string> lists, CaseDbContext db, CancellationToken ct)
     {
         var histories = await CountHistoriesAsync(filter, lists, db, ct);
         var analysis = CoverageAnalysis.Analyse(histories, logLinearIntervals: false);

@@ -42,7 +42,8 @@ internal static class CoverageLinkageReport
         var strongest = await LinksAsync(population, strata, "rejected", ascending: false, db, ct);
         double? Reestimate(IReadOnlyList<Link> links, bool remove) =>
             links.Count == 0 ? null : Estimate(strata.Headline(Changed(strata, links, remove)));
-        return new LinkageSensitivity(K, Estimate(headline), Reestimate(weakest, remove: true), new ScenarioLinks(weakest.Count, weakest.LastOrDefault()?.Score),
+        return new LinkageSensitivity(K, Estimate(headline),
+            Reestimate(weakest, remove: true), new ScenarioLinks(weakest.Count, weakest.LastOrDefault()?.Score),
             Reestimate(strongest, remove: false), new ScenarioLinks(strongest.Count, strongest.LastOrDefault()?.Score));
     }
 
