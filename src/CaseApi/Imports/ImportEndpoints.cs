@@ -70,7 +70,7 @@ internal static class ImportEndpoints
         var outcome = await pipeline.RunAsync(submission, ct);
         return outcome.Match<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>>(
             report => report.Status == ImportStatus.Rejected ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report),
-            ImportProblem.Of);
+            refusal => ImportProblem.Of(refusal));
     }
 
     /// <summary>List import reports, newest first.</summary>
