@@ -1,6 +1,5 @@
 using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
-using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Paging;
@@ -71,18 +70,8 @@ internal static class ImportEndpoints
         var outcome = await pipeline.RunAsync(submission, ct);
         return outcome.Match<Results<Ok<ImportResponse>, UnprocessableEntity<ImportResponse>, ProblemHttpResult>>(
             report => report.Status == ImportStatus.Rejected ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report),
-            refusal => refusal.Reason == ImportRefusalReason.NotAnImportFormat
-                ? TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: refusal.Title, detail: refusal.Detail)
-                : ProblemResults.Of(Code(refusal.Reason), refusal.Title, refusal.Detail));
+            refusal => ImportProblem.Of(refusal));
     }
-
-    private static string Code(ImportRefusalReason reason) => reason switch
-    {
-        ImportRefusalReason.IdempotencyKeyReused => ProblemCodes.IdempotencyKeyReused,
-        ImportRefusalReason.FormWithoutFile => ProblemCodes.FormWithoutFile,
-        ImportRefusalReason.LimitExceeded => ProblemCodes.ImportLimitExceeded,
-        _ => ProblemCodes.ImportUnreadable,
-    };
 
     /// <summary>List import reports, newest first.</summary>
     private static async Task<Ok<PagedResponse<ImportResponse>>> ListImports(

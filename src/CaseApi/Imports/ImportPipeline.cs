@@ -24,6 +24,20 @@ internal sealed class ImportPipeline(
 
     public async Task<ImportOutcome> RunAsync(ImportSubmission submission, CancellationToken ct)
     {
+        using var deadline = new ImportDeadline(options.Value, time, ct);
+        try
+        {
+            return await RunWithinAsync(submission, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.Passed)
+        {
+            log.LogWarning("Import stopped at its deadline of {DeadlineSeconds} s and rolled back", options.Value.DeadlineSeconds);
+            return ImportOutcome.Refused(deadline.Refusal);
+        }
+    }
+
+    private async Task<ImportOutcome> RunWithinAsync(ImportSubmission submission, CancellationToken ct)
+    {
         var started = time.GetUtcNow();
         var startedTimestamp = time.GetTimestamp();
         var query = submission.Query;

@@ -47,7 +47,10 @@ public sealed record ListEntryUploadResponse(
     string List, bool DryRun, string Format, ListMappingResponse Mapping, int Received, int Created, int Updated, int Unchanged,
     int Rejected, IReadOnlyList<ListEntryError> Errors, ListLinkageCounts Linkage);
 
-/// <summary>One row that was not read: its number (1-based, not counting a header), its reference when known, the column, why.</summary>
+/// <summary>
+/// One row that was not read: its number (1-based, not counting a header; in an .xlsx the sheet's own row number), its
+/// reference when known, the column, why.
+/// </summary>
 public sealed record ListEntryError(int Row, string? Reference, string? Column, string Message);
 
 /// <summary>

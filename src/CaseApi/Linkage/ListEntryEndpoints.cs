@@ -19,7 +19,7 @@ namespace CaseApi.Linkage;
 
 internal static class ListEntryEndpoints
 {
-    private static readonly string[] UploadMediaTypes = ["text/csv", "application/json", "application/x-ndjson"];
+    private static readonly string[] UploadMediaTypes = ["text/csv", "application/json", "application/x-ndjson", Spreadsheet.MediaType];
 
     public static IServiceCollection AddLinkage(this IServiceCollection services)
     {
@@ -39,7 +39,9 @@ internal static class ListEntryEndpoints
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
-                    Content = UploadMediaTypes.ToDictionary(m => m, m => new OpenApiMediaType { Example = RequestExamples.ListEntriesBody(m) }),
+                    Content = UploadMediaTypes.ToDictionary(m => m, m => m == Spreadsheet.MediaType
+                        ? new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } }
+                        : new OpenApiMediaType { Example = RequestExamples.ListEntriesBody(m) }),
                 };
                 return Task.CompletedTask;
             })
@@ -60,7 +62,7 @@ internal static class ListEntryEndpoints
         return api;
     }
 
-    /// <summary>Upload a list's entries (CSV, JSON or NDJSON as published), match them to cases and report.</summary>
+    /// <summary>Upload a list's entries (CSV, JSON, NDJSON or .xlsx as published), match them to cases and report.</summary>
     /// <remarks>
     /// The query names the columns (reference, names, date, headline, places, nameOrder) and saves them as the list's
     /// mapping; without them the saved mapping is used. A re-upload updates entries by reference. Rows that cannot be
@@ -68,7 +70,7 @@ internal static class ListEntryEndpoints
     /// </remarks>
     private static async Task<Results<Ok<ListEntryUploadResponse>, ProblemHttpResult>> UploadEntries(
         [FromRoute, Description("The list's code.")] string code, [AsParameters] ListEntryUploadQuery query, CaseDbContext db,
-        ListMatching matching, HttpContext http, TimeProvider time, CancellationToken ct)
+        ListMatching matching, HttpContext http, TimeProvider time, IOptions<ImportOptions> limits, CancellationToken ct)
     {
         if (!await db.SourceLists.AnyAsync(l => l.Code == code, ct)) return ListNotFound(code);
         var actor = AuditTrail.Actor(http.User);
@@ -87,12 +89,9 @@ internal static class ListEntryEndpoints
                 detail: $"Name the columns of '{code}' in the query (reference, names, date, headline, places); the upload saves them.");
         }
 
-        var (format, uploaded, errors, refusal) = await ListEntryUpload.ReadAsync(http.Request.ContentType, http.Request.Body, mapping, ct);
-        if (refusal is not null)
-        {
-            var status = refusal.Reason == ImportRefusalReason.NotAnImportFormat ? StatusCodes.Status415UnsupportedMediaType : StatusCodes.Status400BadRequest;
-            return TypedResults.Problem(statusCode: status, title: refusal.Title, detail: refusal.Detail);
-        }
+        var (format, uploaded, errors, refusal) =
+            await ListEntryUpload.ReadAsync(http.Request.ContentType, http.Request.Body, mapping, limits.Value, ct);
+        if (refusal is not null) return ImportProblem.Of(refusal);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await matching.BeginAsync(ct);

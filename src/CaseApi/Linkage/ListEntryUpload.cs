@@ -16,24 +16,30 @@ public sealed record UploadedEntry(int Row, ListEntry Entry, string Raw, IReadOn
 /// <summary>
 /// Reads a list's file as published into entries through the list's column mapping. The upload itself (media type,
 /// a form's file part, text encodings, binary files refused) is the import pipeline's <see cref="ImportUpload"/>;
-/// CSV rows come from CsvHelper's parser and JSON or NDJSON records from System.Text.Json, each row kept whole as its
-/// raw JSON object. A row without a reference, with a date that is no date or with a reference already seen in the
-/// file is an error of its own; the others are read.
+/// CSV rows come from CsvHelper's parser, JSON or NDJSON records from System.Text.Json and .xlsx rows from the case
+/// import's own <see cref="XlsxSheetReader"/> (with its caps), each row kept whole as its raw JSON object. A row without
+/// a reference, with a date that is no date or with a reference already seen in the file is an error of its own; the
+/// others are read.
 /// </summary>
 internal static class ListEntryUpload
 {
     public const int MaxReferenceLength = 500;
 
     public static async Task<(string? Format, List<UploadedEntry> Entries, List<ListEntryError> Errors, ImportRefusal? Refusal)> ReadAsync(
-        string? contentType, Stream body, ListMapping mapping, CancellationToken ct)
+        string? contentType, Stream body, ListMapping mapping, ImportOptions limits, CancellationToken ct)
     {
         var (format, file, refusal) = await ImportUpload.OpenAsync(contentType, body, ct);
         if (refusal is not null) return (null, [], [], refusal);
         if (format == "xlsx")
         {
-            // The import's xlsx reader maps a sheet to case fields only; list entries need its cells as text.
-            return (format, [], [], new ImportRefusal(ImportRefusalReason.NotAnImportFormat, "Unsupported media type.",
-                "List entries are read from CSV, JSON or NDJSON; save the sheet as CSV."));
+            // The import's own workbook reader, with every one of its caps: a sheet's cells as text, its first row the header.
+            var (sheet, unreadable) = await XlsxSheetReader.OpenAsync(file!, limits, ct);
+            if (sheet is null) return (format, [], [], unreadable);
+            await using (sheet)
+            {
+                var read = await EntriesAsync(format, SheetRows(sheet).ToAsyncEnumerable(), mapping);
+                return sheet.Refusal is { } cap ? (format, [], [], cap) : read;
+            }
         }
         var (text, head, looksLike) = await ImportUpload.ReadTextAsync(file!, ct);
         if (text is null)
@@ -41,10 +47,15 @@ internal static class ListEntryUpload
             return (format, [], [], new ImportRefusal(ImportRefusalReason.NotAnImportFormat, "The file is not text.",
                 $"The file was sent as {format} but looks like {looksLike}."));
         }
+        return await EntriesAsync(format!, format == "csv" ? CsvRowsAsync(text, head, ct) : JsonRowsAsync(text, format == "ndjson", ct), mapping);
+    }
+
+    private static async Task<(string? Format, List<UploadedEntry> Entries, List<ListEntryError> Errors, ImportRefusal? Refusal)> EntriesAsync(
+        string format, IAsyncEnumerable<(int Number, JsonObject? Row, string? Problem)> rows, ListMapping mapping)
+    {
         var entries = new List<UploadedEntry>();
         var errors = new List<ListEntryError>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var rows = format == "csv" ? CsvRowsAsync(text, head, ct) : JsonRowsAsync(text, format == "ndjson", ct);
         string[]? columns = null;
         try
         {
@@ -53,7 +64,7 @@ internal static class ListEntryUpload
                 if (columns is null && row is not null)
                 {
                     columns = [.. row.Select(p => p.Key)];
-                    if (format == "csv" && MissingColumn(mapping, columns) is { } missing)
+                    if (format is "csv" or "xlsx" && MissingColumn(mapping, columns) is { } missing)
                     {
                         return (format, [], [], Malformed($"The mapping names the column '{missing}', which the header does not have. " +
                             $"The header has: {string.Join(", ", columns)}."));
@@ -72,6 +83,42 @@ internal static class ListEntryUpload
             return (format, [], [], Malformed(e.Message));
         }
         return (format, entries, errors, null);
+    }
+
+    /// <summary>
+    /// A sheet's rows as the CSV's: the first row names the columns, each later row is an object of its cells' text under
+    /// those names, numbered as the sheet numbers it. Empty rows are skipped; a value in a column without a name is the row's error.
+    /// </summary>
+    private static IEnumerable<(int Number, JsonObject? Row, string? Problem)> SheetRows(XlsxSheetReader sheet)
+    {
+        var first = sheet.NextRow();
+        if (first is null && sheet.Refusal is not null) yield break;
+        var header = first?.Cells.Select(c => c?.Trim() ?? "").Reverse().SkipWhile(c => c.Length == 0).Reverse().ToList() ?? [];
+        if (first?.Error is not null || header.Count == 0 || header.Any(h => h.Length == 0)
+            || header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).Any(g => g.Count() > 1))
+        {
+            throw new RefusedException(first?.Error ?? "The first row of the sheet must name every column once.");
+        }
+        while (sheet.NextRow() is { } row)
+        {
+            if (row.Error is not null)
+            {
+                yield return (row.Number, null, $"{row.Error} The rest of the sheet was not read.");
+                yield break;
+            }
+            if (row.Cells.All(string.IsNullOrWhiteSpace)) continue;
+            if (row.Cells.Skip(header.Count).Any(c => !string.IsNullOrWhiteSpace(c)))
+            {
+                yield return (row.Number, null, $"The row has a value beyond the {header.Count} named column(s).");
+                continue;
+            }
+            var entry = new JsonObject();
+            for (var i = 0; i < header.Count; i++)
+            {
+                entry[header[i]] = i < row.Cells.Count && !string.IsNullOrEmpty(row.Cells[i]) ? row.Cells[i] : null;
+            }
+            yield return (row.Number, entry, null);
+        }
     }
 
     private static string? MissingColumn(ListMapping mapping, string[] columns) =>

@@ -11,6 +11,8 @@ public static class HostileXlsx
 {
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    private const string StylesType =
+        """<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>""";
     private const string HeaderRow = """<row r="1"><c r="A1" t="inlineStr"><is><t>slug</t></is></c><c r="B1" t="inlineStr"><is><t>title</t></is></c></row>""";
 
     /// <summary>60 rows, each with a cell at the column given (ZZZZZ, ZZZZZZ): a 2 KB file that asked for a row of millions of columns.</summary>
@@ -77,6 +79,51 @@ public static class HostileXlsx
             strings.Write("</sst>");
         });
 
+    /// <summary>One row of cells at column A again and again: more cell elements than a row has columns.</summary>
+    public static byte[] RepeatedCells(int cells) => Build(sheet =>
+    {
+        sheet.Write("""<row r="2">""");
+        for (var c = 0; c < cells; c++) sheet.Write($"""<c r="A2"><v>{c}</v></c>""");
+        sheet.Write("</row>");
+    });
+
+    /// <summary>One row of inline cells of random letters, each within a cell's limit, together far more than a row needs.</summary>
+    public static byte[] LongRow(int cells, int characters) => Build(sheet =>
+    {
+        var letters = new Random(30);
+        sheet.Write("""<row r="2">""");
+        for (var c = 0; c < cells; c++)
+        {
+            sheet.Write($"""<c r="{Column(c)}2" t="inlineStr"><is><t>""");
+            for (var i = 0; i < characters; i++) sheet.Write((char)('a' + letters.Next(26)));
+            sheet.Write("</t></is></c>");
+        }
+        sheet.Write("</row>");
+    });
+
+    /// <summary>One inline cell of random letters (a single text node), of the given length.</summary>
+    public static byte[] LongCell(int characters) => LongRow(1, characters);
+
+    /// <summary>A cell whose style attribute is the given number of random letters: one tag larger than any a spreadsheet writes.</summary>
+    public static byte[] LongAttribute(int characters) => Build(sheet =>
+    {
+        var letters = new Random(30);
+        sheet.Write("<row r=\"2\"><c r=\"A2\" s=\"");
+        for (var i = 0; i < characters; i++) sheet.Write((char)('a' + letters.Next(26)));
+        sheet.Write("\"><v>1</v></c></row>");
+    });
+
+    /// <summary>A styles part padded with an attribute of random letters: a part read whole, larger than such parts may be.</summary>
+    public static byte[] LargeStyles(int characters) => Build(_ => { }, styles: w =>
+    {
+        var letters = new Random(30);
+        w.Write($"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><numFmts count="1"><numFmt numFmtId="200" formatCode=""" + "\"");
+        for (var i = 0; i < characters; i++) w.Write((char)('a' + letters.Next(26)));
+        w.Write("\"/></numFmts></styleSheet>");
+    });
+
+    private static string Column(int index) => index < 26 ? $"{(char)('A' + index)}" : $"{Column(index / 26 - 1)}{(char)('A' + index % 26)}";
+
     /// <summary>A sheet padded with the given number of spaces: a small file that unzips to that many bytes.</summary>
     public static byte[] Bomb(long bytes) => Build(sheet =>
     {
@@ -84,7 +131,7 @@ public static class HostileXlsx
         for (var written = 0L; written < bytes; written += block.Length) sheet.Write(block);
     });
 
-    private static byte[] Build(Action<StreamWriter> rows, Action<StreamWriter>? sharedStrings = null)
+    private static byte[] Build(Action<StreamWriter> rows, Action<StreamWriter>? sharedStrings = null, Action<StreamWriter>? styles = null)
     {
         using var file = new MemoryStream();
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
@@ -97,7 +144,7 @@ public static class HostileXlsx
                 <Default Extension="xml" ContentType="application/xml"/>
                 <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
                 <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-                {strings}</Types>
+                {strings}{(styles is null ? "" : StylesType)}</Types>
                 """));
             Entry(zip, "_rels/.rels", w => w.Write($"""
                 <?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -107,7 +154,8 @@ public static class HostileXlsx
                 <?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="{Relationships}">
                 <sheets><sheet name="Cases" sheetId="1" r:id="rId1"/></sheets></workbook>
                 """));
-            var stringsRelationship = sharedStrings is null ? "" : $"""<Relationship Id="rId2" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>""";
+            var stringsRelationship = (sharedStrings is null ? "" : $"""<Relationship Id="rId2" Type="{Relationships}/sharedStrings" Target="sharedStrings.xml"/>""")
+                + (styles is null ? "" : $"""<Relationship Id="rId3" Type="{Relationships}/styles" Target="styles.xml"/>""");
             Entry(zip, "xl/_rels/workbook.xml.rels", w => w.Write($"""
                 <?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
                 <Relationship Id="rId1" Type="{Relationships}/worksheet" Target="worksheets/sheet1.xml"/>{stringsRelationship}</Relationships>
@@ -119,6 +167,7 @@ public static class HostileXlsx
                 w.Write("</sheetData></worksheet>");
             });
             if (sharedStrings is not null) Entry(zip, "xl/sharedStrings.xml", sharedStrings);
+            if (styles is not null) Entry(zip, "xl/styles.xml", styles);
         }
         return file.ToArray();
     }

@@ -17,12 +17,15 @@ public sealed class XlsxReaderLimitTests
     [InlineData(nameof(ImportOptions.MaxSharedStrings))]
     [InlineData(nameof(ImportOptions.MaxSharedStringCharacters))]
     [InlineData(nameof(ImportOptions.MaxUnzippedBytes))]
+    [InlineData(nameof(ImportOptions.MaxPartCharacters))]
     public async Task A_workbook_over_a_cap_is_refused_when_it_is_opened_naming_the_setting(string setting)
     {
         var limits = setting switch
         {
             nameof(ImportOptions.MaxSharedStrings) => new ImportOptions { MaxSharedStrings = 2 },
             nameof(ImportOptions.MaxSharedStringCharacters) => new ImportOptions { MaxSharedStringCharacters = 25 },
+            // The content types part of any workbook is longer than this.
+            nameof(ImportOptions.MaxPartCharacters) => new ImportOptions { MaxPartCharacters = 100 },
             _ => new ImportOptions { MaxUnzippedBytes = 500 },
         };
 
@@ -45,5 +48,20 @@ public sealed class XlsxReaderLimitTests
         Assert.Empty(rows);
         Assert.Equal(ImportRefusalReason.LimitExceeded, opened.Refusal?.Reason);
         Assert.Contains($"{ImportOptions.Section}:{nameof(ImportOptions.MaxSpreadsheetRows)}", opened.Refusal!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_past_its_characters_ends_the_reading_with_a_refusal_naming_the_setting()
+    {
+        var limits = new ImportOptions { MaxRowCharacters = 100 };
+        var (reader, refusal) = await XlsxImportReader.OpenAsync(new MemoryStream(HostileXlsx.LongRow(2, 60)), Json, limits, Ct);
+        Assert.Null(refusal);
+        await using var opened = reader!;
+
+        var rows = await opened.ReadAsync(Ct).ToListAsync(Ct);
+
+        Assert.Empty(rows);
+        Assert.Equal(ImportRefusalReason.LimitExceeded, opened.Refusal?.Reason);
+        Assert.Contains($"{ImportOptions.Section}:{nameof(ImportOptions.MaxRowCharacters)}", opened.Refusal!.Detail, StringComparison.Ordinal);
     }
 }
