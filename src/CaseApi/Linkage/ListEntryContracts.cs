@@ -27,7 +27,8 @@ public sealed class ListEntryUploadQueryValidator : AbstractValidator<ListEntryU
     {
         RuleFor(q => q.Reference).NotEmpty().When(q => q.NamesAMapping)
             .WithMessage("A mapping names the reference column: every entry is found again by it on a re-upload.");
-        foreach (var column in new Func<ListEntryUploadQuery, string?>[] { q => q.Reference, q => q.Names, q => q.Date, q => q.Headline, q => q.Places })
+        Func<ListEntryUploadQuery, string?>[] columns = [q => q.Reference, q => q.Names, q => q.Date, q => q.Headline, q => q.Places];
+        foreach (var column in columns)
         {
             RuleFor(q => column(q)).MaximumLength(200).OverridePropertyName("column");
         }
@@ -105,7 +106,10 @@ public sealed record CandidateResponse(
     Guid CaseId, string Slug, string Title, double Score, double MatchProbability, bool Suggested, IReadOnlyList<FeatureResponse> Features,
     string? Decision, string? MatchMethod, string? DecidedBy, DateTimeOffset? DecidedAt);
 
-/// <summary>One feature of a candidate: its level (<c>missing</c> when either side lacks it), its weight in bits, and m and u (null when missing).</summary>
+/// <summary>
+/// One feature of a candidate: its level (<c>missing</c> when either side lacks it), its weight in bits, and m and u (null
+/// when missing).
+/// </summary>
 public sealed record FeatureResponse(string Feature, string Level, double Weight, double? M, double? U)
 {
     // JSON has no NaN: the model marks a missing feature's m and u so, the contract says null.
@@ -121,7 +125,10 @@ public sealed class EntryDecisionRequestValidator : AbstractValidator<EntryDecis
     public EntryDecisionRequestValidator() => RuleFor(r => r.Case).NotEmpty().MaximumLength(120);
 }
 
-/// <summary>Accept, for every entry waiting for review, its best candidate when it scores at least the threshold and leads the next by the margin.</summary>
+/// <summary>
+/// Accept, for every entry waiting for review, its best candidate when it scores at least the threshold and leads the
+/// next by the margin.
+/// </summary>
 /// <param name="Threshold">In bits; the configured acceptance threshold when absent.</param>
 public sealed record BulkAcceptRequest(double? Threshold);
 

@@ -142,7 +142,10 @@ internal static class ListEntryEndpoints
         ListMatching matching, HttpContext http, TimeProvider time, IOptions<JsonOptions> json, CancellationToken ct) =>
         await DecideAsync(code, entryId, request, accept: false, db, matching, http, time, json, ct);
 
-    /// <summary>A new case pre-filled from an entry that is about no case yet: complete it, POST it to /cases, then accept it for the entry.</summary>
+    /// <summary>
+    /// A new case pre-filled from an entry that is about no case yet: complete it, POST it to /cases, then accept it for
+    /// the entry.
+    /// </summary>
     /// <remarks>
     /// Title, defendants, states, the date (as chargedOn), the reference (as a source when it is a URL) and the list with
     /// the entry's reference as evidence come from the entry; what a list does not say (activity types, collector type,
@@ -242,8 +245,9 @@ internal static class ListEntryEndpoints
             var model = await ListMatching.ModelAsync(db, ct);
             candidate = new EntryCandidate
             {
-                EntryId = entryId, CaseId = found.Id, NameLevel = (short)vector.Name, DateLevel = (short)vector.Date, TitleLevel = (short)vector.Title,
-                PlaceLevel = (short)vector.Place, ReferenceLevel = (short)vector.Reference, Score = model.Score(vector).Weight,
+                EntryId = entryId, CaseId = found.Id, NameLevel = (short)vector.Name, DateLevel = (short)vector.Date,
+                TitleLevel = (short)vector.Title, PlaceLevel = (short)vector.Place, ReferenceLevel = (short)vector.Reference,
+                Score = model.Score(vector).Weight,
             };
             db.EntryCandidates.Add(candidate);
         }
@@ -276,7 +280,8 @@ internal static class ListEntryEndpoints
     private static ListMappingResponse ToResponse(ListMapping m) => new(m.Reference, m.Names, m.Date, m.Headline, m.Places, m.NameOrder.ToString());
 
     private static ProblemHttpResult EntryNotFound(string code, Guid entryId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Entry not found.", detail: $"List '{code}' has no entry '{entryId}'.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Entry not found.",
+            detail: $"List '{code}' has no entry '{entryId}'.");
 
     internal static ProblemHttpResult ListNotFound(string code) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Source list not found.",

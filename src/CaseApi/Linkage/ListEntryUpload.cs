@@ -140,7 +140,8 @@ internal static class ListEntryUpload
         }
         if (reference.Length > MaxReferenceLength)
         {
-            errors.Add(new ListEntryError(number, reference[..40], mapping.Reference, $"The reference is longer than {MaxReferenceLength} characters."));
+            errors.Add(new ListEntryError(number, reference[..40], mapping.Reference,
+                $"The reference is longer than {MaxReferenceLength} characters."));
             return null;
         }
         PartialDate? date = null;
@@ -186,7 +187,10 @@ internal static class ListEntryUpload
             number++;
             var record = parser.Record ?? [];
             if (badData is not null) yield return (number, null, $"Malformed CSV quoting near '{ImportHeader.Shorten(badData)}'.");
-            else if (record.Length != header.Length) yield return (number, null, $"The record has {record.Length} field(s); the header has {header.Length}.");
+            else if (record.Length != header.Length)
+            {
+                yield return (number, null, $"The record has {record.Length} field(s); the header has {header.Length}.");
+            }
             else
             {
                 var row = new JsonObject();
