@@ -112,15 +112,7 @@ internal static class HistoryPhase
     /// <summary>GET /cases/{id} with release= and asOf= against the same ids of the current store, wrk runs alternating.</summary>
     private static async Task GetByIdAsync(BenchOptions o, NpgsqlDataSource db, string release, long asOf, Dictionary<string, Metric> metrics)
     {
-        var ids = new List<Guid>();
-        await using (var connection = await db.OpenConnectionAsync())
-        await using (var command = new NpgsqlCommand("SELECT id FROM cases ORDER BY random() LIMIT 100000", connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
-        }
-        var idsFile = Path.Combine(o.WorkDir, "history-ids.txt");
-        await File.WriteAllLinesAsync(idsFile, ids.Select(id => id.ToString()));
+        var (_, idsFile) = await Phases.RandomIdsAsync(o, db, "history-ids.txt");
         var script = Path.Combine(o.WrkDir, "random-id.lua");
         Func<TimeSpan, Task<Wrk.Result>> Reader(string suffix) => window => Wrk.RunAsync(o, "/", window, script, [idsFile, "/api/v1/cases/", suffix]);
         var (current, released, past) = (Reader(""), Reader($"?release={release}"), Reader($"?asOf={asOf}"));

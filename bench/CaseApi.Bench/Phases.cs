@@ -200,15 +200,7 @@ internal static class Phases
     /// <summary>GET /cases/{id} with wrk over random ids, against the same SELECT through Npgsql at the same concurrency.</summary>
     public static async Task GetByIdAsync(BenchOptions o, NpgsqlDataSource db, NpgsqlDataSource prepared, MemorySampler memory, Dictionary<string, Metric> metrics)
     {
-        var ids = new List<Guid>();
-        await using (var connection = await db.OpenConnectionAsync())
-        await using (var command = new NpgsqlCommand("SELECT id FROM cases ORDER BY random() LIMIT 100000", connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
-        }
-        var idsFile = Path.Combine(o.WorkDir, "ids.txt");
-        await File.WriteAllLinesAsync(idsFile, ids.Select(id => id.ToString()));
+        var (ids, idsFile) = await RandomIdsAsync(o, db, "ids.txt");
         var script = Path.Combine(o.WrkDir, "random-id.lua");
 
         (string, object[]) Lookup(Random rng) => (GetByIdSql, [ids[rng.Next(ids.Count)]]);
@@ -280,6 +272,21 @@ internal static class Phases
                 "same wrk script and connections; met when the service serves at least as many");
         }
         metrics["memory_peak_mb_get_by_id"] = Metric.Ceiling(peak, 300, "MB", "service peak RSS under the get-by-id load");
+    }
+
+    /// <summary>Up to 100,000 case ids in random order, also written one a line to the work folder for wrk's random-id.lua.</summary>
+    internal static async Task<(List<Guid> Ids, string File)> RandomIdsAsync(BenchOptions o, NpgsqlDataSource db, string fileName)
+    {
+        var ids = new List<Guid>();
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var command = new NpgsqlCommand("SELECT id FROM cases ORDER BY random() LIMIT 100000", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        }
+        var file = Path.Combine(o.WorkDir, fileName);
+        await File.WriteAllLinesAsync(file, ids.Select(id => id.ToString()));
+        return (ids, file);
     }
 
     /// <summary>
