@@ -37,20 +37,19 @@ namespace CaseApi.Store.Migrations
                 -- The map of a position: each case's last entry at or before it, unless that entry is a delete. Built once per
                 -- position; a second release at the same position (or a concurrent build, which waits on the key) reuses it.
                 -- The owner's: the service may read maps and build one, never change one.
-                -- Whether a commit after the position changed the entity's key (any key when of_key is NULL): its entries first
-                -- (ix_history_entries_entity_key), then each one's commit, never the other way round through a large commit.
-                CREATE FUNCTION history_changed_since(of_entity text, of_key text, at_position bigint) RETURNS boolean
+                -- Whether a commit after the position changed the entity (a small one: reference data, the mapping): its entries
+                -- first (ix_history_entries_entity_key), then each one's commit, never the other way round through a large commit.
+                CREATE FUNCTION history_changed_since(of_entity text, at_position bigint) RETURNS boolean
                 LANGUAGE sql STABLE PARALLEL SAFE AS $$
                     SELECT EXISTS (SELECT FROM history_entries e
-                        WHERE e.entity = of_entity AND (of_key IS NULL OR e.key = of_key)
-                          AND (SELECT k.position FROM history_commits k WHERE k.xid = e.xid) > at_position)
+                        WHERE e.entity = of_entity AND (SELECT k.position FROM history_commits k WHERE k.xid = e.xid) > at_position)
                 $$;
 
                 -- The mapping as of a position is the current one when nothing changed it since: then aligned_policies, an index
                 -- lookup, instead of rebuilding the mapping from the history on every call (twice per case shown).
                 CREATE OR REPLACE FUNCTION aligned_policies_as_of(sectors text[], at_position bigint) RETURNS text[]
                 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-                    SELECT CASE WHEN history_changed_since('policy-document-sector', NULL, at_position)
+                    SELECT CASE WHEN history_changed_since('policy-document-sector', at_position)
                         THEN (SELECT coalesce(array_agg(DISTINCT m.policy_code ORDER BY m.policy_code), '{}')
                               FROM policy_document_sectors_as_of(at_position) m WHERE m.sector_code = ANY(sectors))
                         ELSE aligned_policies(sectors) END
@@ -80,7 +79,7 @@ namespace CaseApi.Store.Migrations
                 -- The cases of a mapped position, as cases_as_of(position) gives them. A case no commit after the position
                 -- changed is its current row (read like any current read, through the table's indexes); only the cases changed
                 -- since (found from the commits after the position, so in proportion to them) are decoded from the entry the
-                -- map names. Decoding an entry's JSON costs about 20 times reading the row, which is why a map alone is not enough.
+                -- map names. Decoding an entry's JSON costs far more than reading the row, which is why a map alone is not enough.
                 CREATE FUNCTION cases_in_release(at_position bigint) RETURNS SETOF cases
                 LANGUAGE sql STABLE PARALLEL SAFE AS $$
                     WITH changed AS MATERIALIZED (
@@ -99,7 +98,10 @@ namespace CaseApi.Store.Migrations
                 DECLARE
                     wanted uuid := case_id_of(id_or_slug);
                 BEGIN
-                    IF wanted IS NOT NULL AND NOT history_changed_since('case', wanted::text, at_position) THEN
+                    -- Unchanged since the position (its own entries, through (entity, key), then their commits): its current row.
+                    IF wanted IS NOT NULL AND NOT EXISTS (SELECT FROM history_entries e
+                        WHERE e.entity = 'case' AND e.key = wanted::text
+                          AND (SELECT k.position FROM history_commits k WHERE k.xid = e.xid) > at_position) THEN
                         RETURN QUERY SELECT c.* FROM cases c WHERE c.id = wanted;
                     ELSIF wanted IS NOT NULL THEN
                         RETURN QUERY SELECT r.* FROM release_cases m JOIN history_entries e ON e.id = m.entry_id
@@ -150,11 +152,11 @@ namespace CaseApi.Store.Migrations
                 migrationBuilder.Sql($$"""
                     CREATE OR REPLACE FUNCTION {{table}}_as_of(at_position bigint) RETURNS SETOF {{table}}
                     LANGUAGE sql STABLE PARALLEL SAFE AS $$
-                        SELECT t.* FROM {{table}} t WHERE NOT history_changed_since('{{entity}}', NULL, at_position)
+                        SELECT t.* FROM {{table}} t WHERE NOT history_changed_since('{{entity}}', at_position)
                         UNION ALL
                         SELECT r.* FROM history_rows_as_of('{{entity}}', at_position) j
                         CROSS JOIN LATERAL jsonb_populate_record(NULL::{{table}}, j) r
-                        WHERE history_changed_since('{{entity}}', NULL, at_position)
+                        WHERE history_changed_since('{{entity}}', at_position)
                     $$;
                     """);
             }
@@ -170,14 +172,14 @@ namespace CaseApi.Store.Migrations
                         ALTER FUNCTION cases_in_release(bigint) OWNER TO caseapi_owner;
                         ALTER FUNCTION cases_in_release(bigint, text) OWNER TO caseapi_owner;
                         ALTER FUNCTION history_feed_entries(bigint, bigint, integer, text[]) OWNER TO caseapi_owner;
-                        ALTER FUNCTION history_changed_since(text, text, bigint) OWNER TO caseapi_owner;
+                        ALTER FUNCTION history_changed_since(text, bigint) OWNER TO caseapi_owner;
                     END IF;
                     -- A map is never changed or removed by the service (a citation keeps meaning the same thing); it is built only
                     -- through release_map_build.
                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_service') THEN
                         GRANT SELECT ON release_maps, release_cases TO caseapi_service;
                         GRANT EXECUTE ON FUNCTION release_map_build(bigint), cases_in_release(bigint), cases_in_release(bigint, text),
-                            history_feed_entries(bigint, bigint, integer, text[]), history_changed_since(text, text, bigint) TO caseapi_service;
+                            history_feed_entries(bigint, bigint, integer, text[]), history_changed_since(text, bigint) TO caseapi_service;
                     END IF;
                 END $$;
                 """);
@@ -208,7 +210,7 @@ namespace CaseApi.Store.Migrations
                     """);
             }
             migrationBuilder.Sql("""
-                DROP FUNCTION IF EXISTS history_changed_since(text, text, bigint);
+                DROP FUNCTION IF EXISTS history_changed_since(text, bigint);
                 DROP TABLE IF EXISTS release_cases, release_maps;
                 """);
         }
