@@ -11,7 +11,7 @@
 # BENCH_WARMUP (s, default 10: one warm-up window; under wrk they repeat until two in a row agree within 5 %, since the JIT
 # keeps promoting hot code for a while), BENCH_REPETITIONS (3), BENCH_CONNECTIONS (16), BENCH_CHUNK (50000),
 # BENCH_NODE (1; 0 skips the Node.js comparison), BENCH_MIXED_CONNECTIONS (8: the dashboards polling during the mixed phase),
-# BENCH_PHASES (all; or a subset of get,list,stats,export,mixed,link: the import always runs, since the others need its data),
+# BENCH_PHASES (all; or a subset of get,list,stats,export,mixed,link,history: the import always runs, since the others need its data),
 # BENCH_KEEP_DB (0; 1 leaves the PostgreSQL cluster and its data running afterwards, to study a query at that size).
 # A smoke test of every phase at a tiny scale: BENCH_STAGES=2000 BENCH_DURATION=2 BENCH_WARMUP=1 BENCH_REPETITIONS=1 BENCH_NODE=0 bench/run.sh
 set -euo pipefail

@@ -53,6 +53,7 @@ internal static class BenchProgram
             if (Runs("export")) await Phases.ExportAsync(o, db, http, memory, size, metrics);
             if (Runs("mixed")) await Phases.MixedAsync(o, db, http, metrics, size);
             if (Runs("link")) await LinkPhase.LinkAsync(o, db, http, memory, size, metrics);
+            if (Runs("history")) await HistoryPhase.HistoryAsync(o, db, http, memory, size, metrics);
             metrics["memory_high_water_mb"] = Metric.Ceiling(memory.HighWaterMb, 300, "MB", "service VmHWM since start-up, all phases");
             stages.Add((size, metrics));
             Log($"stage {size:N0} done: {string.Join("; ", metrics.Select(m => $"{m.Key}={m.Value.Value}/{m.Value.Reference}"))}");

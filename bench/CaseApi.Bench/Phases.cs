@@ -49,7 +49,7 @@ internal static class Phases
     internal const string GetByIdSql = $"SELECT {CaseColumns} FROM cases AS c WHERE c.id = $1 LIMIT 2";
 
     // The list page: two filters, newest charge first, one page plus the exact total the API returns by default.
-    private const string ListPath = "/api/v1/cases?sector=aerospace&outcome=convicted&limit=50";
+    internal const string ListPath = "/api/v1/cases?sector=aerospace&outcome=convicted&limit=50";
     private const string ListSql =
         $"SELECT {CaseColumns} FROM cases AS c WHERE c.sectors && ARRAY['aerospace'] AND c.outcome = 'convicted' " +
         "ORDER BY c.charged_on DESC NULLS LAST, c.id LIMIT 51; " +
@@ -200,15 +200,7 @@ internal static class Phases
     /// <summary>GET /cases/{id} with wrk over random ids, against the same SELECT through Npgsql at the same concurrency.</summary>
     public static async Task GetByIdAsync(BenchOptions o, NpgsqlDataSource db, NpgsqlDataSource prepared, MemorySampler memory, Dictionary<string, Metric> metrics)
     {
-        var ids = new List<Guid>();
-        await using (var connection = await db.OpenConnectionAsync())
-        await using (var command = new NpgsqlCommand("SELECT id FROM cases ORDER BY random() LIMIT 100000", connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
-        }
-        var idsFile = Path.Combine(o.WorkDir, "ids.txt");
-        await File.WriteAllLinesAsync(idsFile, ids.Select(id => id.ToString()));
+        var (ids, idsFile) = await RandomIdsAsync(o, db, "ids.txt");
         var script = Path.Combine(o.WrkDir, "random-id.lua");
 
         (string, object[]) Lookup(Random rng) => (GetByIdSql, [ids[rng.Next(ids.Count)]]);
@@ -280,6 +272,21 @@ internal static class Phases
                 "same wrk script and connections; met when the service serves at least as many");
         }
         metrics["memory_peak_mb_get_by_id"] = Metric.Ceiling(peak, 300, "MB", "service peak RSS under the get-by-id load");
+    }
+
+    /// <summary>Up to 100,000 case ids in random order, also written one a line to the work folder for wrk's random-id.lua.</summary>
+    internal static async Task<(List<Guid> Ids, string File)> RandomIdsAsync(BenchOptions o, NpgsqlDataSource db, string fileName)
+    {
+        var ids = new List<Guid>();
+        await using (var connection = await db.OpenConnectionAsync())
+        await using (var command = new NpgsqlCommand("SELECT id FROM cases ORDER BY random() LIMIT 100000", connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        }
+        var file = Path.Combine(o.WorkDir, fileName);
+        await File.WriteAllLinesAsync(file, ids.Select(id => id.ToString()));
+        return (ids, file);
     }
 
     /// <summary>
@@ -504,7 +511,7 @@ internal static class Phases
     /// A write the measured reads do not depend on (a tag of one case), made through the API like any editor's: it advances
     /// the store version, so the next read of a cached answer computes it afresh.
     /// </summary>
-    private static async Task<Func<Task>> EditorAsync(NpgsqlDataSource db, HttpClient http)
+    internal static async Task<Func<Task>> EditorAsync(NpgsqlDataSource db, HttpClient http)
     {
         Guid edited;
         await using (var connection = await db.OpenConnectionAsync())
@@ -531,7 +538,7 @@ internal static class Phases
     /// One request at a time, each just after an edit (so the service computes its answer afresh), alternating with the
     /// reference SQL on one connection; run 0 of each side is the warm-up. The rest, in pairs: service, then reference.
     /// </summary>
-    private static async Task<(List<double> Service, List<double> Reference)> ColdAsync(
+    internal static async Task<(List<double> Service, List<double> Reference)> ColdAsync(
         NpgsqlDataSource db, HttpClient http, Func<Task> edit, string path, string sql, int repetitions)
     {
         var (service, reference) = (new List<double>(), new List<double>());
@@ -552,7 +559,7 @@ internal static class Phases
     }
 
     /// <summary>wrk on one path at full concurrency: a warm-up, then the measured runs, with the service's peak memory.</summary>
-    private static async Task<(List<Wrk.Result> Runs, double PeakMb)> LoadAsync(BenchOptions o, MemorySampler memory, string path, string[]? headers = null)
+    internal static async Task<(List<Wrk.Result> Runs, double PeakMb)> LoadAsync(BenchOptions o, MemorySampler memory, string path, string[]? headers = null)
     {
         var (runs, peak) = await memory.MeasureAsync(async () =>
         {
@@ -571,7 +578,7 @@ internal static class Phases
     /// served 630, 830, 1,260 and then 1,800 requests/s in consecutive 10 s windows of GET /cases/{id} just after start.
     /// A long-running service serves the steady rate, so that is what the measured windows should see.
     /// </summary>
-    private static async Task WarmUpAsync(BenchOptions o, Func<TimeSpan, Task<Wrk.Result>> run)
+    internal static async Task WarmUpAsync(BenchOptions o, Func<TimeSpan, Task<Wrk.Result>> run)
     {
         var last = 0.0;
         for (var i = 0; i < MaxWarmUpWindows; i++)
@@ -584,7 +591,7 @@ internal static class Phases
 
     private const int MaxWarmUpWindows = 8;
 
-    private static void EnsureNoErrors(IEnumerable<Wrk.Result> runs, string what)
+    internal static void EnsureNoErrors(IEnumerable<Wrk.Result> runs, string what)
     {
         var errors = runs.Sum(r => r.Errors);
         if (errors > 0) throw new InvalidOperationException($"{what}: {errors} failed requests under load (non-2xx or socket errors); the numbers would be meaningless.");

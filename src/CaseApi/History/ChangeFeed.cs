@@ -11,7 +11,9 @@ namespace CaseApi.History;
 /// so a page never holds a change while an earlier one is still to come: following the cursor never skips a change.
 /// What it shows of each entity is HistoryRegistry's allow-list: audit rows and API keys are history too, but not the feed's
 /// business, and a table captured later stays out until it is declared there. A change names its actor from the audit
-/// row of its commit (one commit is one request, so one actor).
+/// row of its commit (one commit is one request, so one actor). A page costs what it returns: history_feed_entries walks
+/// the commits from the cursor's and each commit's entries in id order (migration ReleaseMaps), where a join of all commits
+/// after the cursor re-read a large commit (an import's) from its start for every page.
 /// </summary>
 internal static class ChangeFeed
 {
@@ -20,17 +22,15 @@ internal static class ChangeFeed
         + CaseColumns.SnapshotSql((_, column) => $"r.{column}");
 
     private static SqlFragment PageSql(ChangePosition after, int limit) => SqlFragment.Of($"""
-        SELECT c.position, e.id AS entry, e.entity, e.action, e.key AS id, e.slug,
+        SELECT c.commit_position AS position, e.id AS entry, e.entity, e.action, e.key AS id, e.slug,
                CASE WHEN e.entity = 'case' AND e.row IS NOT NULL
                     THEN (SELECT {SqlFragment.Raw(CaseJson)} FROM jsonb_populate_record(NULL::cases, e.row) r)::text END AS case_json,
                ({HistoryRegistry.FeedRecordSql})::text AS record_json,
                (SELECT a.actor FROM history_entries ha JOIN audit_events a ON a.id = ha.key::bigint
                 WHERE ha.xid = e.xid AND ha.entity = 'audit' ORDER BY ha.id LIMIT 1) AS actor
-        FROM history_commits c JOIN history_entries e ON e.xid = c.xid
-        WHERE c.position >= {after.Position} AND (c.position, e.id) > ({after.Position}, {after.Entry})
-          AND e.entity IN ({HistoryRegistry.FeedEntitiesSql})
-        ORDER BY c.position, e.id
-        LIMIT {limit}
+        FROM history_feed_entries({after.Position}, {after.Entry}, {limit}, ARRAY[{HistoryRegistry.FeedEntitiesSql}]) c
+        JOIN history_entries e ON e.id = c.entry_id
+        ORDER BY c.commit_position, e.id
         """);
 
     public static async Task<ChangeFeedResponse> PageAsync(CaseDbContext db, ChangeFeedQuery query, CancellationToken ct)

@@ -31,10 +31,12 @@ internal sealed class StoreSnapshots(IServiceProvider services, ReadRouter? rout
         if (asOf.Count > 1 || release.Count > 1) return Invalid("Give one asOf or one release.");
         if (release.ToString() is { Length: > 0 } name)
         {
-            var released = await db.Database.Query<long>(SqlFragment.Of($"SELECT position AS \"Value\" FROM releases WHERE name = {name}"))
-                .ToListAsync(ct);
+            var released = await db.Database.Query<ReleasePoint>(SqlFragment.Of($"""
+                SELECT r.position, m.position IS NOT NULL AS mapped FROM releases r LEFT JOIN release_maps m ON m.position = r.position
+                WHERE r.name = {name}
+                """)).ToListAsync(ct);
             return released is [var at]
-                ? (StoreSnapshot.Of(StoreView.AsOf(at), name, null, db), null)
+                ? (StoreSnapshot.Of(StoreView.Release(at.Position, at.Mapped), name, null, db), null)
                 : (null, new ReadRefusal(NotFound: true, $"No release is named '{name}'; see GET /api/v1/releases."));
         }
 
@@ -56,6 +58,8 @@ internal sealed class StoreSnapshots(IServiceProvider services, ReadRouter? rout
             ? (StoreSnapshot.Of(StoreView.AsOf(last), null, null, db), null)
             : Invalid($"{text} is before the history's first commit; GET /api/v1/changes shows where it begins.");
     }
+
+    private sealed record ReleasePoint(long Position, bool Mapped);
 
     private static (StoreSnapshot?, ReadRefusal?) Invalid(string message) => (null, new ReadRefusal(NotFound: false, message));
 

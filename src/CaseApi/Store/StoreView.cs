@@ -7,18 +7,30 @@ namespace CaseApi.Store;
 /// The store a read answers from: the current tables, or the tables as they were at a history position, rebuilt by the
 /// <c>&lt;table&gt;_as_of(position)</c> functions of the migration Releases. Every query over many cases takes its tables,
 /// the policy alignment and the case projection from here, so <c>asOf</c> and <c>release</c> are one mechanism for all reads.
+/// A release's position is mapped (migration ReleaseMaps): its cases are read through the map from each case to its history
+/// entry, built when the release was taken, instead of being found among all the entries of the history.
 /// </summary>
-public sealed record StoreView(long? Position)
+/// <param name="Position">The history position, or null for the current store.</param>
+/// <param name="Mapped">Whether the position has a release map (release_maps), so its cases come from cases_in_release.</param>
+public sealed record StoreView(long? Position, bool Mapped = false)
 {
     public static StoreView Current { get; } = new((long?)null);
 
     public static StoreView AsOf(long position) => new(position);
 
+    /// <summary>A release's position, read through its map when it has one (a release taken before maps existed may not).</summary>
+    public static StoreView Release(long position, bool mapped) => new(position, mapped);
+
     /// <summary>A table as a FROM item (<c>{view.Table("sectors")} s</c>): itself, or its rows as of the position.</summary>
     public SqlFragment Table(string table)
     {
         if (!HistoryRegistry.Of(table).Rebuilt) throw new ArgumentOutOfRangeException(nameof(table), table, "The history rebuilds no such table.");
-        return Position is { } position ? SqlFragment.Of($"{SqlFragment.Raw(table)}_as_of({position})") : SqlFragment.Raw(table);
+        return Position switch
+        {
+            null => SqlFragment.Raw(table),
+            { } position when Mapped && table == "cases" => SqlFragment.Of($"cases_in_release({position})"),
+            { } position => SqlFragment.Of($"{SqlFragment.Raw(table)}_as_of({position})"),
+        };
     }
 
     /// <summary>The cases with their row version, for EF; a rebuilt row has none (0), so as-of ETags come from the position.</summary>
@@ -40,7 +52,8 @@ public sealed record StoreView(long? Position)
         : "cases_search_vector(c.title, c.summary, c.defendants, c.victims)");
 
     /// <summary>
-    /// One case by id or slug as of the position, rebuilt from its own history entries only (the current store's lookup is
+    /// One case by id or slug as of the position, through the release map or else rebuilt from its own history entries only
+    /// (the current store's lookup is
     /// the case feature's: it is compiled, and the hottest read of the service). The rule of CaseReads.Matching decides: a
     /// UUID is sent in its canonical form, which cases_as_of matches by id only; anything else it matches by slug only.
     /// </summary>
@@ -48,7 +61,8 @@ public sealed record StoreView(long? Position)
     {
         if (Position is not { } position) throw new InvalidOperationException("The current store has no as-of rows.");
         var key = Guid.TryParse(idOrSlug, out var id) ? id.ToString("D") : idOrSlug;
-        return From(db.Cases, SqlFragment.Of($"SELECT c.*, '0'::xid AS xmin FROM cases_as_of({position}, {key}) c"));
+        var cases = Mapped ? SqlFragment.Of($"cases_in_release({position}, {key})") : SqlFragment.Of($"cases_as_of({position}, {key})");
+        return From(db.Cases, SqlFragment.Of($"SELECT c.*, '0'::xid AS xmin FROM {cases} c"));
     }
 
     /// <summary>A reference table's rows as an EF query (<c>view.Rows(db.SourceLists, "source_lists")</c>).</summary>

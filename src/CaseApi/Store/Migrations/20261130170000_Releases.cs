@@ -16,8 +16,8 @@ namespace CaseApi.Store.Migrations
     [Migration("20261130170000_Releases")]
     public partial class Releases : Migration
     {
-        /// <summary>The tables rebuilt as of a position and their entity names in the history.</summary>
-        private static readonly (string Table, string Entity)[] Rebuilt =
+        /// <summary>The tables rebuilt as of a position and their entity names in the history (ReleaseMaps redefines them too).</summary>
+        internal static readonly (string Table, string Entity)[] Rebuilt =
         [
             ("sectors", "sector"),
             ("sponsors", "sponsor"),
