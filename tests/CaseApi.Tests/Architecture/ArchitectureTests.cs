@@ -36,6 +36,14 @@ public sealed partial class ArchitectureTests
             ["CaseApi.Imports.ImportUpload", "CaseApi.Imports.ImportRefusal", "CaseApi.Imports.ImportRefusalReason", "CaseApi.Imports.ImportHeader"],
         ["the coverage answer reports how its lists' entries were linked"] =
             ["CaseApi.Linkage.ListLinkage", "CaseApi.Linkage.ListLinkageCounts", "CaseApi.Linkage.LinkageOptions"],
+        // Issue 36: a name finds its entity by the same normalisation that links list entries to cases, never a second one.
+        ["entities resolve written names by the list matcher's normalisation"] =
+            ["CaseApi.Linkage.NameNormaliser", "CaseApi.Linkage.NormalisedName", "CaseApi.Linkage.NameKind", "CaseApi.Linkage.TextFolding"],
+        ["case writes, the sample and imports link defendants and victims to entities"] =
+        [
+            "CaseApi.Entities.EntityLinks", "CaseApi.Entities.EntityResolver", "CaseApi.Entities.NameResolution", "CaseApi.Entities.AmbiguousName",
+            "CaseApi.Entities.EntityCandidate", "CaseApi.Entities.EntityNames", "CaseApi.Entities.EntityRequest", "CaseApi.Entities.EntityCodes",
+        ],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         ["validators check codes against the reference data"] =
         [
