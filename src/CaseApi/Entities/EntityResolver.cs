@@ -38,15 +38,18 @@ public static class EntityResolver
             : await db.Entities.AsNoTracking().Where(e => e.MergedInto == null && e.MatchKeys.Any(k => allKeys.Contains(k)))
                 .Select(e => new { e.Id, e.Slug, e.Name, e.MatchKeys }).ToListAsync(ct);
 
+        // Every key to the stored entities and to the entities made here that have it: each name is then a few lookups.
+        var storedByKey = known.SelectMany(e => e.MatchKeys.Select(k => (Key: k, Entity: e))).ToLookup(p => p.Key, p => p.Entity, StringComparer.Ordinal);
+        var madeByKey = new Dictionary<string, Entity>(StringComparer.Ordinal);
         var resolved = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var created = new List<Entity>();
         var ambiguous = new List<AmbiguousName>();
         foreach (var (name, role) in names)
         {
             var keys = keysOf[name];
-            var candidates = known.Where(e => e.MatchKeys.Intersect(keys, StringComparer.Ordinal).Any()).ToList();
-            var madeHere = created.FirstOrDefault(e => e.MatchKeys.Intersect(keys, StringComparer.Ordinal).Any());
-            if (candidates is [var only] && madeHere is null) resolved[name] = only.Id;
+            var candidates = keys.SelectMany(k => storedByKey[k]).DistinctBy(e => e.Id).ToList();
+            var madeHere = keys.Select(k => madeByKey.GetValueOrDefault(k)).FirstOrDefault(e => e is not null);
+            if (candidates is [var only]) resolved[name] = only.Id;
             else if (candidates.Count > 1)
             {
                 if (candidates.Where(c => c.Name == name).ToList() is [var exact]) resolved[name] = exact.Id;
@@ -63,6 +66,7 @@ public static class EntityResolver
                     MatchKeys = [.. EntityNames.MatchKeys(kind, name, []).Union(keys, StringComparer.Ordinal)], CreatedAt = now, UpdatedAt = now,
                 };
                 created.Add(entity);
+                foreach (var key in entity.MatchKeys) madeByKey.TryAdd(key, entity);
                 resolved[name] = entity.Id;
             }
         }

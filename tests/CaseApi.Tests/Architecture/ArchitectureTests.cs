@@ -59,7 +59,7 @@ public sealed partial class ArchitectureTests
             ["CaseApi.Cases.CaseResponse", "CaseApi.Cases.CaseSource", "CaseApi.Cases.ListEvidence"],
         ["the contract's request examples, which Swagger UI pre-fills"] =
         [
-            "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest",
+            "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest", "CaseApi.Entities.EntityRequest",
             "CaseApi.ReferenceData.SectorRequest", "CaseApi.ReferenceData.SponsorRequest", "CaseApi.ReferenceData.PolicyDocumentRequest",
             "CaseApi.ReferenceData.SourceListRequest", "CaseApi.Linkage.EntryDecisionRequest", "CaseApi.Linkage.BulkAcceptRequest",
             "CaseApi.Linkage.MembershipRequest",
