@@ -1,6 +1,7 @@
 using CaseApi.ApiKeys;
 using CaseApi.Audit;
 using CaseApi.Cases;
+using CaseApi.Entities;
 using CaseApi.History;
 using CaseApi.Imports;
 using CaseApi.Infrastructure.Auth;
@@ -42,6 +43,7 @@ if (args is ["migrate", ..])
 {
     // Production migrates as its own step (a Job, a CI stage) so that replicas never race to migrate at start-up.
     await app.Services.MigrateDatabaseAsync();
+    await app.Services.KeyEntitiesAsync();
     return 0;
 }
 
@@ -63,6 +65,7 @@ app.MapMetricsEndpoint();
 var api = app.MapGroup("/api/v1");
 api.AddEndpointFilter<ShutdownDrainFilter>().AddEndpointFilter(ETags.LostRaceAsync);
 api.MapCaseEndpoints();
+api.MapEntityEndpoints();
 api.MapReferenceEndpoints();
 api.MapAuditEndpoints();
 api.MapApiKeyEndpoints();
@@ -74,6 +77,7 @@ api.MapHistoryEndpoints();
 api.MapReleaseEndpoints();
 
 await app.MigrateIfConfiguredAsync();
+await app.KeyEntitiesIfConfiguredAsync();
 await app.LoadSampleIfConfiguredAsync();
 await app.EnsureBootstrapAdminKeyAsync();
 return await app.RunCaseApiAsync();

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
+using CaseApi.Entities;
 using CaseApi.History;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Errors;
@@ -79,6 +80,7 @@ internal static class CaseEndpoints
         var now = time.GetUtcNow();
         var entity = request.ToNewCase(now);
         db.Cases.Add(entity);
+        if (await FollowNamesAsync(db, entity, http, now, ct) is { } ambiguous) return ambiguous;
         db.AuditEvents.Add(AuditTrail.Event(http, "create", "case", entity.Id.ToString(), Snapshot(entity, json), now));
         await db.SaveChangesAsync(ct);
 
@@ -165,6 +167,11 @@ internal static class CaseEndpoints
         {
             var now = time.GetUtcNow();
             entity.UpdatedAt = now;
+            if ((changes.ContainsKey("defendants") || changes.ContainsKey("victims"))
+                && await FollowNamesAsync(db, entity, http, now, ct) is { } ambiguous)
+            {
+                return ambiguous;
+            }
             db.AuditEvents.Add(AuditTrail.Event(http, "update", "case", entity.Id.ToString(), changes, now));
             await db.SaveChangesAsync(ct);
         }
@@ -177,6 +184,19 @@ internal static class CaseEndpoints
     /// <summary>The case's writable fields as JSON: the audit record on create and delete, and the "before" and "after" of a diff.</summary>
     private static JsonObject Snapshot(Case entity, IOptions<JsonOptions> json) =>
         (JsonObject)JsonSerializer.SerializeToNode(entity.ToRequest(), json.Value.SerializerOptions)!;
+
+    /// <summary>
+    /// Links the case to the entities its defendants and victims name (unknown names make entities, audited with the case);
+    /// a name that matches several entities is 422, listing them, and nothing is written.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> FollowNamesAsync(CaseDbContext db, Case entity, HttpContext http, DateTimeOffset now, CancellationToken ct)
+    {
+        var ambiguous = await EntityLinks.FollowNamesAsync(db, entity,
+            e => AuditTrail.Event(http, "create", "entity", e.Id.ToString(), EntityLinks.Record(e), now), now, ct);
+        return ambiguous.Count == 0
+            ? null
+            : ProblemResults.Of(ProblemCodes.AmbiguousName, "A name matches several entities.", string.Join(" ", ambiguous.Select(a => a.Message)));
+    }
 
     private static ProblemHttpResult NotFound(string idOrSlug) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Case not found.",

@@ -42,6 +42,9 @@ namespace CaseApi.Cases;
 /// started (its activityStart, else its chargedOn): a 1999 case then does not count as aligned with a 2015 plan. A case
 /// with neither date, or a document without a year, is never aligned under <c>dated</c>.
 /// </param>
+/// <param name="Entity">Entities (ids or slugs, GET /api/v1/entities): cases that name any of them, in any role.</param>
+/// <param name="Defendant">Entities (ids or slugs): cases that name any of them as a defendant.</param>
+/// <param name="Victim">Entities (ids or slugs): cases that name any of them as a victim.</param>
 public sealed record CaseFilter(
     string? Q,
     string[]? Sector,
@@ -62,7 +65,10 @@ public sealed record CaseFilter(
     string? DateField,
     string? AsOf = null,
     string? Release = null,
-    string? Alignment = null)
+    string? Alignment = null,
+    string[]? Entity = null,
+    string[]? Defendant = null,
+    string[]? Victim = null)
 {
     private readonly StoreView? view;
 
@@ -146,6 +152,17 @@ public sealed record CaseFilter(
             if (Values(raw) is { Length: > 0 } values) And(SqlFragment.Of($"{SqlFragment.Raw($"c.{column}")} = ANY({values})"));
         }
         var dated = SqlFragment.Raw($"c.{DateColumn}");
+        // Cases linked to any of the entities (ids or slugs) in the role, through the link table of the view.
+        void Linked(string[]? raw, string? role)
+        {
+            if (Values(raw) is not { Length: > 0 } values) return;
+            var ids = values.Select(v => Guid.TryParse(v, out var id) ? id : (Guid?)null).OfType<Guid>().ToArray();
+            var inRole = role is null ? SqlFragment.Empty : SqlFragment.Of($" AND l.role = {role}");
+            And(SqlFragment.Of($"""
+                c.id IN (SELECT l.case_id FROM {View.Table("case_entities")} l
+                         WHERE l.entity_id IN (SELECT e.id FROM {View.Table("entities")} e WHERE e.slug = ANY({values}) OR e.id = ANY({ids})){inRole})
+                """));
+        }
 
         if (!string.IsNullOrWhiteSpace(Q)) And(SqlFragment.Of($"{View.SearchVector} @@ websearch_to_tsquery('english', {Q})"));
         Overlap("sectors", Sector);
@@ -178,6 +195,9 @@ public sealed record CaseFilter(
         }
         Overlap("tags", Tag);
         Overlap("listed_in", ListedIn);
+        Linked(Entity, null);
+        Linked(Defendant, "defendant");
+        Linked(Victim, "victim");
         if (From is { } from) And(SqlFragment.Of($"{dated} >= make_date({from}, 1, 1)"));
         if (To is { } to) And(SqlFragment.Of($"{dated} < make_date({to} + 1, 1, 1)"));
         return sql;
@@ -217,9 +237,22 @@ public sealed class CaseFilterValidator : AbstractValidator<CaseFilter>
         RuleFor(f => f.DateField).OneOf(CaseFilter.DateColumns.Keys)
             .WithMessage("'{PropertyValue}' is not a date field; use charged, activityStart or resolved.");
         this.AsOfRules(f => f.AsOf, f => f.Release);
+        EntityKeys(f => f.Entity);
+        EntityKeys(f => f.Defendant);
+        EntityKeys(f => f.Victim);
         RuleFor(f => f.Alignment).Must(a => a is null || CaseFilter.Alignments.Contains(a))
             .WithMessage("'{PropertyValue}' is not an alignment; use sectors (the default) or dated.");
     }
+
+    // An entity is named by its id or its slug; one that does not exist matches no case.
+    private void EntityKeys(System.Linq.Expressions.Expression<Func<CaseFilter, string[]?>> field) =>
+        RuleFor(field).Custom((raw, context) =>
+        {
+            foreach (var key in CaseFilter.Values(raw).Where(v => !Guid.TryParse(v, out _) && !(v.Length <= 120 && ReferenceValidation.KebabCase().IsMatch(v))))
+            {
+                context.AddFailure($"'{key}' is neither an entity id nor an entity slug; see GET /api/v1/entities.");
+            }
+        });
 
     private void Codes(System.Linq.Expressions.Expression<Func<CaseFilter, string[]?>> field, string what, Func<string, bool> known) =>
         RuleFor(field).Custom((raw, context) =>

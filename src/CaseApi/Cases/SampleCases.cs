@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CaseApi.Audit;
+using CaseApi.Entities;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Store;
 using FluentValidation;
@@ -25,6 +26,38 @@ internal static class SampleCases
         if (options.SeedSample) await LoadIfEmptyAsync(app.Services, app.Lifetime.ApplicationStopping);
     }
 
+    public static string EntitiesFilePath => Path.Combine(AppContext.BaseDirectory, "Data", "public-entities.json");
+
+    /// <summary>
+    /// The sample's people and organisations with their kinds and the other spellings sources use (Data/public-entities.json),
+    /// created first, so the cases' names find them; a name no entry covers becomes an entity of its own.
+    /// </summary>
+    private static async Task LoadEntitiesAsync(CaseDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(EntitiesFilePath);
+        var entities = await JsonSerializer.DeserializeAsync<List<EntityRequest>>(file, JsonSerializerOptions.Web, ct) ?? [];
+        var slugs = entities.Select(e => e.Slug!).ToList();
+        var present = await db.Entities.Where(e => slugs.Contains(e.Slug)).Select(e => e.Slug).ToListAsync(ct);
+        foreach (var request in entities.Where(e => !present.Contains(e.Slug!)))
+        {
+            var entity = new Entity
+            {
+                Id = Guid.CreateVersion7(now), Slug = request.Slug!, Name = request.Name!, Kind = request.Kind!, Aliases = [.. request.Aliases!.OfType<string>()],
+                Country = request.Country, Description = request.Description, Sources = [.. (request.Sources ?? []).OfType<string>()],
+                MatchKeys = EntityNames.MatchKeys(request.Kind!, request.Name!, request.Aliases!.OfType<string>()), CreatedAt = now, UpdatedAt = now,
+            };
+            db.Entities.Add(entity);
+            db.AuditEvents.Add(Audited("entity", entity.Id, EntityLinks.Record(entity), now));
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static AuditEvent Audited(string type, Guid id, JsonObject? record, DateTimeOffset now) => new()
+    {
+        OccurredAt = now, Actor = Actor, Action = "create", EntityType = type, EntityId = id.ToString(),
+        Changes = record is null ? null : JsonSerializer.SerializeToDocument(record),
+    };
+
     public static async Task<int> LoadIfEmptyAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
@@ -40,6 +73,7 @@ internal static class SampleCases
         await db.Database.ExecuteAsync(SqlFragment.Raw("SELECT pg_advisory_xact_lock(hashtext('caseapi-sample'))"), ct);
         if (await db.Cases.AnyAsync(ct)) return 0;
 
+        await LoadEntitiesAsync(db, now, ct);
         await using var file = File.OpenRead(FilePath);
         var requests = await JsonSerializer.DeserializeAsync<List<CaseRequest>>(file, json, ct) ?? [];
         var loaded = 0;
@@ -53,14 +87,18 @@ internal static class SampleCases
             }
             var entity = request.ToNewCase(now);
             db.Cases.Add(entity);
-            db.AuditEvents.Add(new AuditEvent
+            var ambiguous = await EntityLinks.FollowNamesAsync(db, entity, e => Audited("entity", e.Id, EntityLinks.Record(e), now), now, ct);
+            if (ambiguous.Count > 0)
             {
-                OccurredAt = now, Actor = Actor, Action = "create", EntityType = "case", EntityId = entity.Id.ToString(),
-                Changes = JsonSerializer.SerializeToDocument(JsonSerializer.SerializeToNode(request, json) as JsonObject, json),
-            });
+                logger.LogWarning("Sample case {Index} ({Slug}) skipped: {Errors}", index + 1, request.Slug, string.Join(" ", ambiguous.Select(a => a.Message)));
+                db.Cases.Remove(entity);
+                continue;
+            }
+            db.AuditEvents.Add(Audited("case", entity.Id, JsonSerializer.SerializeToNode(request, json) as JsonObject, now));
             loaded++;
+            // Saved case by case: the next case's names must find the entities this one made.
+            await db.SaveChangesAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Loaded {Count} sample cases into the empty store", loaded);
         return loaded;

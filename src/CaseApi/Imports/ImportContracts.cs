@@ -34,6 +34,13 @@ public sealed record ImportResponse(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ImportChange>? Changes { get; init; }
 
+    /// <summary>
+    /// In the response to the POST: the entities the file's defendant and victim names made because no entity had them
+    /// (with their ids when the import committed; a dry run or a rejected import makes none), each with the first row naming it.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ImportNewEntity>? NewEntities { get; init; }
+
     internal static ImportResponse From(ImportReport r) => new(
         r.Id, r.Status, r.Format, r.Mode, r.DryRun, r.Atomic, r.Actor, r.Received, r.Created, r.Updated, r.Unchanged, r.Rejected,
         r.Errors?.Deserialize<List<ImportError>>(JsonSerializerOptions.Web) ?? [], r.StartedAt, r.DurationMs);
@@ -44,6 +51,9 @@ public sealed record ImportResponse(
 /// what is wrong.
 /// </summary>
 public sealed record ImportError(int Row, string? Slug, string? Field, string Message);
+
+/// <summary>An entity an import's name made: the first row naming it, the name as written, its role there, and the new entity.</summary>
+public sealed record ImportNewEntity(int Row, string Name, string Role, string Slug, string Kind, Guid? Id);
 
 /// <summary>A row a dry run would write: create or update, and each field that would change, as {"title": {"from": …, "to": …}}.</summary>
 public sealed record ImportChange(int Row, string Slug, string Action, IReadOnlyDictionary<string, ImportFieldChange> Fields);

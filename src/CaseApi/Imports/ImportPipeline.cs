@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using CaseApi.Audit;
 using CaseApi.Cases;
+using CaseApi.Entities;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -59,18 +61,19 @@ internal sealed class ImportPipeline(
         }, submission.RequestId);
 
         await using var session = await ImportSession.BeginAsync(db, options.Value, ct);
-        await StageAsync(reader, session.Staging, report, ct);
+        var names = new Dictionary<string, (int Row, string Role)>(StringComparer.Ordinal);
+        await StageAsync(reader, session.Staging, report, names, ct);
         // A cap reached mid-file: nothing is judged or kept (the session rolls back the rows staged so far).
         if (reader.Refusal is { } stopped) return ImportOutcome.Refused(stopped);
         var requestHash = await request.FinishAsync(format!, ct);
-        var changes = await JudgeAsync(session.Staging, report, submission.RequestId, ct);
+        var (changes, newEntities) = await JudgeAsync(session.Staging, report, names, submission.RequestId, ct);
         var (stored, audit) = report.Finish(time.GetElapsedTime(startedTimestamp), requestHash);
         await session.CompleteAsync(stored, audit, ct);
 
         log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, "
             + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
             stored.Id, stored.Status, stored.Received, stored.Created, stored.Updated, stored.Unchanged, stored.Rejected, stored.DurationMs);
-        return ImportOutcome.Reported(ImportResponse.From(stored) with { Changes = changes });
+        return ImportOutcome.Reported(ImportResponse.From(stored) with { Changes = changes, NewEntities = newEntities });
     }
 
     /// <summary>A retry answers with the first report; the same key over another body or other options is refused.</summary>
@@ -84,7 +87,8 @@ internal sealed class ImportPipeline(
     /// Validates each record and streams the valid ones into the row sink. In an upsert a field the record does not name
     /// is not judged here (it keeps its stored value); the store judges the rest.
     /// </summary>
-    private async Task StageAsync(IImportReader reader, ImportStaging staging, ImportReportBuilder report, CancellationToken ct)
+    private async Task StageAsync(
+        IImportReader reader, ImportStaging staging, ImportReportBuilder report, Dictionary<string, (int Row, string Role)> names, CancellationToken ct)
     {
         var mode = report.Report.Mode;
         var now = report.Report.StartedAt;
@@ -102,8 +106,12 @@ internal sealed class ImportPipeline(
 
             if (rowErrors.Count == 0)
             {
-                await staging.WriteAsync(row, row.Request!.ToNewCase(now), ct);
+                var c = row.Request!.ToNewCase(now);
+                await staging.WriteAsync(row, c, ct);
                 report.Accept();
+                // Each defendant and victim name the row gives, with the first row that gives it, to resolve all at once.
+                if (row.Present.Includes(Defendants.Bit)) foreach (var n in c.Defendants) names.TryAdd(n, (row.Number, EntityCodes.Defendant));
+                if (row.Present.Includes(Victims.Bit)) foreach (var n in c.Victims) names.TryAdd(n, (row.Number, EntityCodes.Victim));
             }
             else report.Reject(rowErrors);
             if (report.Report.Received % options.Value.ProgressEvery == 0)
@@ -114,20 +122,53 @@ internal sealed class ImportPipeline(
         }
     }
 
+    private static readonly CaseField Defendants = CaseColumns.ByName["defendants"];
+    private static readonly CaseField Victims = CaseColumns.ByName["victims"];
+
     /// <summary>
-    /// Lets the store judge what only it can (known slugs, ids, required fields of new cases), decides the status, counts
-    /// what a commit does, and merges when the import commits; a dry run gets its field-level diff instead.
+    /// Lets the store judge what only it can (known slugs, ids, required fields of new cases, names that match several
+    /// entities), decides the status, counts what a commit does, and merges when the import commits; a dry run gets its
+    /// field-level diff instead. The file's defendant and victim names are resolved to entities in one go; the entities a
+    /// name the kept rows give makes are reported (and created, with their audit rows, when the import commits), and the
+    /// merged cases' links follow their names.
     /// </summary>
-    private static async Task<List<ImportChange>?> JudgeAsync(
-        ImportStaging staging, ImportReportBuilder builder, string requestId, CancellationToken ct)
+    private async Task<(List<ImportChange>? Changes, List<ImportNewEntity> NewEntities)> JudgeAsync(
+        ImportStaging staging, ImportReportBuilder builder, Dictionary<string, (int Row, string Role)> names, string requestId, CancellationToken ct)
     {
         var report = builder.Report;
         await staging.MatchAsync(ct);
-        var (refused, first) = await staging.RejectAsync(report.Mode == ImportModes.Insert, ImportOptions.MaxListedErrors, ct);
+        var resolution = await EntityResolver.ResolveAsync(db, names.Select(n => (n.Key, n.Value.Role)), report.StartedAt, ct);
+        var (refused, first) = await staging.RejectAsync(report.Mode == ImportModes.Insert, resolution.Ambiguous, ImportOptions.MaxListedErrors, ct);
         builder.RejectInStore(refused, first);
         report.Status = ImportStatus.Of(report.DryRun, report.Atomic, report.Rejected);
         if (report.Status != ImportStatus.Rejected) (report.Created, report.Updated, report.Unchanged) = await staging.CountAsync(ct);
-        if (report.Status == ImportStatus.Committed) await staging.MergeAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
-        return report.Status == ImportStatus.DryRun ? await staging.ChangesAsync(MaxListedChanges, ct) : null;
+
+        // The first kept row naming each new entity, and its name and role there: entities only rejected rows name are not made.
+        var firstNaming = new Dictionary<Guid, (int Row, string Name, string Role)>();
+        var stillNamed = report.Status == ImportStatus.Rejected ? [] : await staging.NamedAsync(ct);
+        foreach (var (name, _) in stillNamed)
+        {
+            if (!resolution.Resolved.TryGetValue(name, out var id) || !names.TryGetValue(name, out var given)) continue;
+            if (!firstNaming.TryGetValue(id, out var known) || given.Row < known.Row) firstNaming[id] = (given.Row, name, given.Role);
+        }
+        var created = resolution.Created.Where(e => firstNaming.ContainsKey(e.Id)).OrderBy(e => firstNaming[e.Id].Row).ToList();
+        if (report.Status == ImportStatus.Committed)
+        {
+            await staging.MergeAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
+            foreach (var entity in created)
+            {
+                db.Entities.Add(entity);
+                db.AuditEvents.Add(new AuditEvent
+                {
+                    OccurredAt = report.StartedAt, Actor = report.Actor, Action = "create", EntityType = "entity", EntityId = entity.Id.ToString(),
+                    RequestId = requestId, ImportId = report.Id, Changes = System.Text.Json.JsonSerializer.SerializeToDocument(EntityLinks.Record(entity)),
+                });
+            }
+            await db.SaveChangesAsync(ct);
+            await staging.LinkEntitiesAsync(resolution.Resolved, ct);
+        }
+        var newEntities = created.ConvertAll(e => new ImportNewEntity(firstNaming[e.Id].Row, firstNaming[e.Id].Name, firstNaming[e.Id].Role, e.Slug,
+            e.Kind, report.Status == ImportStatus.Committed ? e.Id : null));
+        return (report.Status == ImportStatus.DryRun ? await staging.ChangesAsync(MaxListedChanges, ct) : null, newEntities);
     }
 }

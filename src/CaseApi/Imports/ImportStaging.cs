@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CaseApi.Cases;
+using CaseApi.Entities;
 using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -40,30 +41,77 @@ internal sealed class ImportStaging : IAsyncDisposable
 
     private static readonly string After = CaseColumns.SnapshotSql((_, column) => $"s.{column}");
 
-    /// <summary>The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.</summary>
-    private static (SqlFragment Condition, string Field, string Message)[] Checks(bool insertOnly) =>
+    private static readonly CaseField Defendants = CaseColumns.ByName["defendants"];
+    private static readonly CaseField Victims = CaseColumns.ByName["victims"];
+
+    /// <summary>
+    /// The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.
+    /// A defendant or victim name the file names that matches several entities is one of them, listing the candidates.
+    /// </summary>
+    private static (SqlFragment Condition, string Field, SqlFragment Message)[] Checks(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous) =>
     [
         (SqlFragment.Of($"{insertOnly} AND s.existing_id IS NOT NULL"), "slug",
-            "format('A case with the slug ''%s'' already exists; mode=insert never overwrites (use mode=upsert).', s.slug)"),
+            Raw("format('A case with the slug ''%s'' already exists; mode=insert never overwrites (use mode=upsert).', s.slug)")),
         (SqlFragment.Raw("s.given_id <> s.existing_id"), "id",
-            "format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)"),
+            Raw("format('The id %s is not the id of the stored case ''%s'' (%s).', s.given_id, s.slug, s.existing_id)")),
         // A row that names listedIn alone keeps the stored evidence, which must still name only the case's lists.
         (SqlFragment.Raw("NOT (case_evidence_lists(s.list_evidence) <@ s.listed_in)"), "listEvidence",
-            "'Every list in ''listEvidence'' must also be in ''listedIn'': remove its evidence, or keep the list.'"),
+            Raw("'Every list in ''listEvidence'' must also be in ''listedIn'': remove its evidence, or keep the list.'")),
         .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.BitSql} = 0"), f.Name,
-            $"'''{f.Name}'' is required: no case has this slug, so the row would create one.'")),
+            Raw($"'''{f.Name}'' is required: no case has this slug, so the row would create one.'"))),
+        .. ambiguous.Count == 0 ? [] : new[] { Defendants, Victims }.Select(f => Ambiguous(f, ambiguous)),
     ];
 
-    private static SqlFragment RejectedSql(bool insertOnly, int limit) => SqlFragment.Of($"""
-        WITH failed AS ({SqlFragment.Join(" UNION ALL ", Checks(insertOnly).Select(c => SqlFragment.Raw(
-            $"SELECT s.row_number, s.slug, '{c.Field}' AS field, {c.Message} AS message FROM import_staging s WHERE ") + c.Condition))})
+    private static (SqlFragment, string, SqlFragment) Ambiguous(CaseField field, IReadOnlyList<AmbiguousName> ambiguous)
+    {
+        var names = ambiguous.Select(a => a.Name).ToArray();
+        var messages = ambiguous.Select(a => a.Message).ToArray();
+        var column = Raw($"s.{field.Columns[0].Name}");
+        return (SqlFragment.Of($"s.present & {Raw(field.BitSql)} <> 0 AND {column} && {names}"), field.Name, SqlFragment.Of($"""
+            (SELECT string_agg(m.message, ' ' ORDER BY m.name) FROM unnest({names}::text[], {messages}::text[]) m(name, message)
+             WHERE m.name = ANY({column}))
+            """));
+    }
+
+    private static SqlFragment RejectedSql(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous, int limit) => SqlFragment.Of($"""
+        WITH failed AS ({SqlFragment.Join(" UNION ALL ", Checks(insertOnly, ambiguous).Select(c =>
+            Raw($"SELECT s.row_number, s.slug, '{c.Field}' AS field, ") + c.Message + Raw(" AS message FROM import_staging s WHERE ") + c.Condition))})
         SELECT row_number AS row, slug, field, message, (SELECT count(DISTINCT row_number) FROM failed)::int AS total
         FROM failed ORDER BY row_number, field LIMIT {limit}
         """);
 
-    private static SqlFragment RemoveRejectedSql(bool insertOnly) =>
+    private static SqlFragment RemoveRejectedSql(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous) =>
         SqlFragment.Raw("DELETE FROM import_staging s WHERE ")
-        + SqlFragment.Join(" OR ", Checks(insertOnly).Select(c => SqlFragment.Of($"({c.Condition})")));
+        + SqlFragment.Join(" OR ", Checks(insertOnly, ambiguous).Select(c => SqlFragment.Of($"({c.Condition})")));
+
+    /// <summary>The defendant and victim names of the staged rows that name those fields, with their roles.</summary>
+    private static readonly SqlFragment NamedSql = Raw($"""
+        SELECT DISTINCT w.name, w.role FROM import_staging s CROSS JOIN LATERAL (
+            SELECT n AS name, '{EntityCodes.Defendant}' AS role FROM unnest(s.defendants) n WHERE s.present & {Defendants.BitSql} <> 0
+            UNION ALL SELECT n, '{EntityCodes.Victim}' FROM unnest(s.victims) n WHERE s.present & {Victims.BitSql} <> 0) w
+        """);
+
+    /// <summary>
+    /// The defendant and victim links of the cases the merge created or changed, for the fields their rows name: exactly the
+    /// entities their names resolved to (names[i] to ids[i]). The cases' audit rows cover them.
+    /// </summary>
+    private static SqlFragment LinkSql(string[] names, Guid[] ids) => SqlFragment.Of($"""
+        WITH named AS (
+            SELECT coalesce(s.existing_id, s.id) AS case_id, r.role, r.names
+            FROM import_staging s CROSS JOIN LATERAL (VALUES
+                ('{Raw(EntityCodes.Defendant)}', s.defendants, s.present & {Raw(Defendants.BitSql)} <> 0),
+                ('{Raw(EntityCodes.Victim)}', s.victims, s.present & {Raw(Victims.BitSql)} <> 0)) r(role, names, given)
+            WHERE r.given AND (s.existing_id IS NULL OR s.changed)),
+        wanted AS (
+            SELECT DISTINCT n.case_id, n.role, m.entity_id
+            FROM named n CROSS JOIN LATERAL unnest(n.names) w(name)
+            JOIN unnest({names}::text[], {ids}::uuid[]) m(name, entity_id) ON m.name = w.name),
+        removed AS (
+            DELETE FROM case_entities l USING named n
+            WHERE l.case_id = n.case_id AND l.role = n.role
+              AND NOT EXISTS (SELECT FROM wanted w WHERE w.case_id = l.case_id AND w.role = l.role AND w.entity_id = l.entity_id))
+        INSERT INTO case_entities (case_id, role, entity_id) SELECT case_id, role, entity_id FROM wanted ON CONFLICT DO NOTHING
+        """);
 
     /// <summary>
     /// (No brace may appear in these statements: EF formats raw SQL that has parameters, so '{}' would be a format item.)
@@ -154,10 +202,11 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// The rows the store refuses — a known slug under mode=insert, an id that is not the stored case's, a new case
     /// without a required field — found in one query, counted, listed up to the limit, and removed from staging.
     /// </summary>
-    public async Task<(int Count, List<ImportError> First)> RejectAsync(bool insertOnly, int limit, CancellationToken ct)
+    public async Task<(int Count, List<ImportError> First)> RejectAsync(
+        bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous, int limit, CancellationToken ct)
     {
-        var rows = await db.Database.Query<RejectedRow>(RejectedSql(insertOnly, limit)).ToListAsync(ct);
-        if (rows.Count > 0) await db.Database.ExecuteAsync(RemoveRejectedSql(insertOnly), ct);
+        var rows = await db.Database.Query<RejectedRow>(RejectedSql(insertOnly, ambiguous, limit)).ToListAsync(ct);
+        if (rows.Count > 0) await db.Database.ExecuteAsync(RemoveRejectedSql(insertOnly, ambiguous), ct);
         return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => new ImportError(r.Row, r.Slug, r.Field, r.Message)));
     }
 
@@ -190,6 +239,14 @@ internal sealed class ImportStaging : IAsyncDisposable
         await db.Database.ExecuteAsync(AuditSql(importId, actor, requestId, now), ct);
     }
 
+    /// <summary>The defendant and victim names still staged (after the store's rejections), as (name, role).</summary>
+    public async Task<List<(string Name, string Role)>> NamedAsync(CancellationToken ct) =>
+        (await db.Database.Query<NamedRow>(NamedSql).ToListAsync(ct)).ConvertAll(r => (r.Name, r.Role));
+
+    /// <summary>Makes the links of the created and changed cases follow their names (see <see cref="LinkSql"/>).</summary>
+    public Task LinkEntitiesAsync(IReadOnlyDictionary<string, Guid> resolved, CancellationToken ct) =>
+        db.Database.ExecuteAsync(LinkSql([.. resolved.Keys], [.. resolved.Values]), ct);
+
     private static SqlFragment Raw(string text) => SqlFragment.Raw(text);
 
     public async ValueTask DisposeAsync()
@@ -198,6 +255,8 @@ internal sealed class ImportStaging : IAsyncDisposable
     }
 
     private sealed record RejectedRow(int Row, string Slug, string Field, string Message, int Total);
+
+    private sealed record NamedRow(string Name, string Role);
 
     private sealed record StagedCounts(int Created, int Updated, int Unchanged);
 

@@ -54,3 +54,16 @@ public sealed record YearRange(int? From, int? To);
 public sealed record PolicyAlignmentResponse(long TotalCases, CountShare AnyDocument, IReadOnlyList<DocumentShare> Documents);
 
 public sealed record DocumentShare(string Code, string Title, long Count, double Share);
+
+/// <summary>Statistics by entity (GET /stats/entities).</summary>
+/// <param name="Role">Count only links in these roles: defendant, victim, collector-employer, sponsoring-unit.</param>
+/// <param name="Kind">Count only entities of these kinds (person, company, …).</param>
+/// <param name="MinCases">Leave out entities named in fewer matching cases (default 1; 2 gives those named more than once).</param>
+/// <param name="Limit">At most this many entities, 1–1000 (default 50).</param>
+public sealed record EntityStatisticsQuery(string[]? Role, string[]? Kind, int? MinCases, int? Limit);
+
+/// <summary>An entity and the number of matching cases that name it (in the roles asked for).</summary>
+public sealed record EntityCount(Guid Id, string Slug, string Name, string Kind, int Cases);
+
+/// <summary>The entities named by the matching cases, most cases first.</summary>
+public sealed record EntityStatisticsResponse(IReadOnlyList<EntityCount> Items);

@@ -30,6 +30,7 @@ internal static class StatisticsEndpoints
         stats.MapGet("/policy-alignment", GetPolicyAlignment).WithName(nameof(GetPolicyAlignment))
             .ReadsStore<CaseFilter>(StoreRead.Cases, cached: true);
         stats.MapCoverageEndpoints();
+        stats.MapEntityStatistics();
         return api;
     }
 

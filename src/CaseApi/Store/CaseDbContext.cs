@@ -1,6 +1,7 @@
 using CaseApi.ApiKeys;
 using CaseApi.Audit;
 using CaseApi.Cases;
+using CaseApi.Entities;
 using CaseApi.Imports;
 using CaseApi.Linkage;
 using CaseApi.ReferenceData;
@@ -30,6 +31,8 @@ public class CaseDbContext : DbContext
     public DbSet<ListMapping> ListMappings => Set<ListMapping>();
     public DbSet<LinkageCaseKey> LinkageCaseKeys => Set<LinkageCaseKey>();
     public DbSet<LinkageModelState> LinkageModels => Set<LinkageModelState>();
+    public DbSet<Entity> Entities => Set<Entity>();
+    public DbSet<CaseEntityLink> CaseEntityLinks => Set<CaseEntityLink>();
 
     /// <summary>
     /// The policy documents whose objectives name any of the given sectors, in code order. Translated to the SQL

@@ -28,6 +28,12 @@ public static class HistoryRegistry
         // A mapping row changes with its policy document (an edit, or the cascade of its delete).
         new("policy_document_sectors", "policy-document-sector", "to_jsonb(r)", true, HistoryFeed.Record, ["policy_code", "sector_code"],
             [("policy-document", "split_part(e.key, '/', 1)"), ("sector", "split_part(e.key, '/', 2)")], Rebuilt: true),
+        // People and organisations: the match keys are derived from the name and aliases, so the feed leaves them out.
+        new("entities", "entity", "to_jsonb(r)", true, HistoryFeed.Record,
+            ["id", "slug", "kind", "name", "aliases", "identifiers", "country", "description", "sources", "merged_into"], Itself("entity"), Rebuilt: true),
+        // A case's link to an entity changes with the case (its names) or with the entity (a merge).
+        new("case_entities", "case-entity", "to_jsonb(r)", true, HistoryFeed.Record, ["case_id", "role", "entity_id"],
+            [("case", "split_part(e.key, '/', 1)"), ("entity", "split_part(e.key, '/', 3)")], Rebuilt: true),
         // A key's secret hash never enters the history; keys are not the feed's business.
         new("api_keys", "api-key", "to_jsonb(r) - 'secret_hash'", true, HistoryFeed.None, [], Itself("api-key"), Rebuilt: false),
         // An audit row stays in audit_events; its entry holds only the hash. It is the audit, so it needs none.

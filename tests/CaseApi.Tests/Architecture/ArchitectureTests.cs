@@ -40,6 +40,14 @@ public sealed partial class ArchitectureTests
             ["CaseApi.Imports.XlsxSheetReader", "CaseApi.Imports.ImportOptions"],
         ["the coverage answer reports how its lists' entries were linked"] =
             ["CaseApi.Linkage.ListLinkage", "CaseApi.Linkage.ListLinkageCounts", "CaseApi.Linkage.LinkageOptions"],
+        // Issue 36: a name finds its entity by the same normalisation that links list entries to cases, never a second one.
+        ["entities resolve written names by the list matcher's normalisation"] =
+            ["CaseApi.Linkage.NameNormaliser", "CaseApi.Linkage.NormalisedName", "CaseApi.Linkage.NameKind", "CaseApi.Linkage.TextFolding"],
+        ["case writes, the sample and imports link defendants and victims to entities"] =
+        [
+            "CaseApi.Entities.EntityLinks", "CaseApi.Entities.EntityResolver", "CaseApi.Entities.NameResolution", "CaseApi.Entities.AmbiguousName",
+            "CaseApi.Entities.EntityCandidate", "CaseApi.Entities.EntityNames", "CaseApi.Entities.EntityRequest", "CaseApi.Entities.EntityCodes",
+        ],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         ["validators check codes against the reference data"] =
         [
@@ -55,7 +63,7 @@ public sealed partial class ArchitectureTests
             ["CaseApi.Cases.CaseResponse", "CaseApi.Cases.CaseSource", "CaseApi.Cases.ListEvidence"],
         ["the contract's request examples, which Swagger UI pre-fills"] =
         [
-            "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest",
+            "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest", "CaseApi.Entities.EntityRequest",
             "CaseApi.ReferenceData.SectorRequest", "CaseApi.ReferenceData.SponsorRequest", "CaseApi.ReferenceData.PolicyDocumentRequest",
             "CaseApi.ReferenceData.SourceListRequest", "CaseApi.Linkage.EntryDecisionRequest", "CaseApi.Linkage.BulkAcceptRequest",
             "CaseApi.Linkage.MembershipRequest",

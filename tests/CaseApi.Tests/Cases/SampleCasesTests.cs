@@ -51,7 +51,7 @@ public sealed class SampleCasesTests(CaseApiFactory api) : ApiTest(api)
     {
         await SampleCases.LoadIfEmptyAsync(Api.Services, Ct);
 
-        var audited = await WithDbAsync(db => db.AuditEvents.CountAsync(a => a.Action == "create" && a.Actor == SampleCases.Actor, Ct));
+        var audited = await WithDbAsync(db => db.AuditEvents.CountAsync(a => a.Action == "create" && a.EntityType == "case" && a.Actor == SampleCases.Actor, Ct));
 
         Assert.Equal(34, audited);
     }

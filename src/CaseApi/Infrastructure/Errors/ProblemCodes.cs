@@ -32,6 +32,7 @@ public static class ProblemCodes
     public const string IdempotencyKeyReused = "idempotency-key-reused";
     public const string IdempotencyKeyInFlight = "idempotency-key-in-flight";
     public const string CoverageUndefined = "coverage-undefined";
+    public const string AmbiguousName = "ambiguous-name";
     public const string ShuttingDown = "shutting-down";
 
     /// <summary>The precise codes, with the status each is sent with.</summary>
@@ -55,6 +56,7 @@ public static class ProblemCodes
         [IdempotencyKeyReused] = 422,
         [IdempotencyKeyInFlight] = 409,
         [CoverageUndefined] = 422,
+        [AmbiguousName] = 422,
         [ShuttingDown] = 503,
     };
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CaseApi.ApiKeys;
 using CaseApi.Cases;
+using CaseApi.Entities;
 using CaseApi.Linkage;
 using CaseApi.ReferenceData;
 using CaseApi.Releases;
@@ -27,6 +28,10 @@ internal static class RequestExamples
         (_, { } type) when type == typeof(SourceListRequest) => new JsonObject
         {
             ["name"] = "US Department of Justice press releases", ["publisher"] = "US Department of Justice", ["coverageFrom"] = 2000,
+        },
+        (_, { } type) when type == typeof(EntityRequest) => new JsonObject
+        {
+            ["name"] = "Xuehua Peng", ["kind"] = "person", ["slug"] = ThrowawaySlug, ["aliases"] = new JsonArray("Edward Peng"), ["country"] = "US",
         },
         (_, { } type) when type == typeof(CreateReleaseRequest) => new JsonObject { ["name"] = ThrowawaySlug, ["description"] = "The 2026 study." },
         (_, { } type) when type == typeof(EntryDecisionRequest) => new JsonObject { ["case"] = "kevin-mallory" },

@@ -453,6 +453,123 @@ namespace CaseApi.Store.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CaseApi.Entities.CaseEntityLink", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Role")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entity_id");
+
+                    b.HasKey("CaseId", "Role", "EntityId")
+                        .HasName("pk_case_entities");
+
+                    b.HasIndex("EntityId", "Role")
+                        .HasDatabaseName("ix_case_entities_entity_id_role");
+
+                    b.ToTable("case_entities", (string)null);
+                });
+
+            modelBuilder.Entity("CaseApi.Entities.Entity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.PrimitiveCollection<string[]>("Aliases")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("aliases");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("Identifiers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("identifiers");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.PrimitiveCollection<string[]>("MatchKeys")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("match_keys");
+
+                    b.Property<Guid?>("MergedInto")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("slug");
+
+                    b.PrimitiveCollection<string[]>("Sources")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("sources");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_entities");
+
+                    b.HasIndex("MatchKeys")
+                        .HasDatabaseName("ix_entities_match_keys");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("MatchKeys"), "gin");
+
+                    b.HasIndex("MergedInto")
+                        .HasDatabaseName("ix_entities_merged_into");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_entities_slug");
+
+                    b.HasIndex("Name", "Id")
+                        .HasDatabaseName("ix_entities_name_id");
+
+                    b.ToTable("entities", (string)null);
+                });
+
             modelBuilder.Entity("CaseApi.Imports.ImportReport", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1346,6 +1463,32 @@ namespace CaseApi.Store.Migrations
                         .HasForeignKey("SponsorCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_cases_sponsors_sponsor_code");
+                });
+
+            modelBuilder.Entity("CaseApi.Entities.CaseEntityLink", b =>
+                {
+                    b.HasOne("CaseApi.Cases.Case", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_entities_cases_case_id");
+
+                    b.HasOne("CaseApi.Entities.Entity", null)
+                        .WithMany()
+                        .HasForeignKey("EntityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_case_entities_entities_entity_id");
+                });
+
+            modelBuilder.Entity("CaseApi.Entities.Entity", b =>
+                {
+                    b.HasOne("CaseApi.Entities.Entity", null)
+                        .WithMany()
+                        .HasForeignKey("MergedInto")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_entities_entities_merged_into");
                 });
 
             modelBuilder.Entity("CaseApi.Linkage.EntryCandidate", b =>

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CaseApi.Tests.Imports;
+using CaseApi.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CaseApi.Tests.Entities;
+
+/// <summary>Issue 36 item 2: defendants and victims stay importable as names, each resolved to an entity.</summary>
+public sealed class EntityImportTests(CaseApiFactory api) : ImportTest(api)
+{
+    private static JsonObject Naming(string slug, string[] defendants, string[]? victims = null)
+    {
+        var c = CaseSamples.Minimal(slug);
+        c["defendants"] = new JsonArray([.. defendants.Select(d => (JsonNode)d)]);
+        if (victims is not null) c["victims"] = new JsonArray([.. victims.Select(v => (JsonNode)v)]);
+        return c;
+    }
+
+    private async Task CreateEntityAsync(string name, params string[] aliases)
+    {
+        using var response = await Client.PostAsJsonAsync("/api/v1/entities",
+            new JsonObject { ["name"] = name, ["kind"] = "person", ["aliases"] = new JsonArray([.. aliases.Select(a => (JsonNode)a)]) }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_import_links_known_names_and_reports_the_entities_unknown_names_make()
+    {
+        await CreateEntityAsync("Kevin Patrick Mallory", "Kevin Mallory");
+
+        var report = await ImportReportAsync(JsonArrayOf(
+            Naming("first", ["Mallory, Kevin", "Wang Dong"]), Naming("second", ["Wang Dong"], ["Alcoa Inc."])), JsonType);
+
+        AssertCounts(report, received: 2, created: 2, updated: 0, unchanged: 0, rejected: 0);
+        var made = report["newEntities"]!.AsArray();
+        Assert.Equal([("Wang Dong", 1, "defendant", "person"), ("Alcoa Inc.", 2, "victim", "company")],
+            made.Select(e => ((string?)e!["name"], (int)e["row"]!, (string?)e["role"], (string?)e["kind"])));
+        Assert.All(made, e => Assert.NotNull(e!["id"]));
+        var links = await WithDbAsync(db => db.CaseEntityLinks.CountAsync(Ct));
+        Assert.Equal(4, links);
+        using var wang = await Client.GetAsync("/api/v1/entities/wang-dong/cases", Ct);
+        Assert.Equal(2, (int)(await ReadObjectAsync(wang))["total"]!);
+    }
+
+    [Fact]
+    public async Task A_name_with_several_candidates_is_a_row_error_listing_them_and_a_dry_run_makes_nothing()
+    {
+        await CreateEntityAsync("Li Ming");
+        await CreateEntityAsync("Ming Li");
+
+        var report = await ImportReportAsync(JsonArrayOf(Naming("clear", ["Hao Zhang"]), Naming("unclear", ["LI, Ming"])), JsonType,
+            "?atomic=false&dryRun=true");
+
+        AssertCounts(report, received: 2, created: 1, updated: 0, unchanged: 0, rejected: 1);
+        var error = Assert.Single(report["errors"]!.AsArray());
+        Assert.Equal((2, "defendants"), ((int)error!["row"]!, (string?)error["field"]));
+        Assert.Contains("li-ming", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Contains("ming-li", (string?)error["message"], StringComparison.Ordinal);
+        var made = Assert.Single(report["newEntities"]!.AsArray());
+        Assert.Null(made!["id"]);
+        Assert.Equal(2, await WithDbAsync(db => db.Entities.CountAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task An_upsert_that_changes_the_names_moves_the_links_and_one_that_leaves_them_out_keeps_them()
+    {
+        await ImportReportAsync(JsonArrayOf(Naming("moving", ["Su Bin"], ["Boeing"])), JsonType);
+
+        var renamed = new JsonObject { ["slug"] = "moving", ["defendants"] = new JsonArray("Chi Mak") };
+        await ImportReportAsync(JsonArrayOf(renamed), JsonType);
+        var retitled = new JsonObject { ["slug"] = "moving", ["title"] = "Retitled" };
+        await ImportReportAsync(JsonArrayOf(retitled), JsonType);
+
+        var roles = await WithDbAsync(db => db.CaseEntityLinks
+            .Join(db.Entities, l => l.EntityId, e => e.Id, (l, e) => l.Role + ":" + e.Slug).OrderBy(x => x).ToListAsync(Ct));
+        Assert.Equal(["defendant:chi-mak", "victim:boeing"], roles);
+    }
+}
