@@ -189,7 +189,8 @@ internal static class CaseEndpoints
     /// Links the case to the entities its defendants and victims name (unknown names make entities, audited with the case);
     /// a name that matches several entities is 422, listing them, and nothing is written.
     /// </summary>
-    private static async Task<ProblemHttpResult?> FollowNamesAsync(CaseDbContext db, Case entity, HttpContext http, DateTimeOffset now, CancellationToken ct)
+    private static async Task<ProblemHttpResult?> FollowNamesAsync(
+        CaseDbContext db, Case entity, HttpContext http, DateTimeOffset now, CancellationToken ct)
     {
         var ambiguous = await EntityLinks.FollowNamesAsync(db, entity,
             e => AuditTrail.Event(http, "create", "entity", e.Id.ToString(), EntityLinks.Record(e), now), now, ct);

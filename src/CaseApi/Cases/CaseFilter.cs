@@ -248,7 +248,9 @@ public sealed class CaseFilterValidator : AbstractValidator<CaseFilter>
     private void EntityKeys(System.Linq.Expressions.Expression<Func<CaseFilter, string[]?>> field) =>
         RuleFor(field).Custom((raw, context) =>
         {
-            foreach (var key in CaseFilter.Values(raw).Where(v => !Guid.TryParse(v, out _) && !(v.Length <= 120 && ReferenceValidation.KebabCase().IsMatch(v))))
+            var malformed = CaseFilter.Values(raw)
+                .Where(v => !Guid.TryParse(v, out _) && !(v.Length <= 120 && ReferenceValidation.KebabCase().IsMatch(v)));
+            foreach (var key in malformed)
             {
                 context.AddFailure($"'{key}' is neither an entity id nor an entity slug; see GET /api/v1/entities.");
             }

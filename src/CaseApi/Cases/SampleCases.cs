@@ -42,7 +42,8 @@ internal static class SampleCases
         {
             var entity = new Entity
             {
-                Id = Guid.CreateVersion7(now), Slug = request.Slug!, Name = request.Name!, Kind = request.Kind!, Aliases = [.. request.Aliases!.OfType<string>()],
+                Id = Guid.CreateVersion7(now), Slug = request.Slug!, Name = request.Name!, Kind = request.Kind!,
+                Aliases = [.. request.Aliases!.OfType<string>()],
                 Country = request.Country, Description = request.Description, Sources = [.. (request.Sources ?? []).OfType<string>()],
                 MatchKeys = EntityNames.MatchKeys(request.Kind!, request.Name!, request.Aliases!.OfType<string>()), CreatedAt = now, UpdatedAt = now,
             };
@@ -90,7 +91,8 @@ internal static class SampleCases
             var ambiguous = await EntityLinks.FollowNamesAsync(db, entity, e => Audited("entity", e.Id, EntityLinks.Record(e), now), now, ct);
             if (ambiguous.Count > 0)
             {
-                logger.LogWarning("Sample case {Index} ({Slug}) skipped: {Errors}", index + 1, request.Slug, string.Join(" ", ambiguous.Select(a => a.Message)));
+                logger.LogWarning("Sample case {Index} ({Slug}) skipped: {Errors}",
+                    index + 1, request.Slug, string.Join(" ", ambiguous.Select(a => a.Message)));
                 db.Cases.Remove(entity);
                 continue;
             }

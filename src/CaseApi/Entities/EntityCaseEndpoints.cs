@@ -29,7 +29,9 @@ internal static class EntityCaseEndpoints
         if (await IdOfAsync(snapshot, idOrSlug, ct) is not { } id) return EntityEndpoints.NotFound(idOrSlug);
 
         var view = snapshot.View;
-        var after = PageCursor.TryDecode<EntityCaseCursor>(query.Cursor, out var cursor) ? SqlFragment.Of($" AND c.slug > {cursor.Slug}") : SqlFragment.Empty;
+        var after = PageCursor.TryDecode<EntityCaseCursor>(query.Cursor, out var cursor)
+            ? SqlFragment.Of($" AND c.slug > {cursor.Slug}")
+            : SqlFragment.Empty;
         var rows = await snapshot.Db.Database.Query<CaseRow>(SqlFragment.Of($"""
             SELECT c.id, c.slug, c.title,
                    CASE c.charged_on_precision WHEN 'Year' THEN to_char(c.charged_on, 'YYYY') WHEN 'Month' THEN to_char(c.charged_on, 'YYYY-MM')

@@ -29,7 +29,8 @@ public static class EntityLinks
         var wanted = written.Where(w => resolution.Resolved.ContainsKey(w.n)).Select(w => (Role: w.Item2, Id: resolution.Resolved[w.n])).ToHashSet();
         var current = db.Entry(c).State == EntityState.Added
             ? []
-            : await db.CaseEntityLinks.Where(l => l.CaseId == c.Id && (l.Role == EntityCodes.Defendant || l.Role == EntityCodes.Victim)).ToListAsync(ct);
+            : await db.CaseEntityLinks
+                .Where(l => l.CaseId == c.Id && (l.Role == EntityCodes.Defendant || l.Role == EntityCodes.Victim)).ToListAsync(ct);
         db.CaseEntityLinks.RemoveRange(current.Where(l => !wanted.Contains((l.Role, l.EntityId))));
         foreach (var (role, id) in wanted.Where(w => !current.Any(l => l.Role == w.Role && l.EntityId == w.Id)))
         {

@@ -13,7 +13,8 @@ public static class EntityNames
 {
     /// <summary>The keys an entity is found by: its name and every alias, read as its kind is written.</summary>
     public static string[] MatchKeys(string kind, string name, IEnumerable<string> aliases) =>
-        [.. aliases.Prepend(name).SelectMany(n => Keys(n, kind == "person" ? NameKind.Person : NameKind.Organisation)).Distinct(StringComparer.Ordinal)];
+        [.. aliases.Prepend(name)
+            .SelectMany(n => Keys(n, kind == "person" ? NameKind.Person : NameKind.Organisation)).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The keys a name written in a case may have: as a person's and as an organisation's.</summary>
     public static string[] LookupKeys(string name) =>

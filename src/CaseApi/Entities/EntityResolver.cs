@@ -39,7 +39,8 @@ public static class EntityResolver
                 .Select(e => new { e.Id, e.Slug, e.Name, e.MatchKeys }).ToListAsync(ct);
 
         // Every key to the stored entities and to the entities made here that have it: each name is then a few lookups.
-        var storedByKey = known.SelectMany(e => e.MatchKeys.Select(k => (Key: k, Entity: e))).ToLookup(p => p.Key, p => p.Entity, StringComparer.Ordinal);
+        var storedByKey = known.SelectMany(e => e.MatchKeys.Select(k => (Key: k, Entity: e)))
+            .ToLookup(p => p.Key, p => p.Entity, StringComparer.Ordinal);
         var madeByKey = new Dictionary<string, Entity>(StringComparer.Ordinal);
         var resolved = new Dictionary<string, Guid>(StringComparer.Ordinal);
         var created = new List<Entity>();

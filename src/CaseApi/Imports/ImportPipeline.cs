@@ -88,7 +88,8 @@ internal sealed class ImportPipeline(
     /// is not judged here (it keeps its stored value); the store judges the rest.
     /// </summary>
     private async Task StageAsync(
-        IImportReader reader, ImportStaging staging, ImportReportBuilder report, Dictionary<string, (int Row, string Role)> names, CancellationToken ct)
+        IImportReader reader, ImportStaging staging, ImportReportBuilder report, Dictionary<string, (int Row, string Role)> names,
+        CancellationToken ct)
     {
         var mode = report.Report.Mode;
         var now = report.Report.StartedAt;
@@ -161,7 +162,8 @@ internal sealed class ImportPipeline(
                 db.AuditEvents.Add(new AuditEvent
                 {
                     OccurredAt = report.StartedAt, Actor = report.Actor, Action = "create", EntityType = "entity", EntityId = entity.Id.ToString(),
-                    RequestId = requestId, ImportId = report.Id, Changes = System.Text.Json.JsonSerializer.SerializeToDocument(EntityLinks.Record(entity)),
+                    RequestId = requestId, ImportId = report.Id,
+                    Changes = System.Text.Json.JsonSerializer.SerializeToDocument(EntityLinks.Record(entity)),
                 });
             }
             await db.SaveChangesAsync(ct);

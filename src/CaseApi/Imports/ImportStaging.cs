@@ -75,7 +75,8 @@ internal sealed class ImportStaging : IAsyncDisposable
 
     private static SqlFragment RejectedSql(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous, int limit) => SqlFragment.Of($"""
         WITH failed AS ({SqlFragment.Join(" UNION ALL ", Checks(insertOnly, ambiguous).Select(c =>
-            Raw($"SELECT s.row_number, s.slug, '{c.Field}' AS field, ") + c.Message + Raw(" AS message FROM import_staging s WHERE ") + c.Condition))})
+            Raw($"SELECT s.row_number, s.slug, '{c.Field}' AS field, ") + c.Message
+                + Raw(" AS message FROM import_staging s WHERE ") + c.Condition))})
         SELECT row_number AS row, slug, field, message, (SELECT count(DISTINCT row_number) FROM failed)::int AS total
         FROM failed ORDER BY row_number, field LIMIT {limit}
         """);
