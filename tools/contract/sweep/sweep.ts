@@ -77,7 +77,11 @@ async function send(probe: Probe, base = proxy): Promise<Outcome> {
 
 function pathValue(op: Op, name: string): string {
   const parameter = op.parameters?.find((p) => p.in === "path" && p.name === name);
-  return fixtures[op.collection] ?? (parameter?.schema?.format === "uuid" ? randomUUID() : `${run}-code`);
+  // A fixture names a member of the collection: the path's first parameter. Deeper ones (a list's entry) get a value of
+  // their own type, so a request meant to be valid stays valid (an entry id is a uuid, never the list's code).
+  const first = /\{(\w+)\}/.exec(op.path)?.[1];
+  const fixture = name === first ? fixtures[op.collection] : undefined;
+  return fixture ?? (parameter?.schema?.format === "uuid" ? randomUUID() : `${run}-code`);
 }
 
 /** The contract's own example body, with throwaway names so that nothing real is touched. */
