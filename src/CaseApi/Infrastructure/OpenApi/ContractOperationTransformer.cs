@@ -185,7 +185,8 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
             {
                 parameter.Required = true;
             }
-            parameter.Example ??= RequestExamples.ForParameter(parameter.Name!, parameter.Schema, parameter.In, parameter.Required, write);
+            parameter.Example ??= RequestExamples.ForParameter(
+                api.RelativePath ?? "", parameter.Name!, parameter.Schema, parameter.In, parameter.Required, write);
             if (parameter.In == ParameterLocation.Query) DeclareClosedValues(parameter, validators, document);
         }
 

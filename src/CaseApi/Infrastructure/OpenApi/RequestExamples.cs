@@ -48,13 +48,17 @@ internal static class RequestExamples
     /// out" must work on the bundled sample and change nothing real: optional filters stay empty (together they would
     /// match no case), reads name a sample case, and writes name a throwaway case or code, or only dry-run.
     /// </summary>
-    public static JsonNode? ForParameter(string name, IOpenApiSchema? schema, ParameterLocation? location, bool required, bool write)
+    public static JsonNode? ForParameter(
+        string route, string name, IOpenApiSchema? schema, ParameterLocation? location, bool required, bool write)
     {
+        // A read names what the sample holds: a person's entity, a list with entries' routes, else a case and a sector.
+        var entities = route.StartsWith("api/v1/entities", StringComparison.Ordinal);
+        var listEntries = route.Contains("/entries", StringComparison.Ordinal);
         JsonNode? value = (name, location) switch
         {
             ("id", ParameterLocation.Path) when schema?.Format == "uuid" => "0196f6c4-1f2a-7c3e-9a51-3f4b2c1d0e9f",
-            ("id", ParameterLocation.Path) => write ? ThrowawaySlug : "kevin-mallory",
-            ("code", ParameterLocation.Path) => write ? "try-it-out" : "aerospace",
+            ("id", ParameterLocation.Path) => write ? ThrowawaySlug : entities ? "kevin-patrick-mallory" : "kevin-mallory",
+            ("code", ParameterLocation.Path) => write ? "try-it-out" : listEntries ? "doj-press-releases" : "aerospace",
             ("dryRun", _) => true,
             ("groupBy", _) => "sector",
             // Required in effect (the validator wants at least two), though the validator does not say so in a way the contract can read.
