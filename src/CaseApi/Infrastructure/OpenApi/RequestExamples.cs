@@ -51,13 +51,14 @@ internal static class RequestExamples
     public static JsonNode? ForParameter(
         string route, string name, IOpenApiSchema? schema, ParameterLocation? location, bool required, bool write)
     {
-        // A read names what the sample holds: a person's entity, a list with entries' routes, else a case and a sector.
+        // A read names what the sample holds: an entity with cases and companions (Greg Chung), the list for entries, else a
+        // case and a sector.
         var entities = route.StartsWith("api/v1/entities", StringComparison.Ordinal);
         var listEntries = route.Contains("/entries", StringComparison.Ordinal);
         JsonNode? value = (name, location) switch
         {
             ("id", ParameterLocation.Path) when schema?.Format == "uuid" => "0196f6c4-1f2a-7c3e-9a51-3f4b2c1d0e9f",
-            ("id", ParameterLocation.Path) => write ? ThrowawaySlug : entities ? "kevin-patrick-mallory" : "kevin-mallory",
+            ("id", ParameterLocation.Path) => write ? ThrowawaySlug : entities ? "dongfan-chung" : "kevin-mallory",
             ("code", ParameterLocation.Path) => write ? "try-it-out" : listEntries ? "doj-press-releases" : "aerospace",
             ("dryRun", _) => true,
             ("groupBy", _) => "sector",
