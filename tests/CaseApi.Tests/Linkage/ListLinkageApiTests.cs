@@ -155,6 +155,35 @@ public sealed class ListLinkageApiTests(CaseApiFactory api) : ApiTest(api)
         Assert.Empty(await EntriesAsync("doj", null));
     }
 
+    [Fact]
+    public async Task An_entry_about_no_case_drafts_a_case_that_once_completed_and_created_is_accepted_for_it()
+    {
+        await PutListAsync("doj");
+        var csv = "url,date,defendants,title,district\r\n"
+            + "https://www.justice.gov/opa/pr/x-1,2019-06-14,\"Kevin Mallory, Xuehua Peng\",Two charged over secrets,E.D. Va.\r\n";
+        await ReadOkAsync(await PostEntriesAsync("doj",
+            "reference=url&names=defendants&date=date&headline=title&places=district&nameOrder=GivenFirst", csv, "text/csv"));
+        var entry = (await EntriesAsync("doj", null)).Single();
+
+        var draft = await ReadOkAsync(await Client.GetAsync($"/api/v1/source-lists/doj/entries/{entry["id"]}/case-draft", Ct));
+        using var unknown = await Client.GetAsync($"/api/v1/source-lists/doj/entries/{Guid.NewGuid()}/case-draft", Ct);
+        foreach (var (name, value) in CaseSamples.Minimal("drafted").Where(p => p.Key is not "title")) draft[name] = value?.DeepClone();
+        var (created, _) = await CreateCaseAsync(draft);
+        await DecideAsync("doj", entry, "accept", "drafted");
+        var linked = (await EntriesAsync("doj", null)).Single();
+
+        Assert.Equal("Two charged over secrets", (string?)created["title"]);
+        Assert.Equal(["Kevin Mallory", "Xuehua Peng"], created["defendants"]!.AsArray().Select(d => (string?)d));
+        Assert.Equal(["VA"], created["usStates"]!.AsArray().Select(s => (string?)s));
+        Assert.Equal("2019-06-14", (string?)created["chargedOn"]);
+        Assert.Equal("https://www.justice.gov/opa/pr/x-1", (string?)created["sources"]![0]!["url"]);
+        Assert.Equal(["doj"], created["listedIn"]!.AsArray().Select(l => (string?)l));
+        Assert.Equal("https://www.justice.gov/opa/pr/x-1", (string?)created["listEvidence"]![0]!["reference"]);
+        await Problems.AssertAsync(unknown, HttpStatusCode.NotFound);
+        Assert.Equal("linked", (string?)linked["status"]);
+        Assert.Equal("drafted", AcceptedSlug(linked));
+    }
+
     /// <summary>
     /// Brings every entry to its true state by hand: a wrong link rejected, the true case accepted (found by slug even
     /// when the blocker missed it), the suggestions for an entry about no case rejected.

@@ -55,7 +55,7 @@ const notYetDriven: Record<string, string> = Object.fromEntries([
   ...["200", "400", "413", "422"].map((s) => [`RejectCandidate ${s}`, "Linkage/ListLinkageApiTests, Http/IdempotencyTests"]),
   ...["401", "403"].flatMap((s) => [[`AcceptCandidate ${s}`, "Auth/EndpointMatrixTests"], [`RejectCandidate ${s}`, "Auth/EndpointMatrixTests"]]),
   ["DraftCase 401", "Auth/EndpointMatrixTests"],
-  ["DraftCase 200", "no test yet: the draft of an entry about no case"],
+  ["DraftCase 200", "Linkage/ListLinkageApiTests"],
   ...["204", "412", "428"].flatMap((s) => [[`PutMembership ${s}`, "Linkage/ListLinkageApiTests"], [`DeleteMembership ${s}`, "Linkage/ListLinkageApiTests"]]),
   ...["200", "409", "412"].map((s) => [`DeleteCases ${s}`, "Cases/BulkDeleteTests"]),
   ["ReplaceEntity 409", "Entities/EntityTests"],
