@@ -40,8 +40,11 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
     {
         if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse response)
         {
-            response.Description = "The matching cases as a file in the requested format.";
-            response.Content = Formats.Values.ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
+            // The STIX bundle is described in docs/guides/stix.md, not here: a second JSON schema beside the JSON export's array
+            // would make typed clients (Kiota) warn of divergent success schemas, and its shape is OASIS's, not ours.
+            response.Description = "The matching cases as a file in the requested format (format=stix: a STIX 2.1 bundle, "
+                + "application/stix+json;version=2.1, described in docs/guides/stix.md).";
+            response.Content = Formats.Values.Where(f => f.ContentType != StixExport.MediaType).ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
             {
                 // fields= picks the members, so an item declares none as required: a typed client sees absent members as absent.
                 Schema = f.ContentType == "application/json"
@@ -50,8 +53,6 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
                         Type = JsonSchemaType.Array,
                         Items = CaseExportColumns.FieldsSchema(context.Document!),
                     }
-                    : f.ContentType == StixExport.MediaType
-                    ? new OpenApiSchema { Type = JsonSchemaType.Object, Description = "A STIX 2.1 bundle (docs/guides/stix.md)." }
                     : new OpenApiSchema { Type = JsonSchemaType.String, Format = f.Extension is "xlsx" or "parquet" ? "binary" : null },
             });
         }
