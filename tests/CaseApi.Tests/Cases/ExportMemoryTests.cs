@@ -45,6 +45,22 @@ public sealed class ExportMemoryTests(LargeStore store) : IClassFixture<LargeSto
         Assert.True(store.Service.IsRunning, store.Service.Output);
     }
 
+    /// <summary>Issue 37: a 100,000-case store's bundle is STIX the OASIS schemas accept (every tenth object and the first of each type are checked).</summary>
+    [Fact]
+    public async Task A_stix_export_of_100000_cases_has_no_schema_errors()
+    {
+        var bytes = await store.Client.GetByteArrayAsync("/api/v1/cases/export?format=stix", Ct);
+
+        using var bundle = JsonDocument.Parse(bytes);
+        var objects = bundle.RootElement.GetProperty("objects").EnumerateArray().ToList();
+        var types = new HashSet<string>();
+        var sampled = objects.Where((o, i) => types.Add(o.GetProperty("type").GetString()!) | i % 10 == 0).ToList();
+        var errors = sampled.SelectMany(o => global::CaseApi.Tests.Interop.StixSchemas.Errors(JsonNode.Parse(o.GetRawText())!)).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"stix: {objects.Count:N0} objects, {sampled.Count:N0} validated, {errors.Count} schema errors.");
+        Assert.Equal(LargeStore.Rows, objects.Count(o => o.GetProperty("type").GetString() == "report"));
+        Assert.True(errors.Count == 0, string.Join('\n', errors.Take(20)));
+    }
+
     [Fact]
     public async Task An_xlsx_import_of_100000_rows_reads_the_sheet_within_the_same_heap()
     {
