@@ -48,6 +48,10 @@ public sealed partial class ArchitectureTests
             "CaseApi.Entities.EntityLinks", "CaseApi.Entities.EntityResolver", "CaseApi.Entities.NameResolution", "CaseApi.Entities.AmbiguousName",
             "CaseApi.Entities.EntityCandidate", "CaseApi.Entities.EntityNames", "CaseApi.Entities.EntityRequest", "CaseApi.Entities.EntityCodes",
         ],
+        // Issue 37: STIX is a format of the one case export (same filter, read declaration and stream); Interop maps the case
+        // resource the export projects, and the export hands its stix format to Interop.
+        ["the STIX export is a format of the case export, mapped in Interop"] =
+            ["CaseApi.Cases.CaseResponse", "CaseApi.Cases.CaseReads", "CaseApi.Interop.Stix.StixExport"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         ["validators check codes against the reference data"] =
         [

@@ -26,6 +26,7 @@ public sealed class ExportMemoryTests(LargeStore store) : IClassFixture<LargeSto
     [InlineData("csv")]
     [InlineData("xlsx")]
     [InlineData("parquet")]
+    [InlineData("stix")]
     public async Task An_export_of_100000_cases_completes_within_a_heap_too_small_to_hold_them(string format)
     {
         using var response = await store.Client.GetAsync($"/api/v1/cases/export?format={format}", HttpCompletionOption.ResponseHeadersRead, Ct);
@@ -37,9 +38,27 @@ public sealed class ExportMemoryTests(LargeStore store) : IClassFixture<LargeSto
         {
             "csv" => body.AsSpan().Count((byte)'\n') - 1,
             "xlsx" => SheetRowCount(body) - 1,
+            // One report per case (Interop/Stix), on one line: the bundle is written without indentation.
+            "stix" => body.AsSpan().Count("\"type\":\"report\""u8),
             _ => await ParquetRowCountAsync(body),
         });
         Assert.True(store.Service.IsRunning, store.Service.Output);
+    }
+
+    /// <summary>Issue 37: a 100,000-case store's bundle is STIX the OASIS schemas accept (every tenth object and the first of each type are checked).</summary>
+    [Fact]
+    public async Task A_stix_export_of_100000_cases_has_no_schema_errors()
+    {
+        var bytes = await store.Client.GetByteArrayAsync("/api/v1/cases/export?format=stix", Ct);
+
+        using var bundle = JsonDocument.Parse(bytes);
+        var objects = bundle.RootElement.GetProperty("objects").EnumerateArray().ToList();
+        var types = new HashSet<string>();
+        var sampled = objects.Where((o, i) => types.Add(o.GetProperty("type").GetString()!) | i % 10 == 0).ToList();
+        var errors = sampled.SelectMany(o => global::CaseApi.Tests.Interop.StixSchemas.Errors(JsonNode.Parse(o.GetRawText())!)).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"stix: {objects.Count:N0} objects, {sampled.Count:N0} validated, {errors.Count} schema errors.");
+        Assert.Equal(LargeStore.Rows, objects.Count(o => o.GetProperty("type").GetString() == "report"));
+        Assert.True(errors.Count == 0, string.Join('\n', errors.Take(20)));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public static class ContentNegotiation
         {
             foreach (var (name, mediaType) in offers)
             {
-                if (new MediaTypeHeaderValue(mediaType).IsSubsetOf(range)) return name;
+                if (MediaTypeHeaderValue.Parse(mediaType).IsSubsetOf(range)) return name;
             }
         }
         return null;
