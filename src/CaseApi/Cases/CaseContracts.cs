@@ -101,10 +101,10 @@ public sealed record CaseResponse(
     public uint Version { get; init; }
 
     /// <summary>
-    /// One SQL query: the alignment comes from the aligned_policies() database function over the current
-    /// policy-to-sector mapping, and partial dates are formatted in the final (client-side) projection step.
+    /// The one mapping from a stored case and its aligned policies to what the API shows. <see cref="Projection"/> is it
+    /// over the current mapping in SQL; the change feed applies it to rows of the history with the alignment of their position.
     /// </summary>
-    internal static readonly Expression<Func<Case, CaseResponse>> Projection = c => new CaseResponse(
+    internal static readonly Expression<Func<Case, string[], CaseResponse>> Shown = (c, alignedPolicies) => new CaseResponse(
         c.Id, c.Slug, c.Title, c.Summary, c.ActivityTypes, c.Tradecraft, c.SponsorCode, c.SponsorConfidence,
         c.CollectorType, c.CollectorCitizenship, c.Defendants, c.Sectors, c.VictimTypes, c.Victims, c.UsStates, c.Venue,
         PartialDate.Format(c.ActivityStart, c.ActivityStartPrecision),
@@ -112,12 +112,31 @@ public sealed record CaseResponse(
         PartialDate.Format(c.ChargedOn, c.ChargedOnPrecision),
         PartialDate.Format(c.ResolvedOn, c.ResolvedOnPrecision),
         c.Outcome, c.SentenceMonths, c.FineUsd, c.LossUsd, c.Sources, c.Tags, c.ListedIn, c.ListEvidence,
-        CaseDbContext.AlignedPolicies(c.Sectors).Length > 0,
-        CaseDbContext.AlignedPolicies(c.Sectors),
+        alignedPolicies.Length > 0,
+        alignedPolicies,
         c.CreatedAt, c.UpdatedAt)
     {
         Version = c.Version,
     };
+
+    /// <summary>
+    /// One SQL query: the alignment comes from the aligned_policies() database function over the current
+    /// policy-to-sector mapping, and partial dates are formatted in the final (client-side) projection step.
+    /// </summary>
+    internal static readonly Expression<Func<Case, CaseResponse>> Projection = WithAlignment(c => CaseDbContext.AlignedPolicies(c.Sectors));
+
+    /// <summary><see cref="Shown"/> with the aligned policies computed from the case by <paramref name="aligned"/>, one expression for EF.</summary>
+    internal static Expression<Func<Case, CaseResponse>> WithAlignment(Expression<Func<Case, string[]>> aligned)
+    {
+        var c = Shown.Parameters[0];
+        var body = new Substitute(Shown.Parameters[1], new Substitute(aligned.Parameters[0], c).Visit(aligned.Body)).Visit(Shown.Body);
+        return Expression.Lambda<Func<Case, CaseResponse>>(body, c);
+    }
+
+    private sealed class Substitute(ParameterExpression parameter, Expression by) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? by : node;
+    }
 }
 
 /// <summary>What a bulk delete matched (a dry run) or removed (the commit).</summary>

@@ -37,6 +37,14 @@ internal static class CaseReads
         ? (Expression<Func<Case, CaseResponse>>)new AlignmentAsOf(position).Visit(CaseResponse.Projection)
         : CaseResponse.Projection;
 
+    private static readonly Func<Case, string[], CaseResponse> Show = CaseResponse.Shown.Compile();
+
+    /// <summary>
+    /// A stored case (a row of the history) as the API shows it with the given alignment: the same mapping as
+    /// <see cref="Projection"/>, for rows whose alignment was computed with them (the change feed's, each as of its own position).
+    /// </summary>
+    public static CaseResponse Shown(Case stored, string[] alignedPolicies) => Show(stored, alignedPolicies);
+
     private sealed class AlignmentAsOf(long position) : ExpressionVisitor
     {
         private static readonly MethodInfo Current = typeof(CaseDbContext).GetMethod(nameof(CaseDbContext.AlignedPolicies))!;

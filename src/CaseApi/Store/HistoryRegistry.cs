@@ -55,16 +55,15 @@ public static class HistoryRegistry
 
     /// <summary>
     /// The feed's record of an entry <c>e</c> whose entity shows one: a jsonb object of exactly the allow-listed columns of the
-    /// stored row, or NULL (a delete keeps no row). Fixed SQL from the declarations above, never from input.
+    /// stored row (camelCase members, nulls kept), or NULL (a delete keeps no row). Fixed SQL from the declarations above, never from input.
     /// </summary>
     public static SqlFragment FeedRecordSql { get; } = SqlFragment.Raw("CASE WHEN e.row IS NOT NULL THEN CASE e.entity " + string.Concat(
         Tables.Where(t => t.Feed == HistoryFeed.Record).Select(t =>
             $"WHEN '{t.Entity}' THEN (SELECT jsonb_build_object({string.Join(", ", t.FeedColumns.Select(FeedPair))}) "
             + $"FROM jsonb_populate_record(NULL::{t.Table}, e.row) r) ")) + "END END");
 
-    /// <summary>The entities the feed shows, for its WHERE clause.</summary>
-    public static SqlFragment FeedEntitiesSql { get; } = SqlFragment.Raw(
-        string.Join(", ", Tables.Where(t => t.Feed != HistoryFeed.None).Select(t => $"'{t.Entity}'")));
+    /// <summary>The entities the feed shows (its <c>entityType</c> values).</summary>
+    public static IReadOnlyList<string> FeedEntities { get; } = [.. Tables.Where(t => t.Feed != HistoryFeed.None).Select(t => t.Entity)];
 
     /// <summary>
     /// The audit rows (as <c>entity_type:entity_id</c>) any one of which covers the entry <c>e</c>, as a text[]; NULL for an
@@ -74,7 +73,10 @@ public static class HistoryRegistry
         Tables.Where(t => t.AuditedBy.Count > 0).Select(t =>
             $"WHEN '{t.Entity}' THEN ARRAY[{string.Join(", ", t.AuditedBy.Select(a => $"'{a.EntityType}:' || {a.EntityId}"))}] ")) + "END");
 
+    // The record's members are camelCase, as the API writes them (parent_code -> parentCode); the feed types them.
     private static string FeedPair(string column) => column.Split(" AS ", 2) is [var name, var sql]
-        ? $"'{name}', {sql}"
-        : $"'{column}', r.{column}";
+        ? $"'{CamelCase(name)}', {sql}"
+        : $"'{CamelCase(column)}', r.{column}";
+
+    private static string CamelCase(string column) => string.Concat(column.Split('_').Select((word, i) => i == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
 }

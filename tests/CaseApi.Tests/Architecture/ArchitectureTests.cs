@@ -53,6 +53,12 @@ public sealed partial class ArchitectureTests
         ["the STIX export is a format of the case export, mapped in Interop"] =
             ["CaseApi.Cases.CaseResponse", "CaseApi.Cases.CaseReads", "CaseApi.Interop.Stix.StixExport"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
+        // Issue 38: a feed item is what the API shows (a mirror must not re-implement it), through the one case mapping.
+        ["the change feed shows each entity as the API does"] =
+        [
+            "CaseApi.Cases.CaseReads", "CaseApi.Cases.CaseResponse", "CaseApi.ReferenceData.SectorResponse", "CaseApi.ReferenceData.SponsorResponse",
+            "CaseApi.ReferenceData.SourceListResponse",
+        ],
         ["validators check codes against the reference data"] =
         [
             "CaseApi.ReferenceData.ReferenceCodes", "CaseApi.ReferenceData.CodeLists", "CaseApi.ReferenceData.ReferenceValidation",

@@ -45,7 +45,7 @@ public sealed class ChangeFeedTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal(HttpStatusCode.Created, sector.StatusCode);
         Assert.Equal(["sector/quantum/create", "policy-document-sector/space2050/quantum/create"],
             items.Select(i => $"{i["entity"]}/{i["id"]}/{i["action"]}"));
-        Assert.Equal("Quantum", (string)items[0]["record"]!["name"]!);
+        Assert.Equal("Quantum", (string)items[0]["sector"]!["name"]!);
     }
 
     [Fact]

@@ -109,10 +109,13 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
 
         // Every operation is governed by the rate limiter; the store-wide reads' tag and body vary by Accept.
         string[] limits = ["RateLimit", "RateLimit-Policy"];
-        Assert.Equal(["ETag", .. limits, "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["get"]!, "200"));
+        // Reads that may answer as of a position, and the store-wide ones, name the feed position they reflect.
+        Assert.Equal(["ETag", "Feed-Position", .. limits, "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["get"]!, "200"));
         Assert.Equal(["ETag", "Location", .. limits, "X-Consistency-Token", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["post"]!, "201"));
-        Assert.Equal(["ETag", "Link", .. limits, "Vary", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "200"));
-        Assert.Equal(["Content-Disposition", "ETag", .. limits, "Vary", "X-Request-Id"], Headers(paths["/api/v1/cases/export"]!["get"]!, "200"));
+        Assert.Equal(["ETag", "Feed-Position", "Link", .. limits, "Vary", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "200"));
+        Assert.Equal(["Content-Disposition", "ETag", "Feed-Position", .. limits, "Vary", "X-Request-Id"],
+            Headers(paths["/api/v1/cases/export"]!["get"]!, "200"));
+        Assert.Equal(["ETag", .. limits, "X-Request-Id"], Headers(paths["/api/v1/changes"]!["get"]!, "304"));
         Assert.Equal(["ETag", .. limits, "X-Request-Id"], Headers(paths["/api/v1/cases/{id}"]!["put"]!, "412"));
         Assert.Equal([.. limits, "Retry-After", "X-Request-Id"], Headers(paths["/api/v1/cases"]!["get"]!, "429"));
         Assert.Equal([.. limits, "Retry-After", "X-Request-Id"], Headers(paths["/api/v1/stats/summary"]!["get"]!, "503"));

@@ -108,9 +108,9 @@ public sealed class HistoryRegistryTests(CaseApiFactory api) : HistoryTest(api)
 
         var (items, _) = await DrainFeedAsync(Client);
 
-        var record = items.Single(i => (string?)i["entity"] == "release")["record"]!;
-        Assert.Equal((string?)shown["createdBy"], (string?)record["created_by"]);
-        Assert.Equal(["created_at", "created_by", "description", "name", "position"],
+        var record = items.Single(i => (string?)i["entity"] == "release")["release"]!;
+        Assert.Equal((string?)shown["createdBy"], (string?)record["createdBy"]);
+        Assert.Equal(["createdAt", "createdBy", "description", "name", "position"],
             record.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         // A service's stable actor id is key:{id} (docs/operations/security.md, the actor model); a key's id appears in no
         // other form, and no key's row is in the feed.

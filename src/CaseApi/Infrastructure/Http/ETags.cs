@@ -35,6 +35,12 @@ public static class ETags
     }
 
     /// <summary>
+    /// The tag of an answer fixed by its question and the state it names (the change feed's next cursor): the same question
+    /// answered up to the same state has the same tag, so a poll that finds nothing new is a 304.
+    /// </summary>
+    public static string ForAnswer(HttpRequest request, string state) => $"\"a-{Hash(RequestText(request) + "\n" + state)}\"";
+
+    /// <summary>
     /// Checks If-Match on a write: missing is 428, malformed 400, stale 412 (with the current ETag, so that recovering
     /// costs no GET), a match (or *) null.
     /// </summary>
@@ -94,7 +100,11 @@ public static class ETags
         && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(tag), useStrongComparison: false));
 
     /// <summary>The path, the query parameters in a fixed order, and what the client accepts: the same question, the same hash.</summary>
-    private static string RequestHash(HttpRequest request)
+    private static string RequestHash(HttpRequest request) => Hash(RequestText(request));
+
+    private static string Hash(string text) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 12));
+
+    private static string RequestText(HttpRequest request)
     {
         var text = new StringBuilder(request.Path.Value?.ToLowerInvariant());
         foreach (var (key, values) in request.Query.OrderBy(p => p.Key.ToLowerInvariant(), StringComparer.Ordinal))
@@ -102,6 +112,6 @@ public static class ETags
             foreach (var value in values) text.Append('\n').Append(key.ToLowerInvariant()).Append('=').Append(value);
         }
         text.Append('\n').Append(request.Headers.Accept.ToString());
-        return Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 12));
+        return text.ToString();
     }
 }

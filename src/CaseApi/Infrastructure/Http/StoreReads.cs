@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using CaseApi.Infrastructure.Validation;
 using CaseApi.Store;
 using FluentValidation;
@@ -15,6 +16,9 @@ namespace CaseApi.Infrastructure.Http;
 /// </summary>
 public static class StoreReads
 {
+    /// <summary>The response header of a list, export or read of the past that names the feed position it reflects.</summary>
+    public const string FeedPositionHeader = "Feed-Position";
+
     /// <summary>A read with no query record of its own.</summary>
     public static RouteHandlerBuilder ReadsStore(this RouteHandlerBuilder builder, StoreRead read, bool cached = false) =>
         builder.ReadsStore(read, cached, []);
@@ -68,6 +72,18 @@ public static class StoreReads
         if (refusal is not null) return Refuse(refusal);
         var at = context.Arguments.IndexOf(StoreSnapshot.Pending);
         if (at >= 0) context.Arguments[at] = snapshot;
+        // The feed position the answer reflects (at least): a mirror loads a list or export, then follows /changes?after= it.
+        if ((snapshot!.View.Position ?? snapshot.Version) is { } position)
+        {
+            http.Response.OnStarting(() =>
+            {
+                if (http.Response.StatusCode is StatusCodes.Status200OK or StatusCodes.Status304NotModified)
+                {
+                    http.Response.Headers[FeedPositionHeader] = position.ToString(CultureInfo.InvariantCulture);
+                }
+                return Task.CompletedTask;
+            });
+        }
         if (!read.StoreWide) return await next(context);
 
         // The tag hashes Accept, and an export's body follows it: every answer of a store-wide read varies by it.

@@ -121,6 +121,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         if (status is >= 200 and < 300 && !HttpMethods.IsGet(api.HttpMethod ?? "GET")) headers.Add(ProblemContract.ConsistencyTokenHeader);
         // The store-wide tag hashes Accept (ETags.ForStore), and the export's body follows it: caches must key on it.
         if (status is 200 or 304 && IsStoreWide(api)) headers.Add(ProblemContract.VaryHeader);
+        if (status is 200 or 304 && api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(r => r.StoreWide || r.HistoryViews))
+        {
+            headers.Add(ProblemContract.FeedPositionHeader);
+        }
         response.Headers = headers.ToDictionary(h => h, h => ProblemContract.HeaderReference(h, document));
         // A stale If-Match is answered with the current tag (ETags.PreconditionFailed), so recovering costs no GET.
         if (status == StatusCodes.Status412PreconditionFailed)
@@ -141,9 +145,10 @@ internal sealed class ContractOperationTransformer : IOpenApiOperationTransforme
         return false;
     }
 
+    // An answer that may be a 304 carries the tag If-None-Match is compared with (the change feed's, made of its cursor).
     private static bool HasVersion(ApiDescription api) =>
         api.SupportedResponseTypes.Any(r => r.StatusCode is 200 or 201 && r.Type?.GetProperty("Version") is not null)
-        || IsStoreWide(api);
+        || IsStoreWide(api) || api.SupportedResponseTypes.Any(r => r.StatusCode == StatusCodes.Status304NotModified);
 
     private static bool IsStoreWide(ApiDescription api) =>
         api.ActionDescriptor.EndpointMetadata.OfType<Store.StoreRead>().Any(read => read.StoreWide);

@@ -25,6 +25,7 @@ internal static class ProblemContract
     public const string ContentDispositionHeader = "Content-Disposition";
     public const string WwwAuthenticateHeader = "WWW-Authenticate";
     public const string ConsistencyTokenHeader = Store.ConsistentReads.HeaderName;
+    public const string FeedPositionHeader = Http.StoreReads.FeedPositionHeader;
 
     // What ASP.NET Core's own generator would publish for its problem types (no traceId, no extensions allowed).
     private static readonly string[] FrameworkSchemas = ["ProblemDetails", "HttpValidationProblemDetails"];
@@ -53,6 +54,9 @@ internal static class ProblemContract
         components.Headers[RateLimitHeader] = Header(required: false,
             "What is left of each budget in RateLimit-Policy for this API key (or address): r requests remain, and the window resets in t "
             + "seconds, e.g. \"default\";r=5998;t=42. Slow down as r nears 0; after a 429, Retry-After takes precedence.");
+        components.Headers[FeedPositionHeader] = Header(required: false,
+            "The change-feed position the answer reflects (at least): pass it as after to GET /changes to follow on from this answer. "
+            + "Sent by every list, export and statistic of cases, and by every read as of a position or release.", JsonSchemaType.Integer);
         components.Headers[LocationHeader] = Header(required: true, "The path of the created resource.");
         components.Headers[LinkHeader] = Header(required: false, "The next page as an RFC 8288 link (rel=\"next\"); absent on the last page.");
         components.Headers[ContentDispositionHeader] = Header(required: true,
