@@ -48,6 +48,9 @@ public sealed partial class ArchitectureTests
             "CaseApi.Entities.EntityLinks", "CaseApi.Entities.EntityResolver", "CaseApi.Entities.NameResolution", "CaseApi.Entities.AmbiguousName",
             "CaseApi.Entities.EntityCandidate", "CaseApi.Entities.EntityNames", "CaseApi.Entities.EntityRequest", "CaseApi.Entities.EntityCodes",
         ],
+        // Issue 36: the entity table beside the case export is streamed and typed the way the case export is, not a second way.
+        ["the entity export streams Parquet as the case export does"] =
+            ["CaseApi.Cases.ExportBuffer", "CaseApi.Cases.ParquetLists", "CaseApi.Cases.CaseParquetWriter"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         ["validators check codes against the reference data"] =
         [
