@@ -40,12 +40,12 @@ internal static class CaseExportColumns
         new("alignedPolicies", ExportKind.List, e => e.Case.AlignedPolicies, e => string.Join(CaseCsv.ListSeparator, e.Case.AlignedPolicies)),
         new("createdAt", ExportKind.Timestamp, e => e.Case.CreatedAt, e => e.Case.CreatedAt.ToString("O", CultureInfo.InvariantCulture)),
         new("updatedAt", ExportKind.Timestamp, e => e.Case.UpdatedAt, e => e.Case.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
-        new("defendantIds", ExportKind.List, e => e.Entities.Defendants, e => string.Join(CaseCsv.ListSeparator, e.Entities.Defendants)),
-        new("victimIds", ExportKind.List, e => e.Entities.Victims, e => string.Join(CaseCsv.ListSeparator, e.Entities.Victims)),
+        new("defendantEntityIds", ExportKind.List, e => e.Entities.Defendants, e => string.Join(CaseCsv.ListSeparator, e.Entities.Defendants)),
+        new("victimEntityIds", ExportKind.List, e => e.Entities.Victims, e => string.Join(CaseCsv.ListSeparator, e.Entities.Victims)),
     ];
 
     /// <summary>The columns only an export carries: read beside the case, not part of the case resource.</summary>
-    public static readonly IReadOnlyList<string> ExportOnly = ["sponsorType", "defendantIds", "victimIds"];
+    public static readonly IReadOnlyList<string> ExportOnly = ["sponsorType", "defendantEntityIds", "victimEntityIds"];
 
     /// <summary>The names fields= accepts on the list: a listed case carries every export column except the export's own.</summary>
     public static readonly IReadOnlyList<string> ListNames = [.. All.Select(c => c.Name).Where(n => !ExportOnly.Contains(n))];

@@ -27,12 +27,12 @@ internal static class CaseExportWriter
 
     /// <summary>Writes the cases in the export format (validated, lower case) with the columns fields= selects, or all of them.</summary>
     /// <paramref name="sponsors"/> reads the sponsors the sponsorType column comes from (the current ones, or as of a position);
-    /// <paramref name="entityIds"/> the links the defendantIds and victimIds columns come from (read only when selected).
+    /// <paramref name="entityIds"/> the links the defendantEntityIds and victimEntityIds columns come from (read only when selected).
     public static Task WriteAsync(Stream body, string format, IAsyncEnumerable<CaseResponse> cases, string? fields, SponsorsReader sponsors,
         EntityIdsOpener entityIds, JsonSerializerOptions json, CancellationToken ct)
     {
         var names = CaseExportColumns.Names(fields);
-        var linked = names is null || names.Contains("defendantIds") || names.Contains("victimIds");
+        var linked = names is null || names.Contains("defendantEntityIds") || names.Contains("victimEntityIds");
         var exported = ExportedAsync(cases, sponsors, linked ? entityIds : null, ct);
         return format switch
         {
@@ -116,8 +116,8 @@ internal static class CaseExportWriter
     }
 
     /// <summary>
-    /// The API's JSON options plus the export's own properties on each case ("sponsorType" after "sponsor", "defendantIds" and
-    /// "victimIds" after the names), read from the case being written, then only the fields selected: System.Text.Json's
+    /// The API's JSON options plus the export's own properties on each case ("sponsorType" after "sponsor", "defendantEntityIds" and
+    /// "victimEntityIds" after the names), read from the case being written, then only the fields selected: System.Text.Json's
     /// contract customisation, so the case resource itself stays one shape and no row is copied to add or drop a field.
     /// </summary>
     private static JsonSerializerOptions WithExportColumns(JsonSerializerOptions json, Func<ExportedCase> current, IReadOnlyList<string>? fields) =>
@@ -127,8 +127,8 @@ internal static class CaseExportWriter
             {
                 if (type.Type != typeof(CaseResponse)) return;
                 Insert(type, "sponsor", typeof(string), "sponsorType", () => current().SponsorType);
-                Insert(type, "defendants", typeof(IReadOnlyList<string>), "defendantIds", () => current().Entities.Defendants);
-                Insert(type, "victims", typeof(IReadOnlyList<string>), "victimIds", () => current().Entities.Victims);
+                Insert(type, "defendants", typeof(IReadOnlyList<string>), "defendantEntityIds", () => current().Entities.Defendants);
+                Insert(type, "victims", typeof(IReadOnlyList<string>), "victimEntityIds", () => current().Entities.Victims);
             }).WithAddedModifier(CaseExportColumns.KeepOnly(fields)),
         };
 

@@ -107,14 +107,15 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
 
         using var refused = await RedactAsync("kevin-patrick-mallory", editor);
         using var redacted = await RedactAsync("kevin-patrick-mallory");
-        var placeholder = (string)(await ReadObjectAsync(redacted))["entity"]!["name"]!;
+        var entity = (await ReadObjectAsync(redacted))["entity"]!;
+        var placeholder = (string)entity["name"]!;
         var request = CaseSamples.Minimal("later");
         request["defendants"] = new JsonArray(placeholder);
         await CreateCaseAsync(request);
         using var merged = await RedactAsync("k-p-mallory");
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        using var cases = await Client.GetAsync($"/api/v1/entities/{(string)(await ReadObjectAsync(redacted))["entity"]!["slug"]!}/cases", Ct);
+        using var cases = await Client.GetAsync($"/api/v1/entities/{(string)entity["slug"]!}/cases", Ct);
         Assert.Equal(2, (int)(await ReadObjectAsync(cases))["total"]!);
         await Problems.AssertAsync(merged, HttpStatusCode.NotFound);
     }
