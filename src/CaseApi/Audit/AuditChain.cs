@@ -8,7 +8,9 @@ namespace CaseApi.Audit;
 /// Recomputes the history's hash chain (migration StoreHistory): every entry's hash from its content (an audit entry
 /// from the audit row itself), every commit's link from the previous link and its entries' hashes, and finds audit rows
 /// no entry covers, and changes of the serving role without their audit rows (HistoryRegistry says which rows a change
-/// needs; a migration's commits, made by the owner, need none). Someone with database rights can recompute the whole
+/// needs; a migration's commits, made by the owner, need none). An entry a redaction rewrote (listed in the redaction's own
+/// entry, which is in the chain) is held to its stored hash, which the commit links still chain: its content is no longer
+/// the content that was hashed, by design. Someone with database rights can recompute the whole
 /// chain after an edit; a checkpoint kept outside the database (GET /audit/checkpoint, or the periodic log line) catches that.
 /// </summary>
 internal static class AuditChain
@@ -40,14 +42,19 @@ internal static class AuditChain
 
     private static SqlFragment MismatchSql(long? checkpointPosition, byte[]? checkpointHash) =>
         SqlFragment.Raw(Sealed) + CoveredSql + SqlFragment.Of($"""
+        , redacted AS (
+            SELECT DISTINCT x.id::bigint AS id
+            FROM history_entries r CROSS JOIN LATERAL jsonb_array_elements_text(r.row -> 'entries') AS x(id)
+            WHERE r.entity = 'redaction')
         , mismatches AS (
             SELECT s.position, e.id, e.entity, e.key,
                    CASE WHEN s.position IS NULL THEN 'unsealed' ELSE 'entry' END AS reason, 0 AS rank
             FROM history_entries e
             LEFT JOIN sealed s ON s.xid = e.xid
             LEFT JOIN audit_events a ON e.entity = 'audit' AND a.id = CASE WHEN e.entity = 'audit' THEN e.key::bigint END
-            WHERE s.position IS NULL OR e.hash IS DISTINCT FROM
+            WHERE s.position IS NULL OR (e.hash IS DISTINCT FROM
                 history_entry_hash(e.entity, e.key, e.slug, e.action, CASE WHEN e.entity = 'audit' THEN to_jsonb(a) ELSE e.row END)
+                AND NOT EXISTS (SELECT FROM redacted x WHERE x.id = e.id))
             UNION ALL
             SELECT s.position, NULL, NULL, NULL, 'link', 1
             FROM sealed s
@@ -70,6 +77,15 @@ internal static class AuditChain
         FROM mismatches ORDER BY position NULLS LAST, rank, id LIMIT 1
         """);
 
+    // The redactions as the chain records them (their own entries), so a redaction cannot hide from the verifier.
+    private static readonly SqlFragment RedactionsSql = SqlFragment.Raw("""
+        SELECT (e.row ->> 'id')::bigint AS id, (e.row ->> 'entity_id')::uuid AS entity_id, e.row ->> 'reason' AS reason,
+               e.row ->> 'actor' AS actor, (e.row ->> 'redacted_at')::timestamptz AS redacted_at, c.position,
+               jsonb_array_length(e.row -> 'entries') AS entries
+        FROM history_entries e JOIN history_commits c ON c.xid = e.xid
+        WHERE e.entity = 'redaction' ORDER BY e.id
+        """);
+
     private static readonly SqlFragment HeadSql = SqlFragment.Raw("""
         SELECT c.position, c.hash, c.committed_at FROM history_commits c
         WHERE c.position = (SELECT position FROM history_clock)
@@ -84,10 +100,11 @@ internal static class AuditChain
         var mismatch = await db.Database.Query<MismatchRow>(MismatchSql(position, hash)).FirstOrDefaultAsync(ct);
         var count = mismatch?.Checked ?? await db.Database.Query<long>(SqlFragment.Raw("SELECT count(*) AS \"Value\" FROM history_entries"))
             .SingleAsync(ct);
+        var redactions = await db.Database.Query<ChainRedaction>(RedactionsSql).ToListAsync(ct);
         return mismatch is null
-            ? new ChainVerification(true, count, head, null)
+            ? new ChainVerification(true, count, head, null, redactions)
             : new ChainVerification(false, count, head,
-                new ChainMismatch(mismatch.Position, mismatch.Id, mismatch.Entity, mismatch.Key, mismatch.Reason));
+                new ChainMismatch(mismatch.Position, mismatch.Id, mismatch.Entity, mismatch.Key, mismatch.Reason), redactions);
     }
 
     /// <summary>The newest commit's position and hash: a checkpoint to keep.</summary>

@@ -49,8 +49,24 @@ public sealed record ChainCheckpoint(long Position, string Hash, DateTimeOffset?
 /// </summary>
 public sealed record ChainMismatch(long? Position, long? Id, string? Entity, string? Key, string Reason);
 
-/// <summary>The result of recomputing the chain: how many entries were checked, and the first mismatch when it is not valid.</summary>
-public sealed record ChainVerification(bool Valid, long Checked, ChainCheckpoint? Head, ChainMismatch? FirstMismatch);
+/// <summary>
+/// A redaction of personal data in the chain: the entries it rewrote are checked by their stored hash, not their content.
+/// </summary>
+/// <param name="Id">The redaction's id.</param>
+/// <param name="EntityId">The entity redacted.</param>
+/// <param name="Reason">Why, as the admin gave it (with the redacted spellings replaced).</param>
+/// <param name="Actor">Who redacted, as the audit names actors.</param>
+/// <param name="RedactedAt">When.</param>
+/// <param name="Position">The history position of the redaction's commit.</param>
+/// <param name="Entries">How many history entries it rewrote.</param>
+public sealed record ChainRedaction(long Id, Guid EntityId, string Reason, string Actor, DateTimeOffset RedactedAt, long? Position, int Entries);
+
+/// <summary>
+/// The result of recomputing the chain: how many entries were checked, the first mismatch when it is not valid, and the
+/// redactions whose rewritten entries were checked by their stored hash.
+/// </summary>
+public sealed record ChainVerification(
+    bool Valid, long Checked, ChainCheckpoint? Head, ChainMismatch? FirstMismatch, IReadOnlyList<ChainRedaction> Redactions);
 
 /// <summary>An optional checkpoint, as published by GET /audit/checkpoint, that the chain must still pass through.</summary>
 public sealed record ChainVerifyQuery([property: FromQuery(Name = "checkpoint")] string? Checkpoint = null);

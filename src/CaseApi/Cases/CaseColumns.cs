@@ -46,7 +46,7 @@ internal static class CaseColumns
 
     /// <summary>Fields every export carries and every import accepts and ignores: the server's and the derived ones.</summary>
     public static readonly IReadOnlyList<string> ReadOnly =
-        ["id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "version"];
+        ["id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "defendantEntityIds", "victimEntityIds", "version"];
 
     /// <summary>Every field; refuses more fields than the mask holds.</summary>
     public static readonly CaseFieldMask AllFields = CaseFieldMask.All(Fields.Count);

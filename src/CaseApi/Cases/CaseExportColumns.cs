@@ -13,8 +13,14 @@ namespace CaseApi.Cases;
 /// <summary>What an export column holds, which decides its cell type in a spreadsheet and its column type in Parquet.</summary>
 internal enum ExportKind { Text, List, PartialDate, Integer, Number, Boolean, Timestamp }
 
-/// <summary>An exported case with the one derived value that needs the reference tables: the sponsor's type.</summary>
-internal readonly record struct ExportedCase(CaseResponse Case, string? SponsorType);
+/// <summary>
+/// An exported case with the derived values read beside it: the sponsor's type (from the reference tables) and the entity
+/// ids its defendant and victim names are linked to (from the link table).
+/// </summary>
+internal readonly record struct ExportedCase(CaseResponse Case, string? SponsorType, CaseEntityIds? Links = null)
+{
+    public CaseEntityIds Entities => Links ?? CaseEntityIds.None;
+}
 
 /// <summary>
 /// One column of an export: its name (the JSON property), its kind, its typed value and its CSV cell. The writable
@@ -34,10 +40,15 @@ internal static class CaseExportColumns
         new("alignedPolicies", ExportKind.List, e => e.Case.AlignedPolicies, e => string.Join(CaseCsv.ListSeparator, e.Case.AlignedPolicies)),
         new("createdAt", ExportKind.Timestamp, e => e.Case.CreatedAt, e => e.Case.CreatedAt.ToString("O", CultureInfo.InvariantCulture)),
         new("updatedAt", ExportKind.Timestamp, e => e.Case.UpdatedAt, e => e.Case.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
+        new("defendantEntityIds", ExportKind.List, e => e.Entities.Defendants, e => string.Join(CaseCsv.ListSeparator, e.Entities.Defendants)),
+        new("victimEntityIds", ExportKind.List, e => e.Entities.Victims, e => string.Join(CaseCsv.ListSeparator, e.Entities.Victims)),
     ];
 
-    /// <summary>The names fields= accepts on the list: a listed case carries every export column except the sponsor's type.</summary>
-    public static readonly IReadOnlyList<string> ListNames = [.. All.Select(c => c.Name).Where(n => n != "sponsorType")];
+    /// <summary>The columns only an export carries: read beside the case, not part of the case resource.</summary>
+    public static readonly IReadOnlyList<string> ExportOnly = ["sponsorType", "defendantEntityIds", "victimEntityIds"];
+
+    /// <summary>The names fields= accepts on the list: a listed case carries every export column except the export's own.</summary>
+    public static readonly IReadOnlyList<string> ListNames = [.. All.Select(c => c.Name).Where(n => !ExportOnly.Contains(n))];
 
     public static readonly IReadOnlyList<string> ExportNames = [.. All.Select(c => c.Name)];
 

@@ -152,7 +152,8 @@ public sealed record CaseFilter(
             if (Values(raw) is { Length: > 0 } values) And(SqlFragment.Of($"{SqlFragment.Raw($"c.{column}")} = ANY({values})"));
         }
         var dated = SqlFragment.Raw($"c.{DateColumn}");
-        // Cases linked to any of the entities (ids or slugs) in the role, through the link table of the view.
+        // Cases linked to any of the entities (ids or slugs) in the role, through the link table of the view; a merged entity
+        // stands for the one it was merged into (its links moved there).
         void Linked(string[]? raw, string? role)
         {
             if (Values(raw) is not { Length: > 0 } values) return;
@@ -160,7 +161,8 @@ public sealed record CaseFilter(
             var inRole = role is null ? SqlFragment.Empty : SqlFragment.Of($" AND l.role = {role}");
             And(SqlFragment.Of($"""
                 c.id IN (SELECT l.case_id FROM {View.Table("case_entities")} l
-                         WHERE l.entity_id IN (SELECT e.id FROM {View.Table("entities")} e WHERE e.slug = ANY({values}) OR e.id = ANY({ids})){inRole})
+                         WHERE l.entity_id IN (SELECT coalesce(e.merged_into, e.id) FROM {View.Table("entities")} e
+                                               WHERE e.slug = ANY({values}) OR e.id = ANY({ids})){inRole})
                 """));
         }
 

@@ -132,7 +132,8 @@ internal static class CaseListEndpoints
         CaseExportWriter.SponsorsReader sponsors = filter.View.Position is null
             ? async c => (await codes.GetAsync(c)).Sponsors
             : async c => (await filter.View.Rows(db.Sponsors, "sponsors").ToListAsync(c)).ToFrozenDictionary(s => s.Code, StringComparer.Ordinal);
+        CaseExportWriter.EntityIdsOpener entityIds = async c => new CaseEntityIdsReader(await db.Database.OpenBesideAsync(c), filter.View);
         return TypedResults.Stream(
-            body => CaseExportWriter.WriteAsync(body, format, cases, query.Fields, sponsors, options, ct), type.ContentType, fileName);
+            body => CaseExportWriter.WriteAsync(body, format, cases, query.Fields, sponsors, entityIds, options, ct), type.ContentType, fileName);
     }
 }

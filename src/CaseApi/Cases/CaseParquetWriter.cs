@@ -56,7 +56,8 @@ internal static class CaseParquetWriter
         {
             case ExportKind.List:
                 var element = new DataField<string>("element", false);
-                yield return new Column(new ListField(name, element), (rows, group, ct) => WriteListAsync(rows, element, group, column, ct));
+                yield return new Column(new ListField(name, element), (rows, group, ct) =>
+                    ParquetLists.WriteAsync(rows, element, group.Select(c => column.Value(c) as IReadOnlyList<string>), ct));
                 break;
             case ExportKind.Integer:
                 var integer = new DataField<int?>(name);
@@ -97,32 +98,4 @@ internal static class CaseParquetWriter
 
     private static PartialDate? Partial(CaseExportColumn column, ExportedCase c) =>
         PartialDate.TryParse(column.Value(c) as string, out var date) ? date : null;
-
-    /// <summary>
-    /// A list column in Parquet's three-level shape: each row's strings one after another, a repetition level of 0 where
-    /// a row starts, and an empty list as one definition level short of an element (so it reads back empty, not null).
-    /// </summary>
-    private static Task WriteListAsync(
-        ParquetRowGroupWriter rows, DataField element, List<ExportedCase> group, CaseExportColumn column, CancellationToken ct)
-    {
-        var values = new List<ReadOnlyMemory<char>>();
-        var definitions = new List<int>();
-        var repetitions = new List<int>();
-        foreach (var c in group)
-        {
-            var list = column.Value(c) as IReadOnlyList<string> ?? [];
-            if (list.Count == 0)
-            {
-                definitions.Add(element.MaxDefinitionLevel - 1);
-                repetitions.Add(0);
-            }
-            for (var i = 0; i < list.Count; i++)
-            {
-                values.Add(list[i].AsMemory());
-                definitions.Add(element.MaxDefinitionLevel);
-                repetitions.Add(i == 0 ? 0 : element.MaxRepetitionLevel);
-            }
-        }
-        return rows.WriteAllPartsAsync<ReadOnlyMemory<char>>(element, values.ToArray(), definitions.ToArray(), repetitions.ToArray(), ct);
-    }
 }

@@ -14,19 +14,21 @@ internal static class EntityCaseEndpoints
     public static RouteGroupBuilder MapEntityCaseEndpoints(this RouteGroupBuilder entities)
     {
         entities.MapGet("/{id}/cases", ListEntityCases).WithName(nameof(ListEntityCases))
-            .ReadsStore<EntityCasesQuery>(StoreRead.Cases, cached: true);
+            .ReadsStore<EntityCasesQuery>(StoreRead.Cases, cached: true).Produces(StatusCodes.Status308PermanentRedirect);
         entities.MapGet("/{id}/related", ListRelatedEntities).WithName(nameof(ListRelatedEntities))
-            .ReadsStore<EntityCasesQuery>(StoreRead.Cases, cached: true);
+            .ReadsStore<EntityCasesQuery>(StoreRead.Cases, cached: true).Produces(StatusCodes.Status308PermanentRedirect);
         return entities;
     }
 
     /// <summary>List the cases that name an entity, in any role, by slug.</summary>
     /// <remarks>Each case lists the roles it names the entity in. For the whole case records, filter the case list with entity=.</remarks>
-    private static async Task<Results<Ok<PagedResponse<EntityCaseResponse>>, ProblemHttpResult>> ListEntityCases(
+    private static async Task<Results<Ok<PagedResponse<EntityCaseResponse>>, RedirectHttpResult, ProblemHttpResult>> ListEntityCases(
         [FromRoute(Name = "id"), Description(EntityEndpoints.IdOrSlugDescription)] string idOrSlug, [AsParameters] EntityCasesQuery query,
         StoreSnapshot snapshot, HttpContext http, CancellationToken ct)
     {
-        if (await IdOfAsync(snapshot, idOrSlug, ct) is not { } id) return EntityEndpoints.NotFound(idOrSlug);
+        if (await IdOfAsync(snapshot, idOrSlug, ct) is not { } found) return EntityEndpoints.NotFound(idOrSlug);
+        if (found.MergedInto is { } survivor) return EntityEndpoints.RedirectToSurvivor(http, survivor, "/cases");
+        var id = found.Id;
 
         var view = snapshot.View;
         var after = PageCursor.TryDecode<EntityCaseCursor>(query.Cursor, out var cursor)
@@ -50,11 +52,13 @@ internal static class EntityCaseEndpoints
 
     /// <summary>List who appears in the same cases as an entity, and in how many of them.</summary>
     /// <remarks>Co-occurrence in any role, most shared cases first, then by name; limit caps the list (default 50).</remarks>
-    private static async Task<Results<Ok<RelatedEntitiesResponse>, ProblemHttpResult>> ListRelatedEntities(
+    private static async Task<Results<Ok<RelatedEntitiesResponse>, RedirectHttpResult, ProblemHttpResult>> ListRelatedEntities(
         [FromRoute(Name = "id"), Description(EntityEndpoints.IdOrSlugDescription)] string idOrSlug, [AsParameters] EntityCasesQuery query,
-        StoreSnapshot snapshot, CancellationToken ct)
+        StoreSnapshot snapshot, HttpContext http, CancellationToken ct)
     {
-        if (await IdOfAsync(snapshot, idOrSlug, ct) is not { } id) return EntityEndpoints.NotFound(idOrSlug);
+        if (await IdOfAsync(snapshot, idOrSlug, ct) is not { } found) return EntityEndpoints.NotFound(idOrSlug);
+        if (found.MergedInto is { } survivor) return EntityEndpoints.RedirectToSurvivor(http, survivor, "/related");
+        var id = found.Id;
 
         var view = snapshot.View;
         var rows = await snapshot.Db.Database.Query<RelatedEntityResponse>(SqlFragment.Of($"""
@@ -69,9 +73,12 @@ internal static class EntityCaseEndpoints
         return TypedResults.Ok(new RelatedEntitiesResponse(id, rows));
     }
 
-    /// <summary>The id of the entity named by id or slug in the view, or null.</summary>
-    private static async Task<Guid?> IdOfAsync(StoreSnapshot snapshot, string idOrSlug, CancellationToken ct) =>
-        await EntityReads.Rows(snapshot.Db, snapshot.View).Where(EntityReads.Matching(idOrSlug)).Select(e => (Guid?)e.Id).SingleOrDefaultAsync(ct);
+    /// <summary>The id of the entity named by id or slug in the view, and the entity it was merged into then; null when none.</summary>
+    private static async Task<EntityId?> IdOfAsync(StoreSnapshot snapshot, string idOrSlug, CancellationToken ct) =>
+        await EntityReads.Rows(snapshot.Db, snapshot.View).Where(EntityReads.Matching(idOrSlug))
+            .Select(e => new EntityId(e.Id, e.MergedInto)).SingleOrDefaultAsync(ct);
+
+    private sealed record EntityId(Guid Id, Guid? MergedInto);
 
     private sealed record CaseRow(Guid Id, string Slug, string Title, string? ChargedOn, string[] Roles);
 }

@@ -87,3 +87,27 @@ public sealed record EntityCasesQuery(
 
 /// <summary>Where a page of an entity's cases ends: the last case's slug.</summary>
 internal sealed record EntityCaseCursor(string Slug);
+
+/// <summary>Which entity to merge this one into.</summary>
+/// <param name="Into">The surviving entity's id (a UUID) or slug.</param>
+public sealed record EntityMergeRequest(string? Into);
+
+/// <summary>A merge done: the merged entity's id, the survivor as it is now, and what became of the merged entity's case links.</summary>
+/// <param name="Merged">The id of the entity merged; it now redirects to the survivor.</param>
+/// <param name="Into">The surviving entity, with the merged one's name and aliases among its aliases.</param>
+/// <param name="MovedLinks">Case links moved to the survivor.</param>
+/// <param name="DroppedLinks">Case links dropped because the survivor already had them (same case, same role).</param>
+public sealed record EntityMergeResponse(Guid Merged, EntityResponse Into, int MovedLinks, int DroppedLinks);
+
+/// <summary>Why an entity's personal data is redacted.</summary>
+/// <param name="Reason">Why (e.g. "acquitted", "request of 2026-12-01"), 1 to 1,000 characters; kept in the audit trail and the
+/// hash chain, with any spelling of the redacted name replaced.</param>
+public sealed record EntityRedactRequest(string? Reason);
+
+/// <summary>A redaction done: its id (as /audit/verify lists it), the entity as it is now, and what was rewritten.</summary>
+/// <param name="Redaction">The redaction's id.</param>
+/// <param name="Entity">The redacted entity: the placeholder name and slug, no aliases, identifiers, description or sources.</param>
+/// <param name="Cases">Cases whose names, title or summary were redacted.</param>
+/// <param name="HistoryEntries">History entries rewritten (they are verified by their stored hash from now on).</param>
+/// <param name="AuditEvents">Audit rows whose changes were rewritten.</param>
+public sealed record EntityRedactionResponse(long Redaction, EntityResponse Entity, int Cases, int HistoryEntries, int AuditEvents);

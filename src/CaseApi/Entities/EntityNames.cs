@@ -27,12 +27,16 @@ public static class EntityNames
             ? "company"
             : role == EntityCodes.Defendant ? "person" : "other";
 
+    /// <summary>The slug GET /entities/export would hide.</summary>
+    public const string ReservedSlug = "export";
+
     /// <summary>A slug for a name: its folded words joined by hyphens (at most 100 characters), or "entity".</summary>
     public static string SlugFor(string name)
     {
         var slug = string.Join('-', TextFolding.Words(name));
         if (slug.Length > 100) slug = slug[..100].TrimEnd('-');
-        return slug.Length == 0 ? "entity" : slug;
+        // /entities/export is the export route, so no entity may be called that.
+        return slug.Length == 0 ? "entity" : slug == ReservedSlug ? "export-entity" : slug;
     }
 
     private static IEnumerable<string> Keys(string name, NameKind kind)

@@ -17,7 +17,8 @@ public sealed class EntityRequestValidator : AbstractValidator<EntityRequest>
         RuleFor(e => e.Kind).NotEmpty().OneOf(EntityCodes.Kinds);
         RuleFor(e => e.Slug).MaximumLength(120).Matches(ReferenceValidation.KebabCase())
             .WithMessage("'slug' must be lowercase letters and digits in hyphen-separated words (e.g. 'kevin-mallory').")
-            .Must(s => s is null || !Guid.TryParse(s, out _)).WithMessage("'slug' must not be a UUID: /entities/{id} reads a UUID as an id.");
+            .Must(s => s is null || !Guid.TryParse(s, out _)).WithMessage("'slug' must not be a UUID: /entities/{id} reads a UUID as an id.")
+            .Must(s => s != EntityNames.ReservedSlug).WithMessage("'slug' must not be 'export': /entities/export is the entity export.");
         RuleFor(e => e.Aliases).Must(a => a is null || a.Count <= MaxItems).WithMessage($"At most {MaxItems} aliases.");
         RuleForEach(e => e.Aliases).NotEmpty().MaximumLength(200).Must(a => a is null || TextOf(a))
             .WithMessage("An alias must contain a letter or digit.");
@@ -36,6 +37,16 @@ public sealed class EntityRequestValidator : AbstractValidator<EntityRequest>
 
     private static bool IsWebUrl(string text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}
+
+public sealed class EntityMergeRequestValidator : AbstractValidator<EntityMergeRequest>
+{
+    public EntityMergeRequestValidator() => RuleFor(m => m.Into).NotEmpty().MaximumLength(120);
+}
+
+public sealed class EntityRedactRequestValidator : AbstractValidator<EntityRedactRequest>
+{
+    public EntityRedactRequestValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(1000);
 }
 
 public sealed class EntityListQueryValidator : AbstractValidator<EntityListQuery>

@@ -35,6 +35,10 @@ public static class HistoryRegistry
         // A case's link to an entity changes with the case (its names) or with the entity (a merge).
         new("case_entities", "case-entity", "to_jsonb(r)", true, HistoryFeed.Record, ["case_id", "role", "entity_id"],
             [("case", "split_part(e.key, '/', 1)"), ("entity", "split_part(e.key, '/', 3)")], Rebuilt: true),
+        // A redaction of personal data (migration EntityRedaction): which entity, why, by whom, and which entries it rewrote; the
+        // verifier checks those entries by their stored hash. Written only by history_redact, with the entity's redact audit row.
+        new("redactions", "redaction", "to_jsonb(r)", true, HistoryFeed.Record, ["id", "entity_id", "reason", "actor", "redacted_at"],
+            [("entity", "(e.row ->> 'entity_id')")], Rebuilt: false),
         // A key's secret hash never enters the history; keys are not the feed's business.
         new("api_keys", "api-key", "to_jsonb(r) - 'secret_hash'", true, HistoryFeed.None, [], Itself("api-key"), Rebuilt: false),
         // An audit row stays in audit_events; its entry holds only the hash. It is the audit, so it needs none.

@@ -52,6 +52,9 @@ public sealed partial class ArchitectureTests
         // resource the export projects, and the export hands its stix format to Interop.
         ["the STIX export is a format of the case export, mapped in Interop"] =
             ["CaseApi.Cases.CaseResponse", "CaseApi.Cases.CaseReads", "CaseApi.Interop.Stix.StixExport"],
+        // Issue 36: the entity table beside the case export is streamed and typed the way the case export is, not a second way.
+        ["the entity export streams Parquet as the case export does"] =
+            ["CaseApi.Cases.ExportBuffer", "CaseApi.Cases.ParquetLists", "CaseApi.Cases.CaseParquetWriter"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         // Issue 38: a feed item is what the API shows (a mirror must not re-implement it), through the one case mapping.
         ["the change feed shows each entity as the API does"] =
@@ -76,7 +79,7 @@ public sealed partial class ArchitectureTests
             "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest", "CaseApi.Entities.EntityRequest",
             "CaseApi.ReferenceData.SectorRequest", "CaseApi.ReferenceData.SponsorRequest", "CaseApi.ReferenceData.PolicyDocumentRequest",
             "CaseApi.ReferenceData.SourceListRequest", "CaseApi.Linkage.EntryDecisionRequest", "CaseApi.Linkage.BulkAcceptRequest",
-            "CaseApi.Linkage.MembershipRequest",
+            "CaseApi.Linkage.MembershipRequest", "CaseApi.Entities.EntityMergeRequest", "CaseApi.Entities.EntityRedactRequest",
         ],
     };
 

@@ -34,6 +34,9 @@ public static class ProblemCodes
     public const string CoverageUndefined = "coverage-undefined";
     public const string AmbiguousName = "ambiguous-name";
     public const string ShuttingDown = "shutting-down";
+    public const string MergeIntoItself = "merge-into-itself";
+    public const string EntityMerged = "entity-merged";
+    public const string KindMismatch = "kind-mismatch";
 
     /// <summary>The precise codes, with the status each is sent with.</summary>
     public static IReadOnlyDictionary<string, int> Precise { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -58,5 +61,8 @@ public static class ProblemCodes
         [CoverageUndefined] = 422,
         [AmbiguousName] = 422,
         [ShuttingDown] = 503,
+        [MergeIntoItself] = 422,
+        [EntityMerged] = 409,
+        [KindMismatch] = 422,
     };
 }

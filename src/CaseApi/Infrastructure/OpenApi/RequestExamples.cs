@@ -33,6 +33,9 @@ internal static class RequestExamples
         {
             ["name"] = "Xuehua Peng", ["kind"] = "person", ["slug"] = ThrowawaySlug, ["aliases"] = new JsonArray("Edward Peng"), ["country"] = "US",
         },
+        // Merge and redaction name throwaway entities only (the path's id is the throwaway slug): trying them changes nothing real.
+        (_, { } type) when type == typeof(EntityMergeRequest) => new JsonObject { ["into"] = ThrowawaySlug + "-survivor" },
+        (_, { } type) when type == typeof(EntityRedactRequest) => new JsonObject { ["reason"] = "Acquitted; removed on request." },
         (_, { } type) when type == typeof(CreateReleaseRequest) => new JsonObject { ["name"] = ThrowawaySlug, ["description"] = "The 2026 study." },
         (_, { } type) when type == typeof(EntryDecisionRequest) => new JsonObject { ["case"] = "kevin-mallory" },
         (_, { } type) when type == typeof(BulkAcceptRequest) => new JsonObject { ["threshold"] = 6 },

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CaseApi.Tests.History;
+using CaseApi.Tests.Infrastructure;
+
+namespace CaseApi.Tests.Entities;
+
+/// <summary>Issue 36 item 5: a person's name leaves the store, its history and every read of them, and the chain still verifies.</summary>
+public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
+{
+    private const string Needle = "mallory";
+
+    /// <summary>Kevin Mallory in a case (title, summary, defendants), changed once, in a release, merged with a second spelling.</summary>
+    private async Task<(string Entity, string Case, long Before)> MalloryAsync()
+    {
+        using var entity = await Client.PostAsJsonAsync("/api/v1/entities", new JsonObject
+        {
+            ["name"] = "Kevin Patrick Mallory", ["kind"] = "person", ["aliases"] = new JsonArray("Kevin Mallory"),
+            ["description"] = "Former officer who sold documents.", ["identifiers"] = new JsonObject { ["wikidata"] = "Q98765432" },
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, entity.StatusCode);
+        var request = CaseSamples.Minimal("us-v-defendant");
+        request["title"] = "United States v. Kevin Mallory";
+        request["summary"] = "MALLORY, Kevin sold documents to an intelligence officer.";
+        request["defendants"] = new JsonArray("MALLORY, Kevin", "Someone Else");
+        request["victims"] = new JsonArray("Acme Corp");
+        var (created, etag) = await CreateCaseAsync(request);
+        request["outcome"] = "acquitted";
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/cases/{created["id"]}") { Content = JsonContent.Create(request) };
+        put.Headers.IfMatch.Add(etag);
+        using var replaced = await Client.SendAsync(put, Ct);
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        using var other = await Client.PostAsJsonAsync("/api/v1/entities", new JsonObject { ["name"] = "K. P. Mallory", ["kind"] = "other" }, Ct);
+        using var merged = await Client.PostAsJsonAsync("/api/v1/entities/k-p-mallory/merge", new { into = "kevin-patrick-mallory" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        using var release = await Client.PostAsJsonAsync("/api/v1/releases", new { name = "before-redaction", description = "All names." }, Ct);
+        Assert.Equal(HttpStatusCode.Created, release.StatusCode);
+        var before = await WithDbAsync(db => CaseApi.Store.StoreVersion.ReadAsync(db, Ct));
+        return ((string)(await ReadObjectAsync(entity))["id"]!, (string)created["id"]!, before);
+    }
+
+    private string ServerErrors() => string.Join("\n", Api.Logs.Events.Where(e => e.Exception is not null).Select(e => e.Exception!.ToString()));
+
+    private Task<HttpResponseMessage> RedactAsync(string entity, HttpClient? client = null) =>
+        (client ?? Client).PostAsJsonAsync($"/api/v1/entities/{entity}/redact", new { reason = "Acquitted; request of Kevin Mallory." }, Ct);
+
+    [Fact]
+    public async Task After_a_redaction_no_read_of_the_present_or_the_past_contains_the_name()
+    {
+        var (entity, id, before) = await MalloryAsync();
+        using var nameBefore = await Client.GetAsync($"/api/v1/cases/{id}", Ct);
+        Assert.Contains(Needle, await nameBefore.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
+
+        using var redacted = await RedactAsync("kevin-patrick-mallory");
+
+        Assert.True(redacted.StatusCode == HttpStatusCode.OK, await redacted.Content.ReadAsStringAsync(Ct) + ServerErrors());
+        var body = await ReadObjectAsync(redacted);
+        var placeholder = (string)body["entity"]!["name"]!;
+        Assert.StartsWith("Redacted person ", placeholder, StringComparison.Ordinal);
+        string[] reads =
+        [
+            $"/api/v1/cases/{id}", "/api/v1/cases", "/api/v1/cases/export?format=csv", "/api/v1/cases/export?format=ndjson",
+            $"/api/v1/cases/{id}?asOf={before}", $"/api/v1/cases?asOf={before}", "/api/v1/cases?release=before-redaction",
+            "/api/v1/cases/export?format=ndjson&release=before-redaction", $"/api/v1/cases/{id}/history",
+            $"/api/v1/entities/{entity}", $"/api/v1/entities/{entity}?asOf={before}", $"/api/v1/entities?asOf={before}",
+            "/api/v1/entities/export?format=ndjson", $"/api/v1/entities/export?asOf={before}", "/api/v1/entities?release=before-redaction",
+            "/api/v1/changes?limit=1000", "/api/v1/audit?limit=1000", "/api/v1/audit/verify",
+        ];
+        foreach (var read in reads)
+        {
+            using var response = await Client.GetAsync(read, Ct);
+            var text = await response.Content.ReadAsStringAsync(Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{read}: {(int)response.StatusCode} {text} {ServerErrors()}");
+            Assert.False(text.Contains(Needle, StringComparison.OrdinalIgnoreCase), $"{read} still names the person: {text}");
+        }
+        using var current = await Client.GetAsync($"/api/v1/cases/{id}", Ct);
+        var redactedCase = await ReadObjectAsync(current);
+        Assert.Equal([placeholder, "Someone Else"], redactedCase["defendants"]!.AsArray().Select(d => (string?)d));
+        Assert.Equal($"United States v. {placeholder}", (string?)redactedCase["title"]);
+        using var oldSlug = await Client.GetAsync("/api/v1/entities/kevin-patrick-mallory", Ct);
+        await Problems.AssertAsync(oldSlug, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_chain_still_verifies_and_names_the_redaction()
+    {
+        var (entity, _, _) = await MalloryAsync();
+
+        using var redacted = await RedactAsync(entity);
+        using var verify = await Client.GetAsync("/api/v1/audit/verify", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, redacted.StatusCode);
+        var result = await ReadObjectAsync(verify);
+        Assert.True(result["valid"] is { } valid && (bool)valid, result.ToJsonString() + ServerErrors());
+        var redaction = result["redactions"]!.AsArray().Single(r => (string?)r!["entityId"] == entity)!;
+        Assert.Equal((long)(await ReadObjectAsync(redacted))["redaction"]!, (long)redaction["id"]!);
+        Assert.True((int)redaction["entries"]! > 0);
+        Assert.Contains("Redacted person", (string?)redaction["reason"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_case_naming_the_placeholder_links_to_the_redacted_entity_and_only_an_admin_may_redact()
+    {
+        await MalloryAsync();
+        var editor = await ClientForRoleAsync("editor");
+
+        using var refused = await RedactAsync("kevin-patrick-mallory", editor);
+        using var redacted = await RedactAsync("kevin-patrick-mallory");
+        var entity = (await ReadObjectAsync(redacted))["entity"]!;
+        var placeholder = (string)entity["name"]!;
+        var request = CaseSamples.Minimal("later");
+        request["defendants"] = new JsonArray(placeholder);
+        await CreateCaseAsync(request);
+        using var merged = await RedactAsync("k-p-mallory");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var cases = await Client.GetAsync($"/api/v1/entities/{(string)entity["slug"]!}/cases", Ct);
+        Assert.Equal(2, (int)(await ReadObjectAsync(cases))["total"]!);
+        await Problems.AssertAsync(merged, HttpStatusCode.NotFound);
+    }
+}
