@@ -44,7 +44,8 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
             // would make typed clients (Kiota) warn of divergent success schemas, and its shape is OASIS's, not ours.
             response.Description = "The matching cases as a file in the requested format (format=stix: a STIX 2.1 bundle, "
                 + "application/stix+json;version=2.1, described in docs/guides/stix.md).";
-            response.Content = Formats.Values.Where(f => f.ContentType != StixExport.MediaType).ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
+            response.Content = Formats.Values.Where(f => f.ContentType != StixExport.MediaType)
+                .ToDictionary(f => f.ContentType.Split(';')[0], f => new OpenApiMediaType
             {
                 // fields= picks the members, so an item declares none as required: a typed client sees absent members as absent.
                 Schema = f.ContentType == "application/json"

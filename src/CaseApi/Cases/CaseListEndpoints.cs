@@ -103,11 +103,14 @@ internal static class CaseListEndpoints
     internal static IQueryable<CaseResponse> PageQuery(CaseDbContext db, CaseFilter filter, CaseSort sort, SqlFragment? after, int pageSize) =>
         sort.Order(filter.Apply(db, after)).Take(pageSize + 1).Select(CaseReads.Projection(filter.View));
 
-    /// <summary>Export every case matching the list filters as CSV, NDJSON, a JSON array, an .xlsx sheet, Parquet or a STIX 2.1 bundle, streamed.</summary>
+    /// <summary>
+    /// Export every case matching the list filters as CSV, NDJSON, a JSON array, an .xlsx sheet, Parquet or a STIX 2.1 bundle, streamed.
+    /// </summary>
     /// <remarks>
     /// format=csv (default) uses the import columns plus the id and derived fields, so an export re-imports as unchanged; ndjson writes one
     /// case object a line; json one array; xlsx one sheet of typed cells under a frozen header, which re-imports too; parquet typed
-    /// columns for notebooks; stix one STIX 2.1 bundle (a report per case, docs/guides/stix.md). fields= picks the columns. Rows stream from the database as they arrive, ordered by slug.
+    /// columns for notebooks; stix one STIX 2.1 bundle (a report per case, docs/guides/stix.md). fields= picks the columns.
+    /// Rows stream from the database as they arrive, ordered by slug.
     /// </remarks>
     private static Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult> ExportCases(
         [AsParameters] CaseFilter filter, [AsParameters] CaseExportQuery query, StoreSnapshot snapshot, TimeProvider time,

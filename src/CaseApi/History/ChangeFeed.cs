@@ -106,7 +106,8 @@ internal static class ChangeFeed
         }
     }
 
-    private static async Task<ChangeFeedResponse> PageAsync(CaseDbContext db, ChangeFeedQuery query, IReadOnlySet<string> wanted, CancellationToken ct)
+    private static async Task<ChangeFeedResponse> PageAsync(
+        CaseDbContext db, ChangeFeedQuery query, IReadOnlySet<string> wanted, CancellationToken ct)
     {
         TryReadAfter(query.After, out var cursor);
         var page = new Page(query.Limit);
@@ -157,7 +158,8 @@ internal static class ChangeFeed
             FROM (SELECT DISTINCT commit_position FROM page) p)
         SELECT c.commit_position AS position, e.id AS entry, e.entity, e.action, e.key AS id, e.slug,
                CASE WHEN e.entity = 'case' AND e.row IS NOT NULL
-                    THEN (SELECT CASE WHEN m.current_mapping THEN aligned_policies(r.sectors) ELSE aligned_policies_as_of(r.sectors, c.commit_position) END
+                    THEN (SELECT CASE WHEN m.current_mapping THEN aligned_policies(r.sectors)
+                                 ELSE aligned_policies_as_of(r.sectors, c.commit_position) END
                           FROM jsonb_populate_record(NULL::cases, e.row) r) END
                     AS aligned,
                ({HistoryRegistry.FeedRecordSql})::text AS record_json,

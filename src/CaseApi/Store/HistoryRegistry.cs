@@ -82,5 +82,6 @@ public static class HistoryRegistry
         ? $"'{CamelCase(name)}', {sql}"
         : $"'{CamelCase(column)}', r.{column}";
 
-    private static string CamelCase(string column) => string.Concat(column.Split('_').Select((word, i) => i == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
+    private static string CamelCase(string column) =>
+        string.Concat(column.Split('_').Select((word, i) => i == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..]));
 }

@@ -17,8 +17,8 @@ public static class SecuritySetup
         if (configuration.GetSection(CorsOriginsKey).Get<string[]>() is { Length: > 0 } origins)
         {
             services.AddCors(o => o.AddDefaultPolicy(p => p.WithOrigins(origins).AllowAnyMethod().AllowAnyHeader()
-                .WithExposedHeaders("ETag", "Location", "Link", "Retry-After", RequestIds.HeaderName, RateLimiting.Header, StoreReads.FeedPositionHeader,
-                    RateLimiting.PolicyHeader)));
+                .WithExposedHeaders("ETag", "Location", "Link", "Retry-After", RequestIds.HeaderName, RateLimiting.Header,
+                    StoreReads.FeedPositionHeader, RateLimiting.PolicyHeader)));
         }
         return services;
     }

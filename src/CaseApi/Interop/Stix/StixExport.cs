@@ -44,7 +44,8 @@ internal static class StixExport
             if (page.Count == 0) break;
             Guid[] ids = [.. page.Select(c => c.Id)];
             var links = (await db.Database.Query<StixLink>(SqlFragment.Of(
-                    $"SELECT l.case_id, l.role, l.entity_id FROM {view.Table("case_entities")} l WHERE l.case_id = ANY({ids}) ORDER BY l.role, l.entity_id"))
+                    $"SELECT l.case_id, l.role, l.entity_id FROM {view.Table("case_entities")} l " +
+                    $"WHERE l.case_id = ANY({ids}) ORDER BY l.role, l.entity_id"))
                 .ToListAsync(ct)).ToLookup(l => l.CaseId);
             foreach (var c in page)
             {
@@ -56,7 +57,8 @@ internal static class StixExport
         }
 
         var entities = db.Database.Query<StixEntity>(SqlFragment.Of($"""
-            SELECT e.id, e.kind, e.name, e.aliases, e.country, e.description, e.sources, e.identifiers::text AS identifiers, e.created_at, e.updated_at
+            SELECT e.id, e.kind, e.name, e.aliases, e.country, e.description, e.sources, e.identifiers::text AS identifiers,
+                   e.created_at, e.updated_at
             FROM {view.Table("entities")} e
             WHERE e.id IN (SELECT l.entity_id FROM {view.Table("case_entities")} l WHERE l.case_id IN (SELECT c.id FROM ({filter.SelectSql()}) c))
             ORDER BY e.id

@@ -98,7 +98,8 @@ internal static class StixMapping
     {
         var (created, modified) = (Timestamp(c.CreatedAt), Timestamp(c.UpdatedAt > c.CreatedAt ? c.UpdatedAt : c.CreatedAt));
         var actor = c.Sponsor is { } code && sponsors.Contains(code) ? StixIds.ThreatActor(code) : null;
-        var byRole = links.GroupBy(l => l.Role, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(l => StixIds.Identity(l.EntityId)).ToList());
+        var byRole = links.GroupBy(l => l.Role, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(l => StixIds.Identity(l.EntityId)).ToList());
         List<string> targets = [.. byRole.GetValueOrDefault("victim") ?? [], .. c.Sectors.Where(sectors.Contains).Select(StixIds.Sector)];
         var relationships = actor is null
             ? []
@@ -110,7 +111,8 @@ internal static class StixMapping
         Strings(w, "report_types", ["threat-report"]);
         w.WriteString("published", Published(c));
         Strings(w, "labels", c.ActivityTypes.Concat(c.Tradecraft).Distinct(StringComparer.Ordinal));
-        List<string> refs = [.. actor is null ? Array.Empty<string>() : [actor], .. byRole.Values.SelectMany(r => r), .. c.Sectors.Where(sectors.Contains).Select(StixIds.Sector),
+        List<string> refs = [.. actor is null ? Array.Empty<string>() : [actor], .. byRole.Values.SelectMany(r => r),
+            .. c.Sectors.Where(sectors.Contains).Select(StixIds.Sector),
             .. relationships.Select(r => r.Id)];
         // object_refs may not be empty: a case that names nothing refers to its marking, the one object every case has.
         Strings(w, "object_refs", refs.Count > 0 ? refs.Distinct(StringComparer.Ordinal) : [StixIds.TlpWhite]);
