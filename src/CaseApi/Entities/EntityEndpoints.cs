@@ -6,6 +6,7 @@ using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -25,13 +26,16 @@ internal static class EntityEndpoints
         entities.MapGet("/{id}", GetEntity).WithName(nameof(GetEntity)).ReadsStore<AsOfQuery>(StoreRead.Item)
             .Produces(StatusCodes.Status304NotModified);
         entities.MapPost("/", CreateEntity).WithName(nameof(CreateEntity)).RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<EntityRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithValidation<EntityRequest>().ProducesProblem(StatusCodes.Status409Conflict).Reviewed(ReviewRule.Refused, ReviewReasons.Entity);
         entities.MapPut("/{id}", ReplaceEntity).WithName(nameof(ReplaceEntity)).RequireAuthorization(Policies.Editor)
             .WithValidation<EntityRequest>().ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Entity);
         entities.MapDelete("/{id}", DeleteEntity).WithName(nameof(DeleteEntity)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired).Reviewed(ReviewRule.Refused, ReviewReasons.Entity);
+        // LEAD (issue 39, at the merge with entities-merge): the entity merge route gets the same line,
+        // .Reviewed(ReviewRule.Refused, ReviewReasons.Entity) — docs/guides/review.md states its rule.
         entities.MapEntityCaseEndpoints();
         return api;
     }

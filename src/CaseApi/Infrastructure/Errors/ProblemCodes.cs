@@ -34,6 +34,11 @@ public static class ProblemCodes
     public const string CoverageUndefined = "coverage-undefined";
     public const string AmbiguousName = "ambiguous-name";
     public const string ShuttingDown = "shutting-down";
+    public const string ReviewRequired = "review-required";
+    public const string OwnProposal = "own-proposal";
+    public const string NotTheAuthor = "not-the-author";
+    public const string ProposalClosed = "proposal-closed";
+    public const string ProposalConflict = "proposal-conflict";
 
     /// <summary>The precise codes, with the status each is sent with.</summary>
     public static IReadOnlyDictionary<string, int> Precise { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -58,5 +63,10 @@ public static class ProblemCodes
         [CoverageUndefined] = 422,
         [AmbiguousName] = 422,
         [ShuttingDown] = 503,
+        [ReviewRequired] = 403,
+        [OwnProposal] = 403,
+        [NotTheAuthor] = 403,
+        [ProposalClosed] = 409,
+        [ProposalConflict] = 409,
     };
 }
