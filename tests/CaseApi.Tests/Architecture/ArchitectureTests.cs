@@ -48,6 +48,8 @@ public sealed partial class ArchitectureTests
             "CaseApi.Entities.EntityLinks", "CaseApi.Entities.EntityResolver", "CaseApi.Entities.NameResolution", "CaseApi.Entities.AmbiguousName",
             "CaseApi.Entities.EntityCandidate", "CaseApi.Entities.EntityNames", "CaseApi.Entities.EntityRequest", "CaseApi.Entities.EntityCodes",
         ],
+        // Issue 39: each write route states, where it is mapped, whether review makes it a proposal, refuses it or lets it publish.
+        ["every write route declares what review does to it"] = ["CaseApi.Review.ReviewGate", "CaseApi.Review.ReviewRule", "CaseApi.Review.ReviewReasons"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         ["validators check codes against the reference data"] =
         [
