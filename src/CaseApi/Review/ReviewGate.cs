@@ -18,7 +18,9 @@ public static class ReviewGate
         builder.WithMetadata(new ReviewDeclaration(rule, because));
         if (rule == ReviewRule.Exempt) return builder;
         builder.AddEndpointFilter((context, next) => InvokeAsync(rule, because, context, next)).ProducesProblem(StatusCodes.Status403Forbidden);
-        return rule == ReviewRule.Proposal ? builder.Produces<ProposalResponse>(StatusCodes.Status202Accepted).WithProposalNote() : builder;
+        // 202 is declared without a schema: beside the route's 200/201 a second success schema makes generated clients keep
+        // only one (Kiota warns). The body is the proposal, as GET on its Location answers.
+        return rule == ReviewRule.Proposal ? builder.Produces(StatusCodes.Status202Accepted).WithProposalNote() : builder;
     }
 
     /// <summary>True when the caller's case writes must wait for a second person under <paramref name="mode"/>.</summary>
@@ -55,6 +57,11 @@ public static class ReviewGate
                 + "percent-encode anything beyond ASCII). Ignored when the write publishes.",
             Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, MaxLength = ReviewLimits.Note },
         });
+        if (operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is Microsoft.OpenApi.OpenApiResponse response)
+        {
+            response.Description = "Review:Mode made the write a proposal: nothing is published until a reviewer approves it. Location names "
+                + "the proposal (GET /api/v1/proposals/{id}), and the body is that proposal.";
+        }
         return Task.CompletedTask;
     });
 }
