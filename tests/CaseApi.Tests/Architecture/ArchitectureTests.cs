@@ -68,7 +68,7 @@ public sealed partial class ArchitectureTests
             "CaseApi.Cases.CaseRequest", "CaseApi.Cases.CaseEndpoints", "CaseApi.ApiKeys.CreateApiKeyRequest", "CaseApi.Releases.CreateReleaseRequest", "CaseApi.Entities.EntityRequest",
             "CaseApi.ReferenceData.SectorRequest", "CaseApi.ReferenceData.SponsorRequest", "CaseApi.ReferenceData.PolicyDocumentRequest",
             "CaseApi.ReferenceData.SourceListRequest", "CaseApi.Linkage.EntryDecisionRequest", "CaseApi.Linkage.BulkAcceptRequest",
-            "CaseApi.Linkage.MembershipRequest",
+            "CaseApi.Linkage.MembershipRequest", "CaseApi.Review.RejectProposalRequest",
         ],
     };
 
