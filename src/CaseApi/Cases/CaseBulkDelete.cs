@@ -5,6 +5,7 @@ using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -27,7 +28,7 @@ internal static class CaseBulkDelete
     {
         cases.MapDelete("/", DeleteCases).WithName(nameof(DeleteCases)).RequireAuthorization(Policies.Admin)
             .WithQuery<CaseFilter, BulkDeleteQuery>().ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).Reviewed(ReviewRule.Refused, ReviewReasons.Bulk);
         return cases;
     }
 

@@ -9,6 +9,7 @@ using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Json;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,13 +33,14 @@ internal static class CaseEndpoints
         // it: the id or the slug, whichever the client has.
         cases.MapGet("/{id}", GetCase).WithName(nameof(GetCase)).ReadsStore<AsOfQuery>(StoreRead.Item).Produces(StatusCodes.Status304NotModified);
         cases.MapPost("/", CreateCase).WithName(nameof(CreateCase)).RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<CaseRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithValidation<CaseRequest>().ProducesProblem(StatusCodes.Status409Conflict).Reviewed(ReviewRule.Proposal);
         cases.MapPut("/{id}", ReplaceCase).WithName(nameof(ReplaceCase)).RequireAuthorization(Policies.Editor).WithValidation<CaseRequest>()
-            .WithWriteProblems();
+            .WithWriteProblems().Reviewed(ReviewRule.Proposal);
         cases.MapPatch("/{id}", PatchCase).WithName(nameof(PatchCase)).RequireAuthorization(Policies.Editor)
-            .Accepts<JsonObject>(MergePatchMediaType).WithWriteProblems();
+            .Accepts<JsonObject>(MergePatchMediaType).WithWriteProblems().Reviewed(ReviewRule.Proposal);
         cases.MapDelete("/{id}", DeleteCase).WithName(nameof(DeleteCase)).RequireAuthorization(Policies.Editor)
-            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired)
+            .Reviewed(ReviewRule.Proposal);
         cases.MapCaseListEndpoints();
         cases.MapCaseBulkDelete();
         return api;

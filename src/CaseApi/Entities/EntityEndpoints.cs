@@ -6,6 +6,7 @@ using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -25,18 +26,22 @@ internal static class EntityEndpoints
         entities.MapGet("/{id}", GetEntity).WithName(nameof(GetEntity)).ReadsStore<AsOfQuery>(StoreRead.Item)
             .Produces(StatusCodes.Status304NotModified).Produces(StatusCodes.Status308PermanentRedirect);
         entities.MapPost("/", CreateEntity).WithName(nameof(CreateEntity)).RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<EntityRequest>().ProducesProblem(StatusCodes.Status409Conflict);
+            .WithValidation<EntityRequest>().ProducesProblem(StatusCodes.Status409Conflict).Reviewed(ReviewRule.Refused, ReviewReasons.Entity);
         entities.MapPut("/{id}", ReplaceEntity).WithName(nameof(ReplaceEntity)).RequireAuthorization(Policies.Editor)
             .WithValidation<EntityRequest>().ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed).ProducesProblem(StatusCodes.Status428PreconditionRequired)
-            .Produces(StatusCodes.Status308PermanentRedirect);
+            .Produces(StatusCodes.Status308PermanentRedirect).Reviewed(ReviewRule.Refused, ReviewReasons.Entity);
         entities.MapDelete("/{id}", DeleteEntity).WithName(nameof(DeleteEntity)).RequireAuthorization(Policies.Editor)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired).Reviewed(ReviewRule.Refused, ReviewReasons.Entity);
         entities.MapPost("/{id}/merge", MergeEntity).WithName(nameof(MergeEntity)).RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<EntityMergeRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithValidation<EntityMergeRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Entity);
+        // Redaction removes a person's data on a legal or ethical ground (admins only): it cannot wait in a queue that
+        // itself would hold the name, so it is exempt from review in every mode (docs/guides/review.md).
         entities.MapPost("/{id}/redact", RedactEntity).WithName(nameof(RedactEntity)).RequireAuthorization(Policies.Admin).Idempotent()
-            .WithValidation<EntityRedactRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithValidation<EntityRedactRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .Reviewed(ReviewRule.Exempt);
         entities.MapEntityExport();
         entities.MapEntityCaseEndpoints();
         return api;

@@ -4,6 +4,7 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Paging;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -31,8 +32,10 @@ internal static class ImportEndpoints
         // One handler, two operations: generators make one call per operation and cannot mix a JSON model, raw files and a
         // form in one (Kiota types only the first structured body; NSwag sends every body as JSON then). /file takes the
         // file as the body, for clients that upload files; /imports takes anything the handler reads.
-        Upload(imports.MapPost("/", CreateImport).WithName(nameof(CreateImport)), options, RecordsFormsAndFiles);
+        Upload(imports.MapPost("/", CreateImport).WithName(nameof(CreateImport)), options, RecordsFormsAndFiles)
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Bulk);
         Upload(imports.MapPost("/file", CreateImport).WithName(CreateImportFromFile), options, Files)
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Bulk)
             .WithSummary("Import cases from a CSV, NDJSON or .xlsx file sent as the body.");
         imports.MapGet("/", ListImports).WithName(nameof(ListImports)).ReadsStore<ImportListQuery>(StoreRead.Current);
         imports.MapGet("/{id:guid}", GetImport).WithName(nameof(GetImport)).ReadsStore(StoreRead.Current)

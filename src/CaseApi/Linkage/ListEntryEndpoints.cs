@@ -7,6 +7,7 @@ using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -46,19 +47,21 @@ internal static class ListEntryEndpoints
                 return Task.CompletedTask;
             })
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .Reviewed(ReviewRule.Exempt);
         entries.MapGet("/", ListEntries).WithName(nameof(ListEntries)).ReadsStore<ListEntryQuery>(StoreRead.Current)
             .ProducesProblem(StatusCodes.Status404NotFound);
         entries.MapPost("/{entryId:guid}/accept", AcceptCandidate).WithName(nameof(AcceptCandidate))
             .RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Linkage);
         entries.MapPost("/{entryId:guid}/reject", RejectCandidate).WithName(nameof(RejectCandidate))
             .RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound).Reviewed(ReviewRule.Refused, ReviewReasons.Linkage);
         entries.MapGet("/{entryId:guid}/case-draft", DraftCase).WithName(nameof(DraftCase)).ReadsStore(StoreRead.Current)
             .ProducesProblem(StatusCodes.Status404NotFound);
         entries.MapPost("/accept", AcceptSuggestions).WithName(nameof(AcceptSuggestions)).RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<BulkAcceptRequest>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithValidation<BulkAcceptRequest>().ProducesProblem(StatusCodes.Status404NotFound).Reviewed(ReviewRule.Refused, ReviewReasons.Linkage);
         return api;
     }
 

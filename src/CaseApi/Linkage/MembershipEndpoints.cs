@@ -4,6 +4,7 @@ using CaseApi.Cases;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -23,8 +24,10 @@ internal static class MembershipEndpoints
     public static RouteGroupBuilder MapMembershipEndpoints(this RouteGroupBuilder api)
     {
         var lists = api.MapGroup("/cases/{id}/lists").WithTags("Cases").RequireAuthorization(Policies.Editor);
-        lists.MapPut("/{code}", PutMembership).WithName(nameof(PutMembership)).WithValidation<MembershipRequest>().WithPreconditions();
-        lists.MapDelete("/{code}", DeleteMembership).WithName(nameof(DeleteMembership)).WithPreconditions();
+        lists.MapPut("/{code}", PutMembership).WithName(nameof(PutMembership)).WithValidation<MembershipRequest>().WithPreconditions()
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Membership);
+        lists.MapDelete("/{code}", DeleteMembership).WithName(nameof(DeleteMembership)).WithPreconditions()
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Membership);
         return api;
     }
 

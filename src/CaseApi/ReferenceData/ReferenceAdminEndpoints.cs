@@ -4,6 +4,7 @@ using CaseApi.Audit;
 using CaseApi.Infrastructure.Auth;
 using CaseApi.Infrastructure.Errors;
 using CaseApi.Infrastructure.Validation;
+using CaseApi.Review;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -36,9 +37,9 @@ internal static class ReferenceAdminEndpoints
     /// <summary>PUT and DELETE of <c>/{code}</c> in a reference resource's group, for admins only.</summary>
     private static void MapAdmin<TRequest>(this RouteGroupBuilder group, Delegate put, Delegate delete, bool deleteConflicts = true)
     {
-        group.MapPut("/{code}", put).WithName(put.Method.Name).WithValidation<TRequest>().RequireAuthorization(Policies.Admin);
+        group.MapPut("/{code}", put).WithName(put.Method.Name).WithValidation<TRequest>().RequireAuthorization(Policies.Admin).Reviewed(ReviewRule.Exempt);
         var deleting = group.MapDelete("/{code}", delete).WithName(delete.Method.Name).ProducesValidationProblem()
-            .RequireAuthorization(Policies.Admin);
+            .RequireAuthorization(Policies.Admin).Reviewed(ReviewRule.Exempt);
         if (deleteConflicts) deleting.ProducesProblem(StatusCodes.Status409Conflict);
     }
 

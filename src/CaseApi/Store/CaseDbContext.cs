@@ -5,6 +5,7 @@ using CaseApi.Entities;
 using CaseApi.Imports;
 using CaseApi.Linkage;
 using CaseApi.ReferenceData;
+using CaseApi.Review;
 using Microsoft.EntityFrameworkCore;
 
 namespace CaseApi.Store;
@@ -33,6 +34,7 @@ public class CaseDbContext : DbContext
     public DbSet<LinkageModelState> LinkageModels => Set<LinkageModelState>();
     public DbSet<Entity> Entities => Set<Entity>();
     public DbSet<CaseEntityLink> CaseEntityLinks => Set<CaseEntityLink>();
+    public DbSet<Proposal> Proposals => Set<Proposal>();
 
     /// <summary>
     /// The policy documents whose objectives name any of the given sectors, in code order. Translated to the SQL

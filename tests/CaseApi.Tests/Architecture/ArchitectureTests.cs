@@ -55,6 +55,8 @@ public sealed partial class ArchitectureTests
         // Issue 36: the entity table beside the case export is streamed and typed the way the case export is, not a second way.
         ["the entity export streams Parquet as the case export does"] =
             ["CaseApi.Cases.ExportBuffer", "CaseApi.Cases.ParquetLists", "CaseApi.Cases.CaseParquetWriter"],
+        // Issue 39: each write route states, where it is mapped, whether review makes it a proposal, refuses it or lets it publish.
+        ["every write route declares what review does to it"] = ["CaseApi.Review.ReviewGate", "CaseApi.Review.ReviewRule", "CaseApi.Review.ReviewReasons"],
         ["reads take asOf and release with one rule"] = ["CaseApi.History.AsOfQuery", "CaseApi.History.AsOfValidation"],
         // Issue 38: a feed item is what the API shows (a mirror must not re-implement it), through the one case mapping.
         ["the change feed shows each entity as the API does"] =
@@ -80,6 +82,7 @@ public sealed partial class ArchitectureTests
             "CaseApi.ReferenceData.SectorRequest", "CaseApi.ReferenceData.SponsorRequest", "CaseApi.ReferenceData.PolicyDocumentRequest",
             "CaseApi.ReferenceData.SourceListRequest", "CaseApi.Linkage.EntryDecisionRequest", "CaseApi.Linkage.BulkAcceptRequest",
             "CaseApi.Linkage.MembershipRequest", "CaseApi.Entities.EntityMergeRequest", "CaseApi.Entities.EntityRedactRequest",
+            "CaseApi.Review.RejectProposalRequest",
         ],
     };
 

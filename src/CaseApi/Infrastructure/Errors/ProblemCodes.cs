@@ -37,6 +37,11 @@ public static class ProblemCodes
     public const string MergeIntoItself = "merge-into-itself";
     public const string EntityMerged = "entity-merged";
     public const string KindMismatch = "kind-mismatch";
+    public const string ReviewRequired = "review-required";
+    public const string OwnProposal = "own-proposal";
+    public const string NotTheAuthor = "not-the-author";
+    public const string ProposalClosed = "proposal-closed";
+    public const string ProposalConflict = "proposal-conflict";
 
     /// <summary>The precise codes, with the status each is sent with.</summary>
     public static IReadOnlyDictionary<string, int> Precise { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -64,5 +69,10 @@ public static class ProblemCodes
         [MergeIntoItself] = 422,
         [EntityMerged] = 409,
         [KindMismatch] = 422,
+        [ReviewRequired] = 403,
+        [OwnProposal] = 403,
+        [NotTheAuthor] = 403,
+        [ProposalClosed] = 409,
+        [ProposalConflict] = 409,
     };
 }

@@ -5,6 +5,7 @@ using CaseApi.Entities;
 using CaseApi.Linkage;
 using CaseApi.ReferenceData;
 using CaseApi.Releases;
+using CaseApi.Review;
 using Microsoft.OpenApi;
 
 namespace CaseApi.Infrastructure.OpenApi;
@@ -39,6 +40,8 @@ internal static class RequestExamples
         (_, { } type) when type == typeof(CreateReleaseRequest) => new JsonObject { ["name"] = ThrowawaySlug, ["description"] = "The 2026 study." },
         (_, { } type) when type == typeof(EntryDecisionRequest) => new JsonObject { ["case"] = "kevin-mallory" },
         (_, { } type) when type == typeof(BulkAcceptRequest) => new JsonObject { ["threshold"] = 6 },
+        (_, { } type) when type == typeof(RejectProposalRequest) =>
+            new JsonObject { ["reason"] = "No public source names the handler; cite the indictment and propose it again." },
         (_, { } type) when type == typeof(MembershipRequest) =>
             new JsonObject { ["references"] = new JsonArray("https://www.justice.gov/opa/pr/former-cia-officer-sentenced-prison-espionage") },
         (_, { } type) when type == typeof(CreateApiKeyRequest) =>

@@ -2,8 +2,11 @@ using CaseApi.Tests.Infrastructure;
 
 namespace CaseApi.Tests.Auth.SignIn;
 
-/// <summary>The API trusting a <see cref="TestIdentityProvider"/> started before it, with introspection for admin operations.</summary>
-public sealed class SignInFactory : CaseApiFactory
+/// <summary>
+/// The API trusting a <see cref="TestIdentityProvider"/> started before it, with introspection for admin operations. Not sealed:
+/// Review/ReviewSignInFactory adds Review:Mode to its settings.
+/// </summary>
+public class SignInFactory : CaseApiFactory
 {
     /// <summary>The longest a token is accepted after it was issued, shorter than the provider's 60-minute tokens.</summary>
     public const int MaxTokenLifetimeMinutes = 30;
@@ -34,5 +37,6 @@ public sealed class SignInFactory : CaseApiFactory
     {
         if (provider is not null) await provider.DisposeAsync();
         await base.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 }
