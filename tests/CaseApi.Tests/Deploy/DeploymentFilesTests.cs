@@ -131,6 +131,9 @@ public sealed partial class DeploymentFilesTests
         Assert.Contains(clients, c => c.Text("clientId") == api.Text("Auth__Oidc__IntrospectionClientId") && c.Text("publicClient") == "false");
         Assert.Matches(@"^\$\{CASEAPI_INTROSPECTION_SECRET:\?", api.Text("Auth__Oidc__IntrospectionClientSecret"));
         Assert.Equal("/opt/keycloak/data/import", services.At("keycloak").List("volumes").Single().Split(':')[1]);
+        // Issue 39: compose is a curated deployment, so an editor's case writes wait for the realm's reviewer.
+        Assert.Equal("editors", api.Text("Review__Mode"));
+        Assert.Equal(["editor", "reviewer"], realm.Items("users").Select(u => u.List("realmRoles").Single()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
