@@ -57,7 +57,8 @@ internal static class ListEntryEndpoints
             .Reviewed(ReviewRule.Refused, ReviewReasons.Linkage);
         entries.MapPost("/{entryId:guid}/reject", RejectCandidate).WithName(nameof(RejectCandidate))
             .RequireAuthorization(Policies.Editor).Idempotent()
-            .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound).Reviewed(ReviewRule.Refused, ReviewReasons.Linkage);
+            .WithValidation<EntryDecisionRequest>().ProducesProblem(StatusCodes.Status404NotFound)
+            .Reviewed(ReviewRule.Refused, ReviewReasons.Linkage);
         entries.MapGet("/{entryId:guid}/case-draft", DraftCase).WithName(nameof(DraftCase)).ReadsStore(StoreRead.Current)
             .ProducesProblem(StatusCodes.Status404NotFound);
         entries.MapPost("/accept", AcceptSuggestions).WithName(nameof(AcceptSuggestions)).RequireAuthorization(Policies.Editor).Idempotent()

@@ -37,7 +37,8 @@ internal static class ReferenceAdminEndpoints
     /// <summary>PUT and DELETE of <c>/{code}</c> in a reference resource's group, for admins only.</summary>
     private static void MapAdmin<TRequest>(this RouteGroupBuilder group, Delegate put, Delegate delete, bool deleteConflicts = true)
     {
-        group.MapPut("/{code}", put).WithName(put.Method.Name).WithValidation<TRequest>().RequireAuthorization(Policies.Admin).Reviewed(ReviewRule.Exempt);
+        group.MapPut("/{code}", put).WithName(put.Method.Name).WithValidation<TRequest>().RequireAuthorization(Policies.Admin)
+            .Reviewed(ReviewRule.Exempt);
         var deleting = group.MapDelete("/{code}", delete).WithName(delete.Method.Name).ProducesValidationProblem()
             .RequireAuthorization(Policies.Admin).Reviewed(ReviewRule.Exempt);
         if (deleteConflicts) deleting.ProducesProblem(StatusCodes.Status409Conflict);

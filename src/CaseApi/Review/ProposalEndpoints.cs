@@ -76,7 +76,10 @@ internal static class ProposalEndpoints
             : NotFound(id);
 
     /// <summary>Read the case as the proposal would leave it (its writable fields), as of the case now.</summary>
-    /// <remarks>A merge patch is merged into the case as it is now, so this is what approving it now would publish. A delete proposes no case (404).</remarks>
+    /// <remarks>
+    /// A merge patch is merged into the case as it is now, so this is what approving it now would publish. A delete proposes
+    /// no case (404).
+    /// </remarks>
     private static async Task<Results<Ok<CaseRequest>, ProblemHttpResult>> GetProposedCase(
         Guid id, StoreSnapshot snapshot, HttpContext http, IOptions<JsonOptions> json, CancellationToken ct)
     {

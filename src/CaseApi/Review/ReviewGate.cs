@@ -47,23 +47,24 @@ public static class ReviewGate
         return await ProposalIntake.ProposeAsync(context, next);
     }
 
-    private static RouteHandlerBuilder WithProposalNote(this RouteHandlerBuilder builder) => builder.AddOpenApiOperationTransformer((operation, _, _) =>
-    {
-        operation.Parameters ??= [];
-        operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+    private static RouteHandlerBuilder WithProposalNote(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
-            Name = ProposalIntake.NoteHeader, In = Microsoft.OpenApi.ParameterLocation.Header, Required = false,
-            Description = "When Review:Mode makes this write a proposal (answered 202), a note to the reviewer (at most 2,000 characters; "
-                + "percent-encode anything beyond ASCII). Ignored when the write publishes.",
-            Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, MaxLength = ReviewLimits.Note },
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+            {
+                Name = ProposalIntake.NoteHeader, In = Microsoft.OpenApi.ParameterLocation.Header, Required = false,
+                Description = "When Review:Mode makes this write a proposal (answered 202), a note to the reviewer (at most 2,000 characters; "
+                    + "percent-encode anything beyond ASCII). Ignored when the write publishes.",
+                Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, MaxLength = ReviewLimits.Note },
+            });
+            if (operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is Microsoft.OpenApi.OpenApiResponse response)
+            {
+                response.Description = "Review:Mode made the write a proposal: nothing is published until a reviewer approves it. Location names "
+                    + "the proposal (GET /api/v1/proposals/{id}), and the body is that proposal.";
+            }
+            return Task.CompletedTask;
         });
-        if (operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is Microsoft.OpenApi.OpenApiResponse response)
-        {
-            response.Description = "Review:Mode made the write a proposal: nothing is published until a reviewer approves it. Location names "
-                + "the proposal (GET /api/v1/proposals/{id}), and the body is that proposal.";
-        }
-        return Task.CompletedTask;
-    });
 }
 
 /// <summary>Marks the request through which an approved proposal is applied, so that the gate lets it publish.</summary>

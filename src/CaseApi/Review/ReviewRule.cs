@@ -3,7 +3,9 @@ namespace CaseApi.Review;
 /// <summary>What a write route does when Review:Mode says its caller's change needs a second person (docs/guides/review.md).</summary>
 public enum ReviewRule
 {
-    /// <summary>The write is validated as a direct one would be, stored as a proposal and answered 202 (case create, replace, patch, delete).</summary>
+    /// <summary>
+    /// The write is validated as a direct one would be, stored as a proposal and answered 202 (case create, replace, patch, delete).
+    /// </summary>
     Proposal,
 
     /// <summary>The write has no proposal form (bulk or side paths): refused with a 403 review-required problem that says why.</summary>
