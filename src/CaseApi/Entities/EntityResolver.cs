@@ -35,7 +35,7 @@ public static class EntityResolver
         var allKeys = keysOf.Values.SelectMany(k => k).Distinct(StringComparer.Ordinal).ToArray();
         var known = allKeys.Length == 0
             ? []
-            : await db.Entities.AsNoTracking().Where(e => e.MergedInto == null && e.MatchKeys.Any(k => allKeys.Contains(k)))
+            : await db.Entities.Query(KnownSql(allKeys)).AsNoTracking()
                 .Select(e => new { e.Id, e.Slug, e.Name, e.MatchKeys }).ToListAsync(ct);
 
         // Every key to the stored entities and to the entities made here that have it: each name is then a few lookups.
@@ -74,6 +74,17 @@ public static class EntityResolver
         await FreeSlugsAsync(db, created, ct);
         return new NameResolution(resolved, created, ambiguous);
     }
+
+    /// <summary>
+    /// The unmerged entities that have any of the keys, one GIN index probe per key. Not <c>match_keys &amp;&amp; keys</c>: with
+    /// an import's tens of thousands of keys, that one index condition compares every key with every key (50,000 keys over
+    /// 100,000 entities: 46.7 s, against 0.42 s probed one key at a time).
+    /// </summary>
+    private static SqlFragment KnownSql(string[] keys) => SqlFragment.Of($"""
+        SELECT DISTINCT ON (e.id) e.*, e.xmin
+        FROM unnest({keys}::text[]) AS q(key) JOIN entities e ON e.match_keys @> ARRAY[q.key]
+        WHERE e.merged_into IS NULL
+        """);
 
     /// <summary>
     /// Gives every new entity a slug no other entity has: its name's slug, or when that is taken (in the store or in the
