@@ -14,7 +14,6 @@ internal static class CaseParquetWriter
 {
     public const string MediaType = "application/vnd.apache.parquet";
 
-    private const int RowGroupRows = 5_000;
 
     /// <summary>One Parquet column: its schema field, and how it writes a row group's values.</summary>
     private sealed record Column(Field Field, Func<ParquetRowGroupWriter, List<ExportedCase>, CancellationToken, Task> Write);
@@ -23,20 +22,8 @@ internal static class CaseParquetWriter
         Stream body, IAsyncEnumerable<ExportedCase> cases, IReadOnlyList<CaseExportColumn> columns, CancellationToken ct)
     {
         var parquet = columns.SelectMany(ColumnsOf).ToList();
-        await using var buffer = new ExportBuffer();
-        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(parquet.Select(c => c.Field)), buffer, cancellationToken: ct))
-        {
-            var group = new List<ExportedCase>(RowGroupRows);
-            await foreach (var c in cases.WithCancellation(ct))
-            {
-                group.Add(c);
-                if (group.Count < RowGroupRows) continue;
-                await WriteGroupAsync(writer, parquet, group, ct);
-                await buffer.DrainAsync(body, ct);
-            }
-            if (group.Count > 0) await WriteGroupAsync(writer, parquet, group, ct);
-        }
-        await buffer.DrainAsync(body, ct);
+        await ParquetLists.WriteFileAsync(body, new ParquetSchema(parquet.Select(c => c.Field)), cases,
+            (writer, group, token) => WriteGroupAsync(writer, parquet, group, token), ct);
     }
 
     private static async Task WriteGroupAsync(ParquetWriter writer, List<Column> columns, List<ExportedCase> group, CancellationToken ct)
@@ -46,7 +33,6 @@ internal static class CaseParquetWriter
             foreach (var column in columns) await column.Write(rows, group, ct);
             rows.CompleteValidate();
         }
-        group.Clear();
     }
 
     private static IEnumerable<Column> ColumnsOf(CaseExportColumn column)

@@ -49,7 +49,6 @@ public sealed class EntityExportQueryValidator : AbstractValidator<EntityExportQ
 /// </summary>
 internal static class EntityExport
 {
-    private const int RowGroupRows = 5_000;
 
     /// <summary>One column: its name, whether it is a list, and its value (a string, a list of strings, or a time).</summary>
     private sealed record Column(string Name, Func<EntityResponse, object?> Value, bool List = false);
@@ -144,20 +143,8 @@ internal static class EntityExport
                 ? (Field)new DateTimeDataField(
                     c.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: false)
                 : new DataField<string>(c.Name)).ToArray();
-        await using var buffer = new ExportBuffer();
-        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, cancellationToken: ct))
-        {
-            var group = new List<EntityResponse>(RowGroupRows);
-            await foreach (var e in rows.WithCancellation(ct))
-            {
-                group.Add(e);
-                if (group.Count < RowGroupRows) continue;
-                await WriteGroupAsync(writer, fields, group, ct);
-                await buffer.DrainAsync(body, ct);
-            }
-            if (group.Count > 0) await WriteGroupAsync(writer, fields, group, ct);
-        }
-        await buffer.DrainAsync(body, ct);
+        await ParquetLists.WriteFileAsync(body, new ParquetSchema(fields), rows,
+            (writer, group, token) => WriteGroupAsync(writer, fields, group, token), ct);
     }
 
     private static async Task WriteGroupAsync(ParquetWriter writer, Field[] fields, List<EntityResponse> group, CancellationToken ct)

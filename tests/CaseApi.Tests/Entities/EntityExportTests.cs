@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CaseApi.Entities;
 using CaseApi.Tests.Imports;
 using CaseApi.Tests.Infrastructure;
 using CsvHelper;
@@ -101,6 +102,28 @@ public sealed class EntityExportTests(CaseApiFactory api) : ImportTest(api)
         await Problems.AssertFieldAsync(bad, "format");
         var rows = await DuckRowsAsync(path, "SELECT slug, to_json(aliases)::text, typeof(createdAt) FROM read_parquet('{0}') ORDER BY slug");
         Assert.Equal(["xuehua-peng", "[\"Edward Peng\"]", "TIMESTAMP WITH TIME ZONE"], rows[1]);
+    }
+
+    [Fact]
+    public async Task A_parquet_entity_export_longer_than_a_row_group_holds_every_entity_once()
+    {
+        // 5,000 rows make a row group: 6,001 entities span two groups and part of a third.
+        await WithDbAsync(db =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.Entities.AddRange(Enumerable.Range(0, 6_001).Select(i => new Entity
+            {
+                Id = Guid.NewGuid(), Slug = $"bulk-{i:D5}", Kind = "company", Name = $"Bulk {i:D5}",
+                MatchKeys = EntityNames.MatchKeys("company", $"Bulk {i:D5}", []), CreatedAt = now, UpdatedAt = now,
+            }));
+            return db.SaveChangesAsync(Ct);
+        });
+        var path = Path.Combine(Path.GetTempPath(), $"caseapi-entities-{Guid.NewGuid():N}.parquet");
+        await File.WriteAllBytesAsync(path, await Client.GetByteArrayAsync("/api/v1/entities/export?format=parquet", Ct), Ct);
+
+        var counts = Assert.Single(await DuckRowsAsync(path, "SELECT count(*)::text, count(DISTINCT slug)::text FROM read_parquet('{0}')"));
+
+        Assert.Equal(["6001", "6001"], counts);
     }
 
     [Fact]
