@@ -100,7 +100,7 @@ public abstract class ReviewRulesTest(CaseApiFactory api) : ApiTest(api)
     }
 
     /// <summary>Two spellings of one company and a person, written straight into the store: what merge and redaction act on.</summary>
-    private Task SeedEntitiesAsync() => WithDbAsync(db =>
+    private Task<int> SeedEntitiesAsync() => WithDbAsync(db =>
     {
         var now = DateTimeOffset.UtcNow;
         foreach (var (slug, kind, name) in new[] { ("acme-aero", "company", "Acme Aero"), ("acme-aerospace", "company", "Acme Aerospace"),
