@@ -45,6 +45,7 @@ internal static class ChangeFeed
             ["entity"] = (item, json) => item with { NamedEntity = Read<NamedEntityRecord>(json) },
             ["case-entity"] = (item, json) => item with { CaseEntity = Read<CaseEntityRecord>(json) },
             ["release"] = (item, json) => item with { Release = Read<ReleaseRecord>(json) },
+            ["redaction"] = (item, json) => item with { Redaction = Read<RedactionRecord>(json) },
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Where a page starts: a cursor it issued, a feed position (the changes after it), or the beginning.</summary>
@@ -255,7 +256,7 @@ internal static class ChangeFeed
         public void Add(FeedRow row)
         {
             var item = new ChangeResponse(row.Position, row.Entity, row.Action, row.Id, row.Slug, null,
-                null, null, null, null, null, null, null, null, null, row.Actor);
+                null, null, null, null, null, null, null, null, null, null, row.Actor);
             if (row.RecordJson is { } json && Records.TryGetValue(row.Entity, out var typed)) item = typed(item, json);
             var isCase = row.Entity == "case" && row.Action != "delete";
             items.Add((item, isCase ? row.Entry : null, isCase ? row.Aligned ?? [] : null));
@@ -274,7 +275,7 @@ internal static class ChangeFeed
             foreach (var row in rows.Take(room))
             {
                 items.Add((new ChangeResponse(at.Position, "case", "realign", row.CaseId.ToString(), row.Slug, null,
-                    null, null, null, null, null, null, null, null, null, row.Actor), row.Entry, row.Aligned));
+                    null, null, null, null, null, null, null, null, null, null, row.Actor), row.Entry, row.Aligned));
             }
             if (rows.Count <= room) return true;
             Next = at with { Realigned = rows[room - 1].CaseId };

@@ -12,8 +12,8 @@ namespace CaseApi.History;
 /// case). A delete is a tombstone: its id and slug and no entity. <c>realign</c> is a case whose derived alignment changed
 /// because the policy mapping changed at that position. <c>actor</c> is who made the change, as the audit names actors
 /// (<c>{issuer}#{subject}</c> for a person, <c>key:{id}</c> for a service; null for the service's own work). <c>entity</c> is
-/// case, sector, sponsor, source-list, policy-document, policy-document-sector, entity (shown as <c>namedEntity</c>), case-entity
-/// or release; <c>action</c> is create, update, delete, or (for a case) realign.
+/// case, sector, sponsor, source-list, policy-document, policy-document-sector, entity (shown as <c>namedEntity</c>), case-entity,
+/// release or redaction; <c>action</c> is create, update, delete, or (for a case) realign.
 /// </summary>
 public sealed record ChangeResponse(
     long Position,
@@ -31,6 +31,7 @@ public sealed record ChangeResponse(
     NamedEntityRecord? NamedEntity,
     CaseEntityRecord? CaseEntity,
     ReleaseRecord? Release,
+    RedactionRecord? Redaction,
     string? Actor);
 
 /// <summary>A policy document as the feed shows it; its sectors are the policy-document-sector items.</summary>
@@ -49,6 +50,12 @@ public sealed record CaseEntityRecord(Guid CaseId, string Role, Guid EntityId);
 
 /// <summary>A named release as the feed shows it.</summary>
 public sealed record ReleaseRecord(string Name, string? Description, long Position, DateTimeOffset CreatedAt, string? CreatedBy);
+
+/// <summary>
+/// A redaction of a person's data (docs/operations/security.md#redaction-of-personal-data): which entity, why, by whom and when.
+/// The entries it rewrote now show the redacted form.
+/// </summary>
+public sealed record RedactionRecord(long Id, Guid EntityId, string Reason, string Actor, DateTimeOffset RedactedAt);
 
 /// <summary>A page of the change feed; pass <c>nextCursor</c> as <c>after</c> to continue (it is never null, so a poller always has one).</summary>
 public sealed record ChangeFeedResponse(IReadOnlyList<ChangeResponse> Items, string NextCursor);

@@ -156,7 +156,7 @@ public sealed class EntityMergeTests(CaseApiFactory api) : HistoryTest(api)
         Assert.NotNull(onSurvivor["changes"]!["aliases"]);
         var changes = (await ReadObjectAsync(feed))["items"]!.AsArray();
         Assert.Contains(changes, c => (string?)c!["entity"] == "entity" && (string?)c["id"] == loser
-            && (string?)c["record"]!["merged_into"] == survivor);
+            && (string?)c["namedEntity"]!["mergedInto"] == survivor);
         Assert.Contains(changes, c => (string?)c!["entity"] == "case-entity" && (string?)c["action"] == "delete"
             && ((string?)c["id"])!.EndsWith(loser, StringComparison.Ordinal));
         var verified = await ReadObjectAsync(verify);
