@@ -48,7 +48,8 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
 
         using var csv = new CsvReader(new StringReader(text), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(csv.Read() && csv.ReadHeader());
-        Assert.Equal(["id", .. CaseCsv.Columns, "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt"], csv.HeaderRecord!);
+        Assert.Equal(["id", .. CaseCsv.Columns, "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "defendantEntityIds",
+            "victimEntityIds"], csv.HeaderRecord!);
         Assert.True(csv.Read());
         Assert.Equal("full-case", csv.GetField("slug"));
         var stored = await Client.GetFromJsonAsync<JsonObject>("/api/v1/cases/full-case", Ct);
@@ -89,7 +90,7 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
     }
 
     [Fact]
-    public async Task Ndjson_writes_each_matching_case_as_the_single_case_resource_plus_its_sponsor_type()
+    public async Task Ndjson_writes_each_matching_case_as_the_single_case_resource_plus_its_sponsor_type_and_entity_ids()
     {
         await CreateCaseAsync(CaseSamples.Full("case-a"));
         await CreateCaseAsync(CaseSamples.Minimal("case-b"));
@@ -107,6 +108,14 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
             var exported = JsonNode.Parse(line)!;
             var single = await Client.GetFromJsonAsync<JsonObject>($"/api/v1/cases/{exported["slug"]}", Ct);
             single!["sponsorType"] = (string?)exported["sponsor"] == "soe" ? "state-owned-enterprise" : null;
+            // The entities the names resolved to (issue 36): one id for each name, in the store's entity table.
+            foreach (var (names, ids) in new[] { ("defendants", "defendantEntityIds"), ("victims", "victimEntityIds") })
+            {
+                var exportedIds = exported[ids]!.AsArray().Select(i => Guid.Parse((string)i!)).ToList();
+                Assert.Equal(single[names]!.AsArray().Count, exportedIds.Count);
+                Assert.Equal(exportedIds.Count, await WithDbAsync(db => db.Entities.CountAsync(e => exportedIds.Contains(e.Id), Ct)));
+                single[ids] = exported[ids]!.DeepClone();
+            }
             Assert.True(JsonNode.DeepEquals(single, exported), line);
         }
     }
