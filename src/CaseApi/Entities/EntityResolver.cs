@@ -82,7 +82,7 @@ public static class EntityResolver
     /// <summary>
     /// Keys per lookup (<c>match_keys &amp;&amp; keys</c> on the GIN index). The index's overlap check compares each candidate with
     /// every key asked, so one lookup with an import's tens of thousands of keys is quadratic: 50,000 keys over 100,000
-    /// entities took 46.7 s in one statement. In lookups of 500 keys each the work is linear in the keys.
+    /// entities took 46.7 s in one statement. In lookups of 500 keys each the work grows with the keys, not their square.
     /// </summary>
     private const int KeysPerLookup = 500;
 

@@ -40,6 +40,10 @@ public sealed class TestDatabase : IAsyncDisposable
         var server = Environment.GetEnvironmentVariable(ServerVariable);
         if (!string.IsNullOrWhiteSpace(server))
         {
+            // One test process hosts dozens of servers next to the cluster on two cores: opening a connection there
+            // has taken longer than Npgsql's default 15 s (CI, fixtures failing in start-up's migration). A minute
+            // still fails a dead server quickly enough; production keeps the default.
+            server = new NpgsqlConnectionStringBuilder(server) { Timeout = 60 }.ConnectionString;
             var database = new NpgsqlConnectionStringBuilder(server) { Database = $"caseapi_tests_{Guid.NewGuid():N}", Pooling = true };
             await ExecuteAsync(server, $"CREATE DATABASE \"{database.Database}\" TEMPLATE \"{await MigratedTemplateAsync(server)}\"");
             return new TestDatabase(database.ConnectionString, server, null);

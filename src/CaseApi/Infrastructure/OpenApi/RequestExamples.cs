@@ -57,24 +57,33 @@ internal static class RequestExamples
     public static JsonNode? ForParameter(
         string route, string name, IOpenApiSchema? schema, ParameterLocation? location, bool required, bool write)
     {
-        // A read names what the sample holds: an entity with cases and companions (Greg Chung), the list for entries, else a
-        // case and a sector.
-        var entities = route.StartsWith("api/v1/entities", StringComparison.Ordinal);
-        var listEntries = route.Contains("/entries", StringComparison.Ordinal);
         JsonNode? value = (name, location) switch
         {
             ("id", ParameterLocation.Path) when schema?.Format == "uuid" => "0196f6c4-1f2a-7c3e-9a51-3f4b2c1d0e9f",
-            ("id", ParameterLocation.Path) => write ? ThrowawaySlug : entities ? "dongfan-chung" : "kevin-mallory",
-            ("code", ParameterLocation.Path) => write ? "try-it-out" : listEntries ? "doj-press-releases" : "aerospace",
+            ("id", ParameterLocation.Path) when write => ThrowawaySlug,
+            ("code", ParameterLocation.Path) when write => "try-it-out",
+            ("id" or "code", ParameterLocation.Path) =>
+                SampleMembers.FirstOrDefault(m => route.StartsWith(m.Route, StringComparison.Ordinal)).Member,
             ("dryRun", _) => true,
             ("groupBy", _) => "sector",
             // Required in effect (the validator wants at least two), though the validator does not say so in a way the contract can read.
             ("lists", _) => "doj-press-releases,csis-survey",
-            _ when location == ParameterLocation.Query && !required => null,
             _ => null,
         };
         return value is not null && schema?.Type?.HasFlag(JsonSchemaType.Array) == true ? new JsonArray(value) : value;
     }
+
+    /// <summary>
+    /// What a read's path parameter names, by the collection the route reads: a member the bundled sample holds, so that
+    /// "Try it out" answers data (Greg Chung's entity, who shares his case with Boeing and Rockwell; the list whose entries
+    /// the guides upload; a case). A new read route adds its collection here.
+    /// </summary>
+    private static readonly (string Route, string Member)[] SampleMembers =
+    [
+        ("api/v1/entities/", "dongfan-chung"),
+        ("api/v1/source-lists/", "doj-press-releases"),
+        ("api/v1/cases/", "kevin-mallory"),
+    ];
 
     /// <summary>The slug write examples use, so that trying them never touches a real case.</summary>
     public const string ThrowawaySlug = "try-it-out-example";
