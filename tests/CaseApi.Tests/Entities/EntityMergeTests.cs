@@ -99,6 +99,7 @@ public sealed class EntityMergeTests(CaseApiFactory api) : HistoryTest(api)
         using var bySlug = await raw.GetAsync("/api/v1/entities/edward-peng", Ct);
         using var byId = await raw.GetAsync($"/api/v1/entities/{loser}/cases?limit=5", Ct);
         using var related = await raw.GetAsync($"/api/v1/entities/{loser}/related", Ct);
+        using var replace = await raw.PutAsJsonAsync("/api/v1/entities/edward-peng", Entity("Edward Peng"), Ct);
         using var followed = await Client.GetAsync("/api/v1/entities/edward-peng", Ct);
         using var filtered = await Client.GetAsync("/api/v1/cases?entity=edward-peng&fields=slug", Ct);
         using var search = await Client.GetAsync("/api/v1/entities?q=peng", Ct);
@@ -107,7 +108,11 @@ public sealed class EntityMergeTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal($"/api/v1/entities/{survivor}", bySlug.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.PermanentRedirect, byId.StatusCode);
         Assert.Equal($"/api/v1/entities/{survivor}/cases?limit=5", byId.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.PermanentRedirect, related.StatusCode);
         Assert.Equal($"/api/v1/entities/{survivor}/related", related.Headers.Location!.OriginalString);
+        // A write to the merged entity is sent to the survivor too (308 keeps the method and body), before its If-Match is asked for.
+        Assert.Equal(HttpStatusCode.PermanentRedirect, replace.StatusCode);
+        Assert.Equal($"/api/v1/entities/{survivor}", replace.Headers.Location!.OriginalString);
         Assert.Equal(survivor, (string?)(await ReadObjectAsync(followed))["id"]);
         Assert.Equal(2, (await ReadObjectAsync(filtered))["items"]!.AsArray().Count);
         Assert.Equal(survivor, (string?)Assert.Single((await ReadObjectAsync(search))["items"]!.AsArray())!["id"]);
@@ -164,7 +169,7 @@ public sealed class EntityMergeTests(CaseApiFactory api) : HistoryTest(api)
     }
 
     [Fact]
-    public async Task Merging_into_itself_into_a_merged_entity_across_kinds_or_an_unknown_one_is_refused()
+    public async Task Merging_into_itself_into_a_merged_entity_across_kinds_or_an_unknown_one_or_redacting_a_merged_one_is_refused()
     {
         await TwoPengsAsync();
         await CreateEntityAsync(Entity("Boeing", "company"));
@@ -179,6 +184,8 @@ public sealed class EntityMergeTests(CaseApiFactory api) : HistoryTest(api)
         using var unknown = await MergeAsync("nobody", "xuehua-peng");
         using var empty = await Client.PostAsJsonAsync("/api/v1/entities/boeing/merge", new JsonObject(), Ct);
         using var otherIntoCompany = await MergeAsync("rockwell", "boeing");
+        using var redactMerged = await Client.PostAsJsonAsync(
+            "/api/v1/entities/edward-peng/redact", new JsonObject { ["reason"] = "Acquitted." }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal("merge-into-itself", (string?)(await Problems.AssertAsync(itself, HttpStatusCode.UnprocessableEntity))["code"]);
@@ -188,6 +195,7 @@ public sealed class EntityMergeTests(CaseApiFactory api) : HistoryTest(api)
         await Problems.AssertAsync(unknown, HttpStatusCode.NotFound);
         await Problems.AssertFieldAsync(empty, "into");
         Assert.Equal(HttpStatusCode.OK, otherIntoCompany.StatusCode);
+        Assert.Equal("entity-merged", (string?)(await Problems.AssertAsync(redactMerged, HttpStatusCode.Conflict))["code"]);
     }
 
     [Fact]

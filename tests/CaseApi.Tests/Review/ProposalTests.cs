@@ -114,12 +114,19 @@ public sealed class ProposalTests(EditorsReviewFactory api) : ApiTest(api), ICla
         using var late = await Client.PostAsync($"{first.Headers.Location}/approve", null, Ct);
         using var notTheAuthor = await Client.PostAsync($"{second.Headers.Location}/withdraw", null, Ct);
         using var withdrawn = await editor.PostAsync($"{second.Headers.Location}/withdraw", null, Ct);
+        using var rejectedAgain = await Client.PostAsJsonAsync($"{first.Headers.Location}/reject", new { reason = "Twice." }, Ct);
+        using var withdrawnAgain = await editor.PostAsync($"{second.Headers.Location}/withdraw", null, Ct);
+        using var read = await Client.GetAsync(first.Headers.Location, Ct);
 
         await Problems.AssertFieldAsync(noReason, "reason");
         Assert.Equal("No source for the charge.", (string?)(await ReadObjectAsync(rejected))["reason"]);
         Assert.Equal(ProblemCodes.ProposalClosed, (string?)(await Problems.AssertAsync(late, HttpStatusCode.Conflict))["code"]);
         Assert.Equal(ProblemCodes.NotTheAuthor, (string?)(await Problems.AssertAsync(notTheAuthor, HttpStatusCode.Forbidden))["code"]);
         Assert.Equal("withdrawn", (string?)(await ReadObjectAsync(withdrawn))["status"]);
+        Assert.Equal(ProblemCodes.ProposalClosed, (string?)(await Problems.AssertAsync(rejectedAgain, HttpStatusCode.Conflict))["code"]);
+        Assert.Equal(ProblemCodes.ProposalClosed, (string?)(await Problems.AssertAsync(withdrawnAgain, HttpStatusCode.Conflict))["code"]);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("No source for the charge.", (string?)(await ReadObjectAsync(read))["reason"]);
         Assert.Equal(0, await WithDbAsync(db => db.Cases.CountAsync(Ct)));
         Assert.Single(await WithDbAsync(db => db.AuditEvents.Where(e => e.Action == "reject").ToListAsync(Ct)));
     }

@@ -60,6 +60,15 @@ const notYetDriven: Record<string, string> = Object.fromEntries([
   ...["200", "409", "412"].map((s) => [`DeleteCases ${s}`, "Cases/BulkDeleteTests"]),
   ["ReplaceEntity 409", "Entities/EntityTests"],
   ["DeleteEntity 409", "Entities/EntityTests"],
+  // Review is off in the sweep's service (the default), so a write is never queued and there is no proposal to decide.
+  ...["CreateCase", "ReplaceCase", "PatchCase", "DeleteCase"].map((op) => [`${op} 202`, "Review/ProposalTests, ReviewRulesTests"]),
+  ...["ApproveProposal", "RejectProposal", "WithdrawProposal"].flatMap((op) =>
+    ["200", "409"].map((s) => [`${op} ${s}`, "Review/ProposalTests"])),
+  ...["GetProposal", "GetProposedCase"].map((op) => [`${op} 200`, "Review/ProposalTests"]),
+  // A merge needs two entities of one kind, and a merged entity answers 308 from then on: the sweep's fixtures are one of each.
+  ...["200", "409", "422"].map((s) => [`MergeEntity ${s}`, "Entities/EntityMergeTests"]),
+  ["RedactEntity 409", "Entities/EntityMergeTests"],
+  ...["GetEntity", "ReplaceEntity", "ListEntityCases", "ListRelatedEntities"].map((op) => [`${op} 308`, "Entities/EntityMergeTests"]),
 ]);
 
 const run = `zz-sweep-${Date.now().toString(36)}`;
