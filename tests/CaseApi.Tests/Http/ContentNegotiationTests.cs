@@ -40,4 +40,23 @@ public sealed class ContentNegotiationTests(CaseApiFactory api) : ApiTest(api)
 
         await Problems.AssertAsync(response, HttpStatusCode.NotAcceptable);
     }
+
+    /// <summary>
+    /// A problem raised outside a handler (a query value that does not bind, a missing credential) is written by the
+    /// framework's problem writer, which writes nothing when Accept names no JSON type: the service's fallback must.
+    /// </summary>
+    [Theory]
+    [InlineData("/api/v1/cases/export?includeChildren=STIX", "image/png", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/cases/export?includeChildren=STIX", "LhbLw4);!6KDj|Pv7{u6GS(*x", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/cases/kevin-mallory", "text/csv", HttpStatusCode.Unauthorized)]
+    public async Task A_problem_has_a_json_body_whatever_accept_asks_for(string path, string accept, HttpStatusCode status)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        var client = status == HttpStatusCode.Unauthorized ? ClientWithKey("cak_not-a-key") : Client;
+
+        using var response = await client.SendAsync(request, Ct);
+
+        await Problems.AssertAsync(response, status);
+    }
 }

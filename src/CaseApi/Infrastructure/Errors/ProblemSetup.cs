@@ -11,6 +11,8 @@ public static class ProblemSetup
     public static IServiceCollection AddCaseApiProblems(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context => Complete(context.ProblemDetails, context.HttpContext));
+        // After the framework's writer, which declines when Accept names no JSON type: a problem always has a body.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonFallbackWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         return services;
     }
