@@ -17,6 +17,10 @@ namespace CaseApi.Client;
 /// </summary>
 public sealed class CaseMirror(CaseApiClient client)
 {
+    /// <summary>The export's columns that are members of a case: the rest (sponsorType, the entity ids) are the export's own.</summary>
+    private static readonly CaseExportField[] CaseMembers =
+        [.. Enum.GetValues<CaseExportField>().Except([CaseExportField.SponsorType, CaseExportField.DefendantEntityIds, CaseExportField.VictimEntityIds])];
+
     private readonly Dictionary<Guid, CaseResponse> cases = [];
     private readonly Dictionary<Guid, string> etags = [];
     private string? feedETag;
@@ -43,6 +47,7 @@ public sealed class CaseMirror(CaseApiClient client)
         var exported = await client.Api.V1.Cases.Export.GetAsync(c =>
         {
             c.QueryParameters.FormatAsGetFormatQueryParameterType = GetFormatQueryParameterType.Json;
+            c.QueryParameters.FieldsAsCaseExportField = CaseMembers;
             c.Options.Add(headers.Option);
         }, cancellationToken) ?? [];
         var position = headers["Feed-Position"] ?? throw new InvalidOperationException("The export named no Feed-Position.");
@@ -143,7 +148,8 @@ public sealed class CaseMirror(CaseApiClient client)
 
     private static T As<T>(IParsable value, ParsableFactory<T> factory) where T : IParsable
     {
+        // A clone outlives the document: members the contract does not declare stay in AdditionalData as parsed JSON.
         using var json = JsonDocument.Parse(Write(value));
-        return new JsonParseNode(json.RootElement).GetObjectValue(factory)!;
+        return new JsonParseNode(json.RootElement.Clone()).GetObjectValue(factory)!;
     }
 }
