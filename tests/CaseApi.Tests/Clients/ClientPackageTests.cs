@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using CaseApi.Client;
 using CaseApi.Client.Models;
 using CaseApi.Tests.Infrastructure;
@@ -40,7 +38,8 @@ public sealed class ClientPackageTests(CaseApiFactory api) : ClientTest(api)
             return new Dictionary<string, object?> { ["title"] = $"{c.Title} (edited)", ["tags"] = new[] { $"seen-{seen.Count}" } };
         }, cancellationToken: Ct);
 
-        Assert.Equal([HttpStatusCode.PreconditionFailed, HttpStatusCode.OK], recorder.Exchanges.Where(e => e.Method == HttpMethod.Patch).Select(e => e.Status));
+        Assert.Equal([HttpStatusCode.PreconditionFailed, HttpStatusCode.OK],
+            recorder.Exchanges.Where(e => e.Method == HttpMethod.Patch).Select(e => e.Status));
         Assert.Equal([null, "Another writer's summary."], seen.Select(c => c.Summary));
         Assert.Equal("A test case (edited)", updated.Title);
         Assert.Equal("Another writer's summary.", updated.Summary);
@@ -98,22 +97,6 @@ public sealed class ClientPackageTests(CaseApiFactory api) : ClientTest(api)
         Assert.Equal(0, again + unchanged);
         Assert.Equal(HttpStatusCode.NotModified, recorder.Exchanges[^1].Status);
         Assert.Equal("awaited-case", Assert.Single(mirror.Cases.Values).Slug);
-    }
-
-    private static JsonObject SpaceCase(string slug)
-    {
-        var space = CaseSamples.Minimal(slug);
-        space["sectors"] = new JsonArray("space");
-        return space;
-    }
-
-    private static readonly string[] AerospaceOnly = ["aerospace"];
-
-    private async Task DropSpaceFromTheRoadmapAsync()
-    {
-        using var mapping = await Client.PutAsJsonAsync("/api/v1/policy-documents/space2050",
-            new { name = "Space Science & Technology in China: A Roadmap to 2050", sectors = AerospaceOnly, year = 2009 }, Ct);
-        Assert.Equal(HttpStatusCode.OK, mapping.StatusCode);
     }
 
     private async Task PatchAsOtherWriterAsync(string id, string patch)

@@ -23,7 +23,8 @@ public sealed class ClientRetryTests(ShortWindowFactory api) : ClientTest(api), 
             Assert.NotNull(refusal.RetryAfter);
             var resent = exchanges[index + 1].At - refusal.At;
             // The retry went out no earlier than Retry-After said (less the time its own round trip took).
-            Assert.True(resent >= refusal.RetryAfter.Value - TimeSpan.FromMilliseconds(200), $"resent after {resent}, Retry-After {refusal.RetryAfter}");
+            Assert.True(resent >= refusal.RetryAfter.Value - TimeSpan.FromMilliseconds(200),
+                $"resent after {resent}, Retry-After {refusal.RetryAfter}");
         }
         Assert.Equal(5, exchanges.Count(e => e.Status == HttpStatusCode.OK));
     }

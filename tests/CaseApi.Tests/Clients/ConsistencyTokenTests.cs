@@ -20,7 +20,8 @@ public sealed class ConsistencyTokenTests
         }) };
         using var invoker = new HttpMessageInvoker(handler);
 
-        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post, HttpMethod.Get, HttpMethod.Patch, HttpMethod.Get, HttpMethod.Delete, HttpMethod.Get })
+        HttpMethod[] methods = [HttpMethod.Get, HttpMethod.Post, HttpMethod.Get, HttpMethod.Patch, HttpMethod.Get, HttpMethod.Delete, HttpMethod.Get];
+        foreach (var method in methods)
         {
             using var request = new HttpRequestMessage(method, "http://127.0.0.1/api/v1/cases");
             using var response = await invoker.SendAsync(request, TestContext.Current.CancellationToken);

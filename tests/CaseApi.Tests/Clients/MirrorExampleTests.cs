@@ -30,7 +30,8 @@ public sealed class MirrorExampleTests(CaseApiFactory api) : ClientTest(api)
     {
         var cases = CaseMirror.Normalise(await client.Api.V1.Cases.ListAllAsync(cancellationToken: Ct).ToListAsync(Ct));
         var sectors = (await client.Api.V1.Sectors.GetAsync(cancellationToken: Ct))!.Items!.Select(s => s.Code);
-        var policies = (await client.Api.V1.PolicyDocuments.GetAsync(cancellationToken: Ct))!.Items!.Select(p => $"{p.Code}:{string.Join(',', p.Sectors!)}");
+        var policies = (await client.Api.V1.PolicyDocuments.GetAsync(cancellationToken: Ct))!.Items!
+            .Select(p => $"{p.Code}:{string.Join(',', p.Sectors!)}");
         return string.Join('\n', [cases, .. sectors, .. policies]);
     }
 }

@@ -47,7 +47,8 @@ public static class MirrorExample
             {
                 Name = "Mirror example policy (throwaway)", Sectors = [run],
             }, cancellationToken: cancellationToken);
-            await log.WriteLineAsync($"after an edit and a policy-mapping edit, {await mirror.FollowAsync(cancellationToken: cancellationToken)} item(s)");
+            var followed = await mirror.FollowAsync(cancellationToken: cancellationToken);
+            await log.WriteLineAsync($"after an edit and a policy-mapping edit, {followed} item(s)");
             var realigned = mirror.Cases.Values.Count(c => c.AlignedPolicies?.Contains(run) == true);
             await log.WriteLineAsync($"{realigned} mirrored case(s) now aligned with {run}, as the feed's realign items said");
 
