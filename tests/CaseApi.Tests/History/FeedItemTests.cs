@@ -112,22 +112,6 @@ public sealed class FeedItemTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal(HistoryRegistry.FeedEntities.Where(e => e != "case").Order(), ChangeFeed.Records.Keys.Order());
     }
 
-    private static readonly string[] AerospaceOnly = ["aerospace"];
-
-    private static JsonObject SpaceCase(string slug)
-    {
-        var space = CaseSamples.Minimal(slug);
-        space["sectors"] = new JsonArray("space");
-        return space;
-    }
-
-    private async Task DropSpaceFromTheRoadmapAsync()
-    {
-        using var mapping = await Client.PutAsJsonAsync("/api/v1/policy-documents/space2050",
-            new { name = "Space Science & Technology in China: A Roadmap to 2050", sectors = AerospaceOnly, year = 2009 }, Ct);
-        Assert.Equal(HttpStatusCode.OK, mapping.StatusCode);
-    }
-
     private async Task<List<JsonObject>> DrainAsync(string query)
     {
         var all = new List<JsonObject>();

@@ -60,4 +60,22 @@ public abstract class HistoryTest(CaseApiFactory api) : ApiTest(api)
     }
 
     protected static long PositionOf(JsonObject item) => (long)item["position"]!;
+
+    private static readonly string[] AerospaceOnly = ["aerospace"];
+
+    /// <summary>A case in the space sector, which the seeded space2050 roadmap maps (with aerospace).</summary>
+    protected static JsonObject SpaceCase(string slug)
+    {
+        var space = CaseSamples.Minimal(slug);
+        space["sectors"] = new JsonArray("space");
+        return space;
+    }
+
+    /// <summary>A policy-mapping edit: the roadmap keeps aerospace only, so space cases lose their alignment with it.</summary>
+    protected async Task DropSpaceFromTheRoadmapAsync()
+    {
+        using var mapping = await Client.PutAsJsonAsync("/api/v1/policy-documents/space2050",
+            new { name = "Space Science & Technology in China: A Roadmap to 2050", sectors = AerospaceOnly, year = 2009 }, Ct);
+        Assert.Equal(HttpStatusCode.OK, mapping.StatusCode);
+    }
 }

@@ -22,7 +22,7 @@ public abstract class ApiTest(CaseApiFactory api) : IClassFixture<CaseApiFactory
 
     public virtual ValueTask InitializeAsync() => Api.ResetDatabaseAsync();
 
-    public ValueTask DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         Client.Dispose();
         clients.ForEach(c => c.Dispose());
