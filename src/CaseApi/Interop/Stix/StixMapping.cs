@@ -62,9 +62,10 @@ internal static class StixMapping
         w.WriteEndObject();
     }
 
-    public static void WriteSector(Utf8JsonWriter w, Sector sector)
+    /// <remarks>The TAXII collections pass when the row's version was committed as <paramref name="modified"/>: each edit is a version.</remarks>
+    public static void WriteSector(Utf8JsonWriter w, Sector sector, string modified = ReferenceDataTime)
     {
-        Start(w, "identity", StixIds.Sector(sector.Code), ReferenceDataTime, ReferenceDataTime);
+        Start(w, "identity", StixIds.Sector(sector.Code), ReferenceDataTime, modified);
         w.WriteString("name", sector.Name);
         Optional(w, "description", sector.Description);
         w.WriteString("identity_class", "class");
@@ -73,9 +74,9 @@ internal static class StixMapping
         End(w);
     }
 
-    public static void WriteSponsor(Utf8JsonWriter w, Sponsor sponsor)
+    public static void WriteSponsor(Utf8JsonWriter w, Sponsor sponsor, string modified = ReferenceDataTime)
     {
-        Start(w, "threat-actor", StixIds.ThreatActor(sponsor.Code), ReferenceDataTime, ReferenceDataTime);
+        Start(w, "threat-actor", StixIds.ThreatActor(sponsor.Code), ReferenceDataTime, modified);
         w.WriteString("name", sponsor.Name);
         Optional(w, "description", sponsor.Description);
         Strings(w, "threat_actor_types", ThreatActorTypes(sponsor.Type));
@@ -85,11 +86,11 @@ internal static class StixMapping
     }
 
     /// <summary>The sponsor hierarchy: what a unit does is attributed to the organisation it belongs to.</summary>
-    public static void WriteSponsorParent(Utf8JsonWriter w, Sponsor sponsor)
+    public static void WriteSponsorParent(Utf8JsonWriter w, Sponsor sponsor, string modified = ReferenceDataTime)
     {
         var (source, target) = (StixIds.ThreatActor(sponsor.Code), StixIds.ThreatActor(sponsor.ParentCode!));
         WriteRelationship(w, StixIds.Relationship(source, "attributed-to", target), "attributed-to", source, target,
-            ReferenceDataTime, ReferenceDataTime);
+            ReferenceDataTime, modified);
     }
 
     /// <summary>A case's report, then the relationships it states (its sponsor targets its victims and its sectors).</summary>
