@@ -281,6 +281,42 @@ public sealed class TaxiiTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.Status);
     }
 
+    [Fact]
+    public async Task A_deleted_case_and_a_merged_entity_are_published_as_their_last_version_revoked()
+    {
+        var (created, etag) = await CreateCaseAsync(CaseSamples.Full("gone"));
+        var id = (string)created["id"]!;
+        var naming = CaseSamples.Minimal("pengs");
+        naming["defendants"] = new JsonArray("Xuehua Peng", "Edward Peng");
+        await CreateCaseAsync(naming);
+        var report = StixIds.Report(Guid.Parse(id));
+        var before = ObjectsOf(await GetAsync($"{Objects}?match[id]={report}")).Single();
+        var edward = ObjectsOf(await GetAsync($"{Objects}?match[type]=identity")).Single(o => (string?)o["name"] == "Edward Peng");
+
+        using (var deleted = await Client.DeleteAsync($"/api/v1/cases/{id}", etag))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        using (var merged = await Client.PostAsJsonAsync("/api/v1/entities/edward-peng/merge", new { into = "xuehua-peng" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        }
+        var objects = ObjectsOf(await GetAsync(Objects));
+        var versions = await GetAsync($"{Root}collections/{CasesCollection}/objects/{report}/versions/");
+
+        var revoked = objects.Single(o => (string?)o["id"] == report);
+        Assert.True((bool)revoked["revoked"]!);
+        Assert.Equal((string?)before["name"], (string?)revoked["name"]);
+        Assert.True(string.CompareOrdinal((string)revoked["modified"]!, (string)before["modified"]!) > 0);
+        var targets = objects.Where(o => (string?)o["relationship_type"] == "targets").ToList();
+        Assert.Equal(3, targets.Count);
+        Assert.All(targets, t => Assert.True((bool)t["revoked"]!));
+        Assert.True((bool)objects.Single(o => (string?)o["id"] == (string?)edward["id"])["revoked"]!);
+        Assert.DoesNotContain(objects.Where(o => (string?)o["name"] == "Xuehua Peng"), o => o.ContainsKey("revoked"));
+        Assert.Equal([(string)before["modified"]!, (string)revoked["modified"]!], versions["versions"]!.AsArray().Select(v => (string)v!));
+        AssertValid(objects);
+    }
+
     private async Task EditAsync(string id, string summary)
     {
         using var current = await Client.GetAsync($"/api/v1/cases/{id}", Ct);

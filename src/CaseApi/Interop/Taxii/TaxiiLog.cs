@@ -21,7 +21,8 @@ namespace CaseApi.Interop.Taxii;
 /// commit, which become visible together, share it. A page therefore ends at a commit boundary whenever it can (it splits a
 /// commit only when that commit alone holds more than <c>limit</c> versions), so a poller that pages with
 /// <c>added_after</c> = the last <c>X-TAXII-Date-Added-Last</c> instead of <c>next</c> is exact too.
-/// Several entries of one key in one commit are one version (the last). Deletes are not published yet (no <c>revoked</c>).
+/// Several entries of one key in one commit are one version (the last). A delete is published as the object's last version,
+/// <c>revoked</c> (STIX 2.1 §3.6), and so is a named entity merged into another.
 /// </remarks>
 internal static class TaxiiLog
 {
@@ -68,7 +69,7 @@ internal static class TaxiiLog
         while (overflow is null)
         {
             var rows = await db.Database.Query<EntryRow>(EntriesSql(position, entry, upTo, entities, keys)).ToListAsync(ct);
-            foreach (var version in await mapper.MapAsync(db, rows.Where(r => r.Final && r.Action != "delete").ToList(), ct))
+            foreach (var version in await mapper.MapAsync(db, rows.Where(r => r.Final).ToList(), ct))
             {
                 if (version.Object.At.CompareTo(after) <= 0 || !Passes(version, filter)) continue;
                 if (taken.Count == filter.Limit)
@@ -179,14 +180,19 @@ internal static class TaxiiLog
                 ", ((e.xid::text::numeric % 4294967296)::text)::xid AS xmin"))).AsNoTracking().ToListAsync(ct));
             var aligned = await RowsAsync(rows, "case", e => db.Database.Query<AlignedRow>(SqlFragment.Of($"""
                 SELECT aligned_policies_as_of(r.sectors, k.position) AS aligned
-                FROM unnest({e}) WITH ORDINALITY u(id, n) JOIN history_entries e ON e.id = u.id JOIN history_commits k ON k.xid = e.xid
-                CROSS JOIN LATERAL jsonb_populate_record(NULL::cases, e.row) r ORDER BY u.n
+                FROM {SourceSql(e)} JOIN history_commits k ON k.xid = e.xid
+                CROSS JOIN LATERAL jsonb_populate_record(NULL::cases, s.row) r ORDER BY u.n
                 """)).ToListAsync(ct));
             long[] caseEntries = [.. rows.Where(r => r.Entity == "case").Select(r => r.Entry)];
             var links = (caseEntries.Length == 0 ? [] : await db.Database.Query<LinkRow>(LinksSql(caseEntries)).ToListAsync(ct))
                 .ToLookup(l => l.Entry);
             var entities = await RowsAsync(rows, "entity", e => db.Database.Query<StixEntity>(RowsSql(e, "entities", SqlFragment.Raw(""), """
                 r.id, r.kind, r.name, r.aliases, r.country, r.description, r.sources, r.identifiers::text AS identifiers, r.created_at, r.updated_at
+                """)).ToListAsync(ct));
+            // A merged entity stands for its survivor from then on: its identity is revoked, like a deleted one's.
+            var merged = await RowsAsync(rows, "entity", e => db.Database.Query<bool>(SqlFragment.Of($"""
+                SELECT r.merged_into IS NOT NULL AS "Value" FROM {SourceSql(e)}
+                CROSS JOIN LATERAL jsonb_populate_record(NULL::entities, s.row) r ORDER BY u.n
                 """)).ToListAsync(ct));
             var sponsorRows = await RowsAsync(rows, "sponsor", e => db.Sponsors.Query(RowsSql(e, "sponsors", SqlFragment.Raw(""))).AsNoTracking().ToListAsync(ct));
             var sectorRows = await RowsAsync(rows, "sector", e => db.Sectors.Query(RowsSql(e, "sectors", SqlFragment.Raw(""))).AsNoTracking().ToListAsync(ct));
@@ -200,23 +206,28 @@ internal static class TaxiiLog
                 {
                     w.WriteStartArray();
                     var modified = StixMapping.Timestamp(row.CommittedAt);
+                    // A delete is the object's last version: the row it deleted, revoked, modified when the delete committed.
+                    var revoked = row.Action == "delete";
                     switch (row.Entity)
                     {
                         case "case":
-                            var stored = cases[row.Entry];
-                            StixMapping.WriteCase(w, CaseReads.Shown(stored, aligned[row.Entry].Aligned),
-                                links[row.Entry].Select(l => new StixLink(l.CaseId, l.Role, l.EntityId)), sponsors, sectors);
+                            var shown = CaseReads.Shown(cases[row.Entry], aligned[row.Entry].Aligned);
+                            if (revoked) shown = shown with { UpdatedAt = After(row.CommittedAt, shown.UpdatedAt) };
+                            StixMapping.WriteCase(w, shown, links[row.Entry].Select(l => new StixLink(l.CaseId, l.Role, l.EntityId)),
+                                sponsors, sectors, revoked);
                             break;
                         case "entity":
-                            StixMapping.WriteEntity(w, entities[row.Entry]);
+                            var entity = entities[row.Entry];
+                            if (revoked) entity = entity with { UpdatedAt = After(row.CommittedAt, entity.UpdatedAt) };
+                            StixMapping.WriteEntity(w, entity, revoked || merged[row.Entry]);
                             break;
                         case "sponsor":
                             var sponsor = sponsorRows[row.Entry];
-                            StixMapping.WriteSponsor(w, sponsor, modified);
-                            if (sponsor.ParentCode is not null) StixMapping.WriteSponsorParent(w, sponsor, modified);
+                            StixMapping.WriteSponsor(w, sponsor, modified, revoked);
+                            if (sponsor.ParentCode is not null) StixMapping.WriteSponsorParent(w, sponsor, modified, revoked);
                             break;
                         case "sector":
-                            StixMapping.WriteSector(w, sectorRows[row.Entry], modified);
+                            StixMapping.WriteSector(w, sectorRows[row.Entry], modified, revoked);
                             break;
                     }
                     w.WriteEndArray();
@@ -242,20 +253,34 @@ internal static class TaxiiLog
             return entries.Zip(found).ToDictionary(p => p.First, p => p.Second);
         }
 
+        /// <summary>A revoked version's modified: when its delete committed, and never at or before the version it revokes.</summary>
+        private static DateTimeOffset After(DateTimeOffset committed, DateTimeOffset previous) =>
+            committed > previous.AddMilliseconds(1) ? committed : previous.AddMilliseconds(1);
+
         private static SqlFragment RowsSql(long[] entries, string table, SqlFragment extra, string columns = "r.*") => SqlFragment.Of($"""
             SELECT {SqlFragment.Raw(columns)}{extra}
-            FROM unnest({entries}) WITH ORDINALITY u(id, n) JOIN history_entries e ON e.id = u.id
-            CROSS JOIN LATERAL jsonb_populate_record(NULL::{SqlFragment.Raw(table)}, e.row) r
+            FROM {SourceSql(entries)} CROSS JOIN LATERAL jsonb_populate_record(NULL::{SqlFragment.Raw(table)}, s.row) r
             ORDER BY u.n
             """);
 
-        // A case's links as of its version: each link key's last entry up to that commit, unless that entry deleted it.
+        // The entries in the order given (u.n), each with the row it shows (s.row): its own, or for a delete, which keeps none,
+        // the row it deleted (the key's previous entry that kept one).
+        private static SqlFragment SourceSql(long[] entries) => SqlFragment.Of($"""
+            unnest({entries}) WITH ORDINALITY u(id, n) JOIN history_entries e ON e.id = u.id
+            CROSS JOIN LATERAL (SELECT coalesce(e.row, (SELECT p.row FROM history_entries p
+                                                       WHERE p.entity = e.entity AND p.key = e.key AND p.id < e.id AND p.row IS NOT NULL
+                                                       ORDER BY p.id DESC LIMIT 1)) AS row) s
+            """);
+
+        // A case's links as of its version: each link key's last entry up to that commit, unless that entry deleted it; a deleted
+        // case's, as they were before the commit that deleted it (and its links with it).
         private static SqlFragment LinksSql(long[] entries) => SqlFragment.Of($"""
             SELECT u.id AS entry, c.key::uuid AS case_id, split_part(x.key, '/', 2) AS role, split_part(x.key, '/', 3)::uuid AS entity_id
             FROM unnest({entries}) u(id) JOIN history_entries c ON c.id = u.id JOIN history_commits ck ON ck.xid = c.xid
             CROSS JOIN LATERAL (
                 SELECT DISTINCT ON (l.key) l.key, l.action FROM history_entries l JOIN history_commits lk ON lk.xid = l.xid
-                WHERE l.entity = 'case-entity' AND split_part(l.key, '/', 1) = c.key AND lk.position <= ck.position
+                WHERE l.entity = 'case-entity' AND split_part(l.key, '/', 1) = c.key
+                  AND (lk.position < ck.position OR (lk.position = ck.position AND c.action <> 'delete'))
                 ORDER BY l.key, lk.position DESC, l.id DESC) x
             WHERE x.action <> 'delete'
             ORDER BY split_part(x.key, '/', 2), split_part(x.key, '/', 3)
