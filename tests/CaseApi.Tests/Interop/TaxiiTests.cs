@@ -168,6 +168,32 @@ public sealed class TaxiiTests(CaseApiFactory api) : HistoryTest(api)
     }
 
     [Fact]
+    public async Task A_page_ends_between_commits_unless_one_commit_alone_is_larger_than_the_limit()
+    {
+        var (_, reference) = await GetWithHeadersAsync($"{Objects}?match[type]=threat-actor&limit=1");
+        for (var i = 0; i < 3; i++)
+        {
+            var request = CaseSamples.Full($"full-{i}");
+            request["defendants"] = new JsonArray($"Defendant {i}");
+            request["victims"] = new JsonArray($"Victim {i}");
+            await CreateCaseAsync(request);
+        }
+        var manifest = $"{Root}collections/{CasesCollection}/manifest/?added_after={Uri.EscapeDataString(reference["X-TAXII-Date-Added-Last"])}";
+
+        var whole = await ManifestPagesAsync($"{manifest}&limit=8");
+        var split = await ManifestPagesAsync($"{manifest}&limit=4");
+
+        // Each case's commit is six versions (its report, three relationships, two identities) with one date_added.
+        Assert.Equal([6, 6, 6], whole.Select(p => p.Count));
+        Assert.All(whole, p => Assert.Single(p.Distinct()));
+        Assert.Equal(3, whole.Select(p => p[0]).Distinct().Count());
+        Assert.True(whole[0][0] < whole[1][0] && whole[1][0] < whole[2][0]);
+        // Smaller than a commit: the commit is split, and the page after it still stops at the commit's end.
+        Assert.Equal([4, 2, 4, 2, 4, 2], split.Select(p => p.Count));
+        Assert.Equal(whole.SelectMany(p => p), split.SelectMany(p => p));
+    }
+
+    [Fact]
     public async Task Match_type_id_and_version_all_select_objects_and_their_versions()
     {
         var id = (string)(await CreateCaseAsync(CaseSamples.Full("full"))).Body["id"]!;
@@ -322,6 +348,21 @@ public sealed class TaxiiTests(CaseApiFactory api) : HistoryTest(api)
         using var current = await Client.GetAsync($"/api/v1/cases/{id}", Ct);
         using var patched = await Client.MergePatchAsync($"/api/v1/cases/{id}", $$"""{"summary": "{{summary}}"}""", current.Headers.ETag);
         Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+    }
+
+    /// <summary>The date_added of each page's entries, following next to the end.</summary>
+    private async Task<List<List<DateTimeOffset>>> ManifestPagesAsync(string url)
+    {
+        var pages = new List<List<DateTimeOffset>>();
+        string? next = null;
+        do
+        {
+            var page = await GetAsync(url + (next is null ? "" : $"&next={Uri.EscapeDataString(next)}"));
+            pages.Add([.. page["objects"]!.AsArray().Select(e => DateTimeOffset.Parse((string)e!["date_added"]!, CultureInfo.InvariantCulture))]);
+            next = (bool)page["more"]! ? (string)page["next"]! : null;
+        }
+        while (next is not null);
+        return pages;
     }
 
     /// <summary>Every version the live collection holds now, read in one page.</summary>
