@@ -9,6 +9,7 @@ using CaseApi.Infrastructure.Http;
 using CaseApi.Infrastructure.Logging;
 using CaseApi.Infrastructure.Observability;
 using CaseApi.Infrastructure.OpenApi;
+using CaseApi.Interop.Taxii;
 using CaseApi.Linkage;
 using CaseApi.ReferenceData;
 using CaseApi.Releases;
@@ -78,6 +79,8 @@ api.MapStatisticsEndpoints();
 api.MapHistoryEndpoints();
 api.MapReleaseEndpoints();
 api.MapProposalEndpoints();
+// TAXII 2.1 has its own root, media type and errors (Interop/Taxii/TaxiiEndpoints.cs).
+app.MapTaxiiEndpoints();
 
 await app.MigrateIfConfiguredAsync();
 await app.KeyEntitiesIfConfiguredAsync();

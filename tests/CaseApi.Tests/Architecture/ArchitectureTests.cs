@@ -49,7 +49,8 @@ public sealed partial class ArchitectureTests
             "CaseApi.Entities.EntityCandidate", "CaseApi.Entities.EntityNames", "CaseApi.Entities.EntityRequest", "CaseApi.Entities.EntityCodes",
         ],
         // Issue 37: STIX is a format of the one case export (same filter, read declaration and stream); Interop maps the case
-        // resource the export projects, and the export hands its stix format to Interop.
+        // resource the export projects, and the export hands its stix format to Interop. The TAXII collections (Interop/Taxii)
+        // show the history's case rows the way the change feed does, through CaseReads.
         ["the STIX export is a format of the case export, mapped in Interop"] =
             ["CaseApi.Cases.CaseResponse", "CaseApi.Cases.CaseReads", "CaseApi.Interop.Stix.StixExport"],
         // Issue 36: the entity table beside the case export is streamed and typed the way the case export is, not a second way.

@@ -62,9 +62,10 @@ internal static class StixMapping
         w.WriteEndObject();
     }
 
-    public static void WriteSector(Utf8JsonWriter w, Sector sector)
+    /// <remarks>The TAXII collections pass when the row's version was committed as <paramref name="modified"/>: each edit is a version.</remarks>
+    public static void WriteSector(Utf8JsonWriter w, Sector sector, string modified = ReferenceDataTime, bool revoked = false)
     {
-        Start(w, "identity", StixIds.Sector(sector.Code), ReferenceDataTime, ReferenceDataTime);
+        Start(w, "identity", StixIds.Sector(sector.Code), ReferenceDataTime, modified, revoked);
         w.WriteString("name", sector.Name);
         Optional(w, "description", sector.Description);
         w.WriteString("identity_class", "class");
@@ -73,9 +74,9 @@ internal static class StixMapping
         End(w);
     }
 
-    public static void WriteSponsor(Utf8JsonWriter w, Sponsor sponsor)
+    public static void WriteSponsor(Utf8JsonWriter w, Sponsor sponsor, string modified = ReferenceDataTime, bool revoked = false)
     {
-        Start(w, "threat-actor", StixIds.ThreatActor(sponsor.Code), ReferenceDataTime, ReferenceDataTime);
+        Start(w, "threat-actor", StixIds.ThreatActor(sponsor.Code), ReferenceDataTime, modified, revoked);
         w.WriteString("name", sponsor.Name);
         Optional(w, "description", sponsor.Description);
         Strings(w, "threat_actor_types", ThreatActorTypes(sponsor.Type));
@@ -85,16 +86,19 @@ internal static class StixMapping
     }
 
     /// <summary>The sponsor hierarchy: what a unit does is attributed to the organisation it belongs to.</summary>
-    public static void WriteSponsorParent(Utf8JsonWriter w, Sponsor sponsor)
+    public static void WriteSponsorParent(Utf8JsonWriter w, Sponsor sponsor, string modified = ReferenceDataTime, bool revoked = false)
     {
         var (source, target) = (StixIds.ThreatActor(sponsor.Code), StixIds.ThreatActor(sponsor.ParentCode!));
         WriteRelationship(w, StixIds.Relationship(source, "attributed-to", target), "attributed-to", source, target,
-            ReferenceDataTime, ReferenceDataTime);
+            ReferenceDataTime, modified, revoked);
     }
 
-    /// <summary>A case's report, then the relationships it states (its sponsor targets its victims and its sectors).</summary>
+    /// <summary>
+    /// A case's report, then the relationships it states (its sponsor targets its victims and its sectors); revoked, all of them
+    /// are marked <c>revoked</c> (the TAXII collections publish a deleted case that way, as its last version).
+    /// </summary>
     public static void WriteCase(Utf8JsonWriter w, CaseResponse c, IEnumerable<StixLink> links, IReadOnlySet<string> sponsors,
-        IReadOnlySet<string> sectors)
+        IReadOnlySet<string> sectors, bool revoked = false)
     {
         var (created, modified) = (Timestamp(c.CreatedAt), Timestamp(c.UpdatedAt > c.CreatedAt ? c.UpdatedAt : c.CreatedAt));
         var actor = c.Sponsor is { } code && sponsors.Contains(code) ? StixIds.ThreatActor(code) : null;
@@ -105,7 +109,7 @@ internal static class StixMapping
             ? []
             : targets.Select(t => (Id: StixIds.Relationship(actor, "targets", t, c.Id), Target: t)).ToList();
 
-        Start(w, "report", StixIds.Report(c.Id), created, modified);
+        Start(w, "report", StixIds.Report(c.Id), created, modified, revoked);
         w.WriteString("name", c.Title);
         Optional(w, "description", c.Summary);
         Strings(w, "report_types", ["threat-report"]);
@@ -139,13 +143,14 @@ internal static class StixMapping
         Strings(w, "x_caseapi_tags", c.Tags);
         End(w);
 
-        foreach (var (id, target) in relationships) WriteRelationship(w, id, "targets", actor!, target, created, modified);
+        foreach (var (id, target) in relationships) WriteRelationship(w, id, "targets", actor!, target, created, modified, revoked);
     }
 
-    /// <summary>A person or organisation a case names.</summary>
-    public static void WriteEntity(Utf8JsonWriter w, StixEntity e)
+    /// <summary>A person or organisation a case names (revoked: deleted, or merged into another).</summary>
+    public static void WriteEntity(Utf8JsonWriter w, StixEntity e, bool revoked = false)
     {
-        Start(w, "identity", StixIds.Identity(e.Id), Timestamp(e.CreatedAt), Timestamp(e.UpdatedAt > e.CreatedAt ? e.UpdatedAt : e.CreatedAt));
+        Start(w, "identity", StixIds.Identity(e.Id), Timestamp(e.CreatedAt), Timestamp(e.UpdatedAt > e.CreatedAt ? e.UpdatedAt : e.CreatedAt),
+            revoked);
         w.WriteString("name", e.Name);
         Optional(w, "description", e.Description);
         w.WriteString("identity_class", e.Kind == "person" ? "individual" : "organization");
@@ -216,16 +221,17 @@ internal static class StixMapping
         : Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host
         : "source";
 
-    private static void WriteRelationship(Utf8JsonWriter w, string id, string type, string source, string target, string created, string modified)
+    private static void WriteRelationship(Utf8JsonWriter w, string id, string type, string source, string target, string created, string modified,
+        bool revoked = false)
     {
-        Start(w, "relationship", id, created, modified);
+        Start(w, "relationship", id, created, modified, revoked);
         w.WriteString("relationship_type", type);
         w.WriteString("source_ref", source);
         w.WriteString("target_ref", target);
         End(w);
     }
 
-    private static void Start(Utf8JsonWriter w, string type, string id, string created, string modified)
+    private static void Start(Utf8JsonWriter w, string type, string id, string created, string modified, bool revoked = false)
     {
         w.WriteStartObject();
         w.WriteString("type", type);
@@ -233,6 +239,7 @@ internal static class StixMapping
         w.WriteString("id", id);
         w.WriteString("created", created);
         w.WriteString("modified", modified);
+        if (revoked) w.WriteBoolean("revoked", true);
         w.WriteStartArray("object_marking_refs");
         w.WriteStringValue(StixIds.TlpWhite);
         w.WriteEndArray();
