@@ -8,7 +8,8 @@ namespace CaseApi.Infrastructure.Errors;
 /// be sent in a type the client did not ask for, and ContentNegotiation's 406 already does so: every problem has a body.
 /// Registered after AddProblemDetails, so it only answers what the framework's writer leaves.
 /// </summary>
-internal sealed class ProblemJsonFallbackWriter(IOptions<ProblemDetailsOptions> problems, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+internal sealed class ProblemJsonFallbackWriter(
+    IOptions<ProblemDetailsOptions> problems, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
 {
     public bool CanWrite(ProblemDetailsContext context) => true;
 

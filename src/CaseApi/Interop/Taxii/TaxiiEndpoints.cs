@@ -124,7 +124,8 @@ internal static class TaxiiEndpoints
     }
 
     private static async Task<bool> ExistsAsync(ReadOnlyCaseDbContext db, TaxiiCollection collection, TaxiiFilter filter, CancellationToken ct) =>
-        (await TaxiiLog.PageAsync(db, collection, filter with { AddedAfter = null, Versions = TaxiiVersions.Every, Limit = 1, After = TaxiiPosition.Start }, ct))
+        (await TaxiiLog.PageAsync(
+            db, collection, filter with { AddedAfter = null, Versions = TaxiiVersions.Every, Limit = 1, After = TaxiiPosition.Start }, ct))
             .Objects.Count > 0;
 
     /// <summary>The collection and the filters of the query string (§3.4), or the TAXII error that refuses them.</summary>
@@ -166,7 +167,8 @@ internal static class TaxiiEndpoints
             versions = new TaxiiVersions(false, false, false, new HashSet<DateTimeOffset>());
         }
         var ids = objectId is null ? List(query["match[id]"]) : [objectId];
-        return (collection, new TaxiiFilter(addedAfter, ids, List(query["match[type]"]), versions, Math.Min(limit, MaxLimit), after ?? TaxiiPosition.Start), null);
+        var filter = new TaxiiFilter(addedAfter, ids, List(query["match[type]"]), versions, Math.Min(limit, MaxLimit), after ?? TaxiiPosition.Start);
+        return (collection, filter, null);
 
         (TaxiiCollection?, TaxiiFilter?, TaxiiResult?) Invalid(string parameter, string description) =>
             (null, null, TaxiiResult.Error(StatusCodes.Status400BadRequest, $"The {parameter} parameter is not valid.", description));
@@ -175,7 +177,8 @@ internal static class TaxiiEndpoints
     /// <summary>A filter's values: comma-separated, and the parameter may repeat.</summary>
     private static HashSet<string>? List(StringValues values) => values.Count == 0
         ? null
-        : values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+        : values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .ToHashSet(StringComparer.Ordinal);
 
     private static bool TryParseTimestamp(string? text, out DateTimeOffset at) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at)

@@ -46,7 +46,8 @@ internal static class TaxiiLog
     /// <summary>The versions after the filter's position that pass it, at most its limit, ending at a commit boundary where it can.</summary>
     public static async Task<TaxiiPage> PageAsync(CaseDbContext db, TaxiiCollection collection, TaxiiFilter filter, CancellationToken ct)
     {
-        string[] entities = [.. (filter.Types ?? (IEnumerable<string>)Sources.Keys).Where(Sources.ContainsKey).SelectMany(t => Sources[t]).Distinct()];
+        string[] entities =
+            [.. (filter.Types ?? (IEnumerable<string>)Sources.Keys).Where(Sources.ContainsKey).SelectMany(t => Sources[t]).Distinct()];
         if (entities.Length == 0) return new TaxiiPage([], false);
         var keys = filter.Ids is { } ids ? await KeysOfAsync(db, ids, ct) : null;
         var upTo = collection.UpTo ?? long.MaxValue;
@@ -197,8 +198,10 @@ internal static class TaxiiLog
                 SELECT r.merged_into IS NOT NULL AS "Value" FROM {SourceSql(e)}
                 CROSS JOIN LATERAL jsonb_populate_record(NULL::entities, s.row) r ORDER BY u.n
                 """)).ToListAsync(ct));
-            var sponsorRows = await RowsAsync(rows, "sponsor", e => db.Sponsors.Query(RowsSql(e, "sponsors", SqlFragment.Raw(""))).AsNoTracking().ToListAsync(ct));
-            var sectorRows = await RowsAsync(rows, "sector", e => db.Sectors.Query(RowsSql(e, "sectors", SqlFragment.Raw(""))).AsNoTracking().ToListAsync(ct));
+            var sponsorRows = await RowsAsync(
+                rows, "sponsor", e => db.Sponsors.Query(RowsSql(e, "sponsors", SqlFragment.Raw(""))).AsNoTracking().ToListAsync(ct));
+            var sectorRows = await RowsAsync(
+                rows, "sector", e => db.Sectors.Query(RowsSql(e, "sectors", SqlFragment.Raw(""))).AsNoTracking().ToListAsync(ct));
 
             var versions = new List<Version>();
             var buffer = new ArrayBufferWriter<byte>();
