@@ -108,6 +108,29 @@ internal static class CaseExportColumns
         PartialSchemas.Reference(document, "CaseFields", nameof(CaseResponse), [],
             "A case with the members fields= names (every member when fields= is absent); a member not named is absent, not null or empty.");
 
+    /// <summary>An exported case: <see cref="FieldsSchema"/> plus the export's own columns, which GET /cases/{id} does not show.</summary>
+    internal static OpenApiSchemaReference ExportedSchema(OpenApiDocument document) =>
+        PartialSchemas.Reference(document, "ExportedCaseFields", nameof(CaseResponse), [],
+            "An exported case: the members fields= names (every member when fields= is absent), including the export's own columns "
+            + "sponsorType, defendantEntityIds and victimEntityIds; a member not named is absent, not null or empty.",
+            new Dictionary<string, IOpenApiSchema>
+            {
+                ["sponsorType"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String | JsonSchemaType.Null,
+                    Description = "The type of the case's sponsor (intelligence-service, military, …); null when the case names no sponsor.",
+                },
+                ["defendantEntityIds"] = EntityIds("defendants"),
+                ["victimEntityIds"] = EntityIds("victims"),
+            });
+
+    private static OpenApiSchema EntityIds(string names) => new()
+    {
+        Type = JsonSchemaType.Array,
+        Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" },
+        Description = $"The ids of the entities the case's {names} are linked to, ordered by id; empty when none is linked.",
+    };
+
     /// <summary>GET /cases in the contract: a page of CaseFields, since fields= decides which members each case carries.</summary>
     internal static Task DescribeListAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {

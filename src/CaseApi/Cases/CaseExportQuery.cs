@@ -52,7 +52,7 @@ public sealed record CaseExportQuery([property: DefaultValue("csv")] string? For
                     ? new OpenApiSchema
                     {
                         Type = JsonSchemaType.Array,
-                        Items = CaseExportColumns.FieldsSchema(context.Document!),
+                        Items = CaseExportColumns.ExportedSchema(context.Document!),
                     }
                     : new OpenApiSchema { Type = JsonSchemaType.String, Format = f.Extension is "xlsx" or "parquet" ? "binary" : null },
             });

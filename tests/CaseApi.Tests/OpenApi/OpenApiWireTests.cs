@@ -211,6 +211,25 @@ public sealed class OpenApiWireTests(CaseApiFactory api) : ApiTest(api)
         }
     }
 
+    [Fact]
+    public async Task Every_member_of_a_json_export_item_is_declared_by_the_exports_item_schema_and_not_by_the_case()
+    {
+        await CreateCaseAsync(CaseSamples.Full());
+        var document = await DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+        JsonNode Members(JsonNode reference) => schemas[((string)reference!).Split('/')[^1]]!["properties"]!;
+        var export = document["paths"]!["/api/v1/cases/export"]!["get"]!["responses"]!["200"]!;
+        var items = export["content"]!["application/json"]!["schema"]!["items"]!;
+        var declared = Members(items["$ref"]!).AsObject().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+
+        var exported = (await Client.GetFromJsonAsync<JsonArray>("/api/v1/cases/export?format=json", Ct))!;
+
+        var sent = exported.SelectMany(c => c!.AsObject().Select(m => m.Key)).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("defendantEntityIds", sent);
+        Assert.Subset(declared, sent);
+        Assert.DoesNotContain("sponsorType", schemas["CaseResponse"]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private async Task<JsonObject> DocumentAsync() => (await Client.GetFromJsonAsync<JsonObject>("/openapi/v1.json", Ct))!;

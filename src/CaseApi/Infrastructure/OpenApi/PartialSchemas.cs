@@ -11,15 +11,17 @@ namespace CaseApi.Infrastructure.OpenApi;
 /// </summary>
 internal static class PartialSchemas
 {
-    private static readonly ConcurrentDictionary<string, (string Source, string[] Required, string Description)> Declared = new();
+    private static readonly ConcurrentDictionary<string, (string Source, string[] Required, string Description,
+        IReadOnlyDictionary<string, IOpenApiSchema>? Added)> Declared = new();
 
     /// <summary>
-    /// A reference to <paramref name="name"/>: the members of <paramref name="source"/>, only <paramref name="required"/> required.
+    /// A reference to <paramref name="name"/>: the members of <paramref name="source"/>, only <paramref name="required"/> required,
+    /// plus the members <paramref name="added"/> names (an export's columns that are not the resource's own).
     /// </summary>
-    public static OpenApiSchemaReference Reference(
-        OpenApiDocument document, string name, string source, string[] required, string description)
+    public static OpenApiSchemaReference Reference(OpenApiDocument document, string name, string source, string[] required,
+        string description, IReadOnlyDictionary<string, IOpenApiSchema>? added = null)
     {
-        Declared[name] = (source, required, description);
+        Declared[name] = (source, required, description, added);
         return new OpenApiSchemaReference(name, document);
     }
 
@@ -27,13 +29,18 @@ internal static class PartialSchemas
     {
         var schemas = document.Components?.Schemas;
         if (schemas is null) return;
-        foreach (var (name, (source, required, description)) in Declared)
+        foreach (var (name, (source, required, description, added)) in Declared)
         {
             if (!schemas.TryGetValue(source, out var full) || full is not OpenApiSchema concrete) continue;
             var partial = concrete.CreateShallowCopy();
             if (partial is not OpenApiSchema copy) continue;
             copy.Required = new HashSet<string>(required, StringComparer.Ordinal);
             copy.Description = description;
+            // A member dictionary of its own: the shallow copy shares the source's, which must not gain the added members.
+            if (added is not null)
+            {
+                copy.Properties = new Dictionary<string, IOpenApiSchema>([.. copy.Properties ?? new Dictionary<string, IOpenApiSchema>(), .. added]);
+            }
             schemas[name] = copy;
         }
     }
