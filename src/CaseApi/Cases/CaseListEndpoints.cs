@@ -121,7 +121,7 @@ internal static class CaseListEndpoints
         // The validator has accepted format=; without it, Accept chooses.
         if (ContentNegotiation.Choose(http.Request, query.Format, CaseExportQuery.Offers) is not { } format)
         {
-            return ContentNegotiation.NotAcceptable(http.Request, CaseExportQuery.Offers);
+            return ContentNegotiation.NotAcceptable(CaseExportQuery.Offers);
         }
         var type = CaseExportQuery.Formats[format];
         // No ToList: EF streams a no-tracking query row by row from the open data reader.

@@ -51,7 +51,7 @@ internal static class StatisticsEndpoints
     {
         if (ContentNegotiation.Choose(http.Request, query.Format, StatisticsQuery.Offers) is not { } format)
         {
-            return ContentNegotiation.NotAcceptable(http.Request, StatisticsQuery.Offers);
+            return ContentNegotiation.NotAcceptable(StatisticsQuery.Offers);
         }
         var limit = options.Value.MaxFilledCells;
         var rows = await snapshot.Db.Database.Query<GroupRow>(GroupBySql(filter.At(snapshot), query, limit)).ToListAsync(ct);

@@ -27,15 +27,11 @@ public static class ContentNegotiation
     }
 
     /// <summary>
-    /// The 406 of an Accept that names no offered media type. Its problem is sent as application/problem+json all the same
-    /// (RFC 9110 §15.5.7 allows it): the problem writer would otherwise honour the Accept it cannot satisfy and drop the
-    /// members every problem carries (code, traceId).
+    /// The 406 of an Accept that names no offered media type, sent as application/problem+json all the same (RFC 9110 §15.5.7
+    /// allows it), as every problem is (ProblemJsonFallbackWriter).
     /// </summary>
-    public static ProblemHttpResult NotAcceptable(HttpRequest request, IEnumerable<(string Format, string MediaType)> offers)
-    {
-        request.Headers.Accept = "application/problem+json";
-        return TypedResults.Problem(statusCode: StatusCodes.Status406NotAcceptable, title: "No offered representation is acceptable.",
+    public static ProblemHttpResult NotAcceptable(IEnumerable<(string Format, string MediaType)> offers) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status406NotAcceptable, title: "No offered representation is acceptable.",
             detail: $"Accept one of {string.Join(", ", offers.Select(o => o.MediaType))} (or */*), or choose with format= "
                 + $"({string.Join(", ", offers.Select(o => o.Format))}).");
-    }
 }

@@ -205,7 +205,8 @@ internal static class TaxiiEndpoints
 
     /// <summary>
     /// TAXII 2.1 §1.6.8: a client names the TAXII media type in Accept; any other (except a wildcard, or no Accept at all) is 406,
-    /// before the route reads anything.
+    /// before the route reads anything. Not ContentNegotiation.Choose: ASP.NET Core's media-type matching lets application/json
+    /// cover application/taxii+json (the +json suffix), which TAXII answers 406.
     /// </summary>
     private static async ValueTask<object?> RefuseUnacceptable(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
