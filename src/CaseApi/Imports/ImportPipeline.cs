@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using CaseApi.Audit;
 using CaseApi.Cases;
 using CaseApi.Entities;
 using CaseApi.Store;
@@ -156,17 +155,7 @@ internal sealed class ImportPipeline(
         if (report.Status == ImportStatus.Committed)
         {
             await staging.MergeAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
-            foreach (var entity in created)
-            {
-                db.Entities.Add(entity);
-                db.AuditEvents.Add(new AuditEvent
-                {
-                    OccurredAt = report.StartedAt, Actor = report.Actor, Action = "create", EntityType = "entity", EntityId = entity.Id.ToString(),
-                    RequestId = requestId, ImportId = report.Id,
-                    Changes = System.Text.Json.JsonSerializer.SerializeToDocument(EntityLinks.Record(entity)),
-                });
-            }
-            await db.SaveChangesAsync(ct);
+            await EntityCopy.InsertAsync(db, created, report.StartedAt, report.Actor, requestId, report.Id, ct);
             await staging.LinkEntitiesAsync(resolution.Resolved, ct);
         }
         var newEntities = created.ConvertAll(e => new ImportNewEntity(firstNaming[e.Id].Row, firstNaming[e.Id].Name, firstNaming[e.Id].Role, e.Slug,

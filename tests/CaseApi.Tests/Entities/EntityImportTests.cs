@@ -45,6 +45,44 @@ public sealed class EntityImportTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
+    public async Task The_entities_an_import_makes_are_stored_audited_and_in_the_history_as_a_single_create_stores_them()
+    {
+        // Made by the import's bulk path (binary COPY of rows and audit rows)...
+        var report = await ImportReportAsync(JsonArrayOf(Naming("bulk", ["Zhou Bulk"], ["Bulk Materials Co., Ltd."])), JsonType);
+        var made = report["newEntities"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string)e!["id"]!);
+        // ... and by a single create, for comparison.
+        using (var single = await Client.PostAsJsonAsync("/api/v1/entities", new JsonObject { ["name"] = "Zhou Single", ["kind"] = "person" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, single.StatusCode);
+        }
+
+        foreach (var (name, kind) in new[] { ("Zhou Bulk", "person"), ("Bulk Materials Co., Ltd.", "company") })
+        {
+            var id = made[name];
+            var read = (await Client.GetFromJsonAsync<JsonObject>($"/api/v1/entities/{id}", Ct))!;
+            Assert.Equal((name, kind), ((string?)read["name"], (string?)read["kind"]));
+            Assert.Empty(read["aliases"]!.AsArray());
+            Assert.Empty(read["identifiers"]!.AsObject());
+            var audit = await WithDbAsync(db => db.AuditEvents.SingleAsync(a => a.EntityType == "entity" && a.EntityId == id, Ct));
+            Assert.Equal(("create", Guid.Parse((string)report["id"]!)), (audit.Action, audit.ImportId));
+            Assert.Equal(name, audit.Changes!.RootElement.GetProperty("name").GetString());
+        }
+        // The audit record of an imported entity has the members of a single create's, and both are in the history.
+        var singleId = (await Client.GetFromJsonAsync<JsonObject>("/api/v1/entities/zhou-single", Ct))!["id"]!.ToString();
+        var records = await WithDbAsync(async db => (await db.AuditEvents.Where(a => a.EntityType == "entity")
+            .Where(a => a.EntityId == singleId || a.EntityId == made["Zhou Bulk"]).OrderBy(a => a.Id).ToListAsync(Ct))
+            .ConvertAll(a => a.Changes!.RootElement.EnumerateObject().Select(p => p.Name).Order().ToList()));
+        Assert.Equal(records[0], records[1]);
+        string[] keys = [made["Zhou Bulk"], made["Bulk Materials Co., Ltd."], singleId];
+        Assert.Equal(3, await WithDbAsync(db => db.Database
+            .SqlQuery<long>($"SELECT count(*) AS \"Value\" FROM history_entries WHERE entity = 'entity' AND key = ANY({keys})").SingleAsync(Ct)));
+
+        // A second file finds them by their names' other spellings rather than making them again.
+        var again = await ImportReportAsync(JsonArrayOf(Naming("again", ["BULK, Zhou"], ["Bulk Materials"])), JsonType);
+        Assert.Empty(again["newEntities"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_name_with_several_candidates_is_a_row_error_listing_them_and_a_dry_run_makes_nothing()
     {
         await CreateEntityAsync("Li Ming");

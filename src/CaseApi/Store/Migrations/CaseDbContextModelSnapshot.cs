@@ -553,7 +553,8 @@ namespace CaseApi.Store.Migrations
                         .HasName("pk_entities");
 
                     b.HasIndex("MatchKeys")
-                        .HasDatabaseName("ix_entities_match_keys");
+                        .HasDatabaseName("ix_entities_match_keys")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("MatchKeys"), "gin");
 
