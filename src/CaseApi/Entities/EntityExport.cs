@@ -58,7 +58,7 @@ internal static class EntityExport
         new("id", e => e.Id.ToString()), new("slug", e => e.Slug), new("kind", e => e.Kind), new("name", e => e.Name),
         new("aliases", e => e.Aliases, List: true), new("identifiers", e => JsonSerializer.Serialize(e.Identifiers)),
         new("country", e => e.Country), new("description", e => e.Description), new("sources", e => e.Sources, List: true),
-        new("mergedInto", e => e.MergedInto?.ToString()),
+        new("sponsor", e => e.Sponsor), new("mergedInto", e => e.MergedInto?.ToString()),
         new("createdAt", e => e.CreatedAt), new("updatedAt", e => e.UpdatedAt),
     ];
 
