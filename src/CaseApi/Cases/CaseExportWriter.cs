@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CaseApi.Entities;
 using CaseApi.ReferenceData;
 using CsvHelper;
 
@@ -127,8 +128,10 @@ internal static class CaseExportWriter
             {
                 if (type.Type != typeof(CaseResponse)) return;
                 Insert(type, "sponsor", typeof(string), "sponsorType", () => current().SponsorType);
-                Insert(type, "defendants", typeof(IReadOnlyList<string>), "defendantEntityIds", () => current().Entities.Defendants);
-                Insert(type, "victims", typeof(IReadOnlyList<string>), "victimEntityIds", () => current().Entities.Victims);
+                foreach (var r in EntityCodes.NamedRoles)
+                {
+                    Insert(type, r.Field, typeof(IReadOnlyList<string>), r.IdsField, () => current().Entities.Of(r.Role));
+                }
             }).WithAddedModifier(CaseExportColumns.KeepOnly(fields)),
         };
 

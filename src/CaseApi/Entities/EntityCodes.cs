@@ -1,7 +1,10 @@
 namespace CaseApi.Entities;
 
-/// <summary>A role whose links follow a list of names in the case: the case field that holds them, and the kind an unknown name's entity gets.</summary>
-public sealed record NamedRole(string Role, string Field, string DefaultKind);
+/// <summary>
+/// A role whose links follow a list of names in the case: the case field that holds them, the kind an unknown name's entity
+/// gets, and the export's column of the linked entities' ids.
+/// </summary>
+public sealed record NamedRole(string Role, string Field, string DefaultKind, string IdsField);
 
 /// <summary>The closed values of the entities feature: kinds of entity and the roles a case names one in.</summary>
 public static class EntityCodes
@@ -22,10 +25,10 @@ public static class EntityCodes
     /// </summary>
     public static readonly IReadOnlyList<NamedRole> NamedRoles =
     [
-        new(Defendant, "defendants", "person"),
-        new(Victim, "victims", "other"),
-        new(CollectorEmployer, "collectorEmployers", "company"),
-        new(SponsoringUnit, "sponsoringUnits", "intelligence-unit"),
+        new(Defendant, "defendants", "person", "defendantEntityIds"),
+        new(Victim, "victims", "other", "victimEntityIds"),
+        new(CollectorEmployer, "collectorEmployers", "company", "collectorEmployerEntityIds"),
+        new(SponsoringUnit, "sponsoringUnits", "intelligence-unit", "sponsoringUnitEntityIds"),
     ];
 
     public static readonly IReadOnlyList<string> Roles = [.. NamedRoles.Select(r => r.Role)];

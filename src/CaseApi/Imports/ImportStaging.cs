@@ -42,7 +42,8 @@ internal sealed class ImportStaging : IAsyncDisposable
     private static readonly string After = CaseColumns.SnapshotSql((_, column) => $"s.{column}");
 
     /// <summary>The roles whose links follow the case's names (<see cref="EntityCodes.NamedRoles"/>), each with its field.</summary>
-    private static readonly (string Role, CaseField Field)[] NamedRoles = [.. EntityCodes.NamedRoles.Select(r => (r.Role, CaseColumns.ByName[r.Field]))];
+    private static readonly (string Role, CaseField Field)[] NamedRoles =
+        [.. EntityCodes.NamedRoles.Select(r => (r.Role, CaseColumns.ByName[r.Field]))];
 
     /// <summary>
     /// The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.
