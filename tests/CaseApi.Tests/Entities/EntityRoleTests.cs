@@ -129,6 +129,9 @@ public sealed class EntityRoleTests(CaseApiFactory api) : ImportTest(api)
 
         Assert.Contains("Example Aviation Co., Ltd.;Example Machinery Corp.", csv, StringComparison.Ordinal);
         Assert.Equal(2, ndjson["collectorEmployers"]!.AsArray().Count);
+        var units = await WithDbAsync(db => db.Entities.Where(e => e.Kind == "intelligence-unit").Select(e => e.Id.ToString()).ToListAsync(Ct));
+        Assert.Equal(units, ndjson["sponsoringUnitEntityIds"]!.AsArray().Select(i => (string?)i));
+        Assert.Equal(2, ndjson["collectorEmployerEntityIds"]!.AsArray().Count);
         Assert.Equal("Jiangsu State Security Department", (string?)json[0]!["sponsoringUnits"]![0]);
         AssertCounts(report, received: 1, created: 0, updated: 0, unchanged: 1, rejected: 0);
         AssertCounts(xlsxReport, received: 1, created: 0, updated: 0, unchanged: 1, rejected: 0);
