@@ -16,7 +16,7 @@ internal enum ExportKind { Text, List, PartialDate, Integer, Number, Boolean, Ti
 
 /// <summary>
 /// An exported case with the derived values read beside it: the sponsor's type (from the reference tables) and the entity
-/// ids its defendant and victim names are linked to (from the link table).
+/// ids its names in each named role are linked to (from the link table).
 /// </summary>
 internal readonly record struct ExportedCase(CaseResponse Case, string? SponsorType, CaseEntityIds? Links = null)
 {

@@ -28,7 +28,7 @@ internal static class CaseExportWriter
 
     /// <summary>Writes the cases in the export format (validated, lower case) with the columns fields= selects, or all of them.</summary>
     /// <paramref name="sponsors"/> reads the sponsors the sponsorType column comes from (the current ones, or as of a position);
-    /// <paramref name="entityIds"/> the links the defendantEntityIds and victimEntityIds columns come from (read only when selected).
+    /// <paramref name="entityIds"/> the links the entity id columns (defendantEntityIds, …) come from (read only when selected).
     public static Task WriteAsync(Stream body, string format, IAsyncEnumerable<CaseResponse> cases, string? fields, SponsorsReader sponsors,
         EntityIdsOpener entityIds, JsonSerializerOptions json, CancellationToken ct)
     {

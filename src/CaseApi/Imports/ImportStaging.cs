@@ -243,7 +243,7 @@ internal sealed class ImportStaging : IAsyncDisposable
         await db.Database.ExecuteAsync(AuditSql(importId, actor, requestId, now), ct);
     }
 
-    /// <summary>The defendant and victim names still staged (after the store's rejections), as (name, role).</summary>
+    /// <summary>The names in the named roles still staged (after the store's rejections), as (name, role).</summary>
     public async Task<List<(string Name, string Role)>> NamedAsync(CancellationToken ct) =>
         (await db.Database.Query<NamedRow>(NamedSql).ToListAsync(ct)).ConvertAll(r => (r.Name, r.Role));
 
