@@ -20,7 +20,10 @@ public sealed class CaseMirror(CaseApiClient client)
     /// <summary>The export's columns that are members of a case: the rest (sponsorType, the entity ids) are the export's own.</summary>
     private static readonly CaseExportField[] CaseMembers =
         [.. Enum.GetValues<CaseExportField>()
-            .Except([CaseExportField.SponsorType, CaseExportField.DefendantEntityIds, CaseExportField.VictimEntityIds])];
+            .Except([
+                CaseExportField.SponsorType, CaseExportField.DefendantEntityIds, CaseExportField.VictimEntityIds,
+                CaseExportField.CollectorEmployerEntityIds, CaseExportField.SponsoringUnitEntityIds,
+            ])];
 
     private readonly Dictionary<Guid, CaseResponse> cases = [];
     private readonly Dictionary<Guid, string> etags = [];

@@ -39,6 +39,8 @@ public sealed class Case
     public string[] Tags { get; set; } = [];
     public string[] ListedIn { get; set; } = [];
     public List<ListEvidence> ListEvidence { get; set; } = [];
+    public string[] CollectorEmployers { get; set; } = [];
+    public string[] SponsoringUnits { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
+using CaseApi.Entities;
 using CaseApi.Infrastructure.OpenApi;
 using FluentValidation;
 using NpgsqlTypes;
@@ -46,7 +47,10 @@ internal static class CaseColumns
 
     /// <summary>Fields every export carries and every import accepts and ignores: the server's and the derived ones.</summary>
     public static readonly IReadOnlyList<string> ReadOnly =
-        ["id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "defendantEntityIds", "victimEntityIds", "version"];
+    [
+        "id", "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", .. EntityCodes.NamedRoles.Select(r => r.IdsField),
+        "version",
+    ];
 
     /// <summary>Every field; refuses more fields than the mask holds.</summary>
     public static readonly CaseFieldMask AllFields = CaseFieldMask.All(Fields.Count);

@@ -40,6 +40,10 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Case>
             c.Property(precision.Name).HasConversion<string>().HasMaxLength(5);
         }
         c.Property(x => x.Version).IsRowVersion();
+        // Added after the history began (migration CaseEntityRoles): a case's entries from before lack them, so a read of the
+        // past finds NULL there; writes always store a list, and CaseResponse shows NULL as [].
+        c.Property(x => x.CollectorEmployers).IsRequired(false);
+        c.Property(x => x.SponsoringUnits).IsRequired(false);
 
         JsonList(c.Property(x => x.Sources));
         JsonList(c.Property(x => x.ListEvidence));

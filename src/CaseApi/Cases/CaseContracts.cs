@@ -36,7 +36,9 @@ public sealed record CaseRequest(
     IReadOnlyList<CaseSource?>? Sources,
     IReadOnlyList<string?>? Tags,
     IReadOnlyList<string?>? ListedIn,
-    IReadOnlyList<ListEvidence?>? ListEvidence = null);
+    IReadOnlyList<ListEvidence?>? ListEvidence = null,
+    IReadOnlyList<string?>? CollectorEmployers = null,
+    IReadOnlyList<string?>? SponsoringUnits = null);
 
 /// <summary>A published source for a case. A value, not an entity: it is stored inside the case row as JSON.</summary>
 public sealed record CaseSource(string? Url, string? Title = null, string? Publisher = null, string? PublishedOn = null, string? Kind = null);
@@ -91,6 +93,8 @@ public sealed record CaseResponse(
     IReadOnlyList<string> Tags,
     IReadOnlyList<string> ListedIn,
     IReadOnlyList<ListEvidence> ListEvidence,
+    IReadOnlyList<string> CollectorEmployers,
+    IReadOnlyList<string> SponsoringUnits,
     bool PolicyAligned,
     IReadOnlyList<string> AlignedPolicies,
     DateTimeOffset CreatedAt,
@@ -112,6 +116,7 @@ public sealed record CaseResponse(
         PartialDate.Format(c.ChargedOn, c.ChargedOnPrecision),
         PartialDate.Format(c.ResolvedOn, c.ResolvedOnPrecision),
         c.Outcome, c.SentenceMonths, c.FineUsd, c.LossUsd, c.Sources, c.Tags, c.ListedIn, c.ListEvidence,
+        c.CollectorEmployers ?? Array.Empty<string>(), c.SponsoringUnits ?? Array.Empty<string>(),
         alignedPolicies.Length > 0,
         alignedPolicies,
         c.CreatedAt, c.UpdatedAt)

@@ -169,7 +169,7 @@ internal static class CaseEndpoints
         {
             var now = time.GetUtcNow();
             entity.UpdatedAt = now;
-            if ((changes.ContainsKey("defendants") || changes.ContainsKey("victims"))
+            if (EntityCodes.NameFields.Any(changes.ContainsKey)
                 && await FollowNamesAsync(db, entity, http, now, ct) is { } ambiguous)
             {
                 return ambiguous;
@@ -188,8 +188,8 @@ internal static class CaseEndpoints
         (JsonObject)JsonSerializer.SerializeToNode(entity.ToRequest(), json.Value.SerializerOptions)!;
 
     /// <summary>
-    /// Links the case to the entities its defendants and victims name (unknown names make entities, audited with the case);
-    /// a name that matches several entities is 422, listing them, and nothing is written.
+    /// Links the case to the entities its defendants, victims, collectors' employers and sponsoring units name (unknown names
+    /// make entities, audited with the case); a name that matches several entities is 422, listing them, and nothing is written.
     /// </summary>
     private static async Task<ProblemHttpResult?> FollowNamesAsync(
         CaseDbContext db, Case entity, HttpContext http, DateTimeOffset now, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CaseApi.Entities;
 using CaseApi.Infrastructure.OpenApi;
 using CaseApi.Infrastructure.Validation;
 using FluentValidation;
@@ -15,7 +16,7 @@ internal enum ExportKind { Text, List, PartialDate, Integer, Number, Boolean, Ti
 
 /// <summary>
 /// An exported case with the derived values read beside it: the sponsor's type (from the reference tables) and the entity
-/// ids its defendant and victim names are linked to (from the link table).
+/// ids its names in each named role are linked to (from the link table).
 /// </summary>
 internal readonly record struct ExportedCase(CaseResponse Case, string? SponsorType, CaseEntityIds? Links = null)
 {
@@ -40,12 +41,12 @@ internal static class CaseExportColumns
         new("alignedPolicies", ExportKind.List, e => e.Case.AlignedPolicies, e => string.Join(CaseCsv.ListSeparator, e.Case.AlignedPolicies)),
         new("createdAt", ExportKind.Timestamp, e => e.Case.CreatedAt, e => e.Case.CreatedAt.ToString("O", CultureInfo.InvariantCulture)),
         new("updatedAt", ExportKind.Timestamp, e => e.Case.UpdatedAt, e => e.Case.UpdatedAt.ToString("O", CultureInfo.InvariantCulture)),
-        new("defendantEntityIds", ExportKind.List, e => e.Entities.Defendants, e => string.Join(CaseCsv.ListSeparator, e.Entities.Defendants)),
-        new("victimEntityIds", ExportKind.List, e => e.Entities.Victims, e => string.Join(CaseCsv.ListSeparator, e.Entities.Victims)),
+        .. EntityCodes.NamedRoles.Select(r => new CaseExportColumn(r.IdsField, ExportKind.List, e => e.Entities.Of(r.Role),
+            e => string.Join(CaseCsv.ListSeparator, e.Entities.Of(r.Role)))),
     ];
 
     /// <summary>The columns only an export carries: read beside the case, not part of the case resource.</summary>
-    public static readonly IReadOnlyList<string> ExportOnly = ["sponsorType", "defendantEntityIds", "victimEntityIds"];
+    public static readonly IReadOnlyList<string> ExportOnly = ["sponsorType", .. EntityCodes.NamedRoles.Select(r => r.IdsField)];
 
     /// <summary>The names fields= accepts on the list: a listed case carries every export column except the export's own.</summary>
     public static readonly IReadOnlyList<string> ListNames = [.. All.Select(c => c.Name).Where(n => !ExportOnly.Contains(n))];
@@ -112,7 +113,7 @@ internal static class CaseExportColumns
     internal static OpenApiSchemaReference ExportedSchema(OpenApiDocument document) =>
         PartialSchemas.Reference(document, "ExportedCaseFields", nameof(CaseResponse), [],
             "An exported case: the members fields= names (every member when fields= is absent), including the export's own columns "
-            + "sponsorType, defendantEntityIds and victimEntityIds; a member not named is absent, not null or empty.",
+            + $"sponsorType, {string.Join(", ", EntityCodes.NamedRoles.Select(r => r.IdsField))}; a member not named is absent, not null or empty.",
             new Dictionary<string, IOpenApiSchema>
             {
                 ["sponsorType"] = new OpenApiSchema
@@ -120,9 +121,7 @@ internal static class CaseExportColumns
                     Type = JsonSchemaType.String | JsonSchemaType.Null,
                     Description = "The type of the case's sponsor (intelligence-service, military, …); null when the case names no sponsor.",
                 },
-                ["defendantEntityIds"] = EntityIds("defendants"),
-                ["victimEntityIds"] = EntityIds("victims"),
-            });
+            }.Concat(EntityCodes.NamedRoles.Select(r => KeyValuePair.Create(r.IdsField, (IOpenApiSchema)EntityIds(r.Field)))).ToDictionary());
 
     private static OpenApiSchema EntityIds(string names) => new()
     {

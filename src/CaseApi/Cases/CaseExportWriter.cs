@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using CaseApi.Entities;
 using CaseApi.ReferenceData;
 using CsvHelper;
 
@@ -27,7 +28,7 @@ internal static class CaseExportWriter
 
     /// <summary>Writes the cases in the export format (validated, lower case) with the columns fields= selects, or all of them.</summary>
     /// <paramref name="sponsors"/> reads the sponsors the sponsorType column comes from (the current ones, or as of a position);
-    /// <paramref name="entityIds"/> the links the defendantEntityIds and victimEntityIds columns come from (read only when selected).
+    /// <paramref name="entityIds"/> the links the entity id columns (defendantEntityIds, …) come from (read only when selected).
     public static Task WriteAsync(Stream body, string format, IAsyncEnumerable<CaseResponse> cases, string? fields, SponsorsReader sponsors,
         EntityIdsOpener entityIds, JsonSerializerOptions json, CancellationToken ct)
     {
@@ -127,8 +128,10 @@ internal static class CaseExportWriter
             {
                 if (type.Type != typeof(CaseResponse)) return;
                 Insert(type, "sponsor", typeof(string), "sponsorType", () => current().SponsorType);
-                Insert(type, "defendants", typeof(IReadOnlyList<string>), "defendantEntityIds", () => current().Entities.Defendants);
-                Insert(type, "victims", typeof(IReadOnlyList<string>), "victimEntityIds", () => current().Entities.Victims);
+                foreach (var r in EntityCodes.NamedRoles)
+                {
+                    Insert(type, r.Field, typeof(IReadOnlyList<string>), r.IdsField, () => current().Entities.Of(r.Role));
+                }
             }).WithAddedModifier(CaseExportColumns.KeepOnly(fields)),
         };
 

@@ -44,6 +44,8 @@ public sealed class CaseRequestValidator : AbstractValidator<CaseRequest>
         CodesAsync(c => c.Sectors, "sector", "/api/v1/sectors", (s, code) => s.Sectors.Contains(code), referenceCodes);
         Codes(c => c.VictimTypes, "victim type", CodeLists.VictimTypes.Contains);
         Texts(c => c.Victims, 200);
+        Texts(c => c.CollectorEmployers, 200);
+        Texts(c => c.SponsoringUnits, 200);
         Codes(c => c.UsStates, "USPS state or territory code", CodeLists.UsStates.Contains);
         RuleFor(c => c.Venue).MaximumLength(100);
 

@@ -45,6 +45,7 @@ internal static class SampleCases
                 Id = Guid.CreateVersion7(now), Slug = request.Slug!, Name = request.Name!, Kind = request.Kind!,
                 Aliases = [.. request.Aliases!.OfType<string>()],
                 Country = request.Country, Description = request.Description, Sources = [.. (request.Sources ?? []).OfType<string>()],
+                SponsorCode = request.Sponsor,
                 MatchKeys = EntityNames.MatchKeys(request.Kind!, request.Name!, request.Aliases!.OfType<string>()), CreatedAt = now, UpdatedAt = now,
             };
             db.Entities.Add(entity);

@@ -17,6 +17,9 @@ public sealed class Entity
     public string? Country { get; set; }
     public string? Description { get; set; }
     public string[] Sources { get; set; } = [];
+
+    /// <summary>The sponsor (GET /sponsors) an organisation belongs to: a sponsoring unit's place in the sponsor hierarchy.</summary>
+    public string? SponsorCode { get; set; }
     public string[] MatchKeys { get; set; } = [];
     public Guid? MergedInto { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

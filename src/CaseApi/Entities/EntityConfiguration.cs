@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CaseApi.Cases;
+using CaseApi.ReferenceData;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -35,6 +36,8 @@ internal sealed class EntityConfiguration : IEntityTypeConfiguration<Entity>, IE
         e.HasIndex(x => x.MatchKeys).HasMethod("gin").HasStorageParameter("fastupdate", false);
         e.HasIndex(x => new { x.Name, x.Id });
         e.HasOne<Entity>().WithMany().HasForeignKey(x => x.MergedInto).OnDelete(DeleteBehavior.Restrict);
+        // A sponsor that an entity belongs to cannot be deleted (409), as one that a case names.
+        e.HasOne<Sponsor>().WithMany().HasForeignKey(x => x.SponsorCode).OnDelete(DeleteBehavior.Restrict);
     }
 
     public void Configure(EntityTypeBuilder<CaseEntityLink> l)

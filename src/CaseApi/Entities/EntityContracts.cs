@@ -14,6 +14,8 @@ namespace CaseApi.Entities;
 /// <param name="Country">ISO 3166-1 alpha-2 code of the country the entity belongs to (citizenship, seat).</param>
 /// <param name="Description">A short description, at most 4,000 characters.</param>
 /// <param name="Sources">URLs of the sources the description rests on (http or https).</param>
+/// <param name="Sponsor">The sponsor code (GET /sponsors) the organisation belongs to, e.g. <c>mss</c> for a provincial state
+/// security department: where a sponsoring unit sits in the sponsor hierarchy.</param>
 public sealed record EntityRequest(
     string? Name,
     string? Kind,
@@ -22,7 +24,8 @@ public sealed record EntityRequest(
     IReadOnlyDictionary<string, string?>? Identifiers = null,
     string? Country = null,
     string? Description = null,
-    IReadOnlyList<string?>? Sources = null);
+    IReadOnlyList<string?>? Sources = null,
+    string? Sponsor = null);
 
 /// <summary>A person or organisation that cases name.</summary>
 /// <param name="Id">The entity's id.</param>
@@ -34,18 +37,22 @@ public sealed record EntityRequest(
 /// <param name="Country">ISO 3166-1 alpha-2 code.</param>
 /// <param name="Description">A short description.</param>
 /// <param name="Sources">URLs of the sources the description rests on.</param>
+/// <param name="Sponsor">The sponsor code the organisation belongs to.</param>
 /// <param name="CreatedAt">When the entity was created.</param>
 /// <param name="UpdatedAt">When the entity last changed.</param>
 /// <param name="MergedInto">The entity this one was merged into; its id and slug keep answering with that entity.</param>
 public sealed record EntityResponse(
     Guid Id, string Slug, string Kind, string Name, IReadOnlyList<string> Aliases, IReadOnlyDictionary<string, string> Identifiers,
-    string? Country, string? Description, IReadOnlyList<string> Sources, Guid? MergedInto, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string? Country, string? Description, IReadOnlyList<string> Sources, string? Sponsor, Guid? MergedInto, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
 {
     internal static readonly Expression<Func<Entity, EntityResponse>> Projection = e => new EntityResponse(
-        e.Id, e.Slug, e.Kind, e.Name, e.Aliases, e.Identifiers, e.Country, e.Description, e.Sources, e.MergedInto, e.CreatedAt, e.UpdatedAt);
+        e.Id, e.Slug, e.Kind, e.Name, e.Aliases, e.Identifiers, e.Country, e.Description, e.Sources, e.SponsorCode, e.MergedInto, e.CreatedAt,
+        e.UpdatedAt);
 
     internal static EntityResponse From(Entity e) => new(
-        e.Id, e.Slug, e.Kind, e.Name, e.Aliases, e.Identifiers, e.Country, e.Description, e.Sources, e.MergedInto, e.CreatedAt, e.UpdatedAt);
+        e.Id, e.Slug, e.Kind, e.Name, e.Aliases, e.Identifiers, e.Country, e.Description, e.Sources, e.SponsorCode, e.MergedInto, e.CreatedAt,
+        e.UpdatedAt);
 }
 
 /// <summary>The search and paging of GET /entities (by name, then id).</summary>

@@ -22,7 +22,7 @@ namespace CaseApi.Entities;
 /// <summary>The format and read point of GET /entities/export.</summary>
 /// <param name="Format">csv (default): one row per entity, lists joined with ';' and identifiers as a JSON object; ndjson: one entity
 /// object a line, as GET /entities/{id} answers; parquet: typed columns (lists as lists, timestamps as UTC timestamps), the entity
-/// table beside the case export's defendantEntityIds and victimEntityIds.</param>
+/// table beside the case export's entity id columns (defendantEntityIds, victimEntityIds, …).</param>
 /// <param name="AsOf">Export the entities as they were at this history position or RFC 3339 time.</param>
 /// <param name="Release">Export the entities as they were when this named release was taken.</param>
 public sealed record EntityExportQuery([property: DefaultValue("csv")] string? Format, string? AsOf = null, string? Release = null)
@@ -45,7 +45,7 @@ public sealed class EntityExportQueryValidator : AbstractValidator<EntityExportQ
 
 /// <summary>
 /// Every entity, merged ones included (their mergedInto names the survivor, so ids in older files still resolve), streamed by
-/// name in CSV, NDJSON or Parquet: the entity table a notebook joins with the case export's defendantEntityIds and victimEntityIds.
+/// name in CSV, NDJSON or Parquet: the entity table a notebook joins with the case export's entity id columns (defendantEntityIds, …).
 /// </summary>
 internal static class EntityExport
 {
@@ -58,7 +58,7 @@ internal static class EntityExport
         new("id", e => e.Id.ToString()), new("slug", e => e.Slug), new("kind", e => e.Kind), new("name", e => e.Name),
         new("aliases", e => e.Aliases, List: true), new("identifiers", e => JsonSerializer.Serialize(e.Identifiers)),
         new("country", e => e.Country), new("description", e => e.Description), new("sources", e => e.Sources, List: true),
-        new("mergedInto", e => e.MergedInto?.ToString()),
+        new("sponsor", e => e.Sponsor), new("mergedInto", e => e.MergedInto?.ToString()),
         new("createdAt", e => e.CreatedAt), new("updatedAt", e => e.UpdatedAt),
     ];
 
@@ -86,7 +86,7 @@ internal static class EntityExport
     /// <summary>Export every entity as CSV, NDJSON or Parquet, streamed.</summary>
     /// <remarks>
     /// Merged entities are included with mergedInto set. Ordered by name, then id. With asOf or release, the entities as they
-    /// were then; the case export's defendantEntityIds and victimEntityIds join to the id column.
+    /// were then; the case export's entity id columns (defendantEntityIds, victimEntityIds, …) join to the id column.
     /// </remarks>
     private static PushStreamHttpResult ExportEntities(
         [AsParameters] EntityExportQuery query, StoreSnapshot snapshot, IOptions<JsonOptions> json, CancellationToken ct)

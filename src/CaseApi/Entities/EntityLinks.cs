@@ -8,16 +8,17 @@ using Microsoft.EntityFrameworkCore;
 namespace CaseApi.Entities;
 
 /// <summary>
-/// A case's defendant and victim links follow its names: each name resolves to its entity (<see cref="EntityResolver"/>),
-/// an unknown name makes one, and the links are changed to exactly those entities, in the case's own SaveChanges (so the
-/// case's audit row covers them). A name that matches several entities changes nothing: the caller refuses the write.
+/// A case's links in the named roles (<see cref="EntityCodes.NamedRoles"/>: defendants, victims, collectors' employers,
+/// sponsoring units) follow its names: each name resolves to its entity (<see cref="EntityResolver"/>), an unknown name makes
+/// one, and the links are changed to exactly those entities, in the case's own SaveChanges (so the case's audit row covers
+/// them). A name that matches several entities changes nothing: the caller refuses the write.
 /// </summary>
 public static class EntityLinks
 {
     public static async Task<IReadOnlyList<AmbiguousName>> FollowNamesAsync(
         CaseDbContext db, Case c, Func<Entity, AuditEvent> audit, DateTimeOffset now, CancellationToken ct)
     {
-        var written = c.Defendants.Select(n => (n, EntityCodes.Defendant)).Concat(c.Victims.Select(n => (n, EntityCodes.Victim))).ToList();
+        var written = Written(c).ToList();
         var resolution = await EntityResolver.ResolveAsync(db, written, now, ct);
         if (resolution.Ambiguous.Count > 0) return resolution.Ambiguous;
 
@@ -26,11 +27,11 @@ public static class EntityLinks
             db.Entities.Add(entity);
             db.AuditEvents.Add(audit(entity));
         }
-        var wanted = written.Where(w => resolution.Resolved.ContainsKey(w.n)).Select(w => (Role: w.Item2, Id: resolution.Resolved[w.n])).ToHashSet();
+        var wanted = written.Where(w => resolution.Resolved.ContainsKey(w.Name))
+            .Select(w => (w.Role, Id: resolution.Resolved[w.Name])).ToHashSet();
         var current = db.Entry(c).State == EntityState.Added
             ? []
-            : await db.CaseEntityLinks
-                .Where(l => l.CaseId == c.Id && (l.Role == EntityCodes.Defendant || l.Role == EntityCodes.Victim)).ToListAsync(ct);
+            : await db.CaseEntityLinks.Where(l => l.CaseId == c.Id && EntityCodes.Roles.Contains(l.Role)).ToListAsync(ct);
         db.CaseEntityLinks.RemoveRange(current.Where(l => !wanted.Contains((l.Role, l.EntityId))));
         foreach (var (role, id) in wanted.Where(w => !current.Any(l => l.Role == w.Role && l.EntityId == w.Id)))
         {
@@ -39,7 +40,16 @@ public static class EntityLinks
         return [];
     }
 
+    /// <summary>Every name the case writes in a named role, with the role (an import row's: only the fields it names).</summary>
+    internal static IEnumerable<(string Name, string Role)> Written(Case c, CaseFieldMask? present = null) =>
+        from r in EntityCodes.NamedRoles
+        let field = CaseColumns.ByName[r.Field]
+        where present is not { } mask || mask.Includes(field.Bit)
+        from name in (string[])field.Stored(c)!
+        select (name, r.Role);
+
     /// <summary>An entity's writable fields as JSON, as its audit rows record them (create and delete, both sides of a diff).</summary>
     public static JsonObject Record(Entity e) => (JsonObject)JsonSerializer.SerializeToNode(
-        new EntityRequest(e.Name, e.Kind, e.Slug, e.Aliases, e.Identifiers!, e.Country, e.Description, e.Sources), JsonSerializerOptions.Web)!;
+        new EntityRequest(e.Name, e.Kind, e.Slug, e.Aliases, e.Identifiers!, e.Country, e.Description, e.Sources,
+            e.SponsorCode), JsonSerializerOptions.Web)!;
 }

@@ -94,6 +94,7 @@ public static class EntityMerge
         winner.Sources = [.. winner.Sources.Union(loser.Sources, StringComparer.Ordinal)];
         winner.Country ??= loser.Country;
         winner.Description ??= loser.Description;
+        winner.SponsorCode ??= loser.SponsorCode;
         winner.MatchKeys = EntityNames.MatchKeys(winner.Kind, winner.Name, winner.Aliases);
     }
 

@@ -20,12 +20,15 @@ public static class EntityNames
     public static string[] LookupKeys(string name) =>
         [.. Keys(name, NameKind.Person).Concat(Keys(name, NameKind.Organisation)).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The kind of an entity a case's name creates: an organisation when its legal form says so, else by role.</summary>
+    /// <summary>
+    /// The kind of an entity a case's name creates: a company when its legal form says so, else the role's default
+    /// (<see cref="EntityCodes.NamedRoles"/>: a defendant a person, an employer a company, a sponsoring unit an intelligence unit).
+    /// </summary>
     public static string KindFor(string name, string role) =>
         NameNormaliser.ParseOrganisation(name) is { } organisation && organisation.Tokens.Count < TextFolding.Words(name).Count
             && TextFolding.Words(name)[0] != "the"
             ? "company"
-            : role == EntityCodes.Defendant ? "person" : "other";
+            : EntityCodes.NamedRoles.FirstOrDefault(r => r.Role == role)?.DefaultKind ?? "other";
 
     /// <summary>The slug GET /entities/export would hide.</summary>
     public const string ReservedSlug = "export";

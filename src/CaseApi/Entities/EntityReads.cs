@@ -54,6 +54,7 @@ internal static class EntityReads
         entity.Country = request.Country;
         entity.Description = request.Description;
         entity.Sources = [.. (request.Sources ?? []).OfType<string>()];
+        entity.SponsorCode = request.Sponsor;
         entity.MatchKeys = EntityNames.MatchKeys(entity.Kind, entity.Name, entity.Aliases);
     }
 }

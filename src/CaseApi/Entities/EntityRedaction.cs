@@ -57,7 +57,7 @@ public static class EntityRedaction
         foreach (var c in cases)
         {
             // The names this case wrote for the entity are spellings to remove everywhere else too.
-            terms.UnionWith(c.Defendants.Concat(c.Victims).Where(n => EntityNames.LookupKeys(n).Any(keys.Contains)));
+            terms.UnionWith(EntityLinks.Written(c).Select(w => w.Name).Where(n => EntityNames.LookupKeys(n).Any(keys.Contains)));
         }
         var pattern = Pattern(terms);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -119,8 +119,10 @@ public static class EntityRedaction
             if (!redacted.SequenceEqual(names, StringComparer.Ordinal)) changed.Add(field);
             return redacted;
         }
-        c.Defendants = Names(c.Defendants, "defendants");
-        c.Victims = Names(c.Victims, "victims");
+        foreach (var field in EntityCodes.NameFields.Select(f => CaseColumns.ByName[f]))
+        {
+            field.Store(c, Names((string[])field.Stored(c)!, field.Name));
+        }
         if (pattern.Replace(c.Title, placeholder) is var title && title != c.Title)
         {
             c.Title = title;

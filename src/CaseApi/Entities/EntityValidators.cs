@@ -10,7 +10,7 @@ public sealed class EntityRequestValidator : AbstractValidator<EntityRequest>
 {
     public const int MaxItems = 100;
 
-    public EntityRequestValidator()
+    public EntityRequestValidator(ReferenceCodes referenceCodes)
     {
         RuleFor(e => e.Name).NotEmpty().MaximumLength(200).Must(n => n is null || TextOf(n))
             .WithMessage("'name' must contain a letter or digit.");
@@ -28,6 +28,9 @@ public sealed class EntityRequestValidator : AbstractValidator<EntityRequest>
         RuleFor(e => e.Country).Must(c => c is null || CodeLists.Countries.Contains(c))
             .WithMessage("'{PropertyValue}' is not an ISO 3166-1 alpha-2 country code (e.g. CN, US).");
         RuleFor(e => e.Description).MaximumLength(4000);
+        RuleFor(e => e.Sponsor)
+            .MustAsync(async (code, ct) => code is null || (await referenceCodes.GetAsync(ct)).Sponsors.ContainsKey(code))
+            .WithMessage("'{PropertyValue}' is not a sponsor code; see GET /api/v1/sponsors.");
         RuleFor(e => e.Sources).Must(s => s is null || s.Count <= MaxItems).WithMessage($"At most {MaxItems} sources.");
         RuleForEach(e => e.Sources).NotEmpty().MaximumLength(2000).Must(u => u is null || IsWebUrl(u))
             .WithMessage("A source is an absolute http or https URL.");

@@ -35,7 +35,7 @@ public sealed record ImportResponse(
     public IReadOnlyList<ImportChange>? Changes { get; init; }
 
     /// <summary>
-    /// In the response to the POST: the entities the file's defendant and victim names made because no entity had them
+    /// In the response to the POST: the entities the file's names (defendants, victims, employers, units) made because no entity had them
     /// (with their ids when the import committed; a dry run or a rejected import makes none), each with the first row naming it.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -109,9 +109,8 @@ internal sealed class ImportPipeline(
                 var c = row.Request!.ToNewCase(now);
                 await staging.WriteAsync(row, c, ct);
                 report.Accept();
-                // Each defendant and victim name the row gives, with the first row that gives it, to resolve all at once.
-                if (row.Present.Includes(Defendants.Bit)) foreach (var n in c.Defendants) names.TryAdd(n, (row.Number, EntityCodes.Defendant));
-                if (row.Present.Includes(Victims.Bit)) foreach (var n in c.Victims) names.TryAdd(n, (row.Number, EntityCodes.Victim));
+                // Each name the row gives in a named role, with the first row that gives it, to resolve all at once.
+                foreach (var (n, role) in EntityLinks.Written(c, row.Present)) names.TryAdd(n, (row.Number, role));
             }
             else report.Reject(rowErrors);
             if (report.Report.Received % options.Value.ProgressEvery == 0)
@@ -122,13 +121,10 @@ internal sealed class ImportPipeline(
         }
     }
 
-    private static readonly CaseField Defendants = CaseColumns.ByName["defendants"];
-    private static readonly CaseField Victims = CaseColumns.ByName["victims"];
-
     /// <summary>
     /// Lets the store judge what only it can (known slugs, ids, required fields of new cases, names that match several
     /// entities), decides the status, counts what a commit does, and merges when the import commits; a dry run gets its
-    /// field-level diff instead. The file's defendant and victim names are resolved to entities in one go; the entities a
+    /// field-level diff instead. The file's names in every named role are resolved to entities in one go; the entities a
     /// name the kept rows give makes are reported (and created, with their audit rows, when the import commits), and the
     /// merged cases' links follow their names.
     /// </summary>

@@ -41,12 +41,13 @@ internal sealed class ImportStaging : IAsyncDisposable
 
     private static readonly string After = CaseColumns.SnapshotSql((_, column) => $"s.{column}");
 
-    private static readonly CaseField Defendants = CaseColumns.ByName["defendants"];
-    private static readonly CaseField Victims = CaseColumns.ByName["victims"];
+    /// <summary>The roles whose links follow the case's names (<see cref="EntityCodes.NamedRoles"/>), each with its field.</summary>
+    private static readonly (string Role, CaseField Field)[] NamedRoles =
+        [.. EntityCodes.NamedRoles.Select(r => (r.Role, CaseColumns.ByName[r.Field]))];
 
     /// <summary>
     /// The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.
-    /// A defendant or victim name the file names that matches several entities is one of them, listing the candidates.
+    /// A name in a named role (defendants, victims, …) that matches several entities is one of them, listing the candidates.
     /// </summary>
     private static (SqlFragment Condition, string Field, SqlFragment Message)[] Checks(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous) =>
     [
@@ -59,7 +60,7 @@ internal sealed class ImportStaging : IAsyncDisposable
             Raw("'Every list in ''listEvidence'' must also be in ''listedIn'': remove its evidence, or keep the list.'")),
         .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.BitSql} = 0"), f.Name,
             Raw($"'''{f.Name}'' is required: no case has this slug, so the row would create one.'"))),
-        .. ambiguous.Count == 0 ? [] : new[] { Defendants, Victims }.Select(f => Ambiguous(f, ambiguous)),
+        .. ambiguous.Count == 0 ? [] : NamedRoles.Select(r => Ambiguous(r.Field, ambiguous)),
     ];
 
     private static (SqlFragment, string, SqlFragment) Ambiguous(CaseField field, IReadOnlyList<AmbiguousName> ambiguous)
@@ -85,23 +86,25 @@ internal sealed class ImportStaging : IAsyncDisposable
         SqlFragment.Raw("DELETE FROM import_staging s WHERE ")
         + SqlFragment.Join(" OR ", Checks(insertOnly, ambiguous).Select(c => SqlFragment.Of($"({c.Condition})")));
 
-    /// <summary>The defendant and victim names of the staged rows that name those fields, with their roles.</summary>
+    /// <summary>The names of the staged rows in the named roles, for the fields the rows name, with their roles.</summary>
     private static readonly SqlFragment NamedSql = Raw($"""
         SELECT DISTINCT w.name, w.role FROM import_staging s CROSS JOIN LATERAL (
-            SELECT n AS name, '{EntityCodes.Defendant}' AS role FROM unnest(s.defendants) n WHERE s.present & {Defendants.BitSql} <> 0
-            UNION ALL SELECT n, '{EntityCodes.Victim}' FROM unnest(s.victims) n WHERE s.present & {Victims.BitSql} <> 0) w
+            {string.Join("\n            UNION ALL ", NamedRoles.Select(r =>
+                $"SELECT n AS name, '{r.Role}' AS role FROM unnest(s.{r.Field.Columns[0].Name}) n WHERE s.present & {r.Field.BitSql} <> 0"))}) w
         """);
 
+    private static readonly string NamedRows = string.Join(",\n                ",
+        NamedRoles.Select(r => $"('{r.Role}', s.{r.Field.Columns[0].Name}, s.present & {r.Field.BitSql} <> 0)"));
+
     /// <summary>
-    /// The defendant and victim links of the cases the merge created or changed, for the fields their rows name: exactly the
+    /// The links in the named roles of the cases the merge created or changed, for the fields their rows name: exactly the
     /// entities their names resolved to (names[i] to ids[i]). The cases' audit rows cover them.
     /// </summary>
     private static SqlFragment LinkSql(string[] names, Guid[] ids) => SqlFragment.Of($"""
         WITH named AS (
             SELECT coalesce(s.existing_id, s.id) AS case_id, r.role, r.names
             FROM import_staging s CROSS JOIN LATERAL (VALUES
-                ('{Raw(EntityCodes.Defendant)}', s.defendants, s.present & {Raw(Defendants.BitSql)} <> 0),
-                ('{Raw(EntityCodes.Victim)}', s.victims, s.present & {Raw(Victims.BitSql)} <> 0)) r(role, names, given)
+                {Raw(NamedRows)}) r(role, names, given)
             WHERE r.given AND (s.existing_id IS NULL OR s.changed)),
         wanted AS (
             SELECT DISTINCT n.case_id, n.role, m.entity_id
@@ -240,7 +243,7 @@ internal sealed class ImportStaging : IAsyncDisposable
         await db.Database.ExecuteAsync(AuditSql(importId, actor, requestId, now), ct);
     }
 
-    /// <summary>The defendant and victim names still staged (after the store's rejections), as (name, role).</summary>
+    /// <summary>The names in the named roles still staged (after the store's rejections), as (name, role).</summary>
     public async Task<List<(string Name, string Role)>> NamedAsync(CancellationToken ct) =>
         (await db.Database.Query<NamedRow>(NamedSql).ToListAsync(ct)).ConvertAll(r => (r.Name, r.Role));
 

@@ -79,12 +79,13 @@ internal static class ReferenceAdminEndpoints
         }
     }
 
-    /// <summary>Delete a sponsor that no case names and that has no child sponsors.</summary>
+    /// <summary>Delete a sponsor that no case or entity names and that has no child sponsors.</summary>
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteSponsor(
         string code, CaseDbContext db, HttpContext http, TimeProvider time, StoreChanges changes, CancellationToken ct) =>
         InvalidCode(code) ?? await DeleteAsync(new(db, http, time, changes, ct), db.Sponsors, code, "sponsor", ToResponse, async () =>
         {
             if (await db.Cases.CountAsync(c => c.SponsorCode == code, ct) is > 0 and var count) return $"{count} case(s) name it";
+            if (await db.Entities.CountAsync(e => e.SponsorCode == code, ct) is > 0 and var entities) return $"{entities} entit(ies) belong to it";
             var children = await db.Sponsors.Where(s => s.ParentCode == code).Select(s => s.Code).ToListAsync(ct);
             return children.Count > 0 ? $"it is the parent of {string.Join(", ", children)}" : null;
         });

@@ -14,5 +14,7 @@ public sealed class EntityStatisticsQueryValidator : AbstractValidator<EntitySta
             .WithMessage($"A kind is one of {string.Join(", ", EntityCodes.Kinds)}.");
         RuleFor(q => q.MinCases).InclusiveBetween(1, 1_000_000);
         RuleFor(q => q.Limit).InclusiveBetween(1, 1000);
+        RuleFor(q => q.GroupBy).Must(g => g is null or EntityStatistics.BySponsorType)
+            .WithMessage($"Statistics by entity group by {EntityStatistics.BySponsorType} only (or nothing).");
     }
 }

@@ -59,11 +59,21 @@ public sealed record DocumentShare(string Code, string Title, long Count, double
 /// <param name="Role">Count only links in these roles: defendant, victim, collector-employer, sponsoring-unit.</param>
 /// <param name="Kind">Count only entities of these kinds (person, company, …).</param>
 /// <param name="MinCases">Leave out entities named in fewer matching cases (default 1; 2 gives those named more than once).</param>
-/// <param name="Limit">At most this many entities, 1–1000 (default 50).</param>
-public sealed record EntityStatisticsQuery(string[]? Role, string[]? Kind, int? MinCases, int? Limit);
+/// <param name="Limit">At most this many rows (entities, or entities and sponsor types), 1–1000 (default 50).</param>
+/// <param name="GroupBy"><c>sponsorType</c>: count each entity's cases per type of the cases' sponsor (one row per entity and
+/// sponsor type; cases without a sponsor under null), e.g. with role=collector-employer the employers of collectors by sponsor
+/// type. minCases then applies to each row.</param>
+public sealed record EntityStatisticsQuery(string[]? Role, string[]? Kind, int? MinCases, int? Limit, string? GroupBy = null);
 
 /// <summary>An entity and the number of matching cases that name it (in the roles asked for).</summary>
-public sealed record EntityCount(Guid Id, string Slug, string Name, string Kind, int Cases);
+/// <param name="Id">The entity's id.</param>
+/// <param name="Slug">The entity's slug.</param>
+/// <param name="Name">The entity's name.</param>
+/// <param name="Kind">The entity's kind.</param>
+/// <param name="Cases">Matching cases that name the entity (in the roles asked for; with groupBy, of the row's sponsor type).</param>
+/// <param name="SponsorType">With groupBy=sponsorType, the type of the counted cases' sponsor (null: cases without a sponsor,
+/// or no grouping).</param>
+public sealed record EntityCount(Guid Id, string Slug, string Name, string Kind, int Cases, string? SponsorType = null);
 
-/// <summary>The entities named by the matching cases, most cases first.</summary>
+/// <summary>The entities named by the matching cases, most cases first (with groupBy=sponsorType: by sponsor type, then most cases).</summary>
 public sealed record EntityStatisticsResponse(IReadOnlyList<EntityCount> Items);

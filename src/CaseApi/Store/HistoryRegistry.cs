@@ -30,7 +30,8 @@ public static class HistoryRegistry
             [("policy-document", "split_part(e.key, '/', 1)"), ("sector", "split_part(e.key, '/', 2)")], Rebuilt: true),
         // People and organisations: the match keys are derived from the name and aliases, so the feed leaves them out.
         new("entities", "entity", "to_jsonb(r)", true, HistoryFeed.Record,
-            ["id", "slug", "kind", "name", "aliases", "identifiers", "country", "description", "sources", "merged_into"],
+            ["id", "slug", "kind", "name", "aliases", "identifiers", "country", "description", "sources", "sponsor_code",
+                "merged_into"],
             Itself("entity"), Rebuilt: true),
         // A case's link to an entity changes with the case (its names) or with the entity (a merge).
         new("case_entities", "case-entity", "to_jsonb(r)", true, HistoryFeed.Record, ["case_id", "role", "entity_id"],

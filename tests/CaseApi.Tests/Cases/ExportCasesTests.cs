@@ -49,7 +49,7 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
         using var csv = new CsvReader(new StringReader(text), System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(csv.Read() && csv.ReadHeader());
         Assert.Equal(["id", .. CaseCsv.Columns, "sponsorType", "policyAligned", "alignedPolicies", "createdAt", "updatedAt", "defendantEntityIds",
-            "victimEntityIds"], csv.HeaderRecord!);
+            "victimEntityIds", "collectorEmployerEntityIds", "sponsoringUnitEntityIds"], csv.HeaderRecord!);
         Assert.True(csv.Read());
         Assert.Equal("full-case", csv.GetField("slug"));
         var stored = await Client.GetFromJsonAsync<JsonObject>("/api/v1/cases/full-case", Ct);
@@ -109,7 +109,11 @@ public sealed class ExportCasesTests(CaseApiFactory api) : ApiTest(api)
             var single = await Client.GetFromJsonAsync<JsonObject>($"/api/v1/cases/{exported["slug"]}", Ct);
             single!["sponsorType"] = (string?)exported["sponsor"] == "soe" ? "state-owned-enterprise" : null;
             // The entities the names resolved to (issue 36): one id for each name, in the store's entity table.
-            foreach (var (names, ids) in new[] { ("defendants", "defendantEntityIds"), ("victims", "victimEntityIds") })
+            foreach (var (names, ids) in new[]
+            {
+                ("defendants", "defendantEntityIds"), ("victims", "victimEntityIds"), ("collectorEmployers", "collectorEmployerEntityIds"),
+                ("sponsoringUnits", "sponsoringUnitEntityIds"),
+            })
             {
                 var exportedIds = exported[ids]!.AsArray().Select(i => Guid.Parse((string)i!)).ToList();
                 Assert.Equal(single[names]!.AsArray().Count, exportedIds.Count);

@@ -244,6 +244,10 @@ namespace CaseApi.Store.Migrations
                         .HasColumnType("character varying(2)")
                         .HasColumnName("collector_citizenship");
 
+                    b.PrimitiveCollection<string[]>("CollectorEmployers")
+                        .HasColumnType("text[]")
+                        .HasColumnName("collector_employers");
+
                     b.Property<string>("CollectorType")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -326,6 +330,10 @@ namespace CaseApi.Store.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("sponsor_confidence");
+
+                    b.PrimitiveCollection<string[]>("SponsoringUnits")
+                        .HasColumnType("text[]")
+                        .HasColumnName("sponsoring_units");
 
                     b.Property<string>("Summary")
                         .HasMaxLength(4000)
@@ -539,6 +547,10 @@ namespace CaseApi.Store.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("sources");
 
+                    b.Property<string>("SponsorCode")
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("sponsor_code");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
@@ -564,6 +576,9 @@ namespace CaseApi.Store.Migrations
                     b.HasIndex("Slug")
                         .IsUnique()
                         .HasDatabaseName("ix_entities_slug");
+
+                    b.HasIndex("SponsorCode")
+                        .HasDatabaseName("ix_entities_sponsor_code");
 
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("ix_entities_name_id");
@@ -1573,6 +1588,12 @@ namespace CaseApi.Store.Migrations
                         .HasForeignKey("MergedInto")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_entities_entities_merged_into");
+
+                    b.HasOne("CaseApi.ReferenceData.Sponsor", null)
+                        .WithMany()
+                        .HasForeignKey("SponsorCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_entities_sponsors_sponsor_code");
                 });
 
             modelBuilder.Entity("CaseApi.Linkage.EntryCandidate", b =>
