@@ -4,6 +4,7 @@ using CaseApi.Infrastructure.Paging;
 using CaseApi.Store;
 using CaseApi.Tests.Store;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace CaseApi.Tests.Cases;
 
@@ -41,7 +42,7 @@ public sealed class CaseListSqlTests
         // EF's own parameter (the LIMIT) is @p1; the fragments' are @p_1 …, so the two can never collide.
         Assert.Equal(
             $$"""
-            SELECT c.id, {{ResponseColumns}}, aligned_policies(c.sectors), c.created_at, c.updated_at, c.xmin
+            SELECT c.id, {{ResponseColumns(db)}}, aligned_policies(c.sectors), c.created_at, c.updated_at, c.xmin
             FROM (
                 SELECT c.*, c.xmin FROM cases c WHERE (TRUE AND c.sectors && @p_1 AND c.outcome = ANY(@p_2) AND c.charged_on >= make_date(@p_3, 1, 1)) AND ((c.charged_on < @p_4 OR (c.charged_on = @p_5 AND c.id < @p_6) OR c.charged_on IS NULL))
             ) AS c
@@ -53,8 +54,16 @@ public sealed class CaseListSqlTests
     /// <summary>
     /// The case's stored columns in the order the response names its fields (CaseColumnsTests holds them to the EF model),
     /// so that a new field changes no pinned text: c.slug, c.title, … c.activity_start, c.activity_start_precision, ….
+    /// A list column that may be NULL (one added after history entries that lack it) is read as an empty list.
     /// </summary>
-    private static string ResponseColumns => string.Join(", ", typeof(CaseResponse).GetConstructors().Single().GetParameters()
-        .Select(p => CaseColumns.ByName.GetValueOrDefault(JsonNamingPolicy.CamelCase.ConvertName(p.Name!)))
-        .OfType<CaseField>().SelectMany(f => f.Columns).Select(c => $"c.{c.Name}"));
+    private static string ResponseColumns(DbContext db)
+    {
+        var table = StoreObjectIdentifier.Table("cases");
+        var nullable = db.Model.FindEntityType(typeof(Case))!.GetProperties()
+            .Where(p => p.IsNullable && p.ClrType.IsArray).Select(p => p.GetColumnName(table)).ToHashSet();
+        return string.Join(", ", typeof(CaseResponse).GetConstructors().Single().GetParameters()
+            .Select(p => CaseColumns.ByName.GetValueOrDefault(JsonNamingPolicy.CamelCase.ConvertName(p.Name!)))
+            .OfType<CaseField>().SelectMany(f => f.Columns)
+            .Select(c => nullable.Contains(c.Name) ? $"COALESCE(c.{c.Name}, ARRAY[]::text[])" : $"c.{c.Name}"));
+    }
 }
