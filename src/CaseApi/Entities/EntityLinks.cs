@@ -40,12 +40,15 @@ public static class EntityLinks
         return [];
     }
 
+    /// <summary>Each named role (<see cref="EntityCodes.NamedRoles"/>) with the case field that holds its names.</summary>
+    internal static readonly IReadOnlyList<(string Role, CaseField Field)> RoleFields =
+        [.. EntityCodes.NamedRoles.Select(r => (r.Role, CaseColumns.ByName[r.Field]))];
+
     /// <summary>Every name the case writes in a named role, with the role (an import row's: only the fields it names).</summary>
     internal static IEnumerable<(string Name, string Role)> Written(Case c, CaseFieldMask? present = null) =>
-        from r in EntityCodes.NamedRoles
-        let field = CaseColumns.ByName[r.Field]
-        where present is not { } mask || mask.Includes(field.Bit)
-        from name in (string[])field.Stored(c)!
+        from r in RoleFields
+        where present is not { } mask || mask.Includes(r.Field.Bit)
+        from name in (string[])r.Field.Stored(c)!
         select (name, r.Role);
 
     /// <summary>An entity's writable fields as JSON, as its audit rows record them (create and delete, both sides of a diff).</summary>

@@ -119,7 +119,7 @@ public static class EntityRedaction
             if (!redacted.SequenceEqual(names, StringComparer.Ordinal)) changed.Add(field);
             return redacted;
         }
-        foreach (var field in EntityCodes.NameFields.Select(f => CaseColumns.ByName[f]))
+        foreach (var (_, field) in EntityLinks.RoleFields)
         {
             field.Store(c, Names((string[])field.Stored(c)!, field.Name));
         }

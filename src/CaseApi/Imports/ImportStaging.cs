@@ -41,9 +41,6 @@ internal sealed class ImportStaging : IAsyncDisposable
 
     private static readonly string After = CaseColumns.SnapshotSql((_, column) => $"s.{column}");
 
-    /// <summary>The roles whose links follow the case's names (<see cref="EntityCodes.NamedRoles"/>), each with its field.</summary>
-    private static readonly (string Role, CaseField Field)[] NamedRoles =
-        [.. EntityCodes.NamedRoles.Select(r => (r.Role, CaseColumns.ByName[r.Field]))];
 
     /// <summary>
     /// The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.
@@ -60,7 +57,7 @@ internal sealed class ImportStaging : IAsyncDisposable
             Raw("'Every list in ''listEvidence'' must also be in ''listedIn'': remove its evidence, or keep the list.'")),
         .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.BitSql} = 0"), f.Name,
             Raw($"'''{f.Name}'' is required: no case has this slug, so the row would create one.'"))),
-        .. ambiguous.Count == 0 ? [] : NamedRoles.Select(r => Ambiguous(r.Field, ambiguous)),
+        .. ambiguous.Count == 0 ? [] : EntityLinks.RoleFields.Select(r => Ambiguous(r.Field, ambiguous)),
     ];
 
     private static (SqlFragment, string, SqlFragment) Ambiguous(CaseField field, IReadOnlyList<AmbiguousName> ambiguous)
@@ -86,15 +83,19 @@ internal sealed class ImportStaging : IAsyncDisposable
         SqlFragment.Raw("DELETE FROM import_staging s WHERE ")
         + SqlFragment.Join(" OR ", Checks(insertOnly, ambiguous).Select(c => SqlFragment.Of($"({c.Condition})")));
 
+    /// <summary>
+    /// Each staged row's name lists in the named roles, as rows (role, names, given): given when the row names that field.
+    /// NamedSql and LinkSql read the roles through it.
+    /// </summary>
+    private static readonly string NamedRows = "(VALUES " + string.Join(", ",
+        EntityLinks.RoleFields.Select(r => $"('{r.Role}', s.{r.Field.Columns[0].Name}, s.present & {r.Field.BitSql} <> 0)"))
+        + ") r(role, names, given)";
+
     /// <summary>The names of the staged rows in the named roles, for the fields the rows name, with their roles.</summary>
     private static readonly SqlFragment NamedSql = Raw($"""
-        SELECT DISTINCT w.name, w.role FROM import_staging s CROSS JOIN LATERAL (
-            {string.Join("\n            UNION ALL ", NamedRoles.Select(r =>
-                $"SELECT n AS name, '{r.Role}' AS role FROM unnest(s.{r.Field.Columns[0].Name}) n WHERE s.present & {r.Field.BitSql} <> 0"))}) w
+        SELECT DISTINCT n AS name, r.role FROM import_staging s CROSS JOIN LATERAL {NamedRows} CROSS JOIN LATERAL unnest(r.names) n
+        WHERE r.given
         """);
-
-    private static readonly string NamedRows = string.Join(",\n                ",
-        NamedRoles.Select(r => $"('{r.Role}', s.{r.Field.Columns[0].Name}, s.present & {r.Field.BitSql} <> 0)"));
 
     /// <summary>
     /// The links in the named roles of the cases the merge created or changed, for the fields their rows name: exactly the
@@ -103,8 +104,7 @@ internal sealed class ImportStaging : IAsyncDisposable
     private static SqlFragment LinkSql(string[] names, Guid[] ids) => SqlFragment.Of($"""
         WITH named AS (
             SELECT coalesce(s.existing_id, s.id) AS case_id, r.role, r.names
-            FROM import_staging s CROSS JOIN LATERAL (VALUES
-                {Raw(NamedRows)}) r(role, names, given)
+            FROM import_staging s CROSS JOIN LATERAL {Raw(NamedRows)}
             WHERE r.given AND (s.existing_id IS NULL OR s.changed)),
         wanted AS (
             SELECT DISTINCT n.case_id, n.role, m.entity_id

@@ -65,8 +65,8 @@ internal static class RequestExamples
             ("id" or "code", ParameterLocation.Path) =>
                 SampleMembers.FirstOrDefault(m => route.StartsWith(m.Route, StringComparison.Ordinal)).Member,
             ("dryRun", _) => true,
-            // The case statistics need a grouping; the entity statistics' groupBy is optional, and stays empty like the filters.
-            ("groupBy", _) when route.StartsWith("api/v1/stats/cases", StringComparison.Ordinal) => "sector",
+            // A grouping the validator demands (the case statistics'); an optional one stays empty, like the filters.
+            ("groupBy", _) when required => "sector",
             // Required in effect (the validator wants at least two), though the validator does not say so in a way the contract can read.
             ("lists", _) => "doj-press-releases,csis-survey",
             _ => null,
