@@ -36,10 +36,15 @@ public sealed record ImportResponse(
 
     /// <summary>
     /// In the response to the POST: the entities the file's names (defendants, victims, employers, units) made because no entity had them
-    /// (with their ids when the import committed; a dry run or a rejected import makes none), each with the first row naming it.
+    /// (with their ids when the import committed; a dry run shows what it would make, a rejected import makes none), each with
+    /// the first row naming it, in that order; at most 1,000, while newEntityCount counts them all.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ImportNewEntity>? NewEntities { get; init; }
+
+    /// <summary>In the response to the POST: how many entities the file's names made (or a dry run would make).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? NewEntityCount { get; init; }
 
     internal static ImportResponse From(ImportReport r) => new(
         r.Id, r.Status, r.Format, r.Mode, r.DryRun, r.Atomic, r.Actor, r.Received, r.Created, r.Updated, r.Unchanged, r.Rejected,

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using CaseApi.Cases;
-using CaseApi.Entities;
 using CaseApi.Store;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -60,19 +59,18 @@ internal sealed class ImportPipeline(
         }, submission.RequestId);
 
         await using var session = await ImportSession.BeginAsync(db, options.Value, ct);
-        var names = new Dictionary<string, (int Row, string Role)>(StringComparer.Ordinal);
-        await StageAsync(reader, session.Staging, report, names, ct);
+        await StageAsync(reader, session.Staging, report, ct);
         // A cap reached mid-file: nothing is judged or kept (the session rolls back the rows staged so far).
         if (reader.Refusal is { } stopped) return ImportOutcome.Refused(stopped);
         var requestHash = await request.FinishAsync(format!, ct);
-        var (changes, newEntities) = await JudgeAsync(session.Staging, report, names, submission.RequestId, ct);
+        var (changes, newEntities, newEntityCount) = await JudgeAsync(session.Staging, report, submission.RequestId, ct);
         var (stored, audit) = report.Finish(time.GetElapsedTime(startedTimestamp), requestHash);
         await session.CompleteAsync(stored, audit, ct);
 
         log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, "
             + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
             stored.Id, stored.Status, stored.Received, stored.Created, stored.Updated, stored.Unchanged, stored.Rejected, stored.DurationMs);
-        return ImportOutcome.Reported(ImportResponse.From(stored) with { Changes = changes, NewEntities = newEntities });
+        return ImportOutcome.Reported(ImportResponse.From(stored) with { Changes = changes, NewEntities = newEntities, NewEntityCount = newEntityCount });
     }
 
     /// <summary>A retry answers with the first report; the same key over another body or other options is refused.</summary>
@@ -87,8 +85,7 @@ internal sealed class ImportPipeline(
     /// is not judged here (it keeps its stored value); the store judges the rest.
     /// </summary>
     private async Task StageAsync(
-        IImportReader reader, ImportStaging staging, ImportReportBuilder report, Dictionary<string, (int Row, string Role)> names,
-        CancellationToken ct)
+        IImportReader reader, ImportStaging staging, ImportReportBuilder report, CancellationToken ct)
     {
         var mode = report.Report.Mode;
         var now = report.Report.StartedAt;
@@ -109,8 +106,6 @@ internal sealed class ImportPipeline(
                 var c = row.Request!.ToNewCase(now);
                 await staging.WriteAsync(row, c, ct);
                 report.Accept();
-                // Each name the row gives in a named role, with the first row that gives it, to resolve all at once.
-                foreach (var (n, role) in EntityLinks.Written(c, row.Present)) names.TryAdd(n, (row.Number, role));
             }
             else report.Reject(rowErrors);
             if (report.Report.Received % options.Value.ProgressEvery == 0)
@@ -124,38 +119,31 @@ internal sealed class ImportPipeline(
     /// <summary>
     /// Lets the store judge what only it can (known slugs, ids, required fields of new cases, names that match several
     /// entities), decides the status, counts what a commit does, and merges when the import commits; a dry run gets its
-    /// field-level diff instead. The file's names in every named role are resolved to entities in one go; the entities a
-    /// name the kept rows give makes are reported (and created, with their audit rows, when the import commits), and the
-    /// merged cases' links follow their names.
+    /// field-level diff instead. The staged rows' names in every named role are resolved to entities a batch at a time
+    /// (<see cref="ImportNames"/>); the entities the kept rows' names make are reported (the first of them, and how many)
+    /// and written with their audit rows when the import commits, and the merged cases' links follow their names.
     /// </summary>
-    private async Task<(List<ImportChange>? Changes, List<ImportNewEntity> NewEntities)> JudgeAsync(
-        ImportStaging staging, ImportReportBuilder builder, Dictionary<string, (int Row, string Role)> names, string requestId, CancellationToken ct)
+    private async Task<(List<ImportChange>? Changes, List<ImportNewEntity>? NewEntities, int? NewEntityCount)> JudgeAsync(
+        ImportStaging staging, ImportReportBuilder builder, string requestId, CancellationToken ct)
     {
         var report = builder.Report;
         await staging.MatchAsync(ct);
-        var resolution = await EntityResolver.ResolveAsync(db, names.Select(n => (n.Key, n.Value.Role)), report.StartedAt, ct);
-        var (refused, first) = await staging.RejectAsync(report.Mode == ImportModes.Insert, resolution.Ambiguous, ImportOptions.MaxListedErrors, ct);
+        var names = await ImportNames.ResolveAsync(db, report.StartedAt, ct);
+        var (refused, first) = await staging.RejectAsync(report.Mode == ImportModes.Insert, names.AnyAmbiguous, ImportOptions.MaxListedErrors, ct);
         builder.RejectInStore(refused, first);
         report.Status = ImportStatus.Of(report.DryRun, report.Atomic, report.Rejected);
-        if (report.Status != ImportStatus.Rejected) (report.Created, report.Updated, report.Unchanged) = await staging.CountAsync(ct);
+        if (report.Status == ImportStatus.Rejected) return (null, [], 0);
 
-        // The first kept row naming each new entity, and its name and role there: entities only rejected rows name are not made.
-        var firstNaming = new Dictionary<Guid, (int Row, string Name, string Role)>();
-        var stillNamed = report.Status == ImportStatus.Rejected ? [] : await staging.NamedAsync(ct);
-        foreach (var (name, _) in stillNamed)
-        {
-            if (!resolution.Resolved.TryGetValue(name, out var id) || !names.TryGetValue(name, out var given)) continue;
-            if (!firstNaming.TryGetValue(id, out var known) || given.Row < known.Row) firstNaming[id] = (given.Row, name, given.Role);
-        }
-        var created = resolution.Created.Where(e => firstNaming.ContainsKey(e.Id)).OrderBy(e => firstNaming[e.Id].Row).ToList();
-        if (report.Status == ImportStatus.Committed)
+        (report.Created, report.Updated, report.Unchanged) = await staging.CountAsync(ct);
+        await names.KeepAsync(ct);
+        var committed = report.Status == ImportStatus.Committed;
+        if (committed)
         {
             await staging.MergeAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
-            await EntityCopy.InsertAsync(db, created, report.StartedAt, report.Actor, requestId, report.Id, ct);
-            await staging.LinkEntitiesAsync(resolution.Resolved, ct);
+            await names.InsertAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
+            await staging.LinkEntitiesAsync(ct);
         }
-        var newEntities = created.ConvertAll(e => new ImportNewEntity(firstNaming[e.Id].Row, firstNaming[e.Id].Name, firstNaming[e.Id].Role, e.Slug,
-            e.Kind, report.Status == ImportStatus.Committed ? e.Id : null));
-        return (report.Status == ImportStatus.DryRun ? await staging.ChangesAsync(MaxListedChanges, ct) : null, newEntities);
+        var (newEntities, newEntityCount) = await names.ReportAsync(ImportOptions.MaxListedErrors, written: committed, ct);
+        return (report.Status == ImportStatus.DryRun ? await staging.ChangesAsync(MaxListedChanges, ct) : null, newEntities, newEntityCount);
     }
 }

@@ -46,7 +46,7 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// The rows only the store can judge: (condition over s, field, message). Each failing row leaves the staging table.
     /// A name in a named role (defendants, victims, …) that matches several entities is one of them, listing the candidates.
     /// </summary>
-    private static (SqlFragment Condition, string Field, SqlFragment Message)[] Checks(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous) =>
+    private static (SqlFragment Condition, string Field, SqlFragment Message)[] Checks(bool insertOnly, bool anyAmbiguous) =>
     [
         (SqlFragment.Of($"{insertOnly} AND s.existing_id IS NOT NULL"), "slug",
             Raw("format('A case with the slug ''%s'' already exists; mode=insert never overwrites (use mode=upsert).', s.slug)")),
@@ -57,65 +57,56 @@ internal sealed class ImportStaging : IAsyncDisposable
             Raw("'Every list in ''listEvidence'' must also be in ''listedIn'': remove its evidence, or keep the list.'")),
         .. CaseColumns.Fields.Where(f => f.Required).Select(f => (SqlFragment.Raw($"s.existing_id IS NULL AND s.present & {f.BitSql} = 0"), f.Name,
             Raw($"'''{f.Name}'' is required: no case has this slug, so the row would create one.'"))),
-        .. ambiguous.Count == 0 ? [] : EntityLinks.RoleFields.Select(r => Ambiguous(r.Field, ambiguous)),
+        .. anyAmbiguous ? EntityLinks.RoleFields.Select(r => Ambiguous(r.Field)) : [],
     ];
 
-    private static (SqlFragment, string, SqlFragment) Ambiguous(CaseField field, IReadOnlyList<AmbiguousName> ambiguous)
+    /// <summary>A row naming in the field a name that matched several entities (<see cref="ImportNames"/>), and their candidates.</summary>
+    private static (SqlFragment, string, SqlFragment) Ambiguous(CaseField field)
     {
-        var names = ambiguous.Select(a => a.Name).ToArray();
-        var messages = ambiguous.Select(a => a.Message).ToArray();
-        var column = Raw($"s.{field.Columns[0].Name}");
-        return (SqlFragment.Of($"s.present & {Raw(field.BitSql)} <> 0 AND {column} && {names}"), field.Name, SqlFragment.Of($"""
-            (SELECT string_agg(m.message, ' ' ORDER BY m.name) FROM unnest({names}::text[], {messages}::text[]) m(name, message)
-             WHERE m.name = ANY({column}))
-            """));
+        var ambiguousIn = $"FROM import_names a WHERE a.message IS NOT NULL AND a.name = ANY(s.{field.Columns[0].Name})";
+        return (Raw($"s.present & {field.BitSql} <> 0 AND EXISTS (SELECT {ambiguousIn})"), field.Name,
+            Raw($"(SELECT string_agg(a.message, ' ' ORDER BY a.name) {ambiguousIn})"));
     }
 
-    private static SqlFragment RejectedSql(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous, int limit) => SqlFragment.Of($"""
-        WITH failed AS ({SqlFragment.Join(" UNION ALL ", Checks(insertOnly, ambiguous).Select(c =>
+    private static SqlFragment RejectedSql(bool insertOnly, bool anyAmbiguous, int limit) => SqlFragment.Of($"""
+        WITH failed AS ({SqlFragment.Join(" UNION ALL ", Checks(insertOnly, anyAmbiguous).Select(c =>
             Raw($"SELECT s.row_number, s.slug, '{c.Field}' AS field, ") + c.Message
                 + Raw(" AS message FROM import_staging s WHERE ") + c.Condition))})
         SELECT row_number AS row, slug, field, message, (SELECT count(DISTINCT row_number) FROM failed)::int AS total
         FROM failed ORDER BY row_number, field LIMIT {limit}
         """);
 
-    private static SqlFragment RemoveRejectedSql(bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous) =>
+    private static SqlFragment RemoveRejectedSql(bool insertOnly, bool anyAmbiguous) =>
         SqlFragment.Raw("DELETE FROM import_staging s WHERE ")
-        + SqlFragment.Join(" OR ", Checks(insertOnly, ambiguous).Select(c => SqlFragment.Of($"({c.Condition})")));
+        + SqlFragment.Join(" OR ", Checks(insertOnly, anyAmbiguous).Select(c => SqlFragment.Of($"({c.Condition})")));
 
     /// <summary>
-    /// Each staged row's name lists in the named roles, as rows (role, names, given): given when the row names that field.
-    /// NamedSql and LinkSql read the roles through it.
+    /// Each staged row's name lists in the named roles, as rows (role, names, given, role_order): given when the row names
+    /// that field. The import's names (<see cref="ImportNames"/>) and <see cref="LinkSql"/> read the roles through it.
     /// </summary>
-    private static readonly string NamedRows = "(VALUES " + string.Join(", ",
-        EntityLinks.RoleFields.Select(r => $"('{r.Role}', s.{r.Field.Columns[0].Name}, s.present & {r.Field.BitSql} <> 0)"))
-        + ") r(role, names, given)";
-
-    /// <summary>The names of the staged rows in the named roles, for the fields the rows name, with their roles.</summary>
-    private static readonly SqlFragment NamedSql = Raw($"""
-        SELECT DISTINCT n AS name, r.role FROM import_staging s CROSS JOIN LATERAL {NamedRows} CROSS JOIN LATERAL unnest(r.names) n
-        WHERE r.given
-        """);
+    internal static readonly string NamedRows = "(VALUES " + string.Join(", ",
+        EntityLinks.RoleFields.Select((r, i) => $"('{r.Role}', s.{r.Field.Columns[0].Name}, s.present & {r.Field.BitSql} <> 0, {i})"))
+        + ") r(role, names, given, role_order)";
 
     /// <summary>
     /// The links in the named roles of the cases the merge created or changed, for the fields their rows name: exactly the
-    /// entities their names resolved to (names[i] to ids[i]). The cases' audit rows cover them.
+    /// entities their names resolved to (<see cref="ImportNames"/>). The cases' audit rows cover them.
     /// </summary>
-    private static SqlFragment LinkSql(string[] names, Guid[] ids) => SqlFragment.Of($"""
+    private static readonly string LinkSql = $"""
         WITH named AS (
             SELECT coalesce(s.existing_id, s.id) AS case_id, r.role, r.names
-            FROM import_staging s CROSS JOIN LATERAL {Raw(NamedRows)}
+            FROM import_staging s CROSS JOIN LATERAL {NamedRows}
             WHERE r.given AND (s.existing_id IS NULL OR s.changed)),
         wanted AS (
             SELECT DISTINCT n.case_id, n.role, m.entity_id
             FROM named n CROSS JOIN LATERAL unnest(n.names) w(name)
-            JOIN unnest({names}::text[], {ids}::uuid[]) m(name, entity_id) ON m.name = w.name),
+            JOIN import_names m ON m.name = w.name AND m.entity_id IS NOT NULL),
         removed AS (
             DELETE FROM case_entities l USING named n
             WHERE l.case_id = n.case_id AND l.role = n.role
               AND NOT EXISTS (SELECT FROM wanted w WHERE w.case_id = l.case_id AND w.role = l.role AND w.entity_id = l.entity_id))
         INSERT INTO case_entities (case_id, role, entity_id) SELECT case_id, role, entity_id FROM wanted ON CONFLICT DO NOTHING
-        """);
+        """;
 
     /// <summary>
     /// (No brace may appear in these statements: EF formats raw SQL that has parameters, so '{}' would be a format item.)
@@ -207,10 +198,10 @@ internal sealed class ImportStaging : IAsyncDisposable
     /// without a required field — found in one query, counted, listed up to the limit, and removed from staging.
     /// </summary>
     public async Task<(int Count, List<ImportError> First)> RejectAsync(
-        bool insertOnly, IReadOnlyList<AmbiguousName> ambiguous, int limit, CancellationToken ct)
+        bool insertOnly, bool anyAmbiguous, int limit, CancellationToken ct)
     {
-        var rows = await db.Database.Query<RejectedRow>(RejectedSql(insertOnly, ambiguous, limit)).ToListAsync(ct);
-        if (rows.Count > 0) await db.Database.ExecuteAsync(RemoveRejectedSql(insertOnly, ambiguous), ct);
+        var rows = await db.Database.Query<RejectedRow>(RejectedSql(insertOnly, anyAmbiguous, limit)).ToListAsync(ct);
+        if (rows.Count > 0) await db.Database.ExecuteAsync(RemoveRejectedSql(insertOnly, anyAmbiguous), ct);
         return (rows.Count == 0 ? 0 : rows[0].Total, rows.ConvertAll(r => new ImportError(r.Row, r.Slug, r.Field, r.Message)));
     }
 
@@ -243,13 +234,8 @@ internal sealed class ImportStaging : IAsyncDisposable
         await db.Database.ExecuteAsync(AuditSql(importId, actor, requestId, now), ct);
     }
 
-    /// <summary>The names in the named roles still staged (after the store's rejections), as (name, role).</summary>
-    public async Task<List<(string Name, string Role)>> NamedAsync(CancellationToken ct) =>
-        (await db.Database.Query<NamedRow>(NamedSql).ToListAsync(ct)).ConvertAll(r => (r.Name, r.Role));
-
     /// <summary>Makes the links of the created and changed cases follow their names (see <see cref="LinkSql"/>).</summary>
-    public Task LinkEntitiesAsync(IReadOnlyDictionary<string, Guid> resolved, CancellationToken ct) =>
-        db.Database.ExecuteAsync(LinkSql([.. resolved.Keys], [.. resolved.Values]), ct);
+    public Task LinkEntitiesAsync(CancellationToken ct) => db.Database.ExecuteAsync(Raw(LinkSql), ct);
 
     private static SqlFragment Raw(string text) => SqlFragment.Raw(text);
 
@@ -259,8 +245,6 @@ internal sealed class ImportStaging : IAsyncDisposable
     }
 
     private sealed record RejectedRow(int Row, string Slug, string Field, string Message, int Total);
-
-    private sealed record NamedRow(string Name, string Role);
 
     private sealed record StagedCounts(int Created, int Updated, int Unchanged);
 

@@ -83,6 +83,38 @@ public sealed class EntityImportTests(CaseApiFactory api) : ImportTest(api)
     }
 
     [Fact]
+    public async Task A_file_resolves_its_names_in_batches_as_one_run_would_and_lists_the_first_thousand_new_entities()
+    {
+        // 2,550 rows naming two new people each: more than one batch of 5,000 names (ImportNames). The first row's names come
+        // first; the last row's in the second batch: another spelling of a name the first batch made, and a name whose slug
+        // (cut at 100 characters) is that of one the first batch made.
+        var longPrefix = string.Join(' ', Enumerable.Repeat("Verylongname", 9));
+        var rows = Enumerable.Range(1, 2_550)
+            .Select(i => Naming($"batch-{i}", [$"Person{i:D4} Alpha", $"Person{i:D4} Beta"])).ToList();
+        rows[0] = Naming("batch-1", [$"{longPrefix} Alpha", "Wu Cross", "Person0001 Alpha", "Person0001 Beta"]);
+        rows.Add(Naming("batch-last", [$"{longPrefix} Beta", "CROSS, Wu"]));
+
+        var report = await ImportReportAsync(JsonArrayOf([.. rows]), JsonType);
+
+        AssertCounts(report, received: 2_551, created: 2_551, updated: 0, unchanged: 0, rejected: 0);
+        Assert.Equal(5_103, (int)report["newEntityCount"]!);
+        var listed = report["newEntities"]!.AsArray();
+        Assert.Equal(1_000, listed.Count);
+        Assert.Equal([$"{longPrefix} Alpha", "Wu Cross", "Person0001 Alpha", "Person0001 Beta", "Person0002 Alpha"],
+            listed.Take(5).Select(e => (string?)e!["name"]));
+        Assert.Equal(5_103, await WithDbAsync(db => db.Entities.CountAsync(Ct)));
+        Assert.Equal(5_103, await WithDbAsync(db => db.AuditEvents.CountAsync(a => a.EntityType == "entity", Ct)));
+        using (var wu = await Client.GetAsync("/api/v1/entities/wu-cross/cases", Ct))
+        {
+            Assert.Equal(2, (int)(await ReadObjectAsync(wu))["total"]!);
+        }
+        var longSlugs = await WithDbAsync(db => db.Entities.Where(e => e.Name.StartsWith(longPrefix))
+            .OrderBy(e => e.Name).Select(e => new { e.Id, e.Slug }).ToListAsync(Ct));
+        Assert.Equal(2, longSlugs.Count);
+        Assert.Equal(longSlugs[0].Slug + "-" + longSlugs[1].Id.ToString("N")[^12..], longSlugs[1].Slug);
+    }
+
+    [Fact]
     public async Task A_name_with_several_candidates_is_a_row_error_listing_them_and_a_dry_run_makes_nothing()
     {
         await CreateEntityAsync("Li Ming");
