@@ -27,6 +27,7 @@ public sealed record AuditQuery(
     [property: FromQuery(Name = "entityId")] string? EntityId = null,
     [property: FromQuery(Name = "actor")] string? Actor = null,
     [property: FromQuery(Name = "action")] string? Action = null,
+    [property: FromQuery(Name = "importId")] Guid? ImportId = null,
     [property: FromQuery(Name = "from")] DateTimeOffset? From = null,
     [property: FromQuery(Name = "to")] DateTimeOffset? To = null,
     [property: FromQuery(Name = "cursor")] string? Cursor = null,

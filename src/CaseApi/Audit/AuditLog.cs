@@ -15,6 +15,7 @@ internal static class AuditLog
         if (query.EntityId is { } entityId) events = events.Where(e => e.EntityId == entityId);
         if (query.Actor is { } actor) events = events.Where(e => e.Actor == actor);
         if (query.Action is { } action) events = events.Where(e => e.Action == action);
+        if (query.ImportId is { } importId) events = events.Where(e => e.ImportId == importId);
         if (query.From is { } from) events = events.Where(e => e.OccurredAt >= from);
         if (query.To is { } to) events = events.Where(e => e.OccurredAt <= to);
 

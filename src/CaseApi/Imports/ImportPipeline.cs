@@ -58,19 +58,32 @@ internal sealed class ImportPipeline(
             Atomic = query.IsAtomic, Status = ImportStatus.Committed, StartedAt = started, IdempotencyKey = query.IdempotencyKey,
         }, submission.RequestId);
 
+        stageStarted = startedTimestamp;
         await using var session = await ImportSession.BeginAsync(db, options.Value, ct);
         await StageAsync(reader, session.Staging, report, ct);
+        Stage(report.Report.Id, "reading, validation and staging");
         // A cap reached mid-file: nothing is judged or kept (the session rolls back the rows staged so far).
         if (reader.Refusal is { } stopped) return ImportOutcome.Refused(stopped);
         var requestHash = await request.FinishAsync(format!, ct);
         var (changes, newEntities, newEntityCount) = await JudgeAsync(session.Staging, report, submission.RequestId, ct);
         var (stored, audit) = report.Finish(time.GetElapsedTime(startedTimestamp), requestHash);
         await session.CompleteAsync(stored, audit, ct);
+        Stage(stored.Id, "commit");
 
         log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, "
             + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
             stored.Id, stored.Status, stored.Received, stored.Created, stored.Updated, stored.Unchanged, stored.Rejected, stored.DurationMs);
         return ImportOutcome.Reported(ImportResponse.From(stored) with { Changes = changes, NewEntities = newEntities, NewEntityCount = newEntityCount });
+    }
+
+    private long stageStarted;
+
+    /// <summary>Logs how long the stage that just ended took, so that a slow import says where its time went.</summary>
+    private void Stage(Guid importId, string stage)
+    {
+        var now = time.GetTimestamp();
+        log.LogInformation("Import {ImportId}: {Stage} took {StageMs} ms", importId, stage, (long)time.GetElapsedTime(stageStarted, now).TotalMilliseconds);
+        stageStarted = now;
     }
 
     /// <summary>A retry answers with the first report; the same key over another body or other options is refused.</summary>
@@ -128,7 +141,9 @@ internal sealed class ImportPipeline(
     {
         var report = builder.Report;
         await staging.MatchAsync(ct);
+        Stage(report.Id, "matching the stored cases");
         var names = await ImportNames.ResolveAsync(db, report.StartedAt, ct);
+        Stage(report.Id, "resolving names");
         var (refused, first) = await staging.RejectAsync(report.Mode == ImportModes.Insert, names.AnyAmbiguous, ImportOptions.MaxListedErrors, ct);
         builder.RejectInStore(refused, first);
         report.Status = ImportStatus.Of(report.DryRun, report.Atomic, report.Rejected);
@@ -136,12 +151,16 @@ internal sealed class ImportPipeline(
 
         (report.Created, report.Updated, report.Unchanged) = await staging.CountAsync(ct);
         await names.KeepAsync(ct);
+        Stage(report.Id, "the store's checks");
         var committed = report.Status == ImportStatus.Committed;
         if (committed)
         {
             await staging.MergeAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
+            Stage(report.Id, "writing cases");
             await names.InsertAsync(report.Id, report.Actor, requestId, report.StartedAt, ct);
+            Stage(report.Id, "writing entities");
             await staging.LinkEntitiesAsync(ct);
+            Stage(report.Id, "writing links");
         }
         var (newEntities, newEntityCount) = await names.ReportAsync(ImportOptions.MaxListedErrors, written: committed, ct);
         return (report.Status == ImportStatus.DryRun ? await staging.ChangesAsync(MaxListedChanges, ct) : null, newEntities, newEntityCount);

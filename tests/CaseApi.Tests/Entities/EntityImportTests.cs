@@ -104,6 +104,11 @@ public sealed class EntityImportTests(CaseApiFactory api) : ImportTest(api)
             listed.Take(5).Select(e => (string?)e!["name"]));
         Assert.Equal(5_103, await WithDbAsync(db => db.Entities.CountAsync(Ct)));
         Assert.Equal(5_103, await WithDbAsync(db => db.AuditEvents.CountAsync(a => a.EntityType == "entity", Ct)));
+        // Every one of them is listed by the import's id in the audit trail.
+        using (var audited = await Client.GetAsync($"/api/v1/audit?importId={report["id"]}&entityType=entity&limit=1", Ct))
+        {
+            Assert.Equal(5_103, (int)(await ReadObjectAsync(audited))["total"]!);
+        }
         using (var wu = await Client.GetAsync("/api/v1/entities/wu-cross/cases", Ct))
         {
             Assert.Equal(2, (int)(await ReadObjectAsync(wu))["total"]!);
