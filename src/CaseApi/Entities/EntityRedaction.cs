@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using CaseApi.Audit;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Errors;
+using CaseApi.Linkage;
 using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 
@@ -59,11 +60,19 @@ public static class EntityRedaction
             // The names this case wrote for the entity are spellings to remove everywhere else too.
             terms.UnionWith(EntityLinks.Written(c).Select(w => w.Name).Where(n => EntityNames.LookupKeys(n).Any(keys.Contains)));
         }
+        var listEntries = await ListEntryRedaction.FindAsync(db, keys, terms, ct);
+        terms.UnionWith(listEntries.Written());
         var pattern = Pattern(terms);
+        var slugs = await CaseSlugRedaction.MapAsync(db, cases, terms, placeholder, ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         foreach (var c in cases)
         {
             var fields = Redact(c, keys, pattern, placeholder);
+            if (slugs.Current(c) is { } slug)
+            {
+                c.Slug = slug;
+                fields.Add("slug");
+            }
             if (fields.Count == 0) continue;
             c.UpdatedAt = now;
             db.AuditEvents.Add(audit("redact", "case", c.Id.ToString(), Fields(fields, target.Id)));
@@ -83,9 +92,11 @@ public static class EntityRedaction
             e.UpdatedAt = now;
             db.AuditEvents.Add(audit("redact", "entity", e.Id.ToString(), new JsonObject { ["reason"] = scrubbed }));
         }
+        listEntries.Redact(pattern, placeholder, now);
+        var caseIds = cases.ConvertAll(c => c.Id).ToArray();
+        await ListEntryRedaction.ForgetCaseKeysAsync(db, caseIds, ct);
         await db.SaveChangesAsync(ct);
 
-        var caseIds = cases.ConvertAll(c => c.Id).ToArray();
         var termList = terms.ToArray();
         var (redaction, entries, audits) = (0L, 0, 0);
         // Merged entities first, so the survivor's redaction is the one returned; each is its own redaction in the chain.
@@ -97,7 +108,8 @@ public static class EntityRedaction
                 ["identifiers"] = e.Identifiers, ["description"] = null, ["sources"] = e.Sources,
             });
             var id = await db.Database.Query<long>(SqlFragment.Of($"""
-                SELECT history_redact({e.Id}, {caseIds}, {termList}, {own}, {placeholder}, {row}::jsonb, {scrubbed}, {actor}) AS "Value"
+                SELECT history_redact({e.Id}, {caseIds}, {termList}, {own}, {placeholder}, {row}::jsonb, {scrubbed}, {actor},
+                                      {slugs.Cases}, {slugs.From}, {slugs.To}) AS "Value"
                 """)).SingleAsync(ct);
             var done = await db.Database.Query<RedactionRow>(SqlFragment.Of($"""
                 SELECT r.id, cardinality(r.entries) AS entries, cardinality(r.audit_events) AS audit_events FROM redactions r WHERE r.id = {id}
