@@ -11,6 +11,7 @@ namespace CaseApi.Tests.Entities;
 public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
 {
     private const string Needle = "mallory";
+    private const string Release = "https://www.justice.gov/opa/pr/kevin-mallory-convicted";
 
     /// <summary>Kevin Mallory in a case (title, summary, defendants), changed once, in a release, merged with a second spelling.</summary>
     private async Task<(string Entity, string Case, long Before)> MalloryAsync()
@@ -128,15 +129,20 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         using var list = await Client.PutAsJsonAsync("/api/v1/source-lists/doj", new { Name = "The doj list" }, Ct);
         Assert.True(list.IsSuccessStatusCode, await list.Content.ReadAsStringAsync(Ct));
         const string csv = "id,defendants,date,title,district\n" +
-            "DOJ-1,\"MALLORY, Kevin; Jane Roe\",2018-06-08,Former CIA officer Kevin Mallory convicted,E.D. Va.\n" +
+            $"{Release},\"MALLORY, Kevin; Jane Roe\",2018-06-08,Former CIA officer Kevin Mallory convicted,E.D. Va.\n" +
             "DOJ-2,\"Mallory,Kevin\",2019-05-17,Former officer sentenced,E.D. Va.\n" +
             "DOJ-3,Someone Unrelated,2019-01-01,Another case,D. Mass.\n";
-        using var upload = await Client.PostAsync("/api/v1/source-lists/doj/entries?reference=id&names=defendants&date=date&headline=title&places=district",
+        using var upload = await Client.PostAsync(
+            "/api/v1/source-lists/doj/entries?reference=id&names=defendants&date=date&headline=title&places=district",
             new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"), Ct);
         Assert.True(upload.StatusCode == HttpStatusCode.OK, await upload.Content.ReadAsStringAsync(Ct));
         using var entriesBefore = await Client.GetAsync("/api/v1/source-lists/doj/entries?limit=1000", Ct);
         Assert.Contains(Needle, await entriesBefore.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
         Assert.True(await WithDbAsync(db => db.LinkageCaseKeys.AnyAsync(k => k.Value.Contains(Needle), Ct)));
+        var linked = JsonNode.Parse(await entriesBefore.Content.ReadAsStringAsync(Ct))!["items"]!.AsArray()
+            .Single(i => (string?)i!["reference"] == Release)!;
+        using var accept = await Client.PostAsJsonAsync($"/api/v1/source-lists/doj/entries/{linked["id"]}/accept", new { Case = "us-v-defendant" }, Ct);
+        Assert.True(accept.IsSuccessStatusCode, await accept.Content.ReadAsStringAsync(Ct));
 
         using var redacted = await RedactAsync("kevin-patrick-mallory");
 
@@ -147,6 +153,13 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         Assert.Equal(HttpStatusCode.OK, entries.StatusCode);
         Assert.False(text.Contains(Needle, StringComparison.OrdinalIgnoreCase), $"the entries still name the person: {text}");
         var items = JsonNode.Parse(text)!["items"]!.AsArray().ToDictionary(i => (string)i!["reference"]!, i => i!);
+        var reference = $"https://www.justice.gov/opa/pr/redacted-person-{placeholder[^8..]}-convicted";
+        items["DOJ-1"] = items[reference];
+        Assert.Equal("linked", (string?)items["DOJ-1"]["status"]);
+        using var evidence = await Client.GetAsync("/api/v1/cases/us-v-defendant", Ct);
+        var evidenceText = await evidence.Content.ReadAsStringAsync(Ct);
+        Assert.Contains(reference, evidenceText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Needle, evidenceText, StringComparison.OrdinalIgnoreCase);
         Assert.Equal($"{placeholder}; Jane Roe", (string?)items["DOJ-1"]["names"]);
         Assert.Equal($"Former CIA officer {placeholder} convicted", (string?)items["DOJ-1"]["headline"]);
         Assert.Equal($"{placeholder}; Jane Roe", (string?)items["DOJ-1"]["raw"]!["defendants"]);
@@ -172,6 +185,7 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         var request = CaseSamples.Minimal("us-v-kevin-mallory");
         request["title"] = "United States v. Kevin Mallory";
         request["defendants"] = new JsonArray("Kevin Mallory");
+        request["sources"] = new JsonArray(new JsonObject { ["url"] = "https://www.justice.gov/opa/pr/kevin-mallory-sentenced" });
         var (created, etag) = await CreateCaseAsync(request);
         var id = (string)created["id"]!;
         request["outcome"] = "acquitted";
@@ -217,7 +231,7 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
             using var response = await Client.GetAsync(read, Ct);
             var text = await response.Content.ReadAsStringAsync(Ct);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{read}: {(int)response.StatusCode} {text} {ServerErrors()}");
-            Assert.False(text.Contains("kevin-mallory", StringComparison.OrdinalIgnoreCase), $"{read} still shows the old slug: {text}");
+            Assert.False(text.Contains(Needle, StringComparison.OrdinalIgnoreCase), $"{read} still shows the old slug or URL: {text}");
         }
         using var verify = await Client.GetAsync("/api/v1/audit/verify", Ct);
         var result = await ReadObjectAsync(verify);

@@ -6,9 +6,10 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace CaseApi.Store.Migrations
 {
     /// <summary>
-    /// A redaction also changes the slugs of the redacted cases that contain a spelling of the person (issue 36 item 5):
-    /// history_redact takes the old and new slugs of each case and rewrites them in the slug and row of the cases' history
-    /// entries, their audit rows, import reports and stored idempotent answers, as it rewrites names; the rewritten entries are
+    /// A redaction also changes the slugs of the redacted cases that contain a spelling of the person, and the spelling's slug
+    /// forms in URLs and references (issue 36 item 5): history_redact takes the old and new slugs of each case and the slug forms,
+    /// and rewrites them in the slug and row of the cases' history entries, their audit rows, import reports and stored
+    /// idempotent answers, as it rewrites names; the rewritten entries are
     /// listed in the redaction like the others, so /audit/verify checks them by their stored hash. Hand-written SQL only: the
     /// EF model does not change.
     /// </summary>
@@ -36,17 +37,31 @@ namespace CaseApi.Store.Migrations
                     RETURN content;
                 END $$;
 
+                -- A case's text as a redaction leaves it: its old slugs mapped first (so a spelling never splits one), then the
+                -- spellings as words (names: history_redaction_pattern of the terms), then their slug forms of two or more words
+                -- (slugs: the same of those forms, in URLs and references), as EntityRedaction does to the current row.
+                CREATE FUNCTION history_redact_text(content text, case_key text, names text, placeholder text, slugs text,
+                                                    slug_placeholder text, slug_cases text[], slug_from text[], slug_to text[])
+                RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+                BEGIN
+                    content := regexp_replace(history_redact_slugs(content, case_key, slug_cases, slug_from, slug_to), names, placeholder, 'gi');
+                    RETURN CASE WHEN slugs IS NULL THEN content ELSE regexp_replace(content, slugs, slug_placeholder, 'gi') END;
+                END $$;
+
                 -- Redacts one entity as migration EntityRedaction's history_redact did, and also changes the slugs of the
-                -- redacted cases (slug_cases[i]: the case's id, slug_from[i] an old slug, slug_to[i] its new one): in the slug of
-                -- their history entries, in their rows and audit rows (before the names, so a term never splits a slug), in
-                -- import reports, and stored idempotent answers naming an old slug are dropped. Returns the redactions row's id.
+                -- redacted cases (slug_cases[i]: the case's id, slug_from[i] an old slug, slug_to[i] its new one) and the slug forms
+                -- of the name (slug_words, by slug_placeholder): in the slug of their history entries, in their rows and audit rows
+                -- and in import reports (history_redact_text); stored idempotent answers naming either are dropped. Returns the
+                -- redactions row's id.
                 CREATE FUNCTION history_redact(redacted uuid, case_ids uuid[], terms text[], own_terms text[], placeholder text,
                                                redacted_row jsonb, redaction_reason text, redaction_actor text,
-                                               slug_cases text[], slug_from text[], slug_to text[]) RETURNS bigint
+                                               slug_cases text[], slug_from text[], slug_to text[], slug_words text[],
+                                               slug_placeholder text) RETURNS bigint
                 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
                 DECLARE
                     names text := history_redaction_pattern(terms);
                     own text := history_redaction_pattern(terms || own_terms);
+                    slugs text := history_redaction_pattern(slug_words);
                     rewritten bigint[];
                     audits bigint[];
                     redaction bigint;
@@ -62,42 +77,45 @@ namespace CaseApi.Store.Migrations
                     WITH changed AS (
                         UPDATE history_entries e
                         SET row = CASE WHEN e.entity = 'entity' THEN e.row || redacted_row
-                                       ELSE regexp_replace(history_redact_slugs(e.row::text, e.key, slug_cases, slug_from, slug_to),
-                                                           names, placeholder, 'gi')::jsonb END,
+                                       ELSE history_redact_text(e.row::text, e.key, names, placeholder, slugs, slug_placeholder,
+                                                                slug_cases, slug_from, slug_to)::jsonb END,
                             slug = CASE WHEN e.entity = 'entity' THEN redacted_row ->> 'slug'
                                         ELSE coalesce((SELECT m.t FROM unnest(slug_cases, slug_from, slug_to) m(k, f, t)
                                                        WHERE m.k = e.key AND m.f = e.slug LIMIT 1), e.slug) END
                         WHERE e.xid <> pg_current_xact_id()
                           AND ((e.entity = 'entity' AND e.key = redacted::text AND e.row IS NOT NULL AND e.row <> e.row || redacted_row)
                                OR (e.entity = 'case' AND e.key = ANY(case_ids::text[])
-                                   AND (e.row::text ~* names OR e.slug = ANY(slug_from)
-                                        OR history_redact_slugs(e.row::text, e.key, slug_cases, slug_from, slug_to) <> e.row::text)))
+                                   AND (e.slug = ANY(slug_from)
+                                        OR history_redact_text(e.row::text, e.key, names, placeholder, slugs, slug_placeholder,
+                                                               slug_cases, slug_from, slug_to) <> e.row::text)))
                         RETURNING e.id)
                     SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO rewritten FROM changed;
 
                     WITH changed AS (
                         UPDATE audit_events a
-                        SET changes = regexp_replace(history_redact_slugs(a.changes::text, a.entity_id, slug_cases, slug_from, slug_to),
-                                                     CASE WHEN a.entity_type = 'entity' THEN own ELSE names END, placeholder, 'gi')::jsonb
+                        SET changes = CASE WHEN a.entity_type = 'entity' THEN regexp_replace(a.changes::text, own, placeholder, 'gi')
+                                           ELSE history_redact_text(a.changes::text, a.entity_id, names, placeholder, slugs, slug_placeholder,
+                                                                    slug_cases, slug_from, slug_to) END::jsonb
                         WHERE a.changes IS NOT NULL
                           AND ((a.entity_type = 'entity' AND a.entity_id = redacted::text AND a.changes::text ~* own)
                                OR (a.entity_type = 'case' AND a.entity_id = ANY(case_ids::text[])
-                                   AND (a.changes::text ~* names
-                                        OR history_redact_slugs(a.changes::text, a.entity_id, slug_cases, slug_from, slug_to) <> a.changes::text)))
+                                   AND history_redact_text(a.changes::text, a.entity_id, names, placeholder, slugs, slug_placeholder,
+                                                           slug_cases, slug_from, slug_to) <> a.changes::text))
                         RETURNING a.id)
                     SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO audits FROM changed;
                     -- An audit row's entry holds only its hash, recomputed from the row: those entries are checked by hash now.
                     rewritten := rewritten || coalesce((SELECT array_agg(e.id ORDER BY e.id) FROM history_entries e
                                                         WHERE e.entity = 'audit' AND e.key = ANY(audits::text[])), '{}');
 
-                    UPDATE imports SET errors = regexp_replace(history_redact_slugs(errors::text, NULL, slug_cases, slug_from, slug_to),
-                                                               names, placeholder, 'gi')::jsonb
+                    UPDATE imports SET errors = history_redact_text(errors::text, NULL, names, placeholder, slugs, slug_placeholder,
+                                                                    slug_cases, slug_from, slug_to)::jsonb
                     WHERE errors IS NOT NULL
-                      AND (errors::text ~* names OR history_redact_slugs(errors::text, NULL, slug_cases, slug_from, slug_to) <> errors::text);
+                      AND history_redact_text(errors::text, NULL, names, placeholder, slugs, slug_placeholder, slug_cases, slug_from, slug_to)
+                          <> errors::text;
                     DELETE FROM idempotent_requests
                     WHERE body IS NOT NULL
-                      AND (convert_from(body, 'UTF8') ~* names
-                           OR history_redact_slugs(convert_from(body, 'UTF8'), NULL, slug_cases, slug_from, slug_to) <> convert_from(body, 'UTF8'));
+                      AND history_redact_text(convert_from(body, 'UTF8'), NULL, names, placeholder, slugs, slug_placeholder,
+                                              slug_cases, slug_from, slug_to) <> convert_from(body, 'UTF8');
 
                     PERFORM set_config('caseapi.redacting', 'off', true);
                     INSERT INTO redactions (entity_id, reason, actor, entries, audit_events)
@@ -110,11 +128,15 @@ namespace CaseApi.Store.Migrations
                 BEGIN
                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_owner') THEN
                         ALTER FUNCTION history_redact_slugs(text, text, text[], text[], text[]) OWNER TO caseapi_owner;
-                        ALTER FUNCTION history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text, text[], text[], text[]) OWNER TO caseapi_owner;
+                        ALTER FUNCTION history_redact_text(text, text, text, text, text, text, text[], text[], text[]) OWNER TO caseapi_owner;
+                        ALTER FUNCTION history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text,
+                                                   text[], text[], text[], text[], text) OWNER TO caseapi_owner;
                     END IF;
                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_service') THEN
-                        REVOKE ALL ON FUNCTION history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text, text[], text[], text[]) FROM PUBLIC;
-                        GRANT EXECUTE ON FUNCTION history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text, text[], text[], text[]) TO caseapi_service;
+                        REVOKE ALL ON FUNCTION history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text,
+                                                   text[], text[], text[], text[], text) FROM PUBLIC;
+                        GRANT EXECUTE ON FUNCTION history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text,
+                                                   text[], text[], text[], text[], text) TO caseapi_service;
                     END IF;
                 END $$;
                 """");
@@ -123,7 +145,9 @@ namespace CaseApi.Store.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql(""""
-                DROP FUNCTION IF EXISTS history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text, text[], text[], text[]);
+                DROP FUNCTION IF EXISTS history_redact(uuid, uuid[], text[], text[], text, jsonb, text, text,
+                                                   text[], text[], text[], text[], text);
+                DROP FUNCTION IF EXISTS history_redact_text(text, text, text, text, text, text, text[], text[], text[]);
                 DROP FUNCTION IF EXISTS history_redact_slugs(text, text, text[], text[], text[]);
 
                 CREATE FUNCTION history_redact(redacted uuid, case_ids uuid[], terms text[], own_terms text[], placeholder text,
@@ -132,6 +156,7 @@ namespace CaseApi.Store.Migrations
                 DECLARE
                     names text := history_redaction_pattern(terms);
                     own text := history_redaction_pattern(terms || own_terms);
+                    slugs text := history_redaction_pattern(slug_words);
                     rewritten bigint[];
                     audits bigint[];
                     redaction bigint;
