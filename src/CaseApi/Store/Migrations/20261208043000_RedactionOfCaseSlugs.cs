@@ -150,60 +150,7 @@ namespace CaseApi.Store.Migrations
                 DROP FUNCTION IF EXISTS history_redact_text(text, text, text, text, text, text, text[], text[], text[]);
                 DROP FUNCTION IF EXISTS history_redact_slugs(text, text, text[], text[], text[]);
 
-                CREATE FUNCTION history_redact(redacted uuid, case_ids uuid[], terms text[], own_terms text[], placeholder text,
-                                               redacted_row jsonb, redaction_reason text, redaction_actor text) RETURNS bigint
-                LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-                DECLARE
-                    names text := history_redaction_pattern(terms);
-                    own text := history_redaction_pattern(terms || own_terms);
-                    slugs text := history_redaction_pattern(slug_words);
-                    rewritten bigint[];
-                    audits bigint[];
-                    redaction bigint;
-                BEGIN
-                    IF names IS NULL THEN
-                        RAISE EXCEPTION 'history_redact needs at least one term of two or more characters';
-                    END IF;
-                    -- The cases that ever named the entity, not only those that name it now.
-                    case_ids := case_ids || coalesce((SELECT array_agg(DISTINCT split_part(h.key, '/', 1)::uuid) FROM history_entries h
-                                                      WHERE h.entity = 'case-entity' AND split_part(h.key, '/', 3) = redacted::text), '{}');
-                    PERFORM set_config('caseapi.redacting', 'on', true);
-
-                    WITH changed AS (
-                        UPDATE history_entries e
-                        SET row = CASE WHEN e.entity = 'entity' THEN e.row || redacted_row
-                                       ELSE regexp_replace(e.row::text, names, placeholder, 'gi')::jsonb END,
-                            slug = CASE WHEN e.entity = 'entity' THEN redacted_row ->> 'slug' ELSE e.slug END
-                        WHERE e.xid <> pg_current_xact_id() AND e.row IS NOT NULL
-                          AND ((e.entity = 'entity' AND e.key = redacted::text AND e.row <> e.row || redacted_row)
-                               OR (e.entity = 'case' AND e.key = ANY(case_ids::text[]) AND e.row::text ~* names))
-                        RETURNING e.id)
-                    SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO rewritten FROM changed;
-
-                    WITH changed AS (
-                        UPDATE audit_events a
-                        SET changes = regexp_replace(a.changes::text, CASE WHEN a.entity_type = 'entity' THEN own ELSE names END,
-                                                     placeholder, 'gi')::jsonb
-                        WHERE a.changes IS NOT NULL
-                          AND ((a.entity_type = 'entity' AND a.entity_id = redacted::text AND a.changes::text ~* own)
-                               OR (a.entity_type = 'case' AND a.entity_id = ANY(case_ids::text[]) AND a.changes::text ~* names))
-                        RETURNING a.id)
-                    SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO audits FROM changed;
-                    -- An audit row's entry holds only its hash, recomputed from the row: those entries are checked by hash now.
-                    rewritten := rewritten || coalesce((SELECT array_agg(e.id ORDER BY e.id) FROM history_entries e
-                                                        WHERE e.entity = 'audit' AND e.key = ANY(audits::text[])), '{}');
-
-                    UPDATE imports SET errors = regexp_replace(errors::text, names, placeholder, 'gi')::jsonb
-                    WHERE errors IS NOT NULL AND errors::text ~* names;
-                    DELETE FROM idempotent_requests WHERE body IS NOT NULL AND convert_from(body, 'UTF8') ~* names;
-
-                    PERFORM set_config('caseapi.redacting', 'off', true);
-                    INSERT INTO redactions (entity_id, reason, actor, entries, audit_events)
-                    VALUES (redacted, redaction_reason, redaction_actor, rewritten, audits)
-                    RETURNING id INTO redaction;
-                    RETURN redaction;
-                END $$;
-
+                """" + EntityRedaction.HistoryRedactFunction + "\n" + """"
                 DO $$
                 BEGIN
                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_owner') THEN
