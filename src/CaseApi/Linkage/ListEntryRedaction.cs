@@ -40,8 +40,6 @@ internal sealed class ListEntryRedaction
             : (e, NameOrder.Auto, (string?)null))], keys);
     }
 
-    public int Count => entries.Count;
-
     /// <summary>The spellings of the person the entries wrote ("MALLORY, Kevin"), to be replaced everywhere else too.</summary>
     public IEnumerable<string> Written() =>
         entries.SelectMany(e => NameNormaliser.ParsePeople(e.Entry.Names, e.Order)).Where(Finds).Select(n => n.Source);

@@ -141,7 +141,8 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         Assert.True(await WithDbAsync(db => db.LinkageCaseKeys.AnyAsync(k => k.Value.Contains(Needle), Ct)));
         var linked = JsonNode.Parse(await entriesBefore.Content.ReadAsStringAsync(Ct))!["items"]!.AsArray()
             .Single(i => (string?)i!["reference"] == Release)!;
-        using var accept = await Client.PostAsJsonAsync($"/api/v1/source-lists/doj/entries/{linked["id"]}/accept", new { Case = "us-v-defendant" }, Ct);
+        using var accept = await Client.PostAsJsonAsync(
+            $"/api/v1/source-lists/doj/entries/{linked["id"]}/accept", new { Case = "us-v-defendant" }, Ct);
         Assert.True(accept.IsSuccessStatusCode, await accept.Content.ReadAsStringAsync(Ct));
 
         using var redacted = await RedactAsync("kevin-patrick-mallory");
@@ -182,12 +183,14 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
     {
         var (entity, _, _) = await MalloryAsync();
         var hex = entity.Replace("-", "", StringComparison.Ordinal)[^8..];
-        var request = CaseSamples.Minimal("us-v-kevin-mallory");
+        var request = CaseSamples.Minimal("kevin-mallory-draft");
         request["title"] = "United States v. Kevin Mallory";
         request["defendants"] = new JsonArray("Kevin Mallory");
         request["sources"] = new JsonArray(new JsonObject { ["url"] = "https://www.justice.gov/opa/pr/kevin-mallory-sentenced" });
         var (created, etag) = await CreateCaseAsync(request);
         var id = (string)created["id"]!;
+        var drafted = await WithDbAsync(db => CaseApi.Store.StoreVersion.ReadAsync(db, Ct));
+        request["slug"] = "us-v-kevin-mallory";
         request["outcome"] = "acquitted";
         using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/cases/{id}") { Content = JsonContent.Create(request) };
         put.Headers.IfMatch.Add(etag);
@@ -200,6 +203,8 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         var before = await WithDbAsync(db => CaseApi.Store.StoreVersion.ReadAsync(db, Ct));
         using var oldBefore = await Client.GetAsync($"/api/v1/cases/us-v-kevin-mallory?asOf={before}", Ct);
         Assert.Equal(HttpStatusCode.OK, oldBefore.StatusCode);
+        using var draftBefore = await Client.GetAsync($"/api/v1/cases/kevin-mallory-draft?asOf={drafted}", Ct);
+        Assert.Equal(HttpStatusCode.OK, draftBefore.StatusCode);
 
         using var redacted = await RedactAsync(entity);
 
@@ -208,12 +213,14 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         var slug = (string)(await ReadObjectAsync(byId))["slug"]!;
         Assert.Equal($"us-v-redacted-person-{hex}-{id.Replace("-", "", StringComparison.Ordinal)[^12..]}", slug);
         foreach (var gone in new[] { "/api/v1/cases/us-v-kevin-mallory", $"/api/v1/cases/us-v-kevin-mallory?asOf={before}",
-                     "/api/v1/cases/us-v-kevin-mallory?release=with-slug", "/api/v1/cases/never-existed" })
+                     "/api/v1/cases/us-v-kevin-mallory?release=with-slug", $"/api/v1/cases/kevin-mallory-draft?asOf={drafted}",
+                     "/api/v1/cases/never-existed" })
         {
             using var response = await Client.GetAsync(gone, Ct);
             await Problems.AssertAsync(response, HttpStatusCode.NotFound);
         }
-        foreach (var read in new[] { $"/api/v1/cases/{slug}", $"/api/v1/cases/{slug}?asOf={before}", $"/api/v1/cases/{slug}?release=with-slug" })
+        foreach (var read in new[] { $"/api/v1/cases/{slug}", $"/api/v1/cases/{slug}?asOf={before}", $"/api/v1/cases/{slug}?release=with-slug",
+                     $"/api/v1/cases/redacted-person-{hex}-draft?asOf={drafted}" })
         {
             using var response = await Client.GetAsync(read, Ct);
             var body = await ReadObjectAsync(response);
