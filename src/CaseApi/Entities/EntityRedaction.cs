@@ -27,9 +27,9 @@ public abstract record EntityRedactionOutcome
 /// becomes the placeholder, and the title, summary, sources and list references have every spelling of it (name, aliases, the
 /// names cases and list entries wrote, its match keys; whole words, any case, and then their slug forms) replaced, a slug that
 /// holds one gets a new one (<see cref="CaseSlugRedaction"/>), and the list entries that name it are rewritten
-/// (<see cref="ListEntryRedaction"/>). Entities merged into it are redacted with it. Then the store's function
-/// history_redact (migrations EntityRedaction, RedactionOfCaseSlugs) rewrites the same in every history entry, audit row and import report, and records
-/// a redaction in the hash chain naming the entries it rewrote, which /audit/verify then checks by their stored hash.
+/// (<see cref="ListEntryRedaction"/>). Entities merged into it are redacted with it. Then the store's function history_redact
+/// (migrations EntityRedaction, RedactionOfCaseSlugs) rewrites the same in every history entry, audit row and import report, and
+/// records a redaction in the hash chain naming the entries it rewrote, which /audit/verify then checks by their stored hash.
 /// </summary>
 public static class EntityRedaction
 {
