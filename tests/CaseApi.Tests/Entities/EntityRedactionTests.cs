@@ -155,18 +155,19 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         Assert.False(text.Contains(Needle, StringComparison.OrdinalIgnoreCase), $"the entries still name the person: {text}");
         var items = JsonNode.Parse(text)!["items"]!.AsArray().ToDictionary(i => (string)i!["reference"]!, i => i!);
         var reference = $"https://www.justice.gov/opa/pr/redacted-person-{placeholder[^8..]}-convicted";
-        items["DOJ-1"] = items[reference];
-        Assert.Equal("linked", (string?)items["DOJ-1"]["status"]);
+        var first = items[reference];
+        Assert.Equal("linked", (string?)first["status"]);
         using var evidence = await Client.GetAsync("/api/v1/cases/us-v-defendant", Ct);
         var evidenceText = await evidence.Content.ReadAsStringAsync(Ct);
         Assert.Contains(reference, evidenceText, StringComparison.Ordinal);
         Assert.DoesNotContain(Needle, evidenceText, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal($"{placeholder}; Jane Roe", (string?)items["DOJ-1"]["names"]);
-        Assert.Equal($"Former CIA officer {placeholder} convicted", (string?)items["DOJ-1"]["headline"]);
-        Assert.Equal($"{placeholder}; Jane Roe", (string?)items["DOJ-1"]["raw"]!["defendants"]);
+        Assert.Equal($"{placeholder}; Jane Roe", (string?)first["names"]);
+        Assert.Equal($"Former CIA officer {placeholder} convicted", (string?)first["headline"]);
+        Assert.Equal($"{placeholder}; Jane Roe", (string?)first["raw"]!["defendants"]);
+        Assert.Equal(reference, (string?)first["raw"]!["id"]);
         Assert.Equal(placeholder, (string?)items["DOJ-2"]["names"]);
         Assert.Equal(placeholder, (string?)items["DOJ-2"]["raw"]!["defendants"]);
-        Assert.Equal(["redacted person " + placeholder[^8..], "jane roe"], items["DOJ-1"]["nameKeys"]!.AsArray().Select(k => (string?)k));
+        Assert.Equal(["redacted person " + placeholder[^8..], "jane roe"], first["nameKeys"]!.AsArray().Select(k => (string?)k));
         Assert.Equal("Someone Unrelated", (string?)items["DOJ-3"]["names"]);
         foreach (var entry in items.Values)
         {
@@ -176,6 +177,8 @@ public sealed class EntityRedactionTests(CaseApiFactory api) : HistoryTest(api)
         Assert.False(await WithDbAsync(db => db.LinkageCaseKeys.AnyAsync(k => k.Value.Contains(Needle), Ct)));
         var stored = await WithDbAsync(db => db.ListEntries.Select(e => e.Raw + e.Names + e.Headline).ToListAsync(Ct));
         Assert.DoesNotContain(stored, e => e.Contains(Needle, StringComparison.OrdinalIgnoreCase));
+        using var verify = await Client.GetAsync("/api/v1/audit/verify", Ct);
+        Assert.True((bool)(await ReadObjectAsync(verify))["valid"]!);
     }
 
     [Fact]
