@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using CaseApi.Audit;
 using CaseApi.Cases;
 using CaseApi.Infrastructure.Errors;
+using CaseApi.Linkage;
 using CaseApi.Store;
 using Microsoft.EntityFrameworkCore;
 
@@ -23,10 +24,12 @@ public abstract record EntityRedactionOutcome
 /// Redacts a person (or any entity) from the store and its past, in one transaction: the entity's name becomes the placeholder
 /// <c>Redacted {kind} {last 8 hex digits of its id}</c>, its slug <c>redacted-{last 12 hex digits}</c>, and its aliases,
 /// identifiers, description and sources are emptied; in the cases that name it, each defendant or victim name that finds it
-/// becomes the placeholder, and the title and summary have every spelling of it (name, aliases, the names cases wrote, its match
-/// keys; whole words, any case) replaced. Entities merged into it are redacted with it. Then the store's function
-/// history_redact (migration EntityRedaction) rewrites the same in every history entry, audit row and import report, and records
-/// a redaction in the hash chain naming the entries it rewrote, which /audit/verify then checks by their stored hash.
+/// becomes the placeholder, and the title, summary, sources and list references have every spelling of it (name, aliases, the
+/// names cases and list entries wrote, its match keys; whole words, any case, and then their slug forms) replaced, a slug that
+/// holds one gets a new one (<see cref="CaseSlugRedaction"/>), and the list entries that name it are rewritten
+/// (<see cref="ListEntryRedaction"/>). Entities merged into it are redacted with it. Then the store's function history_redact
+/// (migrations EntityRedaction, RedactionOfCaseSlugs) rewrites the same in every history entry, audit row and import report, and
+/// records a redaction in the hash chain naming the entries it rewrote, which /audit/verify then checks by their stored hash.
 /// </summary>
 public static class EntityRedaction
 {
@@ -59,11 +62,21 @@ public static class EntityRedaction
             // The names this case wrote for the entity are spellings to remove everywhere else too.
             terms.UnionWith(EntityLinks.Written(c).Select(w => w.Name).Where(n => EntityNames.LookupKeys(n).Any(keys.Contains)));
         }
+        var listEntries = await ListEntryRedaction.FindAsync(db, keys, [.. terms, .. CaseSlugRedaction.Forms(terms)], ct);
+        terms.UnionWith(listEntries.Written());
         var pattern = Pattern(terms);
+        var slugs = await CaseSlugRedaction.MapAsync(db, cases, terms, placeholder, ct);
+        // Spellings as words, then their slug forms (in URLs and references), as history_redact_text replaces them.
+        string Scrub(string text) => slugs.Scrub(pattern.Replace(text, placeholder));
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         foreach (var c in cases)
         {
-            var fields = Redact(c, keys, pattern, placeholder);
+            var fields = Redact(c, keys, Scrub, placeholder);
+            if (slugs.Current(c) is { } slug)
+            {
+                c.Slug = slug;
+                fields.Add("slug");
+            }
             if (fields.Count == 0) continue;
             c.UpdatedAt = now;
             db.AuditEvents.Add(audit("redact", "case", c.Id.ToString(), Fields(fields, target.Id)));
@@ -83,9 +96,11 @@ public static class EntityRedaction
             e.UpdatedAt = now;
             db.AuditEvents.Add(audit("redact", "entity", e.Id.ToString(), new JsonObject { ["reason"] = scrubbed }));
         }
+        await listEntries.RedactAsync(db, Scrub, placeholder, now, ct);
+        var caseIds = cases.ConvertAll(c => c.Id).ToArray();
+        await ListEntryRedaction.ForgetCaseKeysAsync(db, caseIds, ct);
         await db.SaveChangesAsync(ct);
 
-        var caseIds = cases.ConvertAll(c => c.Id).ToArray();
         var termList = terms.ToArray();
         var (redaction, entries, audits) = (0L, 0, 0);
         // Merged entities first, so the survivor's redaction is the one returned; each is its own redaction in the chain.
@@ -97,7 +112,8 @@ public static class EntityRedaction
                 ["identifiers"] = e.Identifiers, ["description"] = null, ["sources"] = e.Sources,
             });
             var id = await db.Database.Query<long>(SqlFragment.Of($"""
-                SELECT history_redact({e.Id}, {caseIds}, {termList}, {own}, {placeholder}, {row}::jsonb, {scrubbed}, {actor}) AS "Value"
+                SELECT history_redact({e.Id}, {caseIds}, {termList}, {own}, {placeholder}, {row}::jsonb, {scrubbed}, {actor},
+                                      {slugs.Cases}, {slugs.From}, {slugs.To}, {slugs.Words}, {slugs.Replacement}) AS "Value"
                 """)).SingleAsync(ct);
             var done = await db.Database.Query<RedactionRow>(SqlFragment.Of($"""
                 SELECT r.id, cardinality(r.entries) AS entries, cardinality(r.audit_events) AS audit_events FROM redactions r WHERE r.id = {id}
@@ -109,12 +125,12 @@ public static class EntityRedaction
     }
 
     /// <summary>Redacts one case in place; the names of the fields it changed.</summary>
-    private static List<string> Redact(Case c, HashSet<string> keys, Regex pattern, string placeholder)
+    private static List<string> Redact(Case c, HashSet<string> keys, Func<string, string> scrub, string placeholder)
     {
         var changed = new List<string>();
         string[] Names(string[] names, string field)
         {
-            var redacted = names.Select(n => EntityNames.LookupKeys(n).Any(keys.Contains) ? placeholder : pattern.Replace(n, placeholder))
+            var redacted = names.Select(n => EntityNames.LookupKeys(n).Any(keys.Contains) ? placeholder : scrub(n))
                 .Distinct(StringComparer.Ordinal).ToArray();
             if (!redacted.SequenceEqual(names, StringComparer.Ordinal)) changed.Add(field);
             return redacted;
@@ -123,15 +139,29 @@ public static class EntityRedaction
         {
             field.Store(c, Names((string[])field.Stored(c)!, field.Name));
         }
-        if (pattern.Replace(c.Title, placeholder) is var title && title != c.Title)
+        if (scrub(c.Title) is var title && title != c.Title)
         {
             c.Title = title;
             changed.Add("title");
         }
-        if (c.Summary is { } summary && pattern.Replace(summary, placeholder) is var redactedSummary && redactedSummary != summary)
+        if (c.Summary is { } summary && scrub(summary) is var redactedSummary && redactedSummary != summary)
         {
             c.Summary = redactedSummary;
             changed.Add("summary");
+        }
+        string? Scrub(string? text) => text is null ? null : scrub(text);
+        var sources = c.Sources.ConvertAll(s => s with { Url = Scrub(s.Url), Title = Scrub(s.Title), Publisher = Scrub(s.Publisher) });
+        if (!sources.SequenceEqual(c.Sources))
+        {
+            c.Sources = sources;
+            changed.Add("sources");
+        }
+        // A list's reference (often a URL naming the person) changes as the list entry's does, so the two still meet.
+        var evidence = c.ListEvidence.ConvertAll(e => e with { Reference = Scrub(e.Reference) });
+        if (!evidence.SequenceEqual(c.ListEvidence))
+        {
+            c.ListEvidence = evidence;
+            changed.Add("listEvidence");
         }
         return changed;
     }

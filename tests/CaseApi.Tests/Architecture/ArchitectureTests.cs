@@ -43,6 +43,8 @@ public sealed partial class ArchitectureTests
         // Issue 36: a name finds its entity by the same normalisation that links list entries to cases, never a second one.
         ["entities resolve written names by the list matcher's normalisation"] =
             ["CaseApi.Linkage.NameNormaliser", "CaseApi.Linkage.NormalisedName", "CaseApi.Linkage.NameKind", "CaseApi.Linkage.TextFolding"],
+        // Issue 36 item 5: the list entries are the Linkage feature's, so it rewrites them (and its index of the cases) itself.
+        ["a redaction rewrites the list entries that name the person"] = ["CaseApi.Linkage.ListEntryRedaction"],
         ["case writes, the sample and imports link defendants and victims to entities"] =
         [
             "CaseApi.Entities.EntityLinks", "CaseApi.Entities.EntityResolver", "CaseApi.Entities.NameResolution", "CaseApi.Entities.AmbiguousName",

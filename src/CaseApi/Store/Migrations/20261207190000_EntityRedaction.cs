@@ -18,52 +18,8 @@ namespace CaseApi.Store.Migrations
     [Migration("20261207190000_EntityRedaction")]
     public partial class EntityRedaction : Migration
     {
-        protected override void Up(MigrationBuilder migrationBuilder)
-        {
-            // ---- Hand-written SQL of migration EntityRedaction (carry over verbatim) ----
-            migrationBuilder.Sql("""
-                CREATE TABLE redactions (
-                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                    entity_id uuid NOT NULL,
-                    reason text NOT NULL,
-                    actor text NOT NULL,
-                    redacted_at timestamptz NOT NULL DEFAULT now(),
-                    entries bigint[] NOT NULL,
-                    audit_events bigint[] NOT NULL);
-
-                CREATE FUNCTION redactions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    RAISE EXCEPTION 'redactions is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
-                END $$;
-                CREATE TRIGGER redactions_no_update_or_delete BEFORE UPDATE OR DELETE ON redactions
-                    FOR EACH ROW EXECUTE FUNCTION redactions_append_only();
-                CREATE TRIGGER redactions_no_truncate BEFORE TRUNCATE ON redactions
-                    FOR EACH STATEMENT EXECUTE FUNCTION redactions_append_only();
-                CREATE TRIGGER history_insert AFTER INSERT ON redactions REFERENCING NEW TABLE AS changed
-                    FOR EACH STATEMENT EXECUTE FUNCTION history_capture('redaction', 'r.id::text', 'NULL', 'to_jsonb(r)', 'true');
-
-                -- The audit trail stays append-only, except for the rewrite of a row's changes by history_redact (which sets
-                -- caseapi.redacting for its own transaction only); the service has no UPDATE right on the table at all.
-                CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF TG_OP = 'UPDATE' AND current_setting('caseapi.redacting', true) = 'on'
-                       AND to_jsonb(NEW) - 'changes' = to_jsonb(OLD) - 'changes' THEN
-                        RETURN NEW;
-                    END IF;
-                    RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP
-                        USING ERRCODE = 'insufficient_privilege';
-                END $$;
-
-                -- A regex of whole-word, case-insensitive occurrences of the terms as they are written inside JSON strings.
-                CREATE FUNCTION history_redaction_pattern(terms text[]) RETURNS text
-                LANGUAGE sql IMMUTABLE AS $$
-                    SELECT '(?<![[:alnum:]_])('
-                           || string_agg(regexp_replace(substr(j, 2, length(j) - 2), '([.\\+*?\[^\]$(){}=!<>|:#/-])', '\\\1', 'g'),
-                                         '|' ORDER BY length(j) DESC)
-                           || ')(?![[:alnum:]_])'
-                    FROM (SELECT DISTINCT to_json(t)::text AS j FROM unnest(terms) t WHERE length(t) >= 2) k
-                $$;
-
+        /// <summary>The first history_redact, which migration RedactionOfCaseSlugs replaces (and its Down restores).</summary>
+        internal const string HistoryRedactFunction = """
                 -- Redacts one entity: its own history entries get the redacted row (redacted_row: name, slug, aliases, keys,
                 -- description, identifiers, sources) and the redacted slug; the entries of the given cases, the audit rows about
                 -- the entity (with own_terms too: its slug, description, identifiers, sources) and about those cases, and import
@@ -121,7 +77,55 @@ namespace CaseApi.Store.Migrations
                     RETURNING id INTO redaction;
                     RETURN redaction;
                 END $$;
+                """;
 
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // ---- Hand-written SQL of migration EntityRedaction (carry over verbatim, with HistoryRedactFunction) ----
+            migrationBuilder.Sql("""
+                CREATE TABLE redactions (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    entity_id uuid NOT NULL,
+                    reason text NOT NULL,
+                    actor text NOT NULL,
+                    redacted_at timestamptz NOT NULL DEFAULT now(),
+                    entries bigint[] NOT NULL,
+                    audit_events bigint[] NOT NULL);
+
+                CREATE FUNCTION redactions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'redactions is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
+                END $$;
+                CREATE TRIGGER redactions_no_update_or_delete BEFORE UPDATE OR DELETE ON redactions
+                    FOR EACH ROW EXECUTE FUNCTION redactions_append_only();
+                CREATE TRIGGER redactions_no_truncate BEFORE TRUNCATE ON redactions
+                    FOR EACH STATEMENT EXECUTE FUNCTION redactions_append_only();
+                CREATE TRIGGER history_insert AFTER INSERT ON redactions REFERENCING NEW TABLE AS changed
+                    FOR EACH STATEMENT EXECUTE FUNCTION history_capture('redaction', 'r.id::text', 'NULL', 'to_jsonb(r)', 'true');
+
+                -- The audit trail stays append-only, except for the rewrite of a row's changes by history_redact (which sets
+                -- caseapi.redacting for its own transaction only); the service has no UPDATE right on the table at all.
+                CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'UPDATE' AND current_setting('caseapi.redacting', true) = 'on'
+                       AND to_jsonb(NEW) - 'changes' = to_jsonb(OLD) - 'changes' THEN
+                        RETURN NEW;
+                    END IF;
+                    RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP
+                        USING ERRCODE = 'insufficient_privilege';
+                END $$;
+
+                -- A regex of whole-word, case-insensitive occurrences of the terms as they are written inside JSON strings.
+                CREATE FUNCTION history_redaction_pattern(terms text[]) RETURNS text
+                LANGUAGE sql IMMUTABLE AS $$
+                    SELECT '(?<![[:alnum:]_])('
+                           || string_agg(regexp_replace(substr(j, 2, length(j) - 2), '([.\\+*?\[^\]$(){}=!<>|:#/-])', '\\\1', 'g'),
+                                         '|' ORDER BY length(j) DESC)
+                           || ')(?![[:alnum:]_])'
+                    FROM (SELECT DISTINCT to_json(t)::text AS j FROM unnest(terms) t WHERE length(t) >= 2) k
+                $$;
+
+                """ + HistoryRedactFunction + "\n" + """
                 DO $$
                 BEGIN
                     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'caseapi_owner') THEN
