@@ -64,7 +64,8 @@ public static class EntityResolver
         var earlier = madeBefore is null ? [] : await InLookupsAsync(allKeys, chunk => madeBefore.WithAnyKeyAsync(chunk, ct));
 
         // Every key to the stored entities that have it, and to the first entity made (before or here) with it.
-        var storedByKey = stored.SelectMany(e => e.MatchKeys.Select(k => (Key: k, Entity: e))).ToLookup(p => p.Key, p => p.Entity, StringComparer.Ordinal);
+        var storedByKey = stored.SelectMany(e => e.MatchKeys.Select(k => (Key: k, Entity: e)))
+            .ToLookup(p => p.Key, p => p.Entity, StringComparer.Ordinal);
         var madeByKey = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var e in earlier.OrderBy(e => e.Made)) foreach (var key in e.MatchKeys) madeByKey.TryAdd(key, e.Id);
         var resolved = new Dictionary<string, Guid>(StringComparer.Ordinal);

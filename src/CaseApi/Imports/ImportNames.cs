@@ -117,7 +117,9 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
     /// <summary>After the store's rejections: which made entities the kept rows name, and where first.</summary>
     public Task KeepAsync(CancellationToken ct) => db.Database.ExecuteAsync(SqlFragment.Raw(KeepSql), ct);
 
-    /// <summary>Writes the kept entities and their audit rows, in the order of their first naming; the history captures them by its triggers.</summary>
+    /// <summary>
+    /// Writes the kept entities and their audit rows, in the order of their first naming; the history captures them by its triggers.
+    /// </summary>
     public Task InsertAsync(Guid importId, string actor, string requestId, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteAsync(SqlFragment.Of($"""
             INSERT INTO entities ({SqlFragment.Raw(EntityCopy.Columns)})
@@ -134,7 +136,8 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
             SELECT first_row AS row, first_name AS name, first_role AS role, slug, kind, id, count(*) OVER ()::int AS total
             FROM {SqlFragment.Raw(Entities)} WHERE first_row IS NOT NULL ORDER BY first_row, made LIMIT {limit}
             """)).ToListAsync(ct);
-        return (rows.ConvertAll(r => new ImportNewEntity(r.Row, r.Name, r.Role, r.Slug, r.Kind, written ? r.Id : null)), rows.Count == 0 ? 0 : rows[0].Total);
+        var first = rows.ConvertAll(r => new ImportNewEntity(r.Row, r.Name, r.Role, r.Slug, r.Kind, written ? r.Id : null));
+        return (first, rows.Count == 0 ? 0 : rows[0].Total);
     }
 
     private sealed record NameRow(string Name, string Role, long Ord);

@@ -73,7 +73,8 @@ internal sealed class ImportPipeline(
         log.LogInformation("Import {ImportId} {Status}: {Received} received, {Created} created, {Updated} updated, "
             + "{Unchanged} unchanged, {Rejected} rejected in {DurationMs} ms",
             stored.Id, stored.Status, stored.Received, stored.Created, stored.Updated, stored.Unchanged, stored.Rejected, stored.DurationMs);
-        return ImportOutcome.Reported(ImportResponse.From(stored) with { Changes = changes, NewEntities = newEntities, NewEntityCount = newEntityCount });
+        return ImportOutcome.Reported(
+            ImportResponse.From(stored) with { Changes = changes, NewEntities = newEntities, NewEntityCount = newEntityCount });
     }
 
     private long stageStarted;
@@ -82,7 +83,8 @@ internal sealed class ImportPipeline(
     private void Stage(Guid importId, string stage)
     {
         var now = time.GetTimestamp();
-        log.LogInformation("Import {ImportId}: {Stage} took {StageMs} ms", importId, stage, (long)time.GetElapsedTime(stageStarted, now).TotalMilliseconds);
+        var ms = (long)time.GetElapsedTime(stageStarted, now).TotalMilliseconds;
+        log.LogInformation("Import {ImportId}: {Stage} took {StageMs} ms", importId, stage, ms);
         stageStarted = now;
     }
 
