@@ -13,13 +13,17 @@ internal static class CaseCopy
         "activity_start_precision, activity_end, activity_end_precision, charged_on, charged_on_precision, resolved_on, " +
         "resolved_on_precision, outcome, sentence_months, fine_usd, loss_usd, sources, tags, listed_in, created_at, updated_at";
 
-    public static async Task<long> WriteAsync(NpgsqlConnection connection, string table, IReadOnlyList<CaseRequest> cases, DateTimeOffset now)
+    /// <summary>Writes the cases; their ids are added to <paramref name="ids"/> when given.</summary>
+    public static async Task<long> WriteAsync(
+        NpgsqlConnection connection, string table, IReadOnlyList<CaseRequest> cases, DateTimeOffset now, List<Guid>? ids = null)
     {
         await using var copy = await connection.BeginBinaryImportAsync($"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)");
         foreach (var c in cases)
         {
+            var id = Guid.CreateVersion7(now);
+            ids?.Add(id);
             await copy.StartRowAsync();
-            await copy.WriteAsync(Guid.CreateVersion7(now), NpgsqlDbType.Uuid);
+            await copy.WriteAsync(id, NpgsqlDbType.Uuid);
             await copy.WriteAsync(c.Slug!, NpgsqlDbType.Varchar);
             await copy.WriteAsync(c.Title!, NpgsqlDbType.Varchar);
             await Nullable(copy, c.Summary, NpgsqlDbType.Varchar);

@@ -87,13 +87,7 @@ public static class EntityResolver
             }
             else if (keys.Length > 0)
             {
-                var kind = EntityNames.KindFor(name, role);
-                var entity = new Entity
-                {
-                    Id = Guid.CreateVersion7(now), Kind = kind, Name = name.Trim(), Slug = EntityNames.SlugFor(name),
-                    // A name read both ways must find what it made under either reading.
-                    MatchKeys = [.. EntityNames.MatchKeys(kind, name, []).Union(keys, StringComparer.Ordinal)], CreatedAt = now, UpdatedAt = now,
-                };
+                var entity = Made(name, role, keys, now);
                 created.Add(entity);
                 foreach (var key in entity.MatchKeys) madeByKey.TryAdd(key, entity.Id);
                 resolved[name] = entity.Id;
@@ -101,6 +95,20 @@ public static class EntityResolver
         }
         await FreeSlugsAsync(db, created, madeBefore, ct);
         return new NameResolution(resolved, created, ambiguous);
+    }
+
+    /// <summary>
+    /// The entity a name no entity has makes: the kind its role and legal form say, its name's slug (freed later if taken), and
+    /// its keys (<paramref name="keys"/>, <see cref="EntityNames.LookupKeys"/>) under both readings, so that it is found by either.
+    /// </summary>
+    public static Entity Made(string name, string role, string[] keys, DateTimeOffset now)
+    {
+        var kind = EntityNames.KindFor(name, role);
+        return new Entity
+        {
+            Id = Guid.CreateVersion7(now), Kind = kind, Name = name.Trim(), Slug = EntityNames.SlugFor(name),
+            MatchKeys = [.. EntityNames.MatchKeys(kind, name, []).Union(keys, StringComparer.Ordinal)], CreatedAt = now, UpdatedAt = now,
+        };
     }
 
     /// <summary>
