@@ -49,7 +49,7 @@ public sealed partial class ArchitectureTests
         [
             "CaseApi.Entities.EntityLinks", "CaseApi.Entities.EntityResolver", "CaseApi.Entities.NameResolution", "CaseApi.Entities.AmbiguousName",
             "CaseApi.Entities.EntityCandidate", "CaseApi.Entities.EntityNames", "CaseApi.Entities.EntityRequest", "CaseApi.Entities.EntityCodes",
-            "CaseApi.Entities.EntityCopy", "CaseApi.Entities.NamedRole",
+            "CaseApi.Entities.EntityCopy", "CaseApi.Entities.NamedRole", "CaseApi.Entities.IMadeEntities", "CaseApi.Entities.KnownEntity",
         ],
         // Issue 37: STIX is a format of the one case export (same filter, read declaration and stream); Interop maps the case
         // resource the export projects, and the export hands its stix format to Interop. The TAXII collections (Interop/Taxii)
