@@ -58,7 +58,8 @@ internal static class EntityRowsCopy
         }
         await using (var copy = await connection.BeginBinaryImportAsync("COPY case_entities (case_id, role, entity_id) FROM STDIN (FORMAT BINARY)"))
         {
-            foreach (var (caseId, role, entityId) in links)
+            // In key order, as the import's INSERT … SELECT DISTINCT writes them: the link table's indexes then grow at their ends.
+            foreach (var (caseId, role, entityId) in links.OrderBy(l => l.Case).ThenBy(l => l.Role, StringComparer.Ordinal).ThenBy(l => l.Entity))
             {
                 await copy.StartRowAsync();
                 await copy.WriteAsync(caseId, NpgsqlDbType.Uuid);
