@@ -17,25 +17,22 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
     /// <summary>Names per batch: a few MB of keys and candidates, and a few dozen index lookups.</summary>
     private const int NamesPerBatch = 5_000;
 
-    private const string Entities = "import_entities";
-
     /// <summary>Each name once, numbered in the order the file first gives it (row, role, place in the list), as one run would read them.</summary>
     private static readonly string CreateSql = $"""
         CREATE TEMP TABLE import_names ON COMMIT DROP AS
         SELECT name, role, row_number() OVER (ORDER BY first_row, role_order, place) AS ord, NULL::uuid AS entity_id, NULL::text AS message
         FROM (SELECT DISTINCT ON (w.name) w.name, r.role, s.row_number AS first_row, r.role_order, w.place
-              FROM import_staging s CROSS JOIN LATERAL {ImportStaging.NamedRows}
-                   CROSS JOIN LATERAL unnest(r.names) WITH ORDINALITY w(name, place)
+              FROM {ImportStaging.StagedNames}
               WHERE r.given ORDER BY w.name, s.row_number, r.role_order, w.place) first;
         CREATE UNIQUE INDEX ON import_names (name);
         CREATE UNIQUE INDEX ON import_names (ord);
         ANALYZE import_names;
-        CREATE TEMP TABLE {Entities} ON COMMIT DROP AS
+        CREATE TEMP TABLE import_entities ON COMMIT DROP AS
         SELECT 0::bigint AS made, {EntityCopy.Columns}, NULL::jsonb AS record,
                NULL::int AS first_row, NULL::text AS first_name, NULL::text AS first_role
         FROM entities WITH NO DATA;
-        CREATE UNIQUE INDEX ON {Entities} (slug);
-        CREATE INDEX ON {Entities} USING gin (match_keys) WITH (fastupdate = off);
+        CREATE UNIQUE INDEX ON import_entities (slug);
+        CREATE INDEX ON import_entities USING gin (match_keys) WITH (fastupdate = off);
         """;
 
     /// <summary>
@@ -45,13 +42,13 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
     private static readonly string KeepSql = $"""
         WITH first AS (
             SELECT DISTINCT ON (m.entity_id) m.entity_id, s.row_number, w.name, r.role
-            FROM import_staging s CROSS JOIN LATERAL {ImportStaging.NamedRows}
-                 CROSS JOIN LATERAL unnest(r.names) WITH ORDINALITY w(name, place)
-                 JOIN import_names m ON m.name = w.name
+            FROM {ImportStaging.StagedNames} JOIN import_names m ON m.name = w.name
             WHERE r.given AND m.entity_id IS NOT NULL
             ORDER BY m.entity_id, s.row_number, r.role_order, w.place)
-        UPDATE {Entities} e SET first_row = f.row_number, first_name = f.name, first_role = f.role FROM first f WHERE f.entity_id = e.id
+        UPDATE import_entities e SET first_row = f.row_number, first_name = f.name, first_role = f.role FROM first f WHERE f.entity_id = e.id
         """;
+
+    private static readonly SqlFragment Columns = SqlFragment.Raw(EntityCopy.Columns);
 
     private long made;
 
@@ -78,7 +75,7 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
             }
             after = batch[^1].Ord;
             var resolution = await EntityResolver.ResolveAsync(db, batch.Select(n => (n.Name, n.Role)), names, now, ct);
-            await EntityCopy.CopyAsync(db, Entities, resolution.Created, names.made, ct);
+            await EntityCopy.CopyAsync(db, "import_entities", resolution.Created, names.made, ct);
             names.made += resolution.Created.Count;
             await names.RecordAsync(resolution, ct);
         }
@@ -108,11 +105,11 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
 
     public Task<List<KnownEntity>> WithAnyKeyAsync(string[] keys, CancellationToken ct) =>
         db.Database.Query<KnownEntity>(SqlFragment.Of(
-            $"SELECT id, slug, name, match_keys, made FROM {SqlFragment.Raw(Entities)} WHERE match_keys && {keys}")).ToListAsync(ct);
+            $"SELECT id, slug, name, match_keys, made FROM import_entities WHERE match_keys && {keys}")).ToListAsync(ct);
 
     public Task<List<string>> TakenSlugsAsync(string[] slugs, CancellationToken ct) =>
         db.Database.Query<string>(SqlFragment.Of(
-            $"SELECT slug AS \"Value\" FROM {SqlFragment.Raw(Entities)} WHERE slug = ANY({slugs})")).ToListAsync(ct);
+            $"SELECT slug AS \"Value\" FROM import_entities WHERE slug = ANY({slugs})")).ToListAsync(ct);
 
     /// <summary>After the store's rejections: which made entities the kept rows name, and where first.</summary>
     public Task KeepAsync(CancellationToken ct) => db.Database.ExecuteAsync(SqlFragment.Raw(KeepSql), ct);
@@ -122,11 +119,11 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
     /// </summary>
     public Task InsertAsync(Guid importId, string actor, string requestId, DateTimeOffset now, CancellationToken ct) =>
         db.Database.ExecuteAsync(SqlFragment.Of($"""
-            INSERT INTO entities ({SqlFragment.Raw(EntityCopy.Columns)})
-            SELECT {SqlFragment.Raw(EntityCopy.Columns)} FROM {SqlFragment.Raw(Entities)} WHERE first_row IS NOT NULL ORDER BY first_row, made;
+            INSERT INTO entities ({Columns})
+            SELECT {Columns} FROM import_entities WHERE first_row IS NOT NULL ORDER BY first_row, made;
             INSERT INTO audit_events (occurred_at, actor, action, entity_type, entity_id, request_id, import_id, changes)
             SELECT {now}, {actor}, 'create', 'entity', id::text, {requestId}, {importId}, record
-            FROM {SqlFragment.Raw(Entities)} WHERE first_row IS NOT NULL ORDER BY first_row, made
+            FROM import_entities WHERE first_row IS NOT NULL ORDER BY first_row, made
             """), ct);
 
     /// <summary>The first kept entities in the order of their first naming (ids only when they were written), and how many there are.</summary>
@@ -134,7 +131,7 @@ internal sealed class ImportNames(CaseDbContext db) : IMadeEntities
     {
         var rows = await db.Database.Query<MadeRow>(SqlFragment.Of($"""
             SELECT first_row AS row, first_name AS name, first_role AS role, slug, kind, id, count(*) OVER ()::int AS total
-            FROM {SqlFragment.Raw(Entities)} WHERE first_row IS NOT NULL ORDER BY first_row, made LIMIT {limit}
+            FROM import_entities WHERE first_row IS NOT NULL ORDER BY first_row, made LIMIT {limit}
             """)).ToListAsync(ct);
         var first = rows.ConvertAll(r => new ImportNewEntity(r.Row, r.Name, r.Role, r.Slug, r.Kind, written ? r.Id : null));
         return (first, rows.Count == 0 ? 0 : rows[0].Total);

@@ -88,6 +88,10 @@ internal sealed class ImportStaging : IAsyncDisposable
         EntityLinks.RoleFields.Select((r, i) => $"('{r.Role}', s.{r.Field.Columns[0].Name}, s.present & {r.Field.BitSql} <> 0, {i})"))
         + ") r(role, names, given, role_order)";
 
+    /// <summary>Each name of each staged row in the named roles, with its place in its list (w.name, w.place).</summary>
+    internal static readonly string StagedNames =
+        $"import_staging s CROSS JOIN LATERAL {NamedRows} CROSS JOIN LATERAL unnest(r.names) WITH ORDINALITY w(name, place)";
+
     /// <summary>
     /// The links in the named roles of the cases the merge created or changed, for the fields their rows name: exactly the
     /// entities their names resolved to (<see cref="ImportNames"/>). The cases' audit rows cover them.
